@@ -1,0 +1,58 @@
+# One target per habit. Every target sets itself up: a fresh clone needs nothing but Python 3.11.
+SHELL := /bin/bash
+PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+# sam build needs python3.11 on PATH; the virtual environment provides it.
+export PATH := $(BIN):$(PATH)
+INSTALLED := $(VENV)/.installed
+BUILT := .aws-sam/build/template.yaml
+SOURCES := template.yaml $(shell find functions layers statemachines -type f -not -path '*/__pycache__/*' 2>/dev/null)
+
+.PHONY: help venv build lint test demo local bench deploy clean
+
+help:
+	@echo "make demo    replay a crisis through the embedded AWS runtime (sets everything up first)"
+	@echo "make test    lint, validate the template and run every test"
+	@echo "make local   keep the embedded runtime running for a browser or the AWS CLI"
+	@echo "make bench   print the benchmarks"
+	@echo "make deploy  sam build && sam deploy (to a real AWS account)"
+
+$(INSTALLED): requirements/dev.lock pyproject.toml
+	$(PYTHON_BOOT) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+venv: $(INSTALLED)
+
+$(BUILT): $(INSTALLED) $(SOURCES)
+	$(BIN)/sam build --cached --parallel
+	touch $@
+
+build: $(BUILT)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy layers/core/crisiswatch ops/crisiswatch_ops functions
+	$(BIN)/sam validate --lint
+
+test: lint $(BUILT)
+	$(BIN)/python -m pytest
+
+demo: $(BUILT)
+	$(BIN)/crisiswatch demo
+
+local: $(BUILT)
+	$(BIN)/crisiswatch local
+
+bench: $(BUILT)
+	$(BIN)/python -m bench
+
+deploy: $(BUILT)
+	$(BIN)/sam deploy
+
+clean:
+	rm -rf .aws-sam .crisiswatch .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,94 @@
+"""ActionLinksFunction: the pages behind action links. GET/HEAD show, only POST with a form token decides."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from crisiswatch.domain.clock import utc_now
+from crisiswatch.usecases.decisions import LinkPage, Outcome, decide, view_link
+from crisiswatch.web.pages import SECURITY_HEADERS, render_link_page, render_message
+from crisiswatch.wiring import Services, get_services
+
+MAX_FORM_BYTES = 2_048
+"""A real form is about 100 bytes; anything far larger is not from our page."""
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = APIGatewayRestResolver()
+_override: dict[str, Services] = {}
+
+
+def _services() -> Services:
+    return _override.get("services") or get_services()
+
+
+def _html(status: int, body: str) -> Response[str]:
+    return Response(status_code=status, body=body, headers=dict(SECURITY_HEADERS))
+
+
+def _page(page: LinkPage) -> Response[str]:
+    metrics.add_metric(f"LinkPage_{page.outcome.value}", MetricUnit.Count, 1)
+    return _html(page.status, render_link_page(page))
+
+
+@app.route("/a/<link_id>", method=["GET", "HEAD"])
+def show(link_id: str) -> Response[str]:
+    services = _services()
+    return _page(view_link(link_id, services.link_secret(), services.links, services.incidents, utc_now()))
+
+
+@app.post("/a/<link_id>")
+def submit(link_id: str) -> Response[str]:
+    event = app.current_event
+    raw = event.decoded_body or ""
+    if len(raw.encode("utf-8", errors="replace")) > MAX_FORM_BYTES:
+        return _html(413, render_message("Nothing was decided", "The form sent was too large."))
+    try:
+        form = parse_qs(raw, max_num_fields=8, strict_parsing=False)
+    except ValueError:
+        return _page(LinkPage(Outcome.BAD_FORM, message="The form could not be read."))
+    identity = event.request_context.identity
+    client = f"{identity.source_ip or '?'} {(identity.user_agent or '')[:120]}"
+    services = _services()
+    page = decide(
+        link_id,
+        (form.get("decision") or [""])[0][:32],
+        (form.get("form_token") or [""])[0][:128],
+        client,
+        services.link_secret(),
+        services.links,
+        services.incidents,
+        services.escalation,
+        services.audit,
+        utc_now(),
+    )
+    logger.info("Link submitted", extra={"outcome": page.outcome.value})
+    return _page(page)
+
+
+@app.not_found
+def not_found(_error: Exception) -> Response[str]:
+    return _html(404, render_message("Not found", "There is nothing at this address."))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(
+    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+) -> dict[str, Any]:
+    # The path carries a live link id: events are never logged whole.
+    if services is not None:
+        _override["services"] = services
+    try:
+        return app.resolve(event, context)
+    finally:
+        _override.clear()

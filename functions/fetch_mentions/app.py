@@ -1,0 +1,50 @@
+"""FetchMentionsFunction: on each schedule tick, fetch new mentions from every source into the table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from crisiswatch.adapters.replay_source import ReplaySource, list_manifests
+from crisiswatch.domain.clock import parse_iso
+from crisiswatch.usecases.ingest import ingest
+from crisiswatch.wiring import Services, get_services
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+@logger.inject_lambda_context
+def lambda_handler(
+    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+) -> dict[str, Any]:
+    services = services or get_services()
+    now = parse_iso(EventBridgeEvent(event).time)
+    reports = []
+    for key, manifest in list_manifests(services.s3, services.settings.replay_bucket):
+        if isinstance(manifest, str):
+            logger.warning("Skipping a replay", extra={"manifest": key, "reason": manifest})
+            metrics.add_metric("ReplayManifestsUnreadable", MetricUnit.Count, 1)
+            continue
+        source = ReplaySource(services.s3, services.settings.replay_bucket, manifest)
+        report = ingest(
+            source,
+            f"{manifest.brand}#replay#{manifest.key}",
+            services.cursors,
+            services.mentions,
+            services.quarantine,
+            now,
+        )
+        metrics.add_metric("MentionsStored", MetricUnit.Count, report.stored)
+        metrics.add_metric("MentionsDuplicate", MetricUnit.Count, report.duplicates)
+        metrics.add_metric("MentionsQuarantined", MetricUnit.Count, report.quarantined)
+        logger.info("Fetched", extra={"brand": manifest.brand, **report.__dict__})
+        reports.append({"brand": manifest.brand, **report.__dict__})
+    return {"time": event.get("time"), "reports": reports}

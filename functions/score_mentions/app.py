@@ -1,0 +1,64 @@
+"""ScoreMentionsFunction: score new mentions from the table's stream, update buckets, run the detector."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from crisiswatch.adapters.dynamodb import mention_from_item
+from crisiswatch.adapters.tables import MentionItem
+from crisiswatch.domain.clock import utc_now
+from crisiswatch.usecases.detection import count_mention, detect
+from crisiswatch.wiring import Services, get_services
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+@logger.inject_lambda_context
+def lambda_handler(
+    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+) -> dict[str, Any]:
+    services = services or get_services()
+    newest: dict[str, datetime] = {}
+
+    def score_record(record: DynamoDBRecord) -> None:
+        mention = mention_from_item(MentionItem.from_raw_data(record.raw_event["dynamodb"]["NewImage"]))
+        score = count_mention(mention, services.sentiment, services.aggregates)
+        if score.negative:
+            metrics.add_metric("NegativeMentions", MetricUnit.Count, 1)
+        newest[mention.brand] = max(newest.get(mention.brand, mention.created_at), mention.created_at)
+
+    response = process_partial_response(event, score_record, processor, context)
+    metrics.add_metric("MentionsScored", MetricUnit.Count, len(event.get("Records", [])))
+    for brand, now in newest.items():
+        try:
+            incident = detect(
+                brand,
+                now,
+                services.detector,
+                services.aggregates,
+                services.detector_states,
+                services.incidents,
+                services.audit,
+                opened_at=utc_now(),
+            )
+        except Exception:
+            # The counts are stored; the next batch runs the detector from its saved state again.
+            logger.exception("Detection failed", extra={"brand": brand})
+            metrics.add_metric("DetectionErrors", MetricUnit.Count, 1)
+            continue
+        if incident:
+            logger.info("Incident opened", extra={"incident_id": incident.incident_id})
+            metrics.add_metric("IncidentsOpened", MetricUnit.Count, 1)
+    return dict(response)

@@ -1,0 +1,42 @@
+"""StartEscalationFunction: start one escalation execution per new incident (named by its id)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from crisiswatch.domain.clock import utc_now
+from crisiswatch.usecases.escalation import start_escalation
+from crisiswatch.wiring import Services, get_services
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+@logger.inject_lambda_context
+def lambda_handler(
+    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+) -> dict[str, Any]:
+    services = services or get_services()
+
+    def start_record(record: DynamoDBRecord) -> None:
+        incident_id = record.raw_event["dynamodb"]["Keys"]["incident_id"]["S"]
+        execution_arn = start_escalation(
+            incident_id, services.incidents, services.escalation, services.audit, utc_now()
+        )
+        if execution_arn:
+            metrics.add_metric("EscalationsStarted", MetricUnit.Count, 1)
+            logger.info("Escalation started", extra={"incident_id": incident_id})
+        else:
+            logger.info("Escalation already running", extra={"incident_id": incident_id})
+
+    return dict(process_partial_response(event, start_record, processor, context))

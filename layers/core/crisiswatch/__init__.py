@@ -1,0 +1,1 @@
+"""CrisisWatch core: the domain, its ports and the AWS adapters shared by every Lambda function."""

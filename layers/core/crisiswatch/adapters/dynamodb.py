@@ -1,0 +1,372 @@
+"""DynamoDB implementations of the storage ports."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.expressions.update import Action
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from ..domain.clock import bucket_start, to_iso
+from ..domain.detection import BucketStats, DetectorState
+from ..domain.incidents import Decision, Incident, IncidentStatus, Severity
+from ..domain.links import ActionLink, LinkState
+from ..domain.mentions import Mention
+from ..domain.scoring import MentionScore
+from .tables import (
+    ActionLinkItem,
+    AuditItem,
+    BucketItem,
+    CursorItem,
+    DetectorItem,
+    IncidentItem,
+    MentionItem,
+    QuarantineItem,
+)
+
+SEEN_MARKER_TTL = timedelta(days=14)
+"""Stream records are retried for at most a day; two weeks of markers is ample."""
+
+
+def _conditional_failed(error: Exception) -> bool:
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def _cancelled(error: TransactWriteError) -> bool:
+    return error.cause_response_code == "TransactionCanceledException"
+
+
+class DynamoMentionStore:
+    def __init__(self, ttl: timedelta) -> None:
+        self._ttl = ttl
+
+    def add(self, mention: Mention) -> bool:
+        now = datetime.now(UTC)
+        item = MentionItem(
+            mention.mention_id,
+            brand=mention.brand,
+            source=mention.source,
+            native_id=mention.native_id,
+            created_at=mention.created_at,
+            text=mention.text,
+            author=mention.author,
+            author_followers=mention.author_followers,
+            url=mention.url,
+            lang=mention.lang,
+            extra=mention.extra,
+            fetched_at=now,
+            expires_at=now + self._ttl,
+        )
+        try:
+            item.save(condition=MentionItem.mention_id.does_not_exist())
+        except PutError as error:
+            if _conditional_failed(error):
+                return False
+            raise
+        return True
+
+
+def mention_from_item(item: MentionItem) -> Mention:
+    return Mention(
+        source=item.source,
+        native_id=item.native_id,
+        brand=item.brand,
+        created_at=item.created_at,
+        text=item.text,
+        author=item.author,
+        author_followers=int(item.author_followers),
+        url=item.url,
+        lang=item.lang,
+        extra=dict(item.extra or {}),
+    )
+
+
+class DynamoQuarantineStore:
+    def put(self, source: str, raw: str, reason: str) -> None:
+        now = datetime.now(UTC)
+        QuarantineItem(
+            secrets.token_hex(12),
+            source=source,
+            reason=reason[:1000],
+            raw=raw[:100_000],
+            at=now,
+            expires_at=now + timedelta(days=30),
+        ).save()
+
+
+class DynamoCursorStore:
+    def get(self, key: str) -> str | None:
+        try:
+            return str(CursorItem.get(key, consistent_read=True).cursor)
+        except CursorItem.DoesNotExist:
+            return None
+
+    def put(self, key: str, cursor: str) -> None:
+        CursorItem(key, cursor=cursor, updated_at=datetime.now(UTC)).save()
+
+
+class DynamoAggregateStore:
+    """Counters per (brand, bucket, source): one atomic transaction per mention with its seen-marker."""
+
+    def record(self, mention: Mention, score: MentionScore) -> bool:
+        marker = BucketItem(f"seen#{mention.mention_id}", "-", expires_at=datetime.now(UTC) + SEEN_MARKER_TTL)
+        counter = BucketItem(mention.brand, f"{to_iso(bucket_start(mention.created_at))}#{score.source}")
+        actions: list[Action] = [
+            BucketItem.volume.add(1),
+            BucketItem.negative.add(1 if score.negative else 0),
+            BucketItem.scored.add(0 if score.compound is None else 1),
+            BucketItem.negative_reach.add(score.reach if score.negative else 0),
+            BucketItem.compound_sum.add(score.compound or 0.0),
+        ]
+        try:
+            with TransactWrite(connection=Connection()) as transaction:
+                transaction.save(marker, condition=BucketItem.pk.does_not_exist())
+                transaction.update(counter, actions=actions)
+        except TransactWriteError as error:
+            reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
+            if _cancelled(error) and reasons and reasons[0] == "ConditionalCheckFailed":
+                return False
+            raise
+        return True
+
+    def buckets(self, brand: str, first: datetime, last: datetime) -> dict[datetime, BucketStats]:
+        totals: dict[datetime, dict[str, Any]] = {}
+        condition = BucketItem.sk.between(to_iso(first), to_iso(last) + "#~")
+        for item in BucketItem.query(brand, condition, consistent_read=True):
+            stamp, _, source = item.sk.partition("#")
+            moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+            total = totals.setdefault(
+                moment, {"volume": 0, "negative": 0, "scored": 0, "negative_reach": 0, "sources": {}}
+            )
+            total["volume"] += int(item.volume)
+            total["negative"] += int(item.negative)
+            total["scored"] += int(item.scored)
+            total["negative_reach"] += int(item.negative_reach)
+            total["sources"][source] = int(item.volume)
+        return {moment: BucketStats(bucket=moment, **values) for moment, values in totals.items()}
+
+
+class DynamoDetectorStateStore:
+    def load(self, brand: str) -> tuple[DetectorState, int | None]:
+        try:
+            item = DetectorItem.get(brand, consistent_read=True)
+        except DetectorItem.DoesNotExist:
+            return DetectorState(), None
+        return DetectorState.from_dict(item.state or {}), int(item.version)
+
+    def save(self, brand: str, state: DetectorState, version: int | None) -> bool:
+        try:
+            if version is None:
+                DetectorItem(brand, state=state.to_dict(), version=1).save(
+                    condition=DetectorItem.brand.does_not_exist()
+                )
+            else:
+                DetectorItem(brand).update(
+                    actions=[DetectorItem.state.set(state.to_dict()), DetectorItem.version.set(version + 1)],
+                    condition=DetectorItem.version == version,
+                )
+        except (PutError, UpdateError) as error:
+            if _conditional_failed(error):
+                return False
+            raise
+        return True
+
+
+def incident_from_item(item: IncidentItem) -> Incident:
+    return Incident(
+        incident_id=item.incident_id,
+        brand=item.brand,
+        severity=Severity(item.severity),
+        opened_at=item.opened_at,
+        detected_bucket=item.detected_bucket,
+        status=IncidentStatus(item.status),
+        summary=item.summary,
+        explanation=dict(item.explanation or {}),
+        decision=item.decision,
+        decided_by=item.decided_by,
+        decided_at=item.decided_at,
+        execution_arn=item.execution_arn,
+    )
+
+
+class DynamoIncidentStore:
+    def open(self, incident: Incident) -> bool:
+        item = IncidentItem(
+            incident.incident_id,
+            brand=incident.brand,
+            severity=incident.severity.value,
+            status=incident.status.value,
+            opened_at=incident.opened_at,
+            detected_bucket=incident.detected_bucket,
+            summary=incident.summary,
+            explanation=incident.explanation,
+        )
+        lock = DetectorItem(incident.brand)
+        try:
+            with TransactWrite(connection=Connection()) as transaction:
+                transaction.update(
+                    lock,
+                    actions=[
+                        DetectorItem.open_incident_id.set(incident.incident_id),
+                        DetectorItem.version.add(1),
+                    ],
+                    condition=DetectorItem.open_incident_id.does_not_exist(),
+                )
+                transaction.save(item, condition=IncidentItem.incident_id.does_not_exist())
+        except TransactWriteError as error:
+            if _cancelled(error):
+                return False
+            raise
+        return True
+
+    def get(self, incident_id: str) -> Incident | None:
+        try:
+            return incident_from_item(IncidentItem.get(incident_id, consistent_read=True))
+        except IncidentItem.DoesNotExist:
+            return None
+
+    def record_decision(
+        self, incident_id: str, status: str, decision: str, decided_by: str, decided_at: datetime
+    ) -> Incident:
+        item = IncidentItem(incident_id)
+        item.update(
+            actions=[
+                IncidentItem.status.set(status),
+                IncidentItem.decision.set(decision),
+                IncidentItem.decided_by.set(decided_by),
+                IncidentItem.decided_at.set(decided_at),
+            ],
+            condition=IncidentItem.incident_id.exists(),
+        )
+        return incident_from_item(item)
+
+    def set_execution(self, incident_id: str, execution_arn: str) -> None:
+        IncidentItem(incident_id).update(
+            actions=[IncidentItem.execution_arn.set(execution_arn)],
+            condition=IncidentItem.incident_id.exists(),
+        )
+
+    def close(self, incident: Incident) -> None:
+        try:
+            DetectorItem(incident.brand).update(
+                actions=[DetectorItem.open_incident_id.remove(), DetectorItem.version.add(1)],
+                condition=DetectorItem.open_incident_id == incident.incident_id,
+            )
+        except UpdateError as error:
+            if not _conditional_failed(error):  # Already released: a retried task.
+                raise
+
+    def list(self, limit: int = 100) -> list[Incident]:
+        items = [incident_from_item(item) for item in IncidentItem.scan(limit=limit)]
+        return sorted(items, key=lambda incident: incident.opened_at, reverse=True)
+
+
+class DynamoAuditLog:
+    def record(self, incident_id: str, kind: str, actor: str, detail: dict[str, Any], at: datetime) -> None:
+        AuditItem(
+            incident_id,
+            f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{secrets.token_hex(4)}",
+            kind=kind,
+            actor=actor,
+            at=at,
+            detail=json.loads(json.dumps(detail, default=str)),
+        ).save()
+
+    @staticmethod
+    def entries(incident_id: str) -> list[AuditItem]:
+        return list(AuditItem.query(incident_id))
+
+
+def _link_from_item(item: ActionLinkItem) -> ActionLink:
+    return ActionLink(
+        key=item.key,
+        incident_id=item.incident_id,
+        notification_id=item.notification_id,
+        tier=int(item.tier),
+        recipient=item.recipient,
+        expires_at=item.expires_at or datetime.now(UTC),
+        allowed=tuple(Decision(value) for value in item.allowed),
+        state=LinkState(item.state),
+        decision=item.decision,
+        decided_by=item.decided_by,
+        decided_at=item.decided_at,
+    )
+
+
+class DynamoActionLinkStore:
+    def add(self, link: ActionLink, task_token: str) -> None:
+        ActionLinkItem(
+            link.key,
+            incident_id=link.incident_id,
+            notification_id=link.notification_id,
+            tier=link.tier,
+            recipient=link.recipient,
+            expires_at=link.expires_at,
+            allowed=[decision.value for decision in link.allowed],
+            state=link.state.value,
+            task_token=task_token,
+            purge_at=link.expires_at + timedelta(days=30),
+        ).save(condition=ActionLinkItem.key.does_not_exist())
+
+    def get(self, key: str) -> ActionLink | None:
+        try:
+            item = ActionLinkItem.get(key, consistent_read=True)
+        except ActionLinkItem.DoesNotExist:
+            return None
+        if item.key.startswith("decision#"):
+            return None
+        return _link_from_item(item)
+
+    def claim(self, link: ActionLink, decision: str, decided_by: str, at: datetime) -> bool:
+        lock = ActionLinkItem(f"decision#{link.notification_id}", winning_key=link.key, decided_at=at)
+        try:
+            with TransactWrite(connection=Connection()) as transaction:
+                transaction.save(lock, condition=ActionLinkItem.key.does_not_exist())
+                transaction.update(
+                    ActionLinkItem(link.key),
+                    actions=[
+                        ActionLinkItem.state.set(LinkState.USED.value),
+                        ActionLinkItem.decision.set(decision),
+                        ActionLinkItem.decided_by.set(decided_by),
+                        ActionLinkItem.decided_at.set(at),
+                    ],
+                    condition=ActionLinkItem.state == LinkState.PENDING.value,
+                )
+        except TransactWriteError as error:
+            if _cancelled(error):
+                return False
+            raise
+        return True
+
+    def release(self, link: ActionLink) -> None:
+        with TransactWrite(connection=Connection()) as transaction:
+            transaction.delete(ActionLinkItem(f"decision#{link.notification_id}"))
+            transaction.update(
+                ActionLinkItem(link.key),
+                actions=[
+                    ActionLinkItem.state.set(LinkState.PENDING.value),
+                    ActionLinkItem.decision.remove(),
+                    ActionLinkItem.decided_by.remove(),
+                    ActionLinkItem.decided_at.remove(),
+                ],
+            )
+
+    def task_token(self, key: str) -> str | None:
+        try:
+            return ActionLinkItem.get(key, consistent_read=True).task_token
+        except ActionLinkItem.DoesNotExist:
+            return None
+
+    def decision_for(self, notification_id: str) -> ActionLink | None:
+        try:
+            lock = ActionLinkItem.get(f"decision#{notification_id}", consistent_read=True)
+        except ActionLinkItem.DoesNotExist:
+            return None
+        winner = self.get(lock.winning_key or "")
+        return replace(winner, decided_at=winner.decided_at or lock.decided_at) if winner else None

@@ -1,0 +1,158 @@
+"""PynamoDB models of every table. Table names are bound once at wiring time from the settings.
+
+Key design: every hot write path is keyed by something high-cardinality (mention id, link hash,
+incident id); only the per-brand bucket counters share a partition per brand, which is the nature of
+an aggregate.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.models import Model
+
+from ..config import Tables
+
+
+class MentionItem(Model):
+    class Meta:
+        table_name = "unbound-mentions"
+
+    mention_id = UnicodeAttribute(hash_key=True)
+    brand = UnicodeAttribute()
+    source = UnicodeAttribute()
+    native_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    text = UnicodeAttribute()
+    author = UnicodeAttribute(default="")
+    author_followers = NumberAttribute(default=0)
+    url = UnicodeAttribute(default="")
+    lang = UnicodeAttribute(default="und")
+    extra = JSONAttribute(default=dict)
+    fetched_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class QuarantineItem(Model):
+    class Meta:
+        table_name = "unbound-quarantine"
+
+    item_id = UnicodeAttribute(hash_key=True)
+    source = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    raw = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class CursorItem(Model):
+    class Meta:
+        table_name = "unbound-cursors"
+
+    cursor_key = UnicodeAttribute(hash_key=True)
+    cursor = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class BucketItem(Model):
+    """Counters keyed `pk`=brand, `sk`=`<bucket start>#<source>`; `seen#<mention id>` markers (in
+    partitions of their own) make counting idempotent."""
+
+    class Meta:
+        table_name = "unbound-buckets"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    volume = NumberAttribute(default=0)
+    negative = NumberAttribute(default=0)
+    scored = NumberAttribute(default=0)
+    negative_reach = NumberAttribute(default=0)
+    compound_sum = NumberAttribute(default=0)
+    expires_at = TTLAttribute(null=True)
+
+
+class DetectorItem(Model):
+    class Meta:
+        table_name = "unbound-detector"
+
+    brand = UnicodeAttribute(hash_key=True)
+    state = JSONAttribute(default=dict)
+    version = NumberAttribute(default=0)
+    open_incident_id = UnicodeAttribute(null=True)
+
+
+class IncidentItem(Model):
+    class Meta:
+        table_name = "unbound-incidents"
+
+    incident_id = UnicodeAttribute(hash_key=True)
+    brand = UnicodeAttribute()
+    severity = UnicodeAttribute()
+    status = UnicodeAttribute()
+    opened_at = UTCDateTimeAttribute()
+    detected_bucket = UTCDateTimeAttribute()
+    summary = UnicodeAttribute(default="")
+    explanation = JSONAttribute(default=dict)
+    decision = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UTCDateTimeAttribute(null=True)
+    execution_arn = UnicodeAttribute(null=True)
+
+
+class ActionLinkItem(Model):
+    """Links keyed by the hash of their id, plus `decision#<notification>` items that make one click win."""
+
+    class Meta:
+        table_name = "unbound-links"
+
+    key = UnicodeAttribute(hash_key=True)
+    incident_id = UnicodeAttribute(default="")
+    notification_id = UnicodeAttribute(default="")
+    tier = NumberAttribute(default=0)
+    recipient = UnicodeAttribute(default="")
+    expires_at = UTCDateTimeAttribute(null=True)
+    allowed = ListAttribute[str](default=list)
+    state = UnicodeAttribute(default="pending")
+    decision = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UTCDateTimeAttribute(null=True)
+    winning_key = UnicodeAttribute(null=True)
+    task_token = UnicodeAttribute(null=True)
+    purge_at = TTLAttribute(null=True)
+
+
+class AuditItem(Model):
+    class Meta:
+        table_name = "unbound-audit"
+
+    incident_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    """`<ISO time>#<random>`: ordered by time, never colliding."""
+    kind = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    detail = JSONAttribute(default=dict)
+
+
+def bind_tables(tables: Tables) -> None:
+    """Point the models at the deployed tables (the names come from the stack through the settings)."""
+    pairs: list[tuple[type[Model], str]] = [
+        (MentionItem, tables.mentions),
+        (QuarantineItem, tables.quarantine),
+        (CursorItem, tables.cursors),
+        (BucketItem, tables.buckets),
+        (DetectorItem, tables.detector),
+        (IncidentItem, tables.incidents),
+        (ActionLinkItem, tables.links),
+        (AuditItem, tables.audit),
+    ]
+    for model, name in pairs:
+        if name:
+            model.Meta.table_name = name
+            model._connection = None  # a cached connection remembers the old name

@@ -1,0 +1,88 @@
+"""Action links: what a responder taps in an email or SMS to decide.
+
+Rules (see the project's approval-link design): the URL carries only a short random id; the task token
+stays server-side next to a hash of that id; GET/HEAD never change anything; only a POST carrying the
+form token issued by the confirmation page decides; a link is single use and expires with its tier.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from .incidents import Decision
+
+LINK_ID_BYTES = 16
+"""128 bits of randomness: unguessable, and 22 URL-safe characters so an SMS keeps its link."""
+
+LINK_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}$")
+FORM_TOKEN_TTL = timedelta(minutes=30)
+
+
+def new_link_id() -> str:
+    return secrets.token_urlsafe(LINK_ID_BYTES)
+
+
+def is_well_formed_link_id(link_id: str) -> bool:
+    return bool(LINK_ID_PATTERN.match(link_id))
+
+
+def link_key(link_id: str) -> str:
+    """What the table stores instead of the id: a leaked table or log does not yield working links."""
+    return hashlib.sha256(link_id.encode("ascii")).hexdigest()
+
+
+def link_hint(link_id: str) -> str:
+    """A loggable stand-in for a link id."""
+    return link_id[:4] + "…"
+
+
+class LinkState(StrEnum):
+    PENDING = "pending"
+    USED = "used"
+    SUPERSEDED = "superseded"
+    """Another recipient of the same notification decided first."""
+
+
+@dataclass(frozen=True)
+class ActionLink:
+    key: str
+    incident_id: str
+    notification_id: str
+    tier: int
+    recipient: str
+    """Who this link was sent to: the audit trail names this person, not a shared address."""
+    expires_at: datetime
+    allowed: tuple[Decision, ...]
+    state: LinkState = LinkState.PENDING
+    decision: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+    def is_expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+
+def form_token(secret: bytes, link_id: str, issued_at: datetime) -> str:
+    """An HMAC over the link id and issue time: a POST must come from a page we rendered recently."""
+    stamp = str(int(issued_at.timestamp()))
+    mac = hmac.new(secret, f"{link_id}.{stamp}".encode(), hashlib.sha256).digest()
+    return f"{stamp}.{base64.urlsafe_b64encode(mac[:18]).decode('ascii')}"
+
+
+def verify_form_token(secret: bytes, link_id: str, token: str, now: datetime) -> bool:
+    stamp, _, _mac = token.partition(".")
+    if not stamp.isdigit() or len(token) > 64:
+        return False
+    issued = int(stamp)
+    age = now.timestamp() - issued
+    if age < -60 or age > FORM_TOKEN_TTL.total_seconds():
+        return False
+    expected = form_token(secret, link_id, datetime.fromtimestamp(issued, now.tzinfo))
+    return hmac.compare_digest(expected, token)

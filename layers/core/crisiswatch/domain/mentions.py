@@ -1,0 +1,137 @@
+"""Mentions: what people said about a brand, normalised from any source."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .clock import parse_iso, to_iso
+from .errors import InvalidMentionError
+
+MAX_TEXT_CHARS = 20_000
+"""Longer texts are cut (and flagged): a 400 kB DynamoDB item must also hold the raw payload."""
+
+MAX_FIELD_CHARS = 2_048
+REQUIRED_REPLAY_KEYS = ("source", "id", "created_at", "text")
+_SOURCE_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_TAGS = re.compile(r"<[^>]{0,2000}>")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One post, comment or article that mentions a brand."""
+
+    source: str
+    native_id: str
+    brand: str
+    created_at: datetime
+    text: str
+    author: str = ""
+    author_followers: int = 0
+    url: str = ""
+    lang: str = "und"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def mention_id(self) -> str:
+        """The deduplication key: a source's own id is unique within that source only."""
+        return f"{self.source}#{self.native_id}"
+
+
+def clean_text(raw: str) -> tuple[str, bool]:
+    """Strip HTML, collapse whitespace, cap the length. Returns the text and whether it was truncated."""
+    text = html.unescape(_TAGS.sub(" ", raw))
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) > MAX_TEXT_CHARS:
+        return text[:MAX_TEXT_CHARS], True
+    return text, False
+
+
+def _short_str(payload: dict[str, Any], key: str, default: str = "") -> str:
+    value = payload.get(key, default)
+    if value is None:
+        return default
+    if not isinstance(value, str | int | float):
+        raise InvalidMentionError(f"field '{key}' must be a string, got {type(value).__name__}")
+    return str(value)[:MAX_FIELD_CHARS]
+
+
+def _followers(payload: dict[str, Any]) -> int:
+    value = payload.get("author_followers", 0)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidMentionError("field 'author_followers' must be a number")
+    try:
+        followers = int(float(value))
+    except ValueError:
+        raise InvalidMentionError("field 'author_followers' must be a number") from None
+    return max(followers, 0)
+
+
+def mention_from_dict(payload: Any, brand: str) -> Mention:
+    """Validate and normalise one replay-format mention; raises `InvalidMentionError` with the reason."""
+    if not isinstance(payload, dict):
+        raise InvalidMentionError(f"a mention must be a JSON object, got {type(payload).__name__}")
+    missing = [key for key in REQUIRED_REPLAY_KEYS if payload.get(key) in (None, "")]
+    if missing:
+        raise InvalidMentionError(f"missing field(s): {', '.join(missing)}")
+    source = _short_str(payload, "source").strip().lower()
+    if not _SOURCE_PATTERN.match(source):
+        raise InvalidMentionError(f"field 'source' is not a source name: {source[:40]!r}")
+    native_id = _short_str(payload, "id").strip()
+    raw_text = payload["text"]
+    if not isinstance(raw_text, str):
+        raise InvalidMentionError("field 'text' must be a string")
+    try:
+        created_at = parse_iso(_short_str(payload, "created_at"))
+    except ValueError:
+        raise InvalidMentionError(f"field 'created_at' is not ISO 8601: {payload['created_at']!r}") from None
+    text, truncated = clean_text(raw_text)
+    known = {"source", "id", "created_at", "author", "author_followers", "text", "url", "lang"}
+    extra = {key: value for key, value in payload.items() if key not in known}
+    if truncated:
+        extra["text_truncated"] = True
+    return Mention(
+        source=source,
+        native_id=native_id,
+        brand=brand,
+        created_at=created_at,
+        text=text,
+        author=_short_str(payload, "author"),
+        author_followers=_followers(payload),
+        url=_short_str(payload, "url"),
+        lang=(_short_str(payload, "lang") or "und").lower(),
+        extra=extra,
+    )
+
+
+def mention_from_json_line(line: str, brand: str) -> Mention:
+    """Parse one JSON Lines record; a non-JSON line is an `InvalidMentionError`, never a crash."""
+    try:
+        payload = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InvalidMentionError(
+            f"not valid JSON: {error.msg if hasattr(error, 'msg') else error}"
+        ) from None
+    return mention_from_dict(payload, brand)
+
+
+def mention_to_dict(mention: Mention) -> dict[str, Any]:
+    """The replay format again (used by drills and exports)."""
+    return {
+        "source": mention.source,
+        "id": mention.native_id,
+        "created_at": to_iso(mention.created_at),
+        "author": mention.author,
+        "author_followers": mention.author_followers,
+        "text": mention.text,
+        "url": mention.url,
+        "lang": mention.lang,
+        **mention.extra,
+    }

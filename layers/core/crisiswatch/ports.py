@@ -1,0 +1,138 @@
+"""The interfaces the use cases need. Adapters implement them for AWS; tests implement them in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from .domain.detection import BucketStats, DetectorState
+from .domain.incidents import Incident
+from .domain.links import ActionLink
+from .domain.mentions import Mention
+from .domain.scoring import MentionScore
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A page of mentions from a source, the cursor to save once they are stored, and what was rejected."""
+
+    mentions: Sequence[Mention]
+    next_cursor: str | None
+    rejected: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    """(raw item, reason) pairs that could not be normalised."""
+
+
+class MentionSource(Protocol):
+    name: str
+
+    def fetch(self, cursor: str | None, now: datetime) -> FetchResult:
+        """Mentions published after `cursor` and no later than `now`."""
+        ...
+
+
+class MentionStore(Protocol):
+    def add(self, mention: Mention) -> bool:
+        """Store unless (source, id) is already there; True if it was new."""
+        ...
+
+
+class QuarantineStore(Protocol):
+    def put(self, source: str, raw: str, reason: str) -> None: ...
+
+
+class CursorStore(Protocol):
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, cursor: str) -> None: ...
+
+
+class AggregateStore(Protocol):
+    def record(self, mention: Mention, score: MentionScore) -> bool:
+        """Add the mention to its bucket exactly once; False if it had been counted already."""
+        ...
+
+    def buckets(self, brand: str, first: datetime, last: datetime) -> dict[datetime, BucketStats]:
+        """Buckets of `brand` from `first` to `last` inclusive that have any mention."""
+        ...
+
+
+class DetectorStateStore(Protocol):
+    def load(self, brand: str) -> tuple[DetectorState, int | None]:
+        """The state and its version (None when the brand is new)."""
+        ...
+
+    def save(self, brand: str, state: DetectorState, version: int | None) -> bool:
+        """Save if nobody saved since `version`; False on a lost race."""
+        ...
+
+
+class IncidentStore(Protocol):
+    def open(self, incident: Incident) -> bool:
+        """Create the incident unless the brand already has one open; True if this call opened it."""
+        ...
+
+    def get(self, incident_id: str) -> Incident | None: ...
+
+    def record_decision(
+        self, incident_id: str, status: str, decision: str, decided_by: str, decided_at: datetime
+    ) -> Incident: ...
+
+    def set_execution(self, incident_id: str, execution_arn: str) -> None: ...
+
+    def close(self, incident: Incident) -> None:
+        """Release the brand's one-open-incident slot."""
+        ...
+
+    def list(self, limit: int = 100) -> list[Incident]: ...
+
+
+class AuditLog(Protocol):
+    def record(
+        self, incident_id: str, kind: str, actor: str, detail: dict[str, Any], at: datetime
+    ) -> None: ...
+
+
+class ActionLinkStore(Protocol):
+    def add(self, link: ActionLink, task_token: str) -> None: ...
+
+    def get(self, key: str) -> ActionLink | None: ...
+
+    def claim(self, link: ActionLink, decision: str, decided_by: str, at: datetime) -> bool:
+        """Atomically take the decision for this link's notification; False if someone already did."""
+        ...
+
+    def release(self, link: ActionLink) -> None:
+        """Undo a claim whose decision could not be delivered, so the link works again."""
+        ...
+
+    def task_token(self, key: str) -> str | None: ...
+
+    def decision_for(self, notification_id: str) -> ActionLink | None:
+        """The link whose click decided this notification, if any."""
+        ...
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    recipient: str
+    subject: str
+    email_body: str
+    sms_body: str
+
+
+class Notifier(Protocol):
+    def send(self, tier: int, messages: Iterable[OutboundMessage]) -> None: ...
+
+
+class EscalationStarter(Protocol):
+    def start(self, incident: Incident) -> str | None:
+        """Start the incident's execution (named by its id); the ARN, or None if it already existed."""
+        ...
+
+
+class TaskCallbacks(Protocol):
+    def succeed(self, task_token: str, output: dict[str, Any]) -> bool:
+        """Resume the waiting execution; False if the token expired or was already used."""
+        ...
