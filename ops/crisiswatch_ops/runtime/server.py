@@ -15,6 +15,7 @@ import urllib.request
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
@@ -53,7 +54,9 @@ class MotoServer:
             _ACTIVE = self
         try:
             _quiet_werkzeug()
-            self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self._requested_port, verbose=False)
+            self._server = ThreadedMotoServer(
+                ip_address="127.0.0.1", port=self._requested_port, verbose=False
+            )
             self._server.start()
             self.port = int(self._server.get_host_and_port()[1])
             # The Step Functions engine and moto's own integrations find the server through MOTO_PORT.
@@ -94,17 +97,42 @@ class MotoServer:
         return make_client(self.endpoint_url, service, **config)
 
 
+_SESSION_LOCK = threading.Lock()
+_SESSION: boto3.session.Session | None = None
+
+
 def make_client(endpoint_url: str, service: str, **config: Any) -> Any:
-    """boto3 client with explicit endpoint, region and credentials (nothing read from the environment)."""
+    """boto3 client with explicit endpoint, region and credentials (nothing read from the environment).
+
+    One shared session (guarded: sessions are not thread-safe) so service models load once.
+    """
+    global _SESSION  # noqa: PLW0603 - a cache
     retries = config.pop("retries", {"max_attempts": 3, "mode": "standard"})
-    return boto3.session.Session().client(
-        service,  # type: ignore[call-overload]
-        endpoint_url=endpoint_url,
-        region_name=REGION,
-        aws_access_key_id=ACCESS_KEY_ID,
-        aws_secret_access_key=SECRET_ACCESS_KEY,
-        config=Config(retries=retries, **config),
-    )
+    with _SESSION_LOCK:
+        if _SESSION is None:
+            _SESSION = boto3.session.Session(botocore_session=_isolated_botocore_session())
+        return _SESSION.client(
+            service,  # type: ignore[call-overload]
+            endpoint_url=endpoint_url,
+            region_name=REGION,
+            aws_access_key_id=ACCESS_KEY_ID,
+            aws_secret_access_key=SECRET_ACCESS_KEY,
+            # proxies={}: a loopback server must never be reached through an HTTP(S)_PROXY
+            config=Config(retries=retries, proxies={}, **config),
+        )
+
+
+def _isolated_botocore_session() -> botocore.session.Session:
+    """A botocore session blind to the caller's AWS_PROFILE and ~/.aws files.
+
+    The local runtime must neither pick up a real profile's settings nor fail on a profile that only
+    exists on someone else's machine.
+    """
+    session = botocore.session.Session()
+    session.set_config_variable("profile", None)
+    session.set_config_variable("config_file", os.devnull)
+    session.set_config_variable("credentials_file", os.devnull)
+    return session
 
 
 def _quiet_werkzeug() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped, unused-ignore]  # types-PyYAML is optional
 
 _SHORT_TAGS = (
     "And",
@@ -32,7 +32,7 @@ _SHORT_TAGS = (
 )
 
 
-class _CfnLoader(yaml.SafeLoader):
+class _CfnLoader(yaml.SafeLoader):  # type: ignore[misc, unused-ignore]
     """SafeLoader that understands CloudFormation's short-form tags."""
 
 

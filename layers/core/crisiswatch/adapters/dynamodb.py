@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.expressions.update import Action
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.clock import bucket_start, to_iso
@@ -185,6 +185,7 @@ def incident_from_item(item: IncidentItem) -> Incident:
         severity=Severity(item.severity),
         opened_at=item.opened_at,
         detected_bucket=item.detected_bucket,
+        detected_at=item.detected_at,
         status=IncidentStatus(item.status),
         summary=item.summary,
         explanation=dict(item.explanation or {}),
@@ -204,6 +205,7 @@ class DynamoIncidentStore:
             status=incident.status.value,
             opened_at=incident.opened_at,
             detected_bucket=incident.detected_bucket,
+            detected_at=incident.detected_at,
             summary=incident.summary,
             explanation=incident.explanation,
         )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from ..domain.errors import InvalidRequestError
 from ..ports import OutboundMessage
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+"""SNS refuses a subject with line breaks or control characters, or of 100 characters or more."""
 
 
 class SnsNotifier:
@@ -22,7 +26,7 @@ class SnsNotifier:
         for message in messages:
             self._sns.publish(
                 TopicArn=topic,
-                Subject=message.subject[:100],
+                Subject=" ".join(_CONTROL.sub(" ", message.subject).split())[:99],
                 MessageStructure="json",
                 Message=json.dumps(
                     {"default": message.email_body, "email": message.email_body, "sms": message.sms_body}

@@ -94,6 +94,7 @@ def list_manifests(s3_client: Any, bucket: str) -> list[tuple[str, ReplayManifes
             raw = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read()
             try:
                 found.append((key, ReplayManifest.from_json(raw)))
-            except (ValueError, KeyError, TypeError) as error:
+            # AttributeError/OverflowError: e.g. a numeric or out-of-range time; skip it, like bad JSON.
+            except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as error:
                 found.append((key, f"unreadable manifest: {error}"))
     return found

@@ -97,6 +97,7 @@ class IncidentItem(Model):
     status = UnicodeAttribute()
     opened_at = UTCDateTimeAttribute()
     detected_bucket = UTCDateTimeAttribute()
+    detected_at = UTCDateTimeAttribute(null=True)
     summary = UnicodeAttribute(default="")
     explanation = JSONAttribute(default=dict)
     decision = UnicodeAttribute(null=True)

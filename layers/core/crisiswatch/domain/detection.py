@@ -180,16 +180,16 @@ class BaselineDetector:
         return alert
 
     def _learn(self, state: DetectorState, stats: BucketStats) -> None:
-        alpha = self.alpha if state.buckets_seen else 1.0
+        # A plain running mean until the half-life is reached, so early buckets do not bias the baseline.
+        alpha = max(self.alpha, 1.0 / (state.buckets_seen + 1))
         expected, spread = self._expected(state)
         # Clip outliers so the baseline keeps describing normal days.
-        volume = (
-            min(float(stats.volume), expected + 3 * spread) if state.buckets_seen else float(stats.volume)
-        )
+        ceiling = expected + 3 * spread if state.buckets_seen else float("inf")
+        volume = min(float(stats.volume), ceiling)
         delta = volume - state.mean_volume
         state.mean_volume += alpha * delta
         state.var_volume = (1 - alpha) * (state.var_volume + alpha * delta * delta)
-        if stats.scored:
+        if stats.scored and stats.volume <= ceiling:
             state.mean_negative_share += alpha * (stats.negative_share - state.mean_negative_share)
         state.buckets_seen += 1
         state.last_bucket = to_iso(stats.bucket)

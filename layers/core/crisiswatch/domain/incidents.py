@@ -62,6 +62,8 @@ class Incident:
     severity: Severity
     opened_at: datetime
     detected_bucket: datetime
+    detected_at: datetime | None = None
+    """Event time of the detection: the newest mention the detector had seen (scenario time in a replay)."""
     status: IncidentStatus = IncidentStatus.ESCALATING
     summary: str = ""
     explanation: dict[str, Any] = field(default_factory=dict)
@@ -79,4 +81,5 @@ class Incident:
             "summary": self.summary,
             "opened_at": to_iso(self.opened_at),
             "detected_bucket": to_iso(self.detected_bucket),
+            "detected_at": to_iso(self.detected_at or self.detected_bucket),
         }

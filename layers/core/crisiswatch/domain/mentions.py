@@ -16,6 +16,8 @@ MAX_TEXT_CHARS = 20_000
 """Longer texts are cut (and flagged): a 400 kB DynamoDB item must also hold the raw payload."""
 
 MAX_FIELD_CHARS = 2_048
+MAX_FOLLOWERS = 10**12
+"""More than any account has: a larger count is garbage (and may not fit a DynamoDB number)."""
 REQUIRED_REPLAY_KEYS = ("source", "id", "created_at", "text")
 _SOURCE_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _TAGS = re.compile(r"<[^>]{0,2000}>")
@@ -69,8 +71,10 @@ def _followers(payload: dict[str, Any]) -> int:
         raise InvalidMentionError("field 'author_followers' must be a number")
     try:
         followers = int(float(value))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidMentionError("field 'author_followers' must be a number") from None
+    if followers > MAX_FOLLOWERS:
+        raise InvalidMentionError("field 'author_followers' is out of range")
     return max(followers, 0)
 
 
@@ -90,7 +94,7 @@ def mention_from_dict(payload: Any, brand: str) -> Mention:
         raise InvalidMentionError("field 'text' must be a string")
     try:
         created_at = parse_iso(_short_str(payload, "created_at"))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an offset that moves year 1 or 9999 out of range
         raise InvalidMentionError(f"field 'created_at' is not ISO 8601: {payload['created_at']!r}") from None
     text, truncated = clean_text(raw_text)
     known = {"source", "id", "created_at", "author", "author_followers", "text", "url", "lang"}
@@ -115,7 +119,7 @@ def mention_from_json_line(line: str, brand: str) -> Mention:
     """Parse one JSON Lines record; a non-JSON line is an `InvalidMentionError`, never a crash."""
     try:
         payload = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:  # Recursion: "[[[[..."
         raise InvalidMentionError(
             f"not valid JSON: {error.msg if hasattr(error, 'msg') else error}"
         ) from None

@@ -87,6 +87,8 @@ def view_link(
     incident = incidents.get(link.incident_id)
     if link.state is not LinkState.PENDING or link.is_expired(now):
         return _closed_page(link, incident, links, now)
+    if links.decision_for(link.notification_id) is not None:  # another recipient of this request decided
+        return _closed_page(link, incident, links, now)
     return LinkPage(Outcome.CONFIRM, link, incident, form_token=form_token(secret, link_id, now))
 
 

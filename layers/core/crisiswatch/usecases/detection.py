@@ -66,6 +66,7 @@ def detect(
         severity=alert.severity,
         opened_at=opened_at,
         detected_bucket=alert.bucket,
+        detected_at=now,
         summary=alert.summary,
         explanation=alert.explanation,
     )

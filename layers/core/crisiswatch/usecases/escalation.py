@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,15 +22,30 @@ def start_escalation(
     if incident is None:
         raise IncidentNotFoundError(incident_id)
     execution_arn = starter.start(incident)
-    if execution_arn is None:
-        return None  # Started before: a repeated stream record or a retry.
+    if execution_arn is None or execution_arn == incident.execution_arn:
+        # Started before: a repeated stream record or a retry. Step Functions answers a repeat of a running
+        # execution (same name and input) with its ARN again, which is no new start either.
+        return None
     incidents.set_execution(incident_id, execution_arn)
     audit.record(incident_id, "escalation.started", "system", {"execution_arn": execution_arn}, now)
     return execution_arn
 
 
+_GSM7_SAFE = frozenset(string.ascii_letters + string.digits + " !\"#$%&'()*+,-./:;<=>?@_")
+"""Characters that are one septet in GSM-7's basic table: one more (an emoji, `’`, `{`) and the SMS
+switches to UCS-2 with 70 characters a part, or spends two septets on it, and the link no longer fits."""
+
+
+def _gsm7(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)  # "Café" -> "Cafe" + a combining accent, dropped below
+    kept = "".join(char if char in _GSM7_SAFE else " " if char.isspace() else "" for char in folded)
+    return " ".join(kept.split())
+
+
 def _sms(incident: Incident, tier: int, url: str) -> str:
-    head = f"CrisisWatch {incident.severity.value} {incident.brand[:24]} T{tier}: decide "
+    brand = _gsm7(incident.brand)[:24].strip()
+    parts = ("CrisisWatch", incident.severity.value, brand, f"T{tier}: decide ")
+    head = " ".join(part for part in parts if part)  # a brand with no GSM-7 letters is left out
     text = head + url
     # The link is never shortened: the head gives way so the whole SMS fits one GSM-7 part.
     return text if len(text) <= SMS_LIMIT else head[: max(0, SMS_LIMIT - len(url) - 1)] + " " + url

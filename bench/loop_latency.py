@@ -1,0 +1,99 @@
+"""Embedded-runtime figures: start-up, schedule tick -> first notification, approval POST -> SUCCEEDED.
+
+Each run uses a fresh brand on one runtime: 40 quiet buckets warm the detector, then one tick brings a
+burst of negative mentions. The clock starts when that tick fires and stops when tier 1's first message
+reaches the outbox. The approval is then posted through the action link exactly as a browser would.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import requests
+
+from crisiswatch_ops.demo import LINK, read_page
+from crisiswatch_ops.replay import ReplayFile, scenario_clock_start, upload
+from crisiswatch_ops.runtime import LocalRuntime
+from crisiswatch_ops.stack import Stack
+from crisiswatch_ops.synthetic import burst_scenario, write_jsonl
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = 3
+QUIET_BUCKETS = 40
+PARAMETERS = {"Tier1TimeoutSeconds": "600", "Tier2TimeoutSeconds": "600"}
+
+
+def _median(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s (runs: {', '.join(f'{v:.2f}' for v in values)})"
+
+
+def main() -> None:
+    startups: list[float] = []
+    for _ in range(RUNS):
+        with tempfile.TemporaryDirectory() as state:
+            began = time.monotonic()
+            with LocalRuntime(
+                ROOT, Path(state), parameter_overrides=PARAMETERS, build=False, start_scheduler=False
+            ):
+                startups.append(time.monotonic() - began)
+    tick_to_notify: list[float] = []
+    post_to_success: list[float] = []
+    with (
+        tempfile.TemporaryDirectory() as state,
+        LocalRuntime(
+            ROOT, Path(state), parameter_overrides=PARAMETERS, build=False, start_scheduler=False
+        ) as runtime,
+    ):
+        os.environ.update(runtime.environ())
+        stack = Stack(runtime.stack_name, runtime.outputs)
+        stack.bind()
+        sfn = runtime.client("stepfunctions")
+        for run in range(RUNS):
+            brand = f"Bench Brand {run}"
+            start = datetime(2026, 1, 5 + run, 8, 0, tzinfo=UTC)
+            path = write_jsonl(
+                Path(state) / f"bench-{run}.jsonl", burst_scenario(brand, start, QUIET_BUCKETS)
+            )
+            replay = ReplayFile.read(path, brand)
+            clock = scenario_clock_start(replay)
+            upload(runtime.client("s3"), stack.output("ReplayBucketName"), replay, clock, speed=1.0)
+            for bucket in range(1, QUIET_BUCKETS + 1):
+                runtime.scheduler.tick(at=clock + timedelta(minutes=5 * bucket))
+            runtime.streams.wait_until_idle(timeout=120)
+            began = time.monotonic()
+            runtime.scheduler.tick(at=clock + timedelta(minutes=5 * (QUIET_BUCKETS + 1)))
+            message = runtime.outbox.wait_for(
+                lambda delivery, brand=brand: delivery.protocol == "email" and brand in str(delivery.subject),
+                timeout=60,
+            )
+            tick_to_notify.append(time.monotonic() - began)
+            match = LINK.search(str(message.message))
+            assert match, "no link in the notification"
+            form = read_page(requests.get(match.group(0), timeout=30).text)
+            execution = None
+            began = time.monotonic()
+            requests.post(match.group(0), data={**form.fields, "decision": "approve"}, timeout=30)
+            while time.monotonic() - began < 60:
+                executions = sfn.list_executions(stateMachineArn=stack.output("EscalationStateMachineArn"))
+                execution = next(
+                    (
+                        item
+                        for item in executions["executions"]
+                        if item["status"] == "SUCCEEDED" and item["name"].startswith(f"inc-bench-brand-{run}")
+                    ),
+                    None,
+                )
+                if execution:
+                    break
+                time.sleep(0.02)
+            post_to_success.append(time.monotonic() - began)
+    print("Embedded runtime (issue: the whole crisis loop)")
+    print(f"  start-up (moto + deploy, build reused)     median {_median(startups)}")
+    print(f"  schedule tick -> first notification        median {_median(tick_to_notify)}")
+    print(f"  approval POST -> execution SUCCEEDED       median {_median(post_to_success)}")
+    print()

@@ -1,0 +1,236 @@
+"""CloudFormation support moto 5.2.5 lacks, built on moto's own backends.
+
+moto's CloudFormation skips ``AWS::SNS::Subscription`` and ``AWS::SecretsManager::Secret`` with a
+warning ("No Moto CloudFormation support"): the subscription is never created and ``!Ref`` to
+either resolves to nothing. These models create them through moto's SNS and Secrets Manager
+backends exactly as the API calls would (Subscribe + SetSubscriptionAttributes, CreateSecret with
+GetRandomPassword), so filter policies and generated secrets behave as moto implements them.
+
+moto discovers CloudFormation models through ``CloudFormationModel.__subclasses__()`` behind
+``lru_cache``; importing this module defines the classes and ``apply`` clears those caches.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from moto.cloudformation import parsing
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+from moto.core.common_models import CloudFormationModel
+from moto.secretsmanager.models import secretsmanager_backends
+from moto.sns.models import sns_backends
+
+#: Order matters: moto validates a FilterPolicy against the scope already set.
+_SUBSCRIPTION_ATTRIBUTES = (
+    "FilterPolicyScope",
+    "FilterPolicy",
+    "RawMessageDelivery",
+    "RedrivePolicy",
+    "DeliveryPolicy",
+    "SubscriptionRoleArn",
+)
+
+
+class SnsSubscription(CloudFormationModel):
+    """``AWS::SNS::Subscription``; ``Ref`` is the subscription ARN."""
+
+    def __init__(self, arn: str, account_id: str, region_name: str) -> None:
+        self.arn = arn
+        self.account_id = account_id
+        self.region_name = region_name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.arn
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SNS::Subscription"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name == "Arn":
+            return self.arn
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+    ) -> SnsSubscription:
+        properties = cloudformation_json["Properties"]
+        region = properties.get("Region") or region_name
+        backend = sns_backends[account_id][region]
+        subscription = backend.subscribe(
+            properties["TopicArn"], properties.get("Endpoint"), properties["Protocol"]
+        )
+        for name in _SUBSCRIPTION_ATTRIBUTES:
+            if name in properties:
+                backend.set_subscription_attributes(
+                    subscription.arn, name, _attribute_value(properties[name])
+                )
+        return cls(subscription.arn, account_id, region)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: SnsSubscription,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> SnsSubscription:
+        original_resource.delete(account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+    ) -> None:
+        sns_backends[account_id][region_name].unsubscribe(resource_name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        sns_backends[account_id][self.region_name].unsubscribe(self.arn)
+
+
+def _attribute_value(value: Any) -> str:
+    """CloudFormation gives JSON objects and booleans; the SNS API takes strings."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)
+
+
+class SecretsManagerSecret(CloudFormationModel):
+    """``AWS::SecretsManager::Secret``; ``Ref`` is the secret ARN."""
+
+    def __init__(self, arn: str, name: str, region_name: str) -> None:
+        self.arn = arn
+        self.name = name
+        self.region_name = region_name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.arn
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SecretsManager::Secret"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in ("Id", "Arn")
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name in ("Id", "Arn"):
+            return self.arn
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+    ) -> SecretsManagerSecret:
+        properties = cloudformation_json["Properties"]
+        backend = secretsmanager_backends[account_id][region_name]
+        secret_string = properties.get("SecretString")
+        if secret_string is None and "GenerateSecretString" in properties:
+            secret_string = _generate(backend, properties["GenerateSecretString"])
+        created = json.loads(
+            backend.create_secret(
+                name=resource_name,
+                secret_string=secret_string,
+                secret_binary=None,
+                description=properties.get("Description"),
+                tags=properties.get("Tags"),
+                kms_key_id=properties.get("KmsKeyId"),
+                client_request_token=None,
+                replica_regions=[],
+                force_overwrite=False,
+            )
+        )
+        return cls(created["ARN"], created["Name"], region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: SecretsManagerSecret,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> SecretsManagerSecret:
+        properties = cloudformation_json["Properties"]
+        backend: Any = secretsmanager_backends[account_id][region_name]  # None is valid for these args
+        if "SecretString" in properties:
+            backend.put_secret_value(
+                secret_id=original_resource.arn,
+                secret_string=properties["SecretString"],
+                secret_binary=None,
+                client_request_token=None,
+                version_stages=["AWSCURRENT"],
+            )
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+    ) -> None:
+        secretsmanager_backends[account_id][region_name].delete_secret(resource_name, None, True)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        secretsmanager_backends[account_id][self.region_name].delete_secret(self.arn, None, True)
+
+
+def _generate(backend: Any, spec: dict[str, Any]) -> str:
+    """What CloudFormation's GenerateSecretString produces, using moto's GetRandomPassword."""
+    password = json.loads(
+        backend.get_random_password(
+            password_length=int(spec.get("PasswordLength", 32)),
+            exclude_characters=spec.get("ExcludeCharacters", ""),
+            exclude_numbers=_flag(spec.get("ExcludeNumbers")),
+            exclude_punctuation=_flag(spec.get("ExcludePunctuation")),
+            exclude_uppercase=_flag(spec.get("ExcludeUppercase")),
+            exclude_lowercase=_flag(spec.get("ExcludeLowercase")),
+            include_space=_flag(spec.get("IncludeSpace")),
+            require_each_included_type=_flag(spec.get("RequireEachIncludedType", True)),
+        )
+    )["RandomPassword"]
+    template = spec.get("SecretStringTemplate")
+    key = spec.get("GenerateStringKey")
+    if template is None and key is None:
+        return str(password)
+    if template is None or key is None:
+        raise ValueError(
+            "GenerateSecretString needs both SecretStringTemplate and GenerateStringKey, or neither"
+        )
+    document = json.loads(template)
+    document[key] = password
+    return json.dumps(document)
+
+
+def _flag(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
+def apply() -> None:
+    """Make moto's CloudFormation see the models defined above."""
+    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
+        cached.cache_clear()
+    model_map = parsing.get_model_map()
+    for model in (SnsSubscription, SecretsManagerSecret):
+        if model_map.get(model.cloudformation_type()) is not model:
+            raise RuntimeError(f"moto did not register {model.cloudformation_type()}")

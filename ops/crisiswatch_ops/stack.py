@@ -1,0 +1,62 @@
+"""Find a deployed CrisisWatch stack (in AWS or in the embedded runtime) and bind the core to it.
+
+The endpoint is never chosen here: boto3 and PynamoDB read `AWS_ENDPOINT_URL` from the environment, so
+the same commands work against AWS and against the local runtime.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from crisiswatch.adapters.tables import bind_tables
+from crisiswatch.config import Tables
+
+DEFAULT_STACK = "crisiswatch"
+
+
+class StackNotFoundError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Stack:
+    name: str
+    outputs: dict[str, str]
+
+    @classmethod
+    def find(cls, name: str | None = None) -> Stack:
+        stack_name = name or os.environ.get("CRISISWATCH_STACK_NAME") or DEFAULT_STACK
+        client = boto3.client("cloudformation")
+        try:
+            found = client.describe_stacks(StackName=stack_name)["Stacks"]
+        except client.exceptions.ClientError as error:
+            raise StackNotFoundError(
+                f"no stack named {stack_name!r} at {client.meta.endpoint_url} "
+                "(set CRISISWATCH_STACK_NAME, or AWS_ENDPOINT_URL for the local runtime)"
+            ) from error
+        outputs = {item["OutputKey"]: item["OutputValue"] for item in found[0].get("Outputs", [])}
+        return cls(stack_name, outputs)
+
+    def output(self, key: str) -> str:
+        try:
+            return self.outputs[key]
+        except KeyError:
+            raise StackNotFoundError(f"stack {self.name!r} has no output {key!r}") from None
+
+    def bind(self) -> None:
+        """Point the core's table models at this stack's tables."""
+        bind_tables(
+            Tables(
+                mentions=self.outputs.get("MentionsTableName", ""),
+                incidents=self.outputs.get("IncidentsTableName", ""),
+                audit=self.outputs.get("AuditTableName", ""),
+                links=self.outputs.get("ActionLinksTableName", ""),
+            )
+        )
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service)  # type: ignore[call-overload]

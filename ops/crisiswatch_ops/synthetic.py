@@ -1,0 +1,63 @@
+"""Small synthetic scenarios for tests and benchmarks: a quiet stretch, then a burst of angry mentions."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+QUIET_TEXTS = (
+    "Nice latte at {brand} today",
+    "{brand} app finally remembers my order",
+    "Queue at {brand} was long but the barista was lovely",
+    "Trying the new seasonal blend from {brand}",
+)
+CRISIS_TEXT = "{brand} recall: glass in the cans, people got sick. Disgusting and dangerous! #{n}"
+
+
+def burst_scenario(
+    brand: str, start: datetime, quiet_buckets: int = 40, per_bucket: int = 4, burst: int = 60
+) -> list[dict[str, Any]]:
+    """`quiet_buckets` 5-minute buckets of `per_bucket` ordinary mentions, then `burst` crisis mentions
+    within one minute (labelled `"crisis": true`)."""
+    lines: list[dict[str, Any]] = []
+    for bucket in range(quiet_buckets):
+        for index in range(per_bucket):
+            moment = start + timedelta(minutes=5 * bucket, seconds=40 * index + 5)
+            lines.append(
+                {
+                    "source": "reddit",
+                    "id": f"t1_{bucket:x}q{index}",
+                    "created_at": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "author": f"regular{index}",
+                    "author_followers": 150 + 10 * index,
+                    "text": QUIET_TEXTS[(bucket + index) % len(QUIET_TEXTS)].format(brand=brand),
+                    "url": f"https://www.reddit.com/r/coffee/comments/{bucket:x}q{index}/",
+                    "lang": "en",
+                    "crisis": False,
+                }
+            )
+    burst_at = start + timedelta(minutes=5 * quiet_buckets)
+    for index in range(burst):
+        lines.append(
+            {
+                "source": "mastodon",
+                "id": f"1130{index:06d}",
+                "created_at": (burst_at + timedelta(seconds=index % 60)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "author": f"upset{index}@mastodon.social",
+                "author_followers": 900,
+                "text": CRISIS_TEXT.format(brand=brand, n=index),
+                "url": f"https://mastodon.social/@upset{index}/1130{index:06d}",
+                "lang": "en",
+                "crisis": True,
+            }
+        )
+    return lines
+
+
+def write_jsonl(path: Path, lines: list[dict[str, Any]], extra_raw_lines: tuple[str, ...] = ()) -> Path:
+    """Write mentions (and any raw, possibly malformed, lines) as JSON Lines."""
+    body = [json.dumps(line, ensure_ascii=False) for line in lines] + list(extra_raw_lines)
+    path.write_text("\n".join(body) + "\n", encoding="utf-8")
+    return path

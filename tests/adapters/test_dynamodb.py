@@ -1,0 +1,117 @@
+"""What only the DynamoDB adapters do: item shapes the stream carries, TTLs, audit order, cursors."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from crisiswatch.adapters.dynamodb import (
+    DynamoAggregateStore,
+    DynamoAuditLog,
+    DynamoCursorStore,
+    DynamoMentionStore,
+    DynamoQuarantineStore,
+    mention_from_item,
+)
+from crisiswatch.adapters.tables import MentionItem
+from crisiswatch.domain.scoring import MentionScore
+from tests.adapters.conftest import DynamoTables
+from tests.fakes import T0, make_mention
+
+
+def test_a_stored_mention_is_what_the_stream_hands_the_scorer(dynamo: DynamoTables) -> None:
+    mention = make_mention(1, text="Glass in my latte ☕️ <3", followers=1840)
+    mention = type(mention)(**{**mention.__dict__, "extra": {"reply_to": None, "text_truncated": True}})
+    DynamoMentionStore(timedelta(days=90)).add(mention)
+
+    # A NEW_IMAGE stream record carries the item exactly as stored.
+    raw = dynamo.client.get_item(
+        TableName=dynamo.tables.mentions, Key={"mention_id": {"S": mention.mention_id}}
+    )
+    restored = mention_from_item(MentionItem.from_raw_data(raw["Item"]))
+
+    assert restored == mention
+
+
+def test_a_stored_mention_expires_after_its_ttl(dynamo: DynamoTables) -> None:
+    before = datetime.now(UTC)
+    DynamoMentionStore(timedelta(days=90)).add(make_mention(1))
+
+    raw = dynamo.client.get_item(TableName=dynamo.tables.mentions, Key={"mention_id": {"S": "social#1"}})
+    expires = datetime.fromtimestamp(int(raw["Item"]["expires_at"]["N"]), UTC)
+    assert (
+        before + timedelta(days=90) - timedelta(minutes=1)
+        <= expires
+        <= datetime.now(UTC) + timedelta(days=90)
+    )
+
+
+def test_the_sample_stream_event_matches_the_mention_model() -> None:
+    from tests.handlers.conftest import load_event  # noqa: PLC0415
+
+    for record in load_event("score_mentions", "mentions_insert")["Records"]:
+        image = record["dynamodb"]["NewImage"]
+        mention = mention_from_item(MentionItem.from_raw_data(image))
+        assert record["dynamodb"]["Keys"] == {"mention_id": image["mention_id"]}
+        assert mention.mention_id == image["mention_id"]["S"]
+        assert mention.created_at.tzinfo is not None
+
+
+def test_counting_marks_each_mention_with_an_expiring_marker(dynamo: DynamoTables) -> None:
+    mention = make_mention(1, at=T0 + timedelta(minutes=2))
+    DynamoAggregateStore().record(
+        mention, MentionScore(mention.mention_id, mention.brand, "social", -0.5, 10)
+    )
+
+    items = dynamo.client.scan(TableName=dynamo.tables.buckets)["Items"]
+    keys = sorted((i["pk"]["S"], i["sk"]["S"]) for i in items)
+    assert keys == [("Acme Coffee", "2024-05-23T12:00:00Z#social"), ("seen#social#1", "-")]
+    marker = next(i for i in items if i["pk"]["S"].startswith("seen#"))
+    assert int(marker["expires_at"]["N"]) > datetime.now(UTC).timestamp()
+
+
+def test_the_audit_trail_reads_in_time_order_whatever_the_write_order(dynamo: DynamoTables) -> None:
+    audit = DynamoAuditLog()
+    times = [T0 + timedelta(minutes=m) for m in (9, 0, 4)]
+    for n, at in enumerate(times):
+        audit.record("inc-1", f"event-{n}", "system", {"n": n}, at)
+    audit.record("inc-1", "same-instant", "system", {"n": 3}, times[1])
+    audit.record("inc-2", "elsewhere", "system", {}, T0)
+
+    entries = DynamoAuditLog.entries("inc-1")
+
+    assert [e.at for e in entries] == sorted(e.at for e in entries)
+    assert [e.kind for e in entries][-1] == "event-0"
+    assert sorted(e.kind for e in entries) == ["event-0", "event-1", "event-2", "same-instant"]
+
+
+def test_audit_details_are_stored_as_json(dynamo: DynamoTables) -> None:
+    DynamoAuditLog().record("inc-1", "k", "tier1-primary", {"at": T0, "tier": 1, "nested": {"a": [1]}}, T0)
+
+    (entry,) = DynamoAuditLog.entries("inc-1")
+    assert entry.detail == {"at": str(T0), "tier": 1, "nested": {"a": [1]}}
+    assert (entry.actor, entry.at) == ("tier1-primary", T0)
+    assert json.dumps(entry.detail)
+
+
+def test_a_cursor_is_read_back_and_overwritten(dynamo: DynamoTables) -> None:
+    cursors = DynamoCursorStore()
+
+    assert cursors.get("Acme Coffee#replay#k") is None
+    cursors.put("Acme Coffee#replay#k", "17")
+    cursors.put("Acme Coffee#replay#k", "42")
+
+    assert cursors.get("Acme Coffee#replay#k") == "42"
+
+
+def test_quarantine_keeps_every_rejected_item(dynamo: DynamoTables) -> None:
+    quarantine = DynamoQuarantineStore()
+
+    quarantine.put("replay", "{bad", "line 3: not valid JSON")
+    quarantine.put("replay", "{bad", "line 3: not valid JSON")  # the same line again after a crash
+    quarantine.put("replay", "x" * 150_000, "r" * 5_000)
+
+    items = dynamo.client.scan(TableName=dynamo.tables.quarantine)["Items"]
+    assert len(items) == 3
+    assert max(len(i["raw"]["S"]) for i in items) == 100_000
+    assert max(len(i["reason"]["S"]) for i in items) == 1_000

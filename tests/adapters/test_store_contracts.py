@@ -1,0 +1,319 @@
+"""One contract, two implementations: every test runs against the in-memory fake and against the
+DynamoDB adapter in moto, so the fakes the unit tests trust behave like the real thing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from crisiswatch.adapters import dynamodb as ddb
+from crisiswatch.domain.detection import DetectorState
+from crisiswatch.domain.incidents import Decision, IncidentStatus
+from crisiswatch.domain.links import ActionLink, LinkState, link_key, new_link_id
+from crisiswatch.domain.scoring import MentionScore, score_mention
+from tests import fakes
+from tests.fakes import T0, FakeSentiment, make_incident, make_mention
+
+
+@dataclass
+class Stores:
+    kind: str
+    mentions: Any
+    aggregates: Any
+    detector_states: Any
+    incidents: Any
+    links: Any
+
+
+@pytest.fixture(params=["fake", "dynamo"])
+def stores(request: pytest.FixtureRequest) -> Iterator[Stores]:
+    if request.param == "fake":
+        yield Stores(
+            "fake",
+            fakes.FakeMentionStore(),
+            fakes.FakeAggregateStore(),
+            fakes.FakeDetectorStateStore(),
+            fakes.FakeIncidentStore(),
+            fakes.FakeActionLinkStore(),
+        )
+    else:
+        request.getfixturevalue("dynamo")
+        yield Stores(
+            "dynamo",
+            ddb.DynamoMentionStore(timedelta(days=90)),
+            ddb.DynamoAggregateStore(),
+            ddb.DynamoDetectorStateStore(),
+            ddb.DynamoIncidentStore(),
+            ddb.DynamoActionLinkStore(),
+        )
+
+
+def score(mention: Any, compound: float | None = -0.8) -> MentionScore:
+    return MentionScore(mention.mention_id, mention.brand, mention.source, compound, mention.author_followers)
+
+
+# ----- mentions -------------------------------------------------------------------------------------
+
+
+def test_a_mention_is_added_once(stores: Stores) -> None:
+    mention = make_mention(1)
+
+    assert stores.mentions.add(mention) is True
+    assert stores.mentions.add(mention) is False
+    assert stores.mentions.add(make_mention(1, text="edited later")) is False
+
+
+def test_the_same_native_id_from_another_source_is_another_mention(stores: Stores) -> None:
+    assert stores.mentions.add(make_mention(7, source="social")) is True
+    assert stores.mentions.add(make_mention(7, source="news")) is True
+
+
+# ----- aggregates -----------------------------------------------------------------------------------
+
+
+def test_a_replayed_mention_is_counted_once(stores: Stores) -> None:
+    mention = make_mention(1, followers=500)
+
+    assert stores.aggregates.record(mention, score(mention)) is True
+    assert stores.aggregates.record(mention, score(mention)) is False
+
+    (stats,) = stores.aggregates.buckets("Acme Coffee", T0, T0).values()
+    assert (stats.volume, stats.negative, stats.scored, stats.negative_reach) == (1, 1, 1, 500)
+
+
+def test_buckets_sum_every_source(stores: Stores) -> None:
+    at = T0 + timedelta(minutes=1)
+    counted = [
+        (make_mention(1, source="social", at=at, followers=10), -0.8),
+        (make_mention(2, source="social", at=at + timedelta(minutes=3), followers=20), 0.4),
+        (make_mention(3, source="news", at=at, followers=1000), -0.5),
+        (make_mention(4, source="forum", at=at, lang="de"), None),
+    ]
+    for mention, compound in counted:
+        assert stores.aggregates.record(mention, score(mention, compound))
+
+    (stats,) = stores.aggregates.buckets("Acme Coffee", T0, T0).values()
+
+    assert stats.bucket == T0
+    assert stats.volume == 4
+    assert stats.scored == 3
+    assert stats.negative == 2
+    assert stats.negative_reach == 1010
+    assert stats.sources == {"social": 2, "news": 1, "forum": 1}
+
+
+def test_bucket_queries_are_inclusive_and_per_brand(stores: Stores) -> None:
+    step = timedelta(minutes=5)
+    for n, offset in enumerate([-1, 0, 1, 2, 3]):
+        mention = make_mention(n, at=T0 + offset * step + timedelta(seconds=30))
+        stores.aggregates.record(mention, score(mention))
+    other = make_mention(99, brand="Bolt Bikes", at=T0)
+    stores.aggregates.record(other, score(other))
+
+    found = stores.aggregates.buckets("Acme Coffee", T0, T0 + 2 * step)
+
+    assert sorted(found) == [T0, T0 + step, T0 + 2 * step]
+    assert all(stats.volume == 1 for stats in found.values())
+
+
+def test_counts_follow_the_real_scoring(stores: Stores) -> None:
+    analyzer = FakeSentiment()
+    for n, text in enumerate(["terrible", "love it", "meh"]):
+        mention = make_mention(n, text=text)
+        stores.aggregates.record(mention, score_mention(mention, analyzer))
+
+    (stats,) = stores.aggregates.buckets("Acme Coffee", T0, T0).values()
+    assert (stats.volume, stats.negative, stats.scored) == (3, 1, 3)
+
+
+# ----- detector state -------------------------------------------------------------------------------
+
+
+def test_detector_state_uses_optimistic_locking(stores: Stores) -> None:
+    state, version = stores.detector_states.load("Acme Coffee")
+    assert (state, version) == (DetectorState(), None)
+
+    first = DetectorState(last_bucket="2024-05-23T12:00:00Z", buckets_seen=1, mean_volume=4.0)
+    assert stores.detector_states.save("Acme Coffee", first, None) is True
+    assert stores.detector_states.save("Acme Coffee", first, None) is False  # created meanwhile
+
+    loaded, v1 = stores.detector_states.load("Acme Coffee")
+    assert loaded == first and v1 is not None
+
+    second = DetectorState(
+        last_bucket="2024-05-23T12:05:00Z", buckets_seen=2, mean_volume=4.5, var_volume=0.25
+    )
+    assert stores.detector_states.save("Acme Coffee", second, v1) is True
+    assert stores.detector_states.save("Acme Coffee", DetectorState(), v1) is False  # a stale writer loses
+
+    assert stores.detector_states.load("Acme Coffee")[0] == second
+
+
+def test_a_detector_state_save_keeps_the_open_incident_lock(stores: Stores) -> None:
+    stores.detector_states.save("Acme Coffee", DetectorState(buckets_seen=1), None)
+    assert stores.incidents.open(make_incident(bucket=T0))
+    state, version = stores.detector_states.load("Acme Coffee")
+    assert state == DetectorState(buckets_seen=1)
+
+    assert stores.detector_states.save("Acme Coffee", DetectorState(buckets_seen=2), version) is True
+
+    assert stores.incidents.open(make_incident(bucket=T0 + timedelta(hours=3))) is False
+
+
+# ----- incidents ------------------------------------------------------------------------------------
+
+
+def test_one_open_incident_per_brand_until_it_is_closed(stores: Stores) -> None:
+    first = make_incident(bucket=T0)
+    second = make_incident(bucket=T0 + timedelta(hours=3))
+
+    assert stores.incidents.open(first) is True
+    assert stores.incidents.open(second) is False
+    assert stores.incidents.get(second.incident_id) is None
+    assert stores.incidents.open(make_incident(brand="Bolt Bikes")) is True
+
+    stores.incidents.close(first)
+    stores.incidents.close(first)  # a retried task: harmless
+
+    assert stores.incidents.open(second) is True
+    assert stores.incidents.open(first) is False  # an incident id is never reused
+
+
+def test_an_incident_round_trips_and_records_its_decision(stores: Stores) -> None:
+    incident = make_incident(summary="60 mentions <script>")
+    incident.explanation = {"observed": {"volume": 60}, "signals": ["volume", "negativity"]}
+    stores.incidents.open(incident)
+
+    loaded = stores.incidents.get(incident.incident_id)
+    assert loaded is not None
+    assert (loaded.brand, loaded.severity, loaded.summary, loaded.explanation) == (
+        incident.brand,
+        incident.severity,
+        incident.summary,
+        incident.explanation,
+    )
+    assert (loaded.opened_at, loaded.detected_bucket) == (incident.opened_at, incident.detected_bucket)
+
+    decided_at = T0 + timedelta(minutes=9)
+    result = stores.incidents.record_decision(
+        incident.incident_id, "approved", "approve", "tier1-primary", decided_at
+    )
+    stores.incidents.set_execution(incident.incident_id, "arn:aws:states:eu-west-1:1:execution:E:x")
+
+    assert (result.status, result.decision, result.decided_by, result.decided_at) == (
+        IncidentStatus.APPROVED,
+        "approve",
+        "tier1-primary",
+        decided_at,
+    )
+    again = stores.incidents.get(incident.incident_id)
+    assert again is not None and again.execution_arn == "arn:aws:states:eu-west-1:1:execution:E:x"
+    assert again.status is IncidentStatus.APPROVED
+
+
+def test_incidents_are_listed_newest_first(stores: Stores) -> None:
+    for n, brand in enumerate(["A", "B", "C"]):
+        incident = make_incident(brand=brand)
+        incident.opened_at = T0 + timedelta(minutes=[5, 1, 9][n])
+        stores.incidents.open(incident)
+
+    assert [i.brand for i in stores.incidents.list()] == ["C", "A", "B"]
+
+
+# ----- action links ---------------------------------------------------------------------------------
+
+
+def two_links(stores: Stores) -> tuple[ActionLink, ActionLink]:
+    made = []
+    for recipient in ("tier1-primary", "tier1-backup"):
+        link = ActionLink(
+            key=link_key(new_link_id()),
+            incident_id="inc-acme-coffee-20240523T1200Z",
+            notification_id="inc-acme-coffee-20240523T1200Z/t1/abcd1234",
+            tier=1,
+            recipient=recipient,
+            expires_at=T0 + timedelta(minutes=15),
+            allowed=(Decision.APPROVE, Decision.DISMISS),
+        )
+        stores.links.add(link, f"token-for-{recipient}")
+        made.append(link)
+    return made[0], made[1]
+
+
+def test_a_link_round_trips_with_its_token(stores: Stores) -> None:
+    primary, _ = two_links(stores)
+
+    assert stores.links.get(primary.key) == primary
+    assert stores.links.task_token(primary.key) == "token-for-tier1-primary"
+    assert stores.links.get(link_key(new_link_id())) is None
+    assert stores.links.task_token(link_key(new_link_id())) is None
+
+
+def test_a_link_key_cannot_be_added_twice(stores: Stores) -> None:
+    primary, _ = two_links(stores)
+
+    with pytest.raises(Exception):  # noqa: B017 - the fake and PynamoDB raise different types
+        stores.links.add(primary, "another token")
+    assert stores.links.task_token(primary.key) == "token-for-tier1-primary"
+
+
+def test_a_claim_has_one_winner_per_notification(stores: Stores) -> None:
+    primary, backup = two_links(stores)
+    at = T0 + timedelta(minutes=4)
+
+    assert stores.links.claim(primary, "approve", "tier1-primary", at) is True
+    assert stores.links.claim(backup, "dismiss", "tier1-backup", at) is False
+    assert stores.links.claim(primary, "dismiss", "tier1-primary", at) is False
+
+    winner = stores.links.decision_for(primary.notification_id)
+    assert winner is not None
+    assert (winner.key, winner.decision, winner.decided_by, winner.decided_at) == (
+        primary.key,
+        "approve",
+        "tier1-primary",
+        at,
+    )
+    used = stores.links.get(primary.key)
+    assert used is not None and used.state is LinkState.USED
+    untouched = stores.links.get(backup.key)
+    assert untouched is not None and untouched.state is LinkState.PENDING
+    assert stores.links.get(f"decision#{primary.notification_id}") is None  # the lock is no link
+
+
+def test_a_released_claim_lets_the_link_work_again(stores: Stores) -> None:
+    primary, backup = two_links(stores)
+    at = T0 + timedelta(minutes=4)
+    stores.links.claim(primary, "approve", "tier1-primary", at)
+
+    stores.links.release(primary)
+
+    assert stores.links.decision_for(primary.notification_id) is None
+    released = stores.links.get(primary.key)
+    assert released is not None
+    assert (released.state, released.decision, released.decided_by, released.decided_at) == (
+        LinkState.PENDING,
+        None,
+        None,
+        None,
+    )
+    assert stores.links.claim(backup, "dismiss", "tier1-backup", at) is True
+
+
+def test_claiming_an_unknown_link_fails(stores: Stores) -> None:
+    primary, _ = two_links(stores)
+    ghost = ActionLink(
+        key=link_key(new_link_id()),
+        incident_id=primary.incident_id,
+        notification_id="inc-acme-coffee-20240523T1200Z/t1/other",
+        tier=1,
+        recipient="mallory",
+        expires_at=primary.expires_at,
+        allowed=primary.allowed,
+    )
+
+    assert stores.links.claim(ghost, "approve", "mallory", datetime.now(UTC)) is False
+    assert stores.links.decision_for(ghost.notification_id) is None

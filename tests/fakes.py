@@ -1,0 +1,465 @@
+"""In-memory implementations of every port in `crisiswatch.ports`, honouring the same contracts as the
+DynamoDB/SNS/Step Functions adapters (conditional adds, single-winner claims, one open incident per brand,
+optimistic locking), plus a deterministic sentiment analyzer and a `Services`-like bundle for handlers.
+
+Every fake copies what it stores and what it returns, so a caller mutating a returned object cannot change
+the "table" behind it: the same isolation a real database gives.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from crisiswatch.config import Settings, Tables
+from crisiswatch.domain.clock import bucket_start
+from crisiswatch.domain.detection import BaselineDetector, BucketStats, Detector, DetectorState
+from crisiswatch.domain.errors import IncidentNotFoundError, TransientError
+from crisiswatch.domain.incidents import Incident, IncidentStatus, Recipient, Severity, incident_id_for
+from crisiswatch.domain.links import ActionLink, LinkState
+from crisiswatch.domain.mentions import Mention
+from crisiswatch.domain.scoring import MentionScore
+from crisiswatch.ports import FetchResult, OutboundMessage
+
+
+class StoreDownError(RuntimeError):
+    """What a fake raises when told to fail, standing in for a DynamoDB outage."""
+
+
+# ----- ingest ---------------------------------------------------------------------------------------
+
+
+class FakeMentionSource:
+    """Serves pre-set pages keyed by the cursor it is given."""
+
+    def __init__(self, name: str, pages: dict[str | None, FetchResult]) -> None:
+        self.name = name
+        self.pages = pages
+        self.calls: list[tuple[str | None, datetime]] = []
+
+    def fetch(self, cursor: str | None, now: datetime) -> FetchResult:
+        self.calls.append((cursor, now))
+        return self.pages.get(cursor, FetchResult((), cursor))
+
+
+class FakeMentionStore:
+    def __init__(self) -> None:
+        self.items: dict[str, Mention] = {}
+        self.fail_after: int | None = None
+        """Raise on the write after this many successful ones (None: never)."""
+        self.writes = 0
+
+    def add(self, mention: Mention) -> bool:
+        if self.fail_after is not None and self.writes >= self.fail_after:
+            raise StoreDownError("mentions table unavailable")
+        self.writes += 1
+        if mention.mention_id in self.items:
+            return False
+        self.items[mention.mention_id] = copy.deepcopy(mention)
+        return True
+
+
+class FakeQuarantineStore:
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str, str]] = []
+
+    def put(self, source: str, raw: str, reason: str) -> None:
+        self.items.append((source, raw, reason))
+
+
+class FakeCursorStore:
+    def __init__(self) -> None:
+        self.cursors: dict[str, str] = {}
+        self.puts = 0
+
+    def get(self, key: str) -> str | None:
+        return self.cursors.get(key)
+
+    def put(self, key: str, cursor: str) -> None:
+        self.puts += 1
+        self.cursors[key] = cursor
+
+
+# ----- detection ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Counter:
+    volume: int = 0
+    negative: int = 0
+    scored: int = 0
+    negative_reach: int = 0
+
+
+class FakeAggregateStore:
+    """Counters per (brand, bucket, source) and a seen-set that makes counting idempotent."""
+
+    def __init__(self) -> None:
+        self.counters: dict[tuple[str, datetime, str], _Counter] = {}
+        self.seen: set[str] = set()
+
+    def record(self, mention: Mention, score: MentionScore) -> bool:
+        if mention.mention_id in self.seen:
+            return False
+        self.seen.add(mention.mention_id)
+        key = (mention.brand, bucket_start(mention.created_at), score.source)
+        counter = self.counters.setdefault(key, _Counter())
+        counter.volume += 1
+        counter.negative += 1 if score.negative else 0
+        counter.scored += 0 if score.compound is None else 1
+        counter.negative_reach += score.reach if score.negative else 0
+        return True
+
+    def buckets(self, brand: str, first: datetime, last: datetime) -> dict[datetime, BucketStats]:
+        totals: dict[datetime, BucketStats] = {}
+        for (item_brand, moment, source), counter in sorted(self.counters.items()):
+            if item_brand != brand or not first <= moment <= last:
+                continue
+            total = totals.get(moment, BucketStats(bucket=moment))
+            totals[moment] = BucketStats(
+                bucket=moment,
+                volume=total.volume + counter.volume,
+                negative=total.negative + counter.negative,
+                scored=total.scored + counter.scored,
+                negative_reach=total.negative_reach + counter.negative_reach,
+                sources={**total.sources, source: counter.volume},
+            )
+        return totals
+
+    def put_bucket(self, brand: str, stats: BucketStats) -> None:
+        """Test helper: set one bucket's totals directly (as a single source)."""
+        self.counters[(brand, stats.bucket, "test")] = _Counter(
+            stats.volume, stats.negative, stats.scored, stats.negative_reach
+        )
+
+
+class FakeDetectorStateStore:
+    """Versioned states: a save with a stale version loses, like the DynamoDB conditional update."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, tuple[dict[str, Any], int]] = {}
+        self.concurrent_writes = 0
+        """The next N saves find that another invocation saved first (and lose)."""
+        self.saves = 0
+
+    def load(self, brand: str) -> tuple[DetectorState, int | None]:
+        if brand not in self.items:
+            return DetectorState(), None
+        data, version = self.items[brand]
+        return DetectorState.from_dict(copy.deepcopy(data)), version
+
+    def save(self, brand: str, state: DetectorState, version: int | None) -> bool:
+        if self.concurrent_writes:
+            self.concurrent_writes -= 1
+            current = self.items.get(brand, (DetectorState().to_dict(), 0))
+            self.items[brand] = (current[0], current[1] + 1)
+        current_version = self.items[brand][1] if brand in self.items else None
+        if current_version != version:
+            return False
+        self.saves += 1
+        self.items[brand] = (copy.deepcopy(state.to_dict()), (version or 0) + 1)
+        return True
+
+    def state(self, brand: str) -> DetectorState:
+        return self.load(brand)[0]
+
+
+class FakeIncidentStore:
+    def __init__(self) -> None:
+        self.items: dict[str, Incident] = {}
+        self.open_by_brand: dict[str, str] = {}
+
+    def open(self, incident: Incident) -> bool:
+        if incident.brand in self.open_by_brand or incident.incident_id in self.items:
+            return False
+        self.items[incident.incident_id] = copy.deepcopy(incident)
+        self.open_by_brand[incident.brand] = incident.incident_id
+        return True
+
+    def get(self, incident_id: str) -> Incident | None:
+        found = self.items.get(incident_id)
+        return copy.deepcopy(found) if found else None
+
+    def record_decision(
+        self, incident_id: str, status: str, decision: str, decided_by: str, decided_at: datetime
+    ) -> Incident:
+        if incident_id not in self.items:
+            raise IncidentNotFoundError(incident_id)
+        incident = self.items[incident_id]
+        incident.status = IncidentStatus(status)
+        incident.decision = decision
+        incident.decided_by = decided_by
+        incident.decided_at = decided_at
+        return copy.deepcopy(incident)
+
+    def set_execution(self, incident_id: str, execution_arn: str) -> None:
+        if incident_id not in self.items:
+            raise IncidentNotFoundError(incident_id)
+        self.items[incident_id].execution_arn = execution_arn
+
+    def close(self, incident: Incident) -> None:
+        if self.open_by_brand.get(incident.brand) == incident.incident_id:
+            del self.open_by_brand[incident.brand]
+
+    def list(self, limit: int = 100) -> list[Incident]:
+        items = sorted(self.items.values(), key=lambda incident: incident.opened_at, reverse=True)
+        return [copy.deepcopy(item) for item in items[:limit]]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    incident_id: str
+    kind: str
+    actor: str
+    detail: dict[str, Any]
+    at: datetime
+
+
+class FakeAuditLog:
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    def record(self, incident_id: str, kind: str, actor: str, detail: dict[str, Any], at: datetime) -> None:
+        # The DynamoDB log stores JSON: anything that would not survive that must not pass here either.
+        stored = json.loads(json.dumps(detail, default=str))
+        self.entries.append(AuditEntry(incident_id, kind, actor, stored, at))
+
+    def kinds(self, incident_id: str | None = None) -> list[str]:
+        return [e.kind for e in self.entries if incident_id is None or e.incident_id == incident_id]
+
+
+# ----- escalation -----------------------------------------------------------------------------------
+
+
+class FakeActionLinkStore:
+    """Links by key, their task tokens, and one decision lock per notification (single winner)."""
+
+    def __init__(self) -> None:
+        self.links: dict[str, ActionLink] = {}
+        self.tokens: dict[str, str] = {}
+        self.locks: dict[str, tuple[str, datetime]] = {}
+        """notification id -> (winning link key, decided at)."""
+
+    def add(self, link: ActionLink, task_token: str) -> None:
+        if link.key in self.links:
+            raise ValueError(f"link {link.key[:8]} exists")  # the adapter's conditional put fails too
+        self.links[link.key] = link
+        self.tokens[link.key] = task_token
+
+    def get(self, key: str) -> ActionLink | None:
+        return self.links.get(key)
+
+    def claim(self, link: ActionLink, decision: str, decided_by: str, at: datetime) -> bool:
+        stored = self.links.get(link.key)
+        if stored is None or stored.state is not LinkState.PENDING or link.notification_id in self.locks:
+            return False
+        self.locks[link.notification_id] = (link.key, at)
+        self.links[link.key] = replace(
+            stored, state=LinkState.USED, decision=decision, decided_by=decided_by, decided_at=at
+        )
+        return True
+
+    def release(self, link: ActionLink) -> None:
+        self.locks.pop(link.notification_id, None)
+        stored = self.links[link.key]
+        self.links[link.key] = replace(
+            stored, state=LinkState.PENDING, decision=None, decided_by=None, decided_at=None
+        )
+
+    def task_token(self, key: str) -> str | None:
+        return self.tokens.get(key)
+
+    def decision_for(self, notification_id: str) -> ActionLink | None:
+        lock = self.locks.get(notification_id)
+        if lock is None:
+            return None
+        winner = self.links.get(lock[0])
+        return replace(winner, decided_at=winner.decided_at or lock[1]) if winner else None
+
+    def snapshot(self) -> tuple[dict[str, ActionLink], dict[str, tuple[str, datetime]]]:
+        return dict(self.links), dict(self.locks)
+
+
+class FakeNotifier:
+    def __init__(self, tiers: Iterable[int] = (1, 2)) -> None:
+        self.tiers = set(tiers)
+        self.sent: list[tuple[int, OutboundMessage]] = []
+
+    def send(self, tier: int, messages: Iterable[OutboundMessage]) -> None:
+        if tier not in self.tiers:
+            raise ValueError(f"no topic for tier {tier}")
+        self.sent.extend((tier, message) for message in messages)
+
+
+@dataclass
+class _Execution:
+    name: str
+    input: str
+    arn: str
+    running: bool = True
+
+
+class FakeStepFunctions:
+    """Both sides of Step Functions the code uses: `start` (EscalationStarter) and `succeed`
+    (TaskCallbacks).
+
+    `start` behaves like the real service (and moto): the same name *and* input while the execution runs
+    returns the same ARN again; anything else with a used name is ExecutionAlreadyExists, which the
+    adapter turns into None.
+    """
+
+    def __init__(self) -> None:
+        self.executions: dict[str, _Execution] = {}
+        self.succeeded: list[tuple[str, dict[str, Any]]] = []
+        self.dead_tokens: set[str] = set()
+        self.succeed_plan: list[str] = []
+        """Per call, in order: "ok", "dead" (returns False) or "transient" (raises). Empty means "ok"."""
+
+    def start(self, incident: Incident) -> str | None:
+        payload = json.dumps({"incident": incident.facts()})
+        existing = self.executions.get(incident.incident_id)
+        if existing is not None:
+            return existing.arn if existing.running and existing.input == payload else None
+        arn = f"arn:aws:states:eu-west-1:123456789012:execution:Escalation:{incident.incident_id}"
+        self.executions[incident.incident_id] = _Execution(incident.incident_id, payload, arn)
+        return arn
+
+    def succeed(self, task_token: str, output: dict[str, Any]) -> bool:
+        plan = self.succeed_plan.pop(0) if self.succeed_plan else "ok"
+        if plan == "transient":
+            raise TransientError("ThrottlingException")
+        if plan == "dead" or task_token in self.dead_tokens:
+            return False
+        self.dead_tokens.add(task_token)  # a token resumes its task once
+        self.succeeded.append((task_token, json.loads(json.dumps(output))))
+        return True
+
+
+# ----- scoring --------------------------------------------------------------------------------------
+
+NEGATIVE_WORDS = ("terrible", "awful", "glass", "recall", "scam", "boycott", "sick", "worst", "angry")
+POSITIVE_WORDS = ("love", "great", "good", "delicious", "thanks")
+
+
+class FakeSentiment:
+    """Keyword sentiment: -0.8 with a negative word, 0.6 with a positive one, else 0."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def compound(self, text: str) -> float:
+        self.calls += 1
+        lowered = text.lower()
+        if any(word in lowered for word in NEGATIVE_WORDS):
+            return -0.8
+        if any(word in lowered for word in POSITIVE_WORDS):
+            return 0.6
+        return 0.0
+
+
+# ----- handlers -------------------------------------------------------------------------------------
+
+LINK_SECRET = b"test-link-signing-secret-0123456789abcdef"
+BASE_URL = "https://k2x9d7q4mb.execute-api.eu-west-1.amazonaws.com/Prod"
+
+
+def make_settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "tables": Tables(),
+        "tier_topics": {
+            1: "arn:aws:sns:eu-west-1:123456789012:tier1",
+            2: "arn:aws:sns:eu-west-1:123456789012:tier2",
+        },
+        "tier_recipients": {
+            1: [Recipient("tier1-primary", "Tier 1 responder"), Recipient("tier1-backup", "Tier 1 backup")],
+            2: [Recipient("tier2-primary", "Tier 2 decision maker")],
+        },
+        "state_machine_arn": "arn:aws:states:eu-west-1:123456789012:stateMachine:Escalation",
+        "action_base_url": BASE_URL,
+        "link_secret_name": "unused",
+        "replay_bucket": "replays",
+        "mention_ttl": timedelta(days=90),
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@dataclass
+class FakeServices:
+    """Same attribute names as `crisiswatch.wiring.Services`, every one of them in memory."""
+
+    settings: Settings = field(default_factory=make_settings)
+    mentions: FakeMentionStore = field(default_factory=FakeMentionStore)
+    quarantine: FakeQuarantineStore = field(default_factory=FakeQuarantineStore)
+    cursors: FakeCursorStore = field(default_factory=FakeCursorStore)
+    aggregates: FakeAggregateStore = field(default_factory=FakeAggregateStore)
+    detector_states: FakeDetectorStateStore = field(default_factory=FakeDetectorStateStore)
+    incidents: FakeIncidentStore = field(default_factory=FakeIncidentStore)
+    audit: FakeAuditLog = field(default_factory=FakeAuditLog)
+    links: FakeActionLinkStore = field(default_factory=FakeActionLinkStore)
+    detector: Detector = field(default_factory=BaselineDetector)
+    sentiment: FakeSentiment = field(default_factory=FakeSentiment)
+    escalation: FakeStepFunctions = field(default_factory=FakeStepFunctions)
+    notifier: FakeNotifier = field(default_factory=FakeNotifier)
+    s3: Any = None
+    secret: bytes = LINK_SECRET
+
+    def link_secret(self) -> bytes:
+        return self.secret
+
+
+# ----- builders -------------------------------------------------------------------------------------
+
+T0 = datetime(2024, 5, 23, 12, 0, tzinfo=UTC)
+"""A bucket boundary: every test clock starts here."""
+
+
+def make_mention(
+    n: int,
+    *,
+    brand: str = "Acme Coffee",
+    source: str = "social",
+    at: datetime = T0,
+    text: str = "just had a coffee",
+    followers: int = 10,
+    lang: str = "en",
+) -> Mention:
+    return Mention(
+        source=source,
+        native_id=str(n),
+        brand=brand,
+        created_at=at,
+        text=text,
+        author=f"user{n}",
+        author_followers=followers,
+        lang=lang,
+    )
+
+
+def make_incident(
+    brand: str = "Acme Coffee", bucket: datetime = T0, summary: str = "40 mentions in 5 min"
+) -> Incident:
+    return Incident(
+        incident_id=incident_id_for(brand, bucket),
+        brand=brand,
+        severity=Severity.SEV2,
+        opened_at=bucket + timedelta(minutes=1),
+        detected_bucket=bucket,
+        summary=summary,
+    )
+
+
+def quiet_history(
+    buckets: int, start: datetime = T0, volume: Callable[[int], int] | None = None
+) -> Sequence[BucketStats]:
+    """`buckets` ordinary buckets: a few mentions, about 10% negative."""
+    step = timedelta(minutes=5)
+    series = []
+    for i in range(buckets):
+        v = volume(i) if volume else 4 + (i % 3)
+        series.append(BucketStats(bucket=start + i * step, volume=v, negative=i % 2, scored=v))
+    return series

@@ -1,0 +1,137 @@
+"""ScoreMentionsFunction on the mentions table's stream: partial failures, replays, one incident."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from crisiswatch.adapters.tables import MentionItem
+from crisiswatch.domain.clock import BUCKET, bucket_start, to_iso
+from crisiswatch.domain.detection import BaselineDetector, DetectorState
+from crisiswatch.domain.incidents import incident_id_for
+from tests.fakes import FakeServices, StoreDownError
+from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
+
+pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
+
+app = load_function("score_mentions")
+BRAND = "Acme Coffee"
+
+
+def sample() -> dict[str, Any]:
+    return clone(load_event("score_mentions", "mentions_insert"))
+
+
+def call(event: dict[str, Any], services: FakeServices) -> dict[str, Any]:
+    return app.lambda_handler(event, FakeLambdaContext(), services=services)  # type: ignore[no-any-return]
+
+
+def failures(response: dict[str, Any]) -> list[str]:
+    return [item["itemIdentifier"] for item in response["batchItemFailures"]]
+
+
+def counted(services: FakeServices) -> tuple[int, int]:
+    """(mentions, negative mentions) counted for the brand, over all time."""
+    totals = services.aggregates.buckets(
+        BRAND, datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+    )
+    return sum(s.volume for s in totals.values()), sum(s.negative for s in totals.values())
+
+
+def spike_batch(at: datetime, size: int = 40) -> dict[str, Any]:
+    """`size` angry INSERT records in one bucket, shaped exactly like the sample's records."""
+    template = sample()["Records"][0]
+    records = []
+    for n in range(size):
+        record = clone(template)
+        created = at + timedelta(seconds=5 * n % 240)
+        image = MentionItem.from_raw_data(record["dynamodb"]["NewImage"])
+        image.mention_id = f"social#spike{n}"
+        image.native_id = f"spike{n}"
+        image.created_at = created
+        image.text = f"Glass in my latte again, terrible #{n}"
+        record["dynamodb"]["NewImage"] = image.serialize()
+        record["dynamodb"]["Keys"] = {"mention_id": {"S": image.mention_id}}
+        record["dynamodb"]["SequenceNumber"] = f"9{n:027d}"
+        record["eventID"] = f"spike-{n}"
+        records.append(record)
+    return {"Records": records}
+
+
+def test_the_sample_batch_is_scored_and_counted(services: FakeServices) -> None:
+    response = call(sample(), services)
+
+    assert failures(response) == []
+    # glass/terrible and recall are negative, "love" is not (the fake analyzer's keywords).
+    assert counted(services) == (3, 2)
+    assert services.detector_states.load(BRAND)[1] is not None  # the detector ran for the brand
+
+
+def test_a_malformed_record_fails_alone(services: FakeServices) -> None:
+    event = sample()
+    broken = event["Records"][1]
+    broken["dynamodb"]["NewImage"]["created_at"] = {"S": "not a time"}
+    del event["Records"][2]["dynamodb"]["NewImage"]
+
+    response = call(event, services)
+
+    assert failures(response) == [
+        broken["dynamodb"]["SequenceNumber"],
+        event["Records"][2]["dynamodb"]["SequenceNumber"],
+    ]
+    assert counted(services) == (1, 1)
+
+
+def test_a_replayed_batch_counts_nothing_twice(services: FakeServices) -> None:
+    call(sample(), services)
+
+    response = call(sample(), services)
+
+    assert failures(response) == []
+    assert counted(services) == (3, 2)
+
+
+def warm_detector(services: FakeServices, spike_at: datetime) -> None:
+    """A brand the detector knows well: 12 hours of ~5 mentions per bucket, up to the spike."""
+    assert BaselineDetector().warmup_buckets < 144
+    services.detector_states.items[BRAND] = (
+        DetectorState(
+            last_bucket=to_iso(spike_at - BUCKET),
+            buckets_seen=144,
+            mean_volume=5.0,
+            var_volume=1.0,
+            mean_negative_share=0.1,
+        ).to_dict(),
+        7,
+    )
+
+
+def test_a_spike_opens_one_incident_and_its_replay_opens_none(services: FakeServices) -> None:
+    spike_at = bucket_start(datetime(2024, 5, 23, 12, 30, tzinfo=UTC))
+    warm_detector(services, spike_at)
+    batch = spike_batch(spike_at)
+
+    first = call(batch, services)
+    replay = call(clone(batch), services)
+
+    assert failures(first) == failures(replay) == []
+    assert list(services.incidents.items) == [incident_id_for(BRAND, spike_at)]
+    assert services.audit.kinds() == ["incident.opened"]
+    assert counted(services) == (40, 40)
+    opened = services.incidents.items[incident_id_for(BRAND, spike_at)]
+    assert opened.explanation["observed"]["volume"] == 40
+
+
+def test_a_detection_failure_does_not_fail_the_counted_records(services: FakeServices) -> None:
+    class BrokenStates(type(services.detector_states)):  # type: ignore[misc]
+        def load(self, brand: str) -> Any:
+            raise StoreDownError("detector table unavailable")
+
+    services.detector_states = BrokenStates()
+
+    response = call(sample(), services)
+
+    assert failures(response) == []
+    assert counted(services) == (3, 2)

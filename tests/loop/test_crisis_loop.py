@@ -1,0 +1,237 @@
+"""Whole-loop tests: the real template on the embedded runtime, driven like a person and a mail scanner.
+
+One runtime serves the module (start-up is the expensive part); each test uses a brand of its own, so
+incidents never collide. Tier timeouts are a few seconds here through template parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import requests
+
+from crisiswatch.adapters.dynamodb import DynamoIncidentStore
+from crisiswatch.adapters.tables import ActionLinkItem, MentionItem, QuarantineItem
+from crisiswatch.domain.incidents import Incident
+from crisiswatch.domain.links import link_key
+from crisiswatch_ops.demo import LINK, read_page
+from crisiswatch_ops.history import execution_events, format_timeline, timeline
+from crisiswatch_ops.replay import ReplayFile, drive_schedule, incidents_of, scenario_clock_start, upload
+from crisiswatch_ops.runtime import LocalRuntime
+from crisiswatch_ops.stack import Stack
+from crisiswatch_ops.synthetic import burst_scenario, write_jsonl
+
+pytestmark = pytest.mark.runtime
+ROOT = Path(__file__).resolve().parents[2]
+TIER1_SECONDS = 6
+TIER2_SECONDS = 10
+T = TypeVar("T")
+
+
+def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 60) -> T:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
+    state = tmp_path_factory.mktemp("runtime")
+    saved = dict(os.environ)
+    with LocalRuntime(
+        ROOT,
+        state,
+        parameter_overrides={
+            "Tier1TimeoutSeconds": str(TIER1_SECONDS),
+            "Tier2TimeoutSeconds": str(TIER2_SECONDS),
+            "Tier1Phone": "+15555550101",
+            "Tier2Phone": "+15555550102",
+        },
+        build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
+        start_scheduler=False,
+    ) as rt:
+        os.environ.update(rt.environ())
+        Stack(rt.stack_name, rt.outputs).bind()
+        yield rt
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture
+def stack(runtime: LocalRuntime) -> Stack:
+    return Stack(runtime.stack_name, runtime.outputs)
+
+
+def replay_crisis(
+    runtime: LocalRuntime, stack: Stack, tmp_path: Path, brand: str, extra_raw_lines: tuple[str, ...] = ()
+) -> Incident:
+    start = datetime(2026, 2, 2, 8, 0, tzinfo=UTC) + timedelta(days=abs(hash(brand)) % 300)
+    path = write_jsonl(tmp_path / "scenario.jsonl", burst_scenario(brand, start), extra_raw_lines)
+    replay = ReplayFile.read(path, brand)
+    clock = scenario_clock_start(replay)
+    upload(runtime.client("s3"), stack.output("ReplayBucketName"), replay, clock, speed=1.0)
+    drive_schedule(lambda moment: runtime.scheduler.tick(at=moment), replay, clock, timedelta(minutes=5))
+    runtime.streams.wait_until_idle(timeout=60)
+    incidents = wait_for(f"an incident for {brand}", lambda: incidents_of(brand))
+    assert len(incidents) == 1, "one crisis must open exactly one incident"
+    return incidents[0]
+
+
+def messages_to(runtime: LocalRuntime, stack: Stack, topic_output: str, incident: Incident) -> list[Any]:
+    topic = stack.output(topic_output)
+    return [
+        delivery
+        for delivery in runtime.outbox.messages()
+        if delivery.topic_arn == topic and incident.brand in str(delivery.message) + str(delivery.subject)
+    ]
+
+
+def link_from(delivery: Any) -> str:
+    match = LINK.search(str(delivery.message))
+    assert match, f"no action link in {delivery.message!r}"
+    return match.group(0)
+
+
+def execution_status(runtime: LocalRuntime, incident_id: str) -> str:
+    arn = wait_for("the execution", lambda: DynamoIncidentStore().get(incident_id).execution_arn)  # type: ignore[union-attr]
+    return str(runtime.client("stepfunctions").describe_execution(executionArn=arn)["status"])
+
+
+def finished(runtime: LocalRuntime, incident_id: str) -> str:
+    return wait_for(
+        "the execution to finish",
+        lambda: (status := execution_status(runtime, incident_id)) != "RUNNING" and status,
+        timeout=60,
+    )
+
+
+def test_tier1_silent_then_tier2_approves_by_link(
+    runtime: LocalRuntime, stack: Stack, tmp_path: Path
+) -> None:
+    incident = replay_crisis(runtime, stack, tmp_path, "Loop Approve Co")
+    assert incident.explanation["signals"], "the alert explains itself"
+    tier1 = wait_for("tier 1 messages", lambda: messages_to(runtime, stack, "Tier1TopicArn", incident))
+    assert {delivery.protocol for delivery in tier1} == {"email", "sms"}
+    sms = next(delivery for delivery in tier1 if delivery.protocol == "sms")
+    assert len(str(sms.message)) <= 160
+    tier2 = wait_for(
+        "tier 2 messages",
+        lambda: messages_to(runtime, stack, "Tier2TopicArn", incident),
+        timeout=TIER1_SECONDS + 30,
+    )
+    url = link_from(next(delivery for delivery in tier2 if delivery.protocol == "email"))
+
+    page = requests.get(url, timeout=30)
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    form = read_page(page.text)
+    assert set(form.buttons) == {"approve", "dismiss"}
+
+    decided = requests.post(url, data={**form.fields, "decision": "approve"}, timeout=30)
+    assert decided.status_code == 200, decided.text
+    assert finished(runtime, incident.incident_id) == "SUCCEEDED"
+    final = DynamoIncidentStore().get(incident.incident_id)
+    assert final is not None
+    assert (final.status.value, final.decision, final.decided_by) == ("approved", "approve", "tier2-primary")
+
+    again = requests.post(url, data={**form.fields, "decision": "dismiss"}, timeout=30)
+    assert again.status_code == 409
+    assert "tier2-primary" in again.text and "approve" in again.text
+
+    tier1_url = link_from(next(delivery for delivery in tier1 if delivery.protocol == "email"))
+    late = requests.get(tier1_url, timeout=30)
+    assert late.status_code == 410, "tier 1's link expired with its tier"
+
+    events = list(execution_events(runtime.client("stepfunctions"), final.execution_arn or ""))
+    kinds = [event["type"] for event in events]
+    assert "TaskTimedOut" in kinds and kinds[-1] == "ExecutionSucceeded"
+    story = format_timeline(timeline(runtime.client("stepfunctions"), final.execution_arn, final.incident_id))
+    assert "tier.timed_out" in story and "decision.submitted" in story
+    assert "task_token" not in story.replace("<redacted>", "") or "<redacted>" in story
+
+
+def test_dismiss_at_tier1_releases_the_brand(runtime: LocalRuntime, stack: Stack, tmp_path: Path) -> None:
+    incident = replay_crisis(runtime, stack, tmp_path, "Loop Dismiss Co")
+    tier1 = wait_for("tier 1 messages", lambda: messages_to(runtime, stack, "Tier1TopicArn", incident))
+    url = link_from(next(delivery for delivery in tier1 if delivery.protocol == "email"))
+    form = read_page(requests.get(url, timeout=30).text)
+    response = requests.post(url, data={**form.fields, "decision": "dismiss"}, timeout=30)
+    assert response.status_code == 200
+    assert finished(runtime, incident.incident_id) == "SUCCEEDED"
+    final = DynamoIncidentStore().get(incident.incident_id)
+    assert final is not None and final.status.value == "dismissed" and final.decided_by == "tier1-primary"
+    assert not messages_to(runtime, stack, "Tier2TopicArn", incident), "a decision stops the escalation"
+
+
+def test_scanner_get_and_head_storm_changes_nothing(
+    runtime: LocalRuntime, stack: Stack, tmp_path: Path
+) -> None:
+    incident = replay_crisis(runtime, stack, tmp_path, "Loop Scanner Co")
+    tier1 = wait_for("tier 1 messages", lambda: messages_to(runtime, stack, "Tier1TopicArn", incident))
+    url = link_from(next(delivery for delivery in tier1 if delivery.protocol == "email"))
+    for _ in range(15):
+        assert requests.get(url, timeout=30).status_code == 200
+        head = requests.head(url, timeout=30)
+        assert head.status_code == 200 and not head.content
+    link_id = url.rsplit("/", 1)[1]
+    assert ActionLinkItem.get(link_key(link_id)).state == "pending"
+    assert execution_status(runtime, incident.incident_id) == "RUNNING"
+    for hostile in (
+        {"decision": "approve"},  # no form token: a blind POST
+        {"decision": "approve", "form_token": "1.forged"},
+        {"decision": "approve", "form_token": "x" * 5000},
+    ):
+        response = requests.post(url, data=hostile, timeout=30)
+        assert 400 <= response.status_code < 500
+    forged = url[: -len(link_id)] + ("A" * 22)
+    assert requests.get(forged, timeout=30).status_code == 404
+    assert requests.post(url, data=b"\xff\xfe" * 4000, timeout=30).status_code == 413
+    assert ActionLinkItem.get(link_key(link_id)).state == "pending"
+    assert execution_status(runtime, incident.incident_id) == "RUNNING"
+
+
+def test_every_tier_silent_alerts_operators(runtime: LocalRuntime, stack: Stack, tmp_path: Path) -> None:
+    incident = replay_crisis(runtime, stack, tmp_path, "Loop Silent Co")
+    assert finished(runtime, incident.incident_id) == "FAILED"
+    final = DynamoIncidentStore().get(incident.incident_id)
+    assert final is not None and final.status.value == "unanswered"
+    ops = stack.output("OpsAlertsTopicArn")
+    alerts = [
+        d for d in runtime.outbox.messages() if d.topic_arn == ops and incident.incident_id in str(d.message)
+    ]
+    assert alerts, "operators are told when nobody answered"
+
+
+def test_repeated_ticks_and_bad_lines_lose_and_duplicate_nothing(
+    runtime: LocalRuntime, stack: Stack, tmp_path: Path
+) -> None:
+    brand = "Loop Repeat Co"
+    bad_lines = ("{not json", json.dumps({"source": "reddit", "id": "t1_nodate", "text": "hi"}), "[1, 2]")
+    incident = replay_crisis(runtime, stack, tmp_path, brand, extra_raw_lines=bad_lines)
+    # Fire the same ticks again: same scheduled times, as a duplicate EventBridge delivery would.
+    replay = ReplayFile.read(tmp_path / "scenario.jsonl", brand)
+    clock = scenario_clock_start(replay)
+    drive_schedule(lambda moment: runtime.scheduler.tick(at=moment), replay, clock, timedelta(minutes=5))
+    runtime.streams.wait_until_idle(timeout=60)
+    stored = [item for item in MentionItem.scan() if item.brand == brand]
+    assert len(stored) == replay.valid == len({item.mention_id for item in stored})
+    reasons = [item.reason for item in QuarantineItem.scan()]
+    assert sum("not valid JSON" in reason for reason in reasons) >= 1
+    assert sum("missing field" in reason for reason in reasons) >= 1
+    assert len(incidents_of(brand)) == 1
+    executions = runtime.client("stepfunctions").list_executions(
+        stateMachineArn=stack.output("EscalationStateMachineArn")
+    )["executions"]
+    assert [item["name"] for item in executions].count(incident.incident_id) == 1

@@ -1,0 +1,123 @@
+"""ingest(): every mention stored once, and the cursor moves only after the page is durably written."""
+
+from __future__ import annotations
+
+import pytest
+
+from crisiswatch.domain.mentions import Mention
+from crisiswatch.ports import FetchResult
+from crisiswatch.usecases.ingest import ingest
+from tests.fakes import (
+    T0,
+    FakeCursorStore,
+    FakeMentionSource,
+    FakeMentionStore,
+    FakeQuarantineStore,
+    StoreDownError,
+    make_mention,
+)
+
+KEY = "Acme Coffee#social"
+PAGE = [make_mention(i) for i in range(5)]
+
+
+def run(source: FakeMentionSource, cursors: FakeCursorStore, store: FakeMentionStore, quarantine=None):
+    return ingest(source, KEY, cursors, store, quarantine or FakeQuarantineStore(), T0)
+
+
+def test_a_page_is_stored_and_the_cursor_advances() -> None:
+    source = FakeMentionSource("social", {None: FetchResult(PAGE, "c5")})
+    cursors, store = FakeCursorStore(), FakeMentionStore()
+
+    report = run(source, cursors, store)
+
+    assert (report.fetched, report.stored, report.duplicates, report.cursor) == (5, 5, 0, "c5")
+    assert set(store.items) == {m.mention_id for m in PAGE}
+    assert cursors.get(KEY) == "c5"
+
+
+def test_the_fetch_starts_from_the_saved_cursor() -> None:
+    source = FakeMentionSource("social", {"c5": FetchResult(PAGE[:1], "c6")})
+    cursors = FakeCursorStore()
+    cursors.put(KEY, "c5")
+
+    run(source, cursors, FakeMentionStore())
+
+    assert source.calls == [("c5", T0)]
+    assert cursors.get(KEY) == "c6"
+
+
+def test_duplicates_are_counted_not_stored_twice() -> None:
+    store = FakeMentionStore()
+    store.add(PAGE[1])
+    store.add(PAGE[3])
+    source = FakeMentionSource("social", {None: FetchResult([*PAGE, PAGE[0]], "c5")})
+
+    report = run(source, FakeCursorStore(), store)
+
+    assert (report.fetched, report.stored, report.duplicates) == (6, 3, 3)
+    assert len(store.items) == 5
+
+
+def test_quarantined_items_are_recorded_with_source_and_reason() -> None:
+    rejected = [("{not json", "line 3: not valid JSON"), ('{"id": 1}', "line 4: missing field(s): text")]
+    source = FakeMentionSource("replay", {None: FetchResult(PAGE[:2], "4", rejected)})
+    quarantine = FakeQuarantineStore()
+
+    report = run(source, FakeCursorStore(), FakeMentionStore(), quarantine)
+
+    assert report.quarantined == 2
+    assert quarantine.items == [("replay", raw, reason) for raw, reason in rejected]
+
+
+def test_a_failing_store_leaves_the_cursor_where_it_was() -> None:
+    source = FakeMentionSource("social", {"c0": FetchResult(PAGE, "c5")})
+    cursors, store = FakeCursorStore(), FakeMentionStore()
+    cursors.put(KEY, "c0")
+    store.fail_after = 3
+
+    with pytest.raises(StoreDownError):
+        run(source, cursors, store)
+
+    assert cursors.get(KEY) == "c0"
+    assert len(store.items) == 3
+
+
+def test_after_a_crash_the_page_is_fetched_again_and_the_repeats_are_no_ops() -> None:
+    source = FakeMentionSource("social", {None: FetchResult(PAGE, "c5")})
+    cursors, store = FakeCursorStore(), FakeMentionStore()
+    store.fail_after = 2
+    with pytest.raises(StoreDownError):
+        run(source, cursors, store)
+
+    store.fail_after = None
+    report = run(source, cursors, store)
+
+    assert (report.stored, report.duplicates) == (3, 2)
+    assert len(store.items) == 5
+    assert cursors.get(KEY) == "c5"
+
+
+def test_the_cursor_is_written_only_after_every_mention() -> None:
+    cursors = FakeCursorStore()
+
+    class WatchingStore(FakeMentionStore):
+        def add(self, mention: Mention) -> bool:
+            assert cursors.get(KEY) is None, "cursor moved before the page was stored"
+            return super().add(mention)
+
+    run(FakeMentionSource("social", {None: FetchResult(PAGE, "c5")}), cursors, WatchingStore())
+
+    assert cursors.get(KEY) == "c5"
+
+
+def test_an_empty_page_keeps_the_cursor_without_writing_it() -> None:
+    cursors = FakeCursorStore()
+    cursors.put(KEY, "c5")
+    writes = cursors.puts
+
+    report = run(FakeMentionSource("social", {"c5": FetchResult([], None)}), cursors, FakeMentionStore())
+
+    assert report.cursor == "c5"
+    assert cursors.get(KEY) == "c5"
+    assert cursors.puts == writes
