@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from crisiswatch.domain.mentions import Mention
@@ -121,3 +123,15 @@ def test_an_empty_page_keeps_the_cursor_without_writing_it() -> None:
     assert report.cursor == "c5"
     assert cursors.get(KEY) == "c5"
     assert cursors.puts == writes
+
+
+def test_a_mention_from_the_future_is_quarantined_not_stored() -> None:
+    future = make_mention(99, at=T0 + timedelta(hours=2))
+    source = FakeMentionSource("social", {None: FetchResult([PAGE[0], future], "c2")})
+    store, quarantine = FakeMentionStore(), FakeQuarantineStore()
+
+    report = run(source, FakeCursorStore(), store, quarantine)
+
+    assert (report.stored, report.quarantined, report.duplicates) == (1, 1, 0)
+    assert future.mention_id not in store.items
+    assert quarantine.items[0][2] == "created_at is in the future"

@@ -204,3 +204,14 @@ def test_language_defaults_to_undetermined() -> None:
     payload = dict(VALID)
     del payload["lang"]
     assert mention_from_dict(payload, "b").lang == "und"
+
+
+def test_a_blank_id_is_rejected() -> None:
+    with pytest.raises(InvalidMentionError, match="'id' is blank"):
+        mention_from_dict(with_(id="   "), "b")
+
+
+def test_oversized_extra_fields_are_dropped_so_the_item_still_fits_dynamodb() -> None:
+    mention = mention_from_dict(with_(raw_payload="x" * 300_000, likes=3), "b")
+    assert set(mention.extra) == {"extra_dropped"}
+    assert len(json.dumps(mention.extra)) < 1_000

@@ -16,6 +16,7 @@ MAX_TEXT_CHARS = 20_000
 """Longer texts are cut (and flagged): a 400 kB DynamoDB item must also hold the raw payload."""
 
 MAX_FIELD_CHARS = 2_048
+MAX_EXTRA_CHARS = 100_000
 MAX_FOLLOWERS = 10**12
 """More than any account has: a larger count is garbage (and may not fit a DynamoDB number)."""
 REQUIRED_REPLAY_KEYS = ("source", "id", "created_at", "text")
@@ -89,6 +90,8 @@ def mention_from_dict(payload: Any, brand: str) -> Mention:
     if not _SOURCE_PATTERN.match(source):
         raise InvalidMentionError(f"field 'source' is not a source name: {source[:40]!r}")
     native_id = _short_str(payload, "id").strip()
+    if not native_id:
+        raise InvalidMentionError("field 'id' is blank")
     raw_text = payload["text"]
     if not isinstance(raw_text, str):
         raise InvalidMentionError("field 'text' must be a string")
@@ -99,6 +102,9 @@ def mention_from_dict(payload: Any, brand: str) -> Mention:
     text, truncated = clean_text(raw_text)
     known = {"source", "id", "created_at", "author", "author_followers", "text", "url", "lang"}
     extra = {key: value for key, value in payload.items() if key not in known}
+    if len(json.dumps(extra, default=str)) > MAX_EXTRA_CHARS:
+        # Kept keys must never push the item past DynamoDB's 400 kB: the source would stall on it.
+        extra = {"extra_dropped": f"{len(extra)} extra field(s) over {MAX_EXTRA_CHARS} characters"}
     if truncated:
         extra["text_truncated"] = True
     return Mention(

@@ -141,6 +141,7 @@ def decide(
             message="We could not reach the workflow. Nothing was decided; try again.",
         )
     if not resumed:
+        links.release(link)  # Nothing was decided: later visits must say "expired", not "decided by".
         audit.record(
             link.incident_id, "link.late", link.recipient, {"tier": link.tier, "client": client}, now
         )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from ..domain.mentions import Mention, mention_to_dict
 from ..ports import CursorStore, MentionSource, MentionStore, QuarantineStore
+
+MAX_CLOCK_SKEW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -33,16 +37,26 @@ def ingest(
     """
     cursor = cursors.get(cursor_key)
     result = source.fetch(cursor, now)
-    for raw, reason in result.rejected:
+    accepted: list[Mention] = []
+    rejected = list(result.rejected)
+    for mention in result.mentions:
+        if mention.created_at > now + MAX_CLOCK_SKEW:
+            # A post "from the future" would move the detector's clock ahead of every real mention.
+            rejected.append(
+                (json.dumps(mention_to_dict(mention), default=str), "created_at is in the future")
+            )
+        else:
+            accepted.append(mention)
+    for raw, reason in rejected:
         quarantine.put(source.name, raw, reason)
-    stored = sum(1 for mention in result.mentions if mentions.add(mention))
+    stored = sum(1 for mention in accepted if mentions.add(mention))
     if result.next_cursor is not None and result.next_cursor != cursor:
         cursors.put(cursor_key, result.next_cursor)
     return IngestReport(
         source=source.name,
         fetched=len(result.mentions),
         stored=stored,
-        duplicates=len(result.mentions) - stored,
-        quarantined=len(result.rejected),
+        duplicates=len(accepted) - stored,
+        quarantined=len(rejected),
         cursor=result.next_cursor or cursor,
     )
