@@ -102,7 +102,10 @@ class FakeAggregateStore:
         self.counters: dict[tuple[str, datetime, str], _Counter] = {}
         self.seen: set[str] = set()
 
-    def record(self, mention: Mention, score: MentionScore) -> bool:
+    def record_batch(self, scored: Sequence[tuple[Mention, MentionScore]]) -> int:
+        return sum(self._record(mention, score) for mention, score in scored)
+
+    def _record(self, mention: Mention, score: MentionScore) -> bool:
         if mention.mention_id in self.seen:
             return False
         self.seen.add(mention.mention_id)

@@ -14,7 +14,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from crisiswatch.adapters.dynamodb import mention_from_item
 from crisiswatch.adapters.tables import MentionItem
 from crisiswatch.domain.clock import utc_now
-from crisiswatch.usecases.detection import count_mention, detect
+from crisiswatch.domain.mentions import Mention
+from crisiswatch.usecases.detection import count_mentions, detect
 from crisiswatch.wiring import Services, get_services
 
 logger = Logger()
@@ -31,16 +32,19 @@ def lambda_handler(
 ) -> dict[str, Any]:
     services = services or get_services()
     newest: dict[str, datetime] = {}
+    parsed: list[Mention] = []
 
-    def score_record(record: DynamoDBRecord) -> None:
+    def read_record(record: DynamoDBRecord) -> None:
         mention = mention_from_item(MentionItem.from_raw_data(record.raw_event["dynamodb"]["NewImage"]))
-        score = count_mention(mention, services.sentiment, services.aggregates)
-        if score.negative:
-            metrics.add_metric("NegativeMentions", MetricUnit.Count, 1)
+        parsed.append(mention)
         newest[mention.brand] = max(newest.get(mention.brand, mention.created_at), mention.created_at)
 
-    response = process_partial_response(event, score_record, processor, context)
-    metrics.add_metric("MentionsScored", MetricUnit.Count, len(event.get("Records", [])))
+    response = process_partial_response(event, read_record, processor, context)
+    # One transaction per chunk of the batch; a failure fails the invocation and the stream retries the
+    # whole batch, which the seen-markers make harmless.
+    scores = count_mentions(parsed, services.sentiment, services.aggregates)
+    metrics.add_metric("MentionsScored", MetricUnit.Count, len(scores))
+    metrics.add_metric("NegativeMentions", MetricUnit.Count, sum(score.negative for score in scores))
     for brand, now in newest.items():
         try:
             incident = detect(

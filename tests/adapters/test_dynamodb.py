@@ -59,8 +59,8 @@ def test_the_sample_stream_event_matches_the_mention_model() -> None:
 
 def test_counting_marks_each_mention_with_an_expiring_marker(dynamo: DynamoTables) -> None:
     mention = make_mention(1, at=T0 + timedelta(minutes=2))
-    DynamoAggregateStore().record(
-        mention, MentionScore(mention.mention_id, mention.brand, "social", -0.5, 10)
+    DynamoAggregateStore().record_batch(
+        [(mention, MentionScore(mention.mention_id, mention.brand, "social", -0.5, 10))]
     )
 
     items = dynamo.client.scan(TableName=dynamo.tables.buckets)["Items"]

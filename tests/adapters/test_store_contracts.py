@@ -78,11 +78,25 @@ def test_the_same_native_id_from_another_source_is_another_mention(stores: Store
 def test_a_replayed_mention_is_counted_once(stores: Stores) -> None:
     mention = make_mention(1, followers=500)
 
-    assert stores.aggregates.record(mention, score(mention)) is True
-    assert stores.aggregates.record(mention, score(mention)) is False
+    assert stores.aggregates.record_batch([(mention, score(mention))]) == 1
+    assert stores.aggregates.record_batch([(mention, score(mention))]) == 0
 
     (stats,) = stores.aggregates.buckets("Acme Coffee", T0, T0).values()
     assert (stats.volume, stats.negative, stats.scored, stats.negative_reach) == (1, 1, 1, 500)
+
+
+def test_a_batch_with_some_mentions_counted_before_counts_only_the_new_ones(stores: Stores) -> None:
+    old = [make_mention(n, followers=100) for n in range(3)]
+    new = [make_mention(n, followers=100) for n in range(3, 60)]
+    stores.aggregates.record_batch([(mention, score(mention)) for mention in old])
+
+    # A replayed stream batch: the first three again, in the middle of 57 new ones, across chunks.
+    batch = new[:20] + old + new[20:]
+    assert stores.aggregates.record_batch([(mention, score(mention)) for mention in batch]) == 57
+    assert stores.aggregates.record_batch([(mention, score(mention)) for mention in batch]) == 0
+
+    (stats,) = stores.aggregates.buckets("Acme Coffee", T0, T0).values()
+    assert (stats.volume, stats.negative, stats.negative_reach) == (60, 60, 6000)
 
 
 def test_buckets_sum_every_source(stores: Stores) -> None:
@@ -93,8 +107,10 @@ def test_buckets_sum_every_source(stores: Stores) -> None:
         (make_mention(3, source="news", at=at, followers=1000), -0.5),
         (make_mention(4, source="forum", at=at, lang="de"), None),
     ]
-    for mention, compound in counted:
-        assert stores.aggregates.record(mention, score(mention, compound))
+    assert (
+        stores.aggregates.record_batch([(mention, score(mention, compound)) for mention, compound in counted])
+        == 4
+    )
 
     (stats,) = stores.aggregates.buckets("Acme Coffee", T0, T0).values()
 
@@ -110,9 +126,9 @@ def test_bucket_queries_are_inclusive_and_per_brand(stores: Stores) -> None:
     step = timedelta(minutes=5)
     for n, offset in enumerate([-1, 0, 1, 2, 3]):
         mention = make_mention(n, at=T0 + offset * step + timedelta(seconds=30))
-        stores.aggregates.record(mention, score(mention))
+        stores.aggregates.record_batch([(mention, score(mention))])
     other = make_mention(99, brand="Bolt Bikes", at=T0)
-    stores.aggregates.record(other, score(other))
+    stores.aggregates.record_batch([(other, score(other))])
 
     found = stores.aggregates.buckets("Acme Coffee", T0, T0 + 2 * step)
 
@@ -124,7 +140,7 @@ def test_counts_follow_the_real_scoring(stores: Stores) -> None:
     analyzer = FakeSentiment()
     for n, text in enumerate(["terrible", "love it", "meh"]):
         mention = make_mention(n, text=text)
-        stores.aggregates.record(mention, score_mention(mention, analyzer))
+        stores.aggregates.record_batch([(mention, score_mention(mention, analyzer))])
 
     (stats,) = stores.aggregates.buckets("Acme Coffee", T0, T0).values()
     assert (stats.volume, stats.negative, stats.scored) == (3, 1, 3)

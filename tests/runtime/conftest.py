@@ -1,7 +1,9 @@
 """Fixtures for the embedded runtime's tests.
 
-``runtime`` is one LocalRuntime for the whole session (start-up is the expensive part), running the
-fixture SAM app copied to a temporary directory so ``sam build`` never writes into the repository.
+``runtime`` is one LocalRuntime for this test package (start-up is the expensive part; package scope
+so it is stopped before other packages start runtimes of their own: moto allows one per process),
+running the fixture SAM app copied to a temporary directory so ``sam build`` never writes into the
+repository.
 Patch self-tests use their own moto account ids, so they never touch the shared runtime's state.
 """
 
@@ -24,7 +26,7 @@ from crisiswatch_ops.runtime.patches import apply_all, lambda_invoke, sns_outbox
 
 FIXTURE_APP = Path(__file__).parent / "fixtures" / "app"
 #: Short enough that the timeout test is quick, long enough for a slow machine to approve in time.
-DECISION_TIMEOUT_SECONDS = 4
+DECISION_TIMEOUT_SECONDS = 6
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -33,14 +35,14 @@ def _moto_patches() -> None:
     apply_all()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def fixture_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("fixture-app") / "app"
     shutil.copytree(FIXTURE_APP, target, ignore=shutil.ignore_patterns(".aws-sam", "__pycache__"))
     return target
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def runtime(fixture_app: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
     rt = LocalRuntime(
         fixture_app,

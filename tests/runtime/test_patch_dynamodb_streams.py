@@ -62,6 +62,7 @@ def test_writes_are_recorded_in_order_without_invoking_and_readable_with_get_rec
         backend.put_item(table.name, {"pk": {"S": f"k{index}"}, "v": {"N": str(index)}})
     backend.put_item(table.name, {"pk": {"S": "k0"}, "v": {"N": "10"}})
     assert ACTIVITY.generation - before == 4
+    assert ACTIVITY.generation_of(table.table_arn) == 4  # pollers of other tables are not woken
     shard = table.stream_shard
     assert [record.record["eventName"] for record in shard.items] == ["INSERT", "INSERT", "INSERT", "MODIFY"]
 

@@ -11,6 +11,8 @@ import pytest
 
 from crisiswatch_ops.runtime import LocalRuntime
 
+from .conftest import DECISION_TIMEOUT_SECONDS
+
 pytestmark = pytest.mark.runtime
 
 
@@ -72,7 +74,8 @@ def test_stack_resources_exist_in_moto(runtime: LocalRuntime):
     machine = runtime.client("stepfunctions").describe_state_machine(
         stateMachineArn=runtime.outputs["EscalationStateMachineArn"]
     )
-    assert '"$$.Task.Token"' in machine["definition"] and '"TimeoutSeconds": 4' in machine["definition"]
+    assert '"$$.Task.Token"' in machine["definition"]
+    assert f'"TimeoutSeconds": {DECISION_TIMEOUT_SECONDS}' in machine["definition"]
 
 
 def test_another_process_can_use_the_runtime_through_its_environment(runtime: LocalRuntime):

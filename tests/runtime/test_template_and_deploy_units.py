@@ -45,6 +45,19 @@ def test_zips_are_deterministic(tmp_path: Path):
     assert zipfile.ZipFile(BytesIO(first)).namelist() == ["app.py"]
 
 
+def test_the_zip_cache_returns_the_same_artifact_until_the_directory_changes(tmp_path: Path):
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "app.py").write_text("x = 1\n")
+    cache = tmp_path / "cache"
+    first = zip_directory(code, cache=cache)
+    assert zip_directory(code, cache=cache) == first == zip_directory(code)
+    assert len(list(cache.glob("*.zip"))) == 1
+    (code / "app.py").write_text("x = 2\n")
+    changed = zip_directory(code, cache=cache)
+    assert changed != first and zipfile.ZipFile(BytesIO(changed)).read("app.py") == b"x = 2\n"
+
+
 def test_unsupported_resources_become_stand_ins_and_references_follow():
     template = {
         "Resources": {

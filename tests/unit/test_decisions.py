@@ -303,7 +303,10 @@ def test_a_click_after_the_workflow_moved_on_is_expired_and_audited_as_late() ->
     incident = s.world.incidents.get(s.incident_id)
     assert incident is not None and incident.decision is None
     # Nothing was decided, so nobody may later be named as the decider.
-    assert s.world.links.decision_for(s.world.links.get(link_key(s.ids["tier1-primary"])).notification_id) is None
+    assert (
+        s.world.links.decision_for(s.world.links.get(link_key(s.ids["tier1-primary"])).notification_id)
+        is None
+    )
 
 
 def test_an_unreachable_workflow_means_retry_and_the_link_works_again() -> None:

@@ -9,7 +9,7 @@ import pytest
 from crisiswatch.domain.clock import BUCKET, to_iso
 from crisiswatch.domain.detection import BaselineDetector, BucketStats
 from crisiswatch.domain.incidents import Incident, incident_id_for
-from crisiswatch.usecases.detection import SAVE_ATTEMPTS, count_mention, detect
+from crisiswatch.usecases.detection import SAVE_ATTEMPTS, count_mentions, detect
 from tests.fakes import T0, FakeServices, make_mention, quiet_history
 
 BRAND = "Acme Coffee"
@@ -180,8 +180,8 @@ def test_a_replayed_stream_record_is_counted_once() -> None:
     world = FakeServices()
     mention = make_mention(1, text="terrible service")
 
-    count_mention(mention, world.sentiment, world.aggregates)
-    count_mention(mention, world.sentiment, world.aggregates)
+    count_mentions([mention, mention], world.sentiment, world.aggregates)
+    count_mentions([mention], world.sentiment, world.aggregates)
 
     (stats,) = world.aggregates.buckets(BRAND, T0, T0).values()
     assert (stats.volume, stats.negative) == (1, 1)

@@ -47,11 +47,12 @@ def test_reach_is_the_authors_followers() -> None:
 
 
 def test_unreadable_mentions_count_in_volume_but_not_in_the_negative_share() -> None:
-    from crisiswatch.usecases.detection import count_mention  # noqa: PLC0415
+    from crisiswatch.usecases.detection import count_mentions  # noqa: PLC0415
 
     aggregates, analyzer = FakeAggregateStore(), FakeSentiment()
-    count_mention(make_mention(1, text="terrible"), analyzer, aggregates)
-    count_mention(make_mention(2, text="furchtbar", lang="de"), analyzer, aggregates)
+    count_mentions(
+        [make_mention(1, text="terrible"), make_mention(2, text="furchtbar", lang="de")], analyzer, aggregates
+    )
 
     (stats,) = aggregates.buckets(
         "Acme Coffee", make_mention(0).created_at, make_mention(0).created_at

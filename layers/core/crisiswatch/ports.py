@@ -49,8 +49,11 @@ class CursorStore(Protocol):
 
 
 class AggregateStore(Protocol):
-    def record(self, mention: Mention, score: MentionScore) -> bool:
-        """Add the mention to its bucket exactly once; False if it had been counted already."""
+    def record_batch(self, scored: Sequence[tuple[Mention, MentionScore]]) -> int:
+        """Add each mention to its bucket exactly once, atomically with its seen-marker.
+
+        Returns how many were new; mentions counted before (a replayed stream record) are skipped.
+        """
         ...
 
     def buckets(self, brand: str, first: datetime, last: datetime) -> dict[datetime, BucketStats]:

@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
 import time
 import zipfile
@@ -80,8 +81,13 @@ def deploy(
     stack_name: str,
     parameter_overrides: dict[str, str],
     api_url: str,
+    zip_cache: Path | None = None,
 ) -> DeployResult:
-    """Deploy ``build_dir/template.yaml`` as ``stack_name``; see the module docstring."""
+    """Deploy ``build_dir/template.yaml`` as ``stack_name``; see the module docstring.
+
+    ``zip_cache`` keeps artifact zips between runs, keyed by the directory's file listing (names,
+    sizes, modification times), so an unchanged multi-megabyte layer is not compressed again.
+    """
     timings: dict[str, float] = {}
     started = time.monotonic()
     sam_template = load_template(build_dir / "template.yaml")
@@ -91,7 +97,12 @@ def deploy(
         raise DeployError(f"parameter overrides not declared by the template: {', '.join(unknown)}")
     packaged = copy.deepcopy(sam_template)
     s3.create_bucket(Bucket=ARTIFACT_BUCKET)
-    package(packaged, build_dir, lambda key, body: s3.put_object(Bucket=ARTIFACT_BUCKET, Key=key, Body=body))
+    package(
+        packaged,
+        build_dir,
+        lambda key, body: s3.put_object(Bucket=ARTIFACT_BUCKET, Key=key, Body=body),
+        zip_cache=zip_cache,
+    )
     timings["package"] = time.monotonic() - started
 
     mark = time.monotonic()
@@ -150,7 +161,13 @@ _FILE_PROPERTIES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def package(template: dict[str, Any], build_dir: Path, upload: Callable[[str, bytes], Any]) -> None:
+def package(
+    template: dict[str, Any],
+    build_dir: Path,
+    upload: Callable[[str, bytes], Any],
+    *,
+    zip_cache: Path | None = None,
+) -> None:
     """Upload local code/definitions and point the template at them (in place)."""
     for logical_id, resource in (template.get("Resources") or {}).items():
         properties = resource.get("Properties") or {}
@@ -159,7 +176,7 @@ def package(template: dict[str, Any], build_dir: Path, upload: Callable[[str, by
             name, bucket_key, object_key = _CODE_PROPERTIES[kind]
             location = properties.get(name)
             if isinstance(location, str) and not location.startswith("s3://"):
-                body = zip_directory(build_dir / location)
+                body = zip_directory(build_dir / location, cache=zip_cache)
                 key = f"{logical_id}/{hashlib.sha256(body).hexdigest()}.zip"
                 upload(key, body)
                 properties[name] = {bucket_key: ARTIFACT_BUCKET, object_key: key}
@@ -173,20 +190,37 @@ def package(template: dict[str, Any], build_dir: Path, upload: Callable[[str, by
                 properties[name] = {bucket_key: ARTIFACT_BUCKET, object_key: key}
 
 
-def zip_directory(directory: Path) -> bytes:
+def zip_directory(directory: Path, cache: Path | None = None) -> bytes:
     """A deterministic zip (sorted entries, fixed timestamps) so unchanged code keeps its sha256."""
     if not directory.is_dir():
         raise DeployError(f"{directory} is not a directory: was `sam build` run?")
+    files = [
+        (path, path.relative_to(directory), path.stat())
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.relative_to(directory).parts
+    ]
+    cached: Path | None = None
+    if cache is not None:
+        listing = [
+            (relative.as_posix(), info.st_size, info.st_mtime_ns, info.st_mode) for _, relative, info in files
+        ]
+        cached = cache / f"{hashlib.sha256(json.dumps(listing).encode()).hexdigest()}.zip"
+        if cached.is_file():
+            return cached.read_bytes()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for path in sorted(directory.rglob("*")):
-            if "__pycache__" in path.parts or not path.is_file():
-                continue
-            info = zipfile.ZipInfo(path.relative_to(directory).as_posix(), date_time=_ZIP_EPOCH)
-            info.external_attr = (path.stat().st_mode & 0o777) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes(), compresslevel=1)
-    return buffer.getvalue()
+        for path, relative, info in files:
+            entry = zipfile.ZipInfo(relative.as_posix(), date_time=_ZIP_EPOCH)
+            entry.external_attr = (info.st_mode & 0o777) << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, path.read_bytes(), compresslevel=1)
+    body = buffer.getvalue()
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        staging = cached.with_suffix(f".{os.getpid()}.tmp")
+        staging.write_bytes(body)
+        staging.replace(cached)
+    return body
 
 
 # ---------------------------------------------------------------------------- transform

@@ -128,6 +128,7 @@ class LocalRuntime:
             stack_name=self.stack_name,
             parameter_overrides=overrides,
             api_url=self._api.url,
+            zip_cache=self.state_dir / "artifacts",
         )
         self.timings["deploy"] = time.monotonic() - mark
         for phase, seconds in self._deployment.timings.items():
@@ -165,11 +166,13 @@ class LocalRuntime:
             self._started = False
 
     def _stop(self) -> None:
+        # Workers first: an invocation in flight then ends at once (as a crashed environment) instead
+        # of holding the scheduler or a stream poller until the function's own timeout.
         steps: list[Callable[[], object]] = [
+            lambda: self._runner.close() if self._runner else None,
             lambda: self._scheduler.stop() if self._scheduler else None,
             lambda: self._streams.stop() if self._streams else None,
             lambda: self._api.stop() if self._api else None,
-            lambda: self._runner.close() if self._runner else None,
             lambda: lambda_invoke.install(None),
             lambda: sns_outbox.install(None),
             lambda: self._server.stop() if self._server else None,

@@ -129,6 +129,7 @@ class _Poller(threading.Thread):
         self._idle_generation = -1
         self._iterator: str | None = None
         self.checkpoint = checkpoint
+        self.table_arn = config.event_source_arn.split("/stream/", 1)[0]
 
     # -- state seen by wait_until_idle
     def idle_at(self) -> int | None:
@@ -144,6 +145,7 @@ class _Poller(threading.Thread):
 
     def stop(self) -> None:
         self._stopping.set()
+        self._activity.wake()
 
     # -- the loop
     def run(self) -> None:
@@ -158,13 +160,13 @@ class _Poller(threading.Thread):
                 self._stopping.wait(0.5)
 
     def _poll_once(self) -> None:
-        generation = self._activity.generation
+        generation = self._activity.generation_of(self.table_arn)
         if self._iterator is None:
             self._iterator = self._open_iterator()
         records = self._read(self.config.batch_size)
         if not records:
             self._set_idle(generation)
-            self._activity.wait_for_change(generation, IDLE_POLL_SECONDS)
+            self._activity.wait_for_change(self.table_arn, generation, IDLE_POLL_SECONDS, self._stopping)
             return
         self._set_idle(None)
         if self.config.batching_window > 0 and len(records) < self.config.batch_size:
@@ -173,12 +175,12 @@ class _Poller(threading.Thread):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
-                seen = self._activity.generation
+                seen = self._activity.generation_of(self.table_arn)
                 more = self._read(self.config.batch_size - len(records))
                 if more:
                     records += more
                 else:
-                    self._activity.wait_for_change(seen, remaining)
+                    self._activity.wait_for_change(self.table_arn, seen, remaining, self._stopping)
         self.stats.batches += 1
         self.stats.records += len(records)
         events = [self._event_record(record) for record in records]
@@ -351,7 +353,6 @@ class StreamPollers:
             pollers = list(self._pollers.values())
         for poller in pollers:
             poller.stop()
-        self._activity.bump()  # wake pollers blocked waiting for writes
         for poller in pollers:
             poller.join(timeout=5)
         if self._thread is not None:
@@ -382,8 +383,6 @@ class StreamPollers:
                 for uuid, poller in retiring.items():
                     del self._pollers[uuid]
                     poller.stop()
-            if retiring:
-                self._activity.bump()  # wake them from their wait
             for uuid, poller in retiring.items():
                 poller.join(timeout=30)
                 if poller.is_alive():
@@ -419,10 +418,13 @@ class StreamPollers:
         self.refresh()
         deadline = time.monotonic() + timeout
         while True:
-            generation = self._activity.generation
             with self._lock:
                 pollers = list(self._pollers.values())
-            busy = [poller for poller in pollers if poller.idle_at() != generation]
+            busy = [
+                poller
+                for poller in pollers
+                if poller.idle_at() != self._activity.generation_of(poller.table_arn)
+            ]
             if not busy:
                 return
             if time.monotonic() > deadline:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -112,28 +113,61 @@ class DynamoCursorStore:
 
 
 class DynamoAggregateStore:
-    """Counters per (brand, bucket, source): one atomic transaction per mention with its seen-marker."""
+    """Counters per (brand, bucket, source), updated in one transaction with the batch's seen-markers."""
 
-    def record(self, mention: Mention, score: MentionScore) -> bool:
-        marker = BucketItem(f"seen#{mention.mention_id}", "-", expires_at=datetime.now(UTC) + SEEN_MARKER_TTL)
-        counter = BucketItem(mention.brand, f"{to_iso(bucket_start(mention.created_at))}#{score.source}")
-        actions: list[Action] = [
-            BucketItem.volume.add(1),
-            BucketItem.negative.add(1 if score.negative else 0),
-            BucketItem.scored.add(0 if score.compound is None else 1),
-            BucketItem.negative_reach.add(score.reach if score.negative else 0),
-            BucketItem.compound_sum.add(score.compound or 0.0),
-        ]
-        try:
-            with TransactWrite(connection=Connection()) as transaction:
-                transaction.save(marker, condition=BucketItem.pk.does_not_exist())
-                transaction.update(counter, actions=actions)
-        except TransactWriteError as error:
-            reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-            if _cancelled(error) and reasons and reasons[0] == "ConditionalCheckFailed":
-                return False
-            raise
-        return True
+    CHUNK = 45
+    """Mentions per transaction: their markers plus at most as many counters stay under 100 actions."""
+
+    def record_batch(self, scored: Sequence[tuple[Mention, MentionScore]]) -> int:
+        unique = list({mention.mention_id: (mention, score) for mention, score in scored}.values())
+        return sum(self._record_chunk(unique[i : i + self.CHUNK]) for i in range(0, len(unique), self.CHUNK))
+
+    def _record_chunk(self, chunk: list[tuple[Mention, MentionScore]]) -> int:
+        while chunk:
+            try:
+                self._transact(chunk)
+            except TransactWriteError as error:
+                reasons = error.cancellation_reasons or []
+                counted_before = {
+                    index
+                    for index, reason in enumerate(reasons[: len(chunk)])
+                    if reason is not None and reason.code == "ConditionalCheckFailed"
+                }
+                if not _cancelled(error) or not counted_before:
+                    raise
+                chunk = [item for index, item in enumerate(chunk) if index not in counted_before]
+                continue
+            return len(chunk)
+        return 0
+
+    @staticmethod
+    def _transact(chunk: list[tuple[Mention, MentionScore]]) -> None:
+        expires = datetime.now(UTC) + SEEN_MARKER_TTL
+        totals: dict[tuple[str, str], list[float]] = {}
+        for mention, score in chunk:
+            key = (mention.brand, f"{to_iso(bucket_start(mention.created_at))}#{score.source}")
+            total = totals.setdefault(key, [0, 0, 0, 0, 0.0])
+            total[0] += 1
+            total[1] += 1 if score.negative else 0
+            total[2] += 0 if score.compound is None else 1
+            total[3] += score.reach if score.negative else 0
+            total[4] += score.compound or 0.0
+        with TransactWrite(connection=Connection()) as transaction:
+            # Markers first: a cancellation's reasons then index straight into the chunk.
+            for mention, _score in chunk:
+                transaction.save(
+                    BucketItem(f"seen#{mention.mention_id}", "-", expires_at=expires),
+                    condition=BucketItem.pk.does_not_exist(),
+                )
+            for (brand, sort_key), (volume, negative, scored, reach, compound) in totals.items():
+                actions: list[Action] = [
+                    BucketItem.volume.add(volume),
+                    BucketItem.negative.add(negative),
+                    BucketItem.scored.add(scored),
+                    BucketItem.negative_reach.add(reach),
+                    BucketItem.compound_sum.add(round(compound, 4)),
+                ]
+                transaction.update(BucketItem(brand, sort_key), actions=actions)
 
     def buckets(self, brand: str, first: datetime, last: datetime) -> dict[datetime, BucketStats]:
         totals: dict[datetime, dict[str, Any]] = {}

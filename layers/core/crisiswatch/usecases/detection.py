@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from ..domain.clock import BUCKET, bucket_start
@@ -14,11 +15,13 @@ from ..ports import AggregateStore, AuditLog, DetectorStateStore, IncidentStore
 SAVE_ATTEMPTS = 5
 
 
-def count_mention(mention: Mention, analyzer: SentimentAnalyzer, aggregates: AggregateStore) -> MentionScore:
-    """Score one mention and add it to its bucket; a replayed stream record is counted once."""
-    score = score_mention(mention, analyzer)
-    aggregates.record(mention, score)
-    return score
+def count_mentions(
+    mentions: Sequence[Mention], analyzer: SentimentAnalyzer, aggregates: AggregateStore
+) -> list[MentionScore]:
+    """Score mentions and add them to their buckets; a replayed stream record is counted once."""
+    scored = [(mention, score_mention(mention, analyzer)) for mention in mentions]
+    aggregates.record_batch(scored)
+    return [score for _, score in scored]
 
 
 def detect(

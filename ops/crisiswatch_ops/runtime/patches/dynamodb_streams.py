@@ -18,27 +18,47 @@ from . import _patching
 
 
 class StreamActivity:
-    """A generation counter bumped on every stream write, with a condition to wait on."""
+    """Generation counters of stream writes (overall and per table), with a condition to wait on.
+
+    Per table, so a write to one table does not wake the pollers of every other stream.
+    """
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
         self._generation = 0
+        self._per_table: dict[str, int] = {}
 
     @property
     def generation(self) -> int:
         with self._condition:
             return self._generation
 
-    def bump(self) -> None:
+    def generation_of(self, table_arn: str) -> int:
+        with self._condition:
+            return self._per_table.get(table_arn, 0)
+
+    def bump(self, table_arn: str) -> None:
+        """Record a write to the stream of ``table_arn``."""
         with self._condition:
             self._generation += 1
+            self._per_table[table_arn] = self._per_table.get(table_arn, 0) + 1
             self._condition.notify_all()
 
-    def wait_for_change(self, seen: int, timeout: float) -> int:
-        """Block until the generation differs from ``seen`` (or ``timeout``); return the current one."""
+    def wake(self) -> None:
+        """Wake every waiter without a write (they re-check their stop flags)."""
         with self._condition:
-            self._condition.wait_for(lambda: self._generation != seen, timeout=timeout)
-            return self._generation
+            self._condition.notify_all()
+
+    def wait_for_change(
+        self, table_arn: str, seen: int, timeout: float, stop: threading.Event | None = None
+    ) -> int:
+        """Block until ``table_arn``'s generation differs from ``seen``, ``stop`` is set, or ``timeout``."""
+        with self._condition:
+            self._condition.wait_for(
+                lambda: self._per_table.get(table_arn, 0) != seen or (stop is not None and stop.is_set()),
+                timeout=timeout,
+            )
+            return self._per_table.get(table_arn, 0)
 
 
 ACTIVITY = StreamActivity()
@@ -54,7 +74,7 @@ def _add(self: Any, old: Any, new: Any) -> None:
         event_name = "MODIFY"
     sequence = len(self.items) + self.starting_sequence_number
     self.items.append(StreamRecord(self.table, view_type, event_name, old, new, sequence))
-    ACTIVITY.bump()
+    ACTIVITY.bump(self.table.table_arn)
 
 
 def apply() -> None:
