@@ -11,6 +11,7 @@ import os
 import statistics
 import tempfile
 import time
+from functools import partial
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import requests
 
 from crisiswatch_ops.demo import LINK, read_page
 from crisiswatch_ops.replay import ReplayFile, scenario_clock_start, upload
-from crisiswatch_ops.runtime import LocalRuntime
+from crisiswatch_ops.runtime import Delivery, LocalRuntime
 from crisiswatch_ops.stack import Stack
 from crisiswatch_ops.synthetic import burst_scenario, write_jsonl
 
@@ -26,6 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 RUNS = 3
 QUIET_BUCKETS = 40
 PARAMETERS = {"Tier1TimeoutSeconds": "600", "Tier2TimeoutSeconds": "600"}
+
+
+def _email_about(brand: str, delivery: Delivery) -> bool:
+    return delivery.protocol == "email" and brand in str(delivery.subject)
 
 
 def _median(values: list[float]) -> str:
@@ -67,10 +72,7 @@ def main() -> None:
             runtime.streams.wait_until_idle(timeout=120)
             began = time.monotonic()
             runtime.scheduler.tick(at=clock + timedelta(minutes=5 * (QUIET_BUCKETS + 1)))
-            message = runtime.outbox.wait_for(
-                lambda delivery, brand=brand: delivery.protocol == "email" and brand in str(delivery.subject),
-                timeout=60,
-            )
+            message = runtime.outbox.wait_for(partial(_email_about, brand), timeout=60)
             tick_to_notify.append(time.monotonic() - began)
             match = LINK.search(str(message.message))
             assert match, "no link in the notification"

@@ -6,6 +6,7 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,6 +34,12 @@ from .tables import (
 
 SEEN_MARKER_TTL = timedelta(days=14)
 """Stream records are retried for at most a day; two weeks of markers is ample."""
+
+
+@cache
+def _connection() -> Connection:
+    """One connection per container: each new one builds a botocore client (about 0.1 s)."""
+    return Connection()
 
 
 def _conditional_failed(error: Exception) -> bool:
@@ -152,7 +159,7 @@ class DynamoAggregateStore:
             total[2] += 0 if score.compound is None else 1
             total[3] += score.reach if score.negative else 0
             total[4] += score.compound or 0.0
-        with TransactWrite(connection=Connection()) as transaction:
+        with TransactWrite(connection=_connection()) as transaction:
             # Markers first: a cancellation's reasons then index straight into the chunk.
             for mention, _score in chunk:
                 transaction.save(
@@ -245,7 +252,7 @@ class DynamoIncidentStore:
         )
         lock = DetectorItem(incident.brand)
         try:
-            with TransactWrite(connection=Connection()) as transaction:
+            with TransactWrite(connection=_connection()) as transaction:
                 transaction.update(
                     lock,
                     actions=[
@@ -362,7 +369,7 @@ class DynamoActionLinkStore:
     def claim(self, link: ActionLink, decision: str, decided_by: str, at: datetime) -> bool:
         lock = ActionLinkItem(f"decision#{link.notification_id}", winning_key=link.key, decided_at=at)
         try:
-            with TransactWrite(connection=Connection()) as transaction:
+            with TransactWrite(connection=_connection()) as transaction:
                 transaction.save(lock, condition=ActionLinkItem.key.does_not_exist())
                 transaction.update(
                     ActionLinkItem(link.key),
@@ -381,7 +388,7 @@ class DynamoActionLinkStore:
         return True
 
     def release(self, link: ActionLink) -> None:
-        with TransactWrite(connection=Connection()) as transaction:
+        with TransactWrite(connection=_connection()) as transaction:
             transaction.delete(ActionLinkItem(f"decision#{link.notification_id}"))
             transaction.update(
                 ActionLinkItem(link.key),

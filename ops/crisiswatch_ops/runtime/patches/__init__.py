@@ -12,6 +12,7 @@ from . import (
     cfn_resources,
     dynamodb_streams,
     dynamodb_table_cfn,
+    dynamodb_transactions,
     lambda_invoke,
     lambda_layers_cfn,
     sns_outbox,
@@ -35,6 +36,7 @@ def apply_all() -> None:
         lambda_layers_cfn.apply()
         dynamodb_streams.apply()
         dynamodb_table_cfn.apply()
+        dynamodb_transactions.apply()
         sns_outbox.apply()
         cfn_resources.apply()
         _APPLIED = True
@@ -45,6 +47,7 @@ __all__ = [
     "cfn_resources",
     "dynamodb_streams",
     "dynamodb_table_cfn",
+    "dynamodb_transactions",
     "lambda_invoke",
     "lambda_layers_cfn",
     "sns_outbox",
