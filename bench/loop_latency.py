@@ -11,8 +11,8 @@ import os
 import statistics
 import tempfile
 import time
-from functools import partial
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import requests

@@ -48,7 +48,13 @@ def show(link_id: str) -> Response[str]:
 @app.post("/a/<link_id>")
 def submit(link_id: str) -> Response[str]:
     event = app.current_event
-    raw = event.decoded_body or ""
+    body = event.body or ""
+    if len(body) > 2 * MAX_FORM_BYTES:  # base64 or not, far more than a form: refuse before decoding
+        return _html(413, render_message("Nothing was decided", "The form sent was too large."))
+    try:
+        raw = event.decoded_body or ""
+    except (ValueError, UnicodeDecodeError):  # binary or broken base64: not our form
+        return _page(LinkPage(Outcome.BAD_FORM, message="The form could not be read."))
     if len(raw.encode("utf-8", errors="replace")) > MAX_FORM_BYTES:
         return _html(413, render_message("Nothing was decided", "The form sent was too large."))
     try:

@@ -32,12 +32,14 @@ def lambda_handler(
 ) -> dict[str, Any]:
     services = services or get_services()
     newest: dict[str, datetime] = {}
+    oldest: dict[str, datetime] = {}
     parsed: list[Mention] = []
 
     def read_record(record: DynamoDBRecord) -> None:
         mention = mention_from_item(MentionItem.from_raw_data(record.raw_event["dynamodb"]["NewImage"]))
         parsed.append(mention)
         newest[mention.brand] = max(newest.get(mention.brand, mention.created_at), mention.created_at)
+        oldest[mention.brand] = min(oldest.get(mention.brand, mention.created_at), mention.created_at)
 
     response = process_partial_response(event, read_record, processor, context)
     # One transaction per chunk of the batch; a failure fails the invocation and the stream retries the
@@ -56,6 +58,7 @@ def lambda_handler(
                 services.incidents,
                 services.audit,
                 opened_at=utc_now(),
+                oldest=oldest[brand],
             )
         except Exception:
             # The counts are stored; the next batch runs the detector from its saved state again.

@@ -52,6 +52,10 @@ class Stack:
         bind_tables(
             Tables(
                 mentions=self.outputs.get("MentionsTableName", ""),
+                quarantine=self.outputs.get("QuarantineTableName", ""),
+                cursors=self.outputs.get("CursorsTableName", ""),
+                buckets=self.outputs.get("BucketsTableName", ""),
+                detector=self.outputs.get("DetectorTableName", ""),
                 incidents=self.outputs.get("IncidentsTableName", ""),
                 audit=self.outputs.get("AuditTableName", ""),
                 links=self.outputs.get("ActionLinksTableName", ""),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ def burst_scenario(
 ) -> list[dict[str, Any]]:
     """`quiet_buckets` 5-minute buckets of `per_bucket` ordinary mentions, then `burst` crisis mentions
     within one minute (labelled `"crisis": true`)."""
+    # Mentions are unique by (source, id) across brands, as posts are: each scenario gets its own ids.
+    tag = zlib.crc32(brand.encode()) % 100_000
     lines: list[dict[str, Any]] = []
     for bucket in range(quiet_buckets):
         for index in range(per_bucket):
@@ -28,7 +31,7 @@ def burst_scenario(
             lines.append(
                 {
                     "source": "reddit",
-                    "id": f"t1_{bucket:x}q{index}",
+                    "id": f"t1_{tag:x}{bucket:x}q{index}",
                     "created_at": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
                     "author": f"regular{index}",
                     "author_followers": 150 + 10 * index,
@@ -43,12 +46,12 @@ def burst_scenario(
         lines.append(
             {
                 "source": "mastodon",
-                "id": f"1130{index:06d}",
+                "id": f"{tag}{index:06d}",
                 "created_at": (burst_at + timedelta(seconds=index % 60)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "author": f"upset{index}@mastodon.social",
                 "author_followers": 900,
                 "text": CRISIS_TEXT.format(brand=brand, n=index),
-                "url": f"https://mastodon.social/@upset{index}/1130{index:06d}",
+                "url": f"https://mastodon.social/@upset{index}/{tag}{index:06d}",
                 "lang": "en",
                 "crisis": True,
             }

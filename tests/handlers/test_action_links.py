@@ -274,6 +274,28 @@ def test_a_malformed_body_decides_nothing_and_is_no_server_error(services: FakeS
     assert state(services) == before
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        base64.b64encode(b"\xff\xfe" * 100).decode(),
+        "not base64 at all!",
+        base64.b64encode(b"x" * 9000).decode(),
+    ],
+)
+def test_a_binary_or_broken_base64_body_is_a_clear_4xx(services: FakeServices, body: str) -> None:
+    """API Gateway hands binary bodies over base64-encoded; none of them is our form."""
+    ids = published(services)
+    before = state(services)
+    event = request("POST", ids["tier1-primary"], body)
+    event["isBase64Encoded"] = True
+
+    response = call(event, services)
+
+    assert response["statusCode"] in {400, 413}
+    assert_safe_headers(response)
+    assert state(services) == before
+
+
 # ----- not found and hostile input ------------------------------------------------------------------
 
 

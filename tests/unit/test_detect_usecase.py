@@ -185,3 +185,24 @@ def test_a_replayed_stream_record_is_counted_once() -> None:
 
     (stats,) = world.aggregates.buckets(BRAND, T0, T0).values()
     assert (stats.volume, stats.negative) == (1, 1)
+
+
+def test_a_new_brand_learns_from_its_first_mention_however_the_stream_batched_it() -> None:
+    """One stream batch may carry hours of a replay: every bucket in it must teach the baseline."""
+    world = FakeServices()
+    quiet = [make_mention(n, at=T0 + timedelta(minutes=5 * (n // 4), seconds=n % 4)) for n in range(4 * 40)]
+    count_mentions(quiet, world.sentiment, world.aggregates)
+    end = quiet[-1].created_at
+    detect(
+        BRAND,
+        end,
+        world.detector,
+        world.aggregates,
+        world.detector_states,
+        world.incidents,
+        world.audit,
+        opened_at=end,
+        oldest=quiet[0].created_at,
+    )
+    state, _ = world.detector_states.load(BRAND)
+    assert state.buckets_seen == 39  # every closed bucket of the batch, not just the last one

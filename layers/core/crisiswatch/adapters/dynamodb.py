@@ -6,8 +6,8 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import cache
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from pynamodb.connection import Connection

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..domain.clock import BUCKET, bucket_start
+from ..domain.clock import BUCKET, bucket_start, to_iso
 from ..domain.detection import BucketStats, Detector, buckets_to_judge
 from ..domain.incidents import Incident, incident_id_for
 from ..domain.mentions import Mention
@@ -33,24 +33,22 @@ def detect(
     incidents: IncidentStore,
     audit: AuditLog,
     opened_at: datetime,
+    oldest: datetime | None = None,
 ) -> Incident | None:
     """Judge every bucket of `brand` closed since the last run, then the open one; open an incident.
 
-    `now` is event time (the newest mention seen), so a replay is judged exactly as live data would be.
-    Concurrent runs for one brand are serialised by the state's version: the loser starts over.
+    `now` is event time (the newest mention seen) and `oldest` the oldest of this batch, so a replay is
+    judged exactly as live data would be, however the stream happened to batch it. Concurrent runs for
+    one brand are serialised by the state's version: the loser starts over.
     """
     current = bucket_start(now)
     for _attempt in range(SAVE_ATTEMPTS):
         state, version = states.load(brand)
         if state.last_bucket is None:
-            # A new brand: its history starts with the bucket before this one.
-            state.last_bucket = (current - BUCKET).strftime("%Y-%m-%dT%H:%M:%SZ")
+            # A new brand: its history starts with the bucket before its first mention.
+            state.last_bucket = to_iso(bucket_start(min(oldest or now, now)) - BUCKET)
         pending = list(buckets_to_judge(state, current))
-        stored = (
-            aggregates.buckets(brand, pending[0], current)
-            if pending
-            else aggregates.buckets(brand, current, current)
-        )
+        stored = aggregates.buckets(brand, pending[0] if pending else current, current)
         alert = None
         for moment in pending:
             found = detector.observe(state, stored.get(moment, BucketStats(bucket=moment)))
