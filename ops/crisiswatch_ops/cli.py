@@ -91,7 +91,7 @@ def _cmd_replay(args: argparse.Namespace) -> int:
             upload(rt.client("s3"), stack.output("ReplayBucketName"), replay, clock_start, speed=1.0)
             report = ReplayReport(replay)
             started = time.monotonic()
-            report.ticks = drive_schedule(
+            report.ticks, report.last_tick = drive_schedule(
                 lambda moment: rt.scheduler.tick(at=moment), replay, clock_start, timedelta(minutes=5)
             )
             rt.streams.wait_until_idle(timeout=120)

@@ -131,7 +131,7 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True) -> int:
         def incident_opened() -> bool:
             return bool(incidents_of(DEMO_BRAND))
 
-        report.ticks = drive_schedule(
+        report.ticks, report.last_tick = drive_schedule(
             lambda moment: runtime.scheduler.tick(at=moment),
             replay,
             clock_start,
@@ -172,8 +172,14 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True) -> int:
         _say(f"   GET  {url} -> {page.status_code} '{form.title}', buttons: {form.buttons}")
         if page.status_code != 200 or "approve" not in form.buttons:
             raise DemoFailedError(f"the confirmation page did not offer approval ({page.status_code})")
-        again = requests.get(url, timeout=30)
-        _say(f"   GET  again (a mail scanner would) -> {again.status_code}: nothing changed")
+        scanned = requests.head(url, timeout=30).status_code, requests.get(url, timeout=30)
+        still_open = read_page(scanned[1].text).title == form.title
+        _say(
+            f"   HEAD + GET again, as a mail scanner would -> {scanned[0]}, {scanned[1].status_code}: "
+            + ("still waiting for a decision, nothing changed" if still_open else "the page changed!")
+        )
+        if not still_open:
+            raise DemoFailedError("opening the link changed something")
         decided = requests.post(url, data={**form.fields, "decision": "approve"}, timeout=30)
         _say(f"   POST decision=approve -> {decided.status_code} '{read_page(decided.text).title}'")
         if decided.status_code != 200:

@@ -65,6 +65,7 @@ class ReplayFile:
 class ReplayReport:
     replay: ReplayFile
     ticks: int = 0
+    last_tick: datetime | None = None
     wall_seconds: float = 0.0
     incidents: list[Incident] = field(default_factory=list)
 
@@ -75,8 +76,9 @@ class ReplayReport:
     def lines(self) -> list[str]:
         replay = self.replay
         out = [
-            f"Replayed {replay.valid} mentions of {replay.brand} from {replay.path.name} "
-            f"({to_iso(replay.first_at)} to {to_iso(replay.last_at)}) in {self.ticks} schedule ticks, "
+            f"Replayed {replay.path.name} ({replay.valid} mentions of {replay.brand}, "
+            f"{to_iso(replay.first_at)} to {to_iso(replay.last_at)}): {self.ticks} schedule ticks "
+            f"up to {to_iso(self.last_tick) if self.last_tick else '-'}, "
             f"{self.wall_seconds:.1f} s of wall time.",
         ]
         if replay.invalid:
@@ -138,20 +140,23 @@ def drive_schedule(
     stop_when: Callable[[], bool] | None = None,
     check_every: int = 3,
     progress: Callable[[int, datetime], None] | None = None,
-) -> int:
-    """Fire the schedule once per period of scenario time, from the first mention to past the last."""
+) -> tuple[int, datetime | None]:
+    """Fire the schedule once per period of scenario time, from the first mention to past the last.
+
+    Returns how many ticks fired and the time of the last one.
+    """
     moment = clock_start + period
     end = clock_start + (replay.last_at - bucket_start(replay.first_at)) + 2 * period
-    ticks = 0
+    ticks, last = 0, None
     while moment <= end:
         tick(moment)
-        ticks += 1
+        ticks, last = ticks + 1, moment
         if progress:
             progress(ticks, moment)
         if stop_when and ticks % check_every == 0 and stop_when():
             break
         moment += period
-    return ticks
+    return ticks, last
 
 
 def scenario_clock_start(replay: ReplayFile) -> datetime:
