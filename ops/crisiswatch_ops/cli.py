@@ -56,7 +56,7 @@ def _cmd_local(args: argparse.Namespace) -> int:
             print(f"  export {key}={value}")
         print("  aws dynamodb list-tables")
         print("  crisiswatch replay scenarios/cafe-recall.jsonl --brand 'Northwind Coffee' --speed 600")
-        print("  (the next schedule tick, within 5 minutes, replays it; --speedup 10 here makes ticks come sooner)")
+        print("  (the next schedule tick replays it; start with --speedup 10 for sooner ticks)")
         print("\nCtrl-C stops it.")
         try:
             while not stop.wait(1.0):
