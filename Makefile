@@ -7,7 +7,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 INSTALLED := $(VENV)/.installed
 BUILT := .aws-sam/build/template.yaml
-SOURCES := template.yaml $(shell find functions layers statemachines -type f -not -path '*/__pycache__/*' 2>/dev/null)
+SOURCES := template.yaml $(shell find functions layers statemachines config -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
 .PHONY: help venv build lint test demo local bench deploy clean
 

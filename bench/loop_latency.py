@@ -26,7 +26,7 @@ from crisiswatch_ops.synthetic import burst_scenario, write_jsonl
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 3
 QUIET_BUCKETS = 40
-PARAMETERS = {"Tier1TimeoutSeconds": "600", "Tier2TimeoutSeconds": "600"}
+PARAMETERS = {"Tier1TimeoutSeconds": "600", "Tier2TimeoutSeconds": "600", "WatchlistFile": ""}
 
 
 def _email_about(brand: str, delivery: Delivery) -> bool:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crisiswatch.config import Settings, Tables
+from crisiswatch.domain.breaker import SourceHealth
 from crisiswatch.domain.clock import bucket_start
 from crisiswatch.domain.detection import BaselineDetector, BucketStats, Detector, DetectorState
 from crisiswatch.domain.errors import IncidentNotFoundError, TransientError
@@ -52,15 +53,56 @@ class FakeMentionStore:
         self.fail_after: int | None = None
         """Raise on the write after this many successful ones (None: never)."""
         self.writes = 0
+        self.syndicated: dict[str, str] = {}
 
-    def add(self, mention: Mention) -> bool:
+    def add(self, mention: Mention, syndicated_of: str | None = None) -> bool:
         if self.fail_after is not None and self.writes >= self.fail_after:
             raise StoreDownError("mentions table unavailable")
         self.writes += 1
         if mention.mention_id in self.items:
             return False
         self.items[mention.mention_id] = copy.deepcopy(mention)
+        if syndicated_of:
+            self.syndicated[mention.mention_id] = syndicated_of
         return True
+
+
+class FakeStoryIndex:
+    def __init__(self) -> None:
+        self.owners: dict[str, str] = {}
+
+    def claim(self, keys: Sequence[str], mention_id: str) -> str | None:
+        earlier = None
+        for key in keys:
+            owner = self.owners.setdefault(key, mention_id)
+            if owner != mention_id:
+                earlier = earlier or owner
+        return earlier
+
+
+class FakeUsageStore:
+    def __init__(self) -> None:
+        self.counters: dict[str, int] = {}
+
+    def reserve(self, key: str, amount: int, limit: int) -> bool:
+        if self.counters.get(key, 0) + amount > limit:
+            return False
+        self.counters[key] = self.counters.get(key, 0) + amount
+        return True
+
+    def used(self, key: str) -> int:
+        return self.counters.get(key, 0)
+
+
+class FakeSourceHealthStore:
+    def __init__(self) -> None:
+        self.items: dict[str, SourceHealth] = {}
+
+    def get(self, key: str) -> SourceHealth:
+        return copy.deepcopy(self.items.get(key, SourceHealth()))
+
+    def put(self, key: str, health: SourceHealth) -> None:
+        self.items[key] = copy.deepcopy(health)
 
 
 class FakeQuarantineStore:

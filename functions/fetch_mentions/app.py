@@ -1,4 +1,8 @@
-"""FetchMentionsFunction: on each schedule tick, fetch new mentions from every source into the table."""
+"""FetchMentionsFunction: on each schedule tick, fan out one fetch per (brand, source) of the watchlist.
+
+Replays (drills uploaded to the replay bucket) are read here directly: they are cheap, and reading them
+in tick order keeps a replayed crisis in the order it happened.
+"""
 
 from __future__ import annotations
 
@@ -47,4 +51,10 @@ def lambda_handler(
         metrics.add_metric("MentionsQuarantined", MetricUnit.Count, report.quarantined)
         logger.info("Fetched", extra={"brand": manifest.brand, **report.__dict__})
         reports.append({"brand": manifest.brand, **report.__dict__})
-    return {"time": event.get("time"), "reports": reports}
+    dispatched = 0
+    if services.settings.watchlist_file:
+        for brand, spec in services.watchlist.pairs():
+            services.fan_out.dispatch({"brand": brand.name, "source_id": spec.id, "time": event.get("time")})
+            dispatched += 1
+    metrics.add_metric("FetchesDispatched", MetricUnit.Count, dispatched)
+    return {"time": event.get("time"), "reports": reports, "dispatched": dispatched}

@@ -35,7 +35,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_local(args: argparse.Namespace) -> int:
     from .runtime import LocalRuntime  # noqa: PLC0415
 
-    overrides = dict(item.split("=", 1) for item in args.parameter)
+    # Live sources are out of reach offline: fetching them is off unless a watchlist is given.
+    overrides = {"WatchlistFile": "", **dict(item.split("=", 1) for item in args.parameter)}
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with LocalRuntime(

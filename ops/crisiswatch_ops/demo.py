@@ -31,6 +31,8 @@ DEMO_PARAMETERS = {
     "Tier2Email": "sam.commslead@northwind.example",
     "Tier2Phone": "+15555550102",
     "OpsEmail": "ops@northwind.example",
+    # The demo replays a scenario; live sources are unreachable offline, so the watchlist is off.
+    "WatchlistFile": "",
 }
 LINK = re.compile(r"https?://\S+/a/[A-Za-z0-9_-]{22}")
 T = TypeVar("T")

@@ -54,6 +54,7 @@ class Stack:
                 mentions=self.outputs.get("MentionsTableName", ""),
                 quarantine=self.outputs.get("QuarantineTableName", ""),
                 cursors=self.outputs.get("CursorsTableName", ""),
+                stories=self.outputs.get("StoriesTableName", ""),
                 buckets=self.outputs.get("BucketsTableName", ""),
                 detector=self.outputs.get("DetectorTableName", ""),
                 incidents=self.outputs.get("IncidentsTableName", ""),

@@ -57,6 +57,7 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
             "Tier2TimeoutSeconds": str(TIER2_SECONDS),
             "Tier1Phone": "+15555550101",
             "Tier2Phone": "+15555550102",
+            "WatchlistFile": "",
         },
         build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
         start_scheduler=False,

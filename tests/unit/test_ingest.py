@@ -15,6 +15,7 @@ from tests.fakes import (
     FakeMentionSource,
     FakeMentionStore,
     FakeQuarantineStore,
+    FakeStoryIndex,
     StoreDownError,
     make_mention,
 )
@@ -104,9 +105,9 @@ def test_the_cursor_is_written_only_after_every_mention() -> None:
     cursors = FakeCursorStore()
 
     class WatchingStore(FakeMentionStore):
-        def add(self, mention: Mention) -> bool:
+        def add(self, mention: Mention, syndicated_of: str | None = None) -> bool:
             assert cursors.get(KEY) is None, "cursor moved before the page was stored"
-            return super().add(mention)
+            return super().add(mention, syndicated_of)
 
     run(FakeMentionSource("social", {None: FetchResult(PAGE, "c5")}), cursors, WatchingStore())
 
@@ -135,3 +136,20 @@ def test_a_mention_from_the_future_is_quarantined_not_stored() -> None:
     assert (report.stored, report.quarantined, report.duplicates) == (1, 1, 0)
     assert future.mention_id not in store.items
     assert quarantine.items[0][2] == "created_at is in the future"
+
+
+def test_a_syndicated_copy_is_stored_and_linked_to_the_first_copy() -> None:
+    headline = "Northwind recalls cold brew cans after glass found, regulators say"
+    first = make_mention(1, source="rss", text=headline)
+    copy = make_mention(2, source="bluesky", text=headline + " https://news.example.com/a?utm_source=x")
+    other = make_mention(3, source="bluesky", text="A completely different story about the new seasonal menu")
+    source = FakeMentionSource("mixed", {None: FetchResult([first, copy, other], "c3")})
+    store, stories = FakeMentionStore(), FakeStoryIndex()
+
+    report = ingest(source, KEY, FakeCursorStore(), store, FakeQuarantineStore(), T0, stories)
+
+    assert (report.stored, report.syndicated) == (3, 1)
+    assert store.syndicated == {copy.mention_id: first.mention_id}
+    # A retried fetch of the same page links nothing twice and keeps the first copy first.
+    again = ingest(source, KEY, FakeCursorStore(), store, FakeQuarantineStore(), T0, stories)
+    assert (again.stored, again.duplicates) == (0, 3)

@@ -20,6 +20,7 @@ class Tables:
     mentions: str = ""
     quarantine: str = ""
     cursors: str = ""
+    stories: str = ""
     buckets: str = ""
     detector: str = ""
     incidents: str = ""
@@ -37,6 +38,8 @@ class Settings:
     link_secret_name: str = ""
     replay_bucket: str = ""
     mention_ttl: timedelta = timedelta(days=90)
+    watchlist_file: str = ""
+    fetch_source_function: str = ""
 
 
 def _recipients(raw: str) -> dict[int, list[Recipient]]:
@@ -68,6 +71,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             mentions=env.get("MENTIONS_TABLE", ""),
             quarantine=env.get("QUARANTINE_TABLE", ""),
             cursors=env.get("CURSORS_TABLE", ""),
+            stories=env.get("STORIES_TABLE", ""),
             buckets=env.get("BUCKETS_TABLE", ""),
             detector=env.get("DETECTOR_TABLE", ""),
             incidents=env.get("INCIDENTS_TABLE", ""),
@@ -80,5 +84,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         action_base_url=env.get("ACTION_BASE_URL", ""),
         link_secret_name=env.get("LINK_SECRET_NAME", ""),
         replay_bucket=env.get("REPLAY_BUCKET", ""),
+        watchlist_file=env.get("WATCHLIST_FILE", ""),
+        fetch_source_function=env.get("FETCH_SOURCE_FUNCTION", ""),
         mention_ttl=timedelta(days=ttl_days),
     )

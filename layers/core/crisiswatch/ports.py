@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from .domain.breaker import SourceHealth
 from .domain.detection import BucketStats, DetectorState
 from .domain.incidents import Incident
 from .domain.links import ActionLink
@@ -33,9 +34,22 @@ class MentionSource(Protocol):
 
 
 class MentionStore(Protocol):
-    def add(self, mention: Mention) -> bool:
+    def add(self, mention: Mention, syndicated_of: str | None = None) -> bool:
         """Store unless (source, id) is already there; True if it was new."""
         ...
+
+
+class StoryIndex(Protocol):
+    def claim(self, keys: Sequence[str], mention_id: str) -> str | None:
+        """Register `mention_id` as the first copy under each key it is first for; return the mention id
+        of an earlier copy if any key was already taken (this mention is then a syndicated copy)."""
+        ...
+
+
+class SourceHealthStore(Protocol):
+    def get(self, key: str) -> SourceHealth: ...
+
+    def put(self, key: str, health: SourceHealth) -> None: ...
 
 
 class QuarantineStore(Protocol):
@@ -46,6 +60,16 @@ class CursorStore(Protocol):
     def get(self, key: str) -> str | None: ...
 
     def put(self, key: str, cursor: str) -> None: ...
+
+
+class UsageStore(Protocol):
+    """Counters for budgets that must never be exceeded (X reads per month, YouTube units per day)."""
+
+    def reserve(self, key: str, amount: int, limit: int) -> bool:
+        """Add `amount` to counter `key` unless that would pass `limit`, atomically; True if reserved."""
+        ...
+
+    def used(self, key: str) -> int: ...
 
 
 class AggregateStore(Protocol):

@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Any
 
 import boto3
+import requests
 from aws_lambda_powertools.utilities import parameters
 
 from .adapters.dynamodb import (
@@ -18,15 +19,23 @@ from .adapters.dynamodb import (
     DynamoIncidentStore,
     DynamoMentionStore,
     DynamoQuarantineStore,
+    DynamoSourceHealthStore,
+    DynamoStoryIndex,
+    DynamoUsageStore,
 )
+from .adapters.fan_out import LambdaFanOut
 from .adapters.notifications import SnsNotifier
+from .adapters.sources.http import http_session
 from .adapters.stepfunctions import StepFunctionsEscalation
 from .adapters.tables import bind_tables
-from .config import Settings, load_settings
+from .config import ConfigError, Settings, load_settings
+from .domain.breaker import CircuitBreaker
 from .domain.detection import BaselineDetector, Detector
 from .domain.scoring import SentimentAnalyzer
+from .domain.watchlist import Watchlist, load_watchlist
 
 LINK_SECRET_MAX_AGE = 300
+SECRET_MAX_AGE = 300
 """Seconds the signing key is cached by Powertools parameters: rotation takes effect within minutes."""
 
 
@@ -50,6 +59,47 @@ class Services:
     @cached_property
     def cursors(self) -> DynamoCursorStore:
         return DynamoCursorStore()
+
+    @cached_property
+    def source_health(self) -> DynamoSourceHealthStore:
+        return DynamoSourceHealthStore()
+
+    @cached_property
+    def usage(self) -> DynamoUsageStore:
+        return DynamoUsageStore()
+
+    @cached_property
+    def stories(self) -> DynamoStoryIndex:
+        return DynamoStoryIndex()
+
+    @cached_property
+    def breaker(self) -> CircuitBreaker:
+        return CircuitBreaker()
+
+    @cached_property
+    def watchlist(self) -> Watchlist:
+        """Read once per container: a changed watchlist arrives with a new deployment."""
+        return load_watchlist(self.settings.watchlist_file)
+
+    @cached_property
+    def http(self) -> requests.Session:
+        return http_session()
+
+    @cached_property
+    def fan_out(self) -> LambdaFanOut:
+        return LambdaFanOut(boto3.client("lambda"), self.settings.fetch_source_function)
+
+    def source_secret(self, name: str | None) -> dict[str, str]:
+        """Credentials as a JSON object: `/...` names an SSM SecureString, anything else a secret."""
+        if not name:
+            return {}
+        if name.startswith("/"):
+            value = parameters.get_parameter(name, decrypt=True, transform="json", max_age=SECRET_MAX_AGE)
+        else:
+            value = parameters.get_secret(name, transform="json", max_age=SECRET_MAX_AGE)
+        if not isinstance(value, dict):
+            raise ConfigError(f"the credentials in {name} must be a JSON object")
+        return {str(key): str(item) for key, item in value.items()}
 
     @cached_property
     def aggregates(self) -> DynamoAggregateStore:

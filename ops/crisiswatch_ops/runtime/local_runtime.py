@@ -26,7 +26,7 @@ from .constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, get_logger
 from .deploy import DeployResult, deploy
 from .lambda_runner import LambdaRunner
 from .outbox import Outbox
-from .patches import lambda_invoke, sns_outbox
+from .patches import lambda_async_invoke, lambda_invoke, sns_outbox
 from .scheduler import Scheduler, VirtualClock
 from .server import MotoServer, make_client
 from .streams import StreamPollers
@@ -266,6 +266,19 @@ class LocalRuntime:
             bool(response.get("FunctionError")),
             base64.b64decode(logs).decode("utf-8") if logs else "",
         )
+
+    def wait_until_idle(self, timeout: float = 60.0) -> None:
+        """Wait until background Lambda invocations and stream pollers have nothing left to do.
+
+        A fetch fanned out asynchronously writes mentions whose stream records then need scoring, so
+        both are awaited, twice over, until neither has work.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            lambda_async_invoke.wait_until_idle(max(deadline - time.monotonic(), 0.1))
+            self.streams.wait_until_idle(max(deadline - time.monotonic(), 0.1))
+            if lambda_async_invoke.in_flight() == 0:
+                return
 
     def environ(self) -> dict[str, str]:
         """Environment variables that point a CLI, a script or a person's shell at this runtime."""

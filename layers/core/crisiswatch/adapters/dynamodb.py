@@ -15,6 +15,7 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from ..domain.breaker import SourceHealth
 from ..domain.clock import bucket_start, to_iso
 from ..domain.detection import BucketStats, DetectorState
 from ..domain.incidents import Decision, Incident, IncidentStatus, Severity
@@ -30,9 +31,12 @@ from .tables import (
     IncidentItem,
     MentionItem,
     QuarantineItem,
+    StoryItem,
 )
 
 SEEN_MARKER_TTL = timedelta(days=14)
+STORY_TTL = timedelta(days=7)
+"""A story copied a week later is news again, not syndication."""
 """Stream records are retried for at most a day; two weeks of markers is ample."""
 
 
@@ -54,7 +58,7 @@ class DynamoMentionStore:
     def __init__(self, ttl: timedelta) -> None:
         self._ttl = ttl
 
-    def add(self, mention: Mention) -> bool:
+    def add(self, mention: Mention, syndicated_of: str | None = None) -> bool:
         now = datetime.now(UTC)
         item = MentionItem(
             mention.mention_id,
@@ -68,6 +72,8 @@ class DynamoMentionStore:
             url=mention.url,
             lang=mention.lang,
             extra=mention.extra,
+            engagement=mention.engagement,
+            syndicated_of=syndicated_of,
             fetched_at=now,
             expires_at=now + self._ttl,
         )
@@ -92,6 +98,7 @@ def mention_from_item(item: MentionItem) -> Mention:
         url=item.url,
         lang=item.lang,
         extra=dict(item.extra or {}),
+        engagement={str(key): int(value) for key, value in (item.engagement or {}).items()},
     )
 
 
@@ -117,6 +124,65 @@ class DynamoCursorStore:
 
     def put(self, key: str, cursor: str) -> None:
         CursorItem(key, cursor=cursor, updated_at=datetime.now(UTC)).save()
+
+
+class DynamoSourceHealthStore:
+    """Breaker state per (brand, source), kept beside the cursors as `health#<key>` items."""
+
+    def get(self, key: str) -> SourceHealth:
+        try:
+            item = CursorItem.get(f"health#{key}", consistent_read=True)
+        except CursorItem.DoesNotExist:
+            return SourceHealth()
+        return SourceHealth.from_dict(json.loads(item.cursor))
+
+    def put(self, key: str, health: SourceHealth) -> None:
+        CursorItem(f"health#{key}", cursor=json.dumps(health.to_dict()), updated_at=datetime.now(UTC)).save()
+
+
+class DynamoUsageStore:
+    """Budget counters as `usage#<key>` items; a reservation is one conditional ADD: it never overshoots."""
+
+    def reserve(self, key: str, amount: int, limit: int) -> bool:
+        if amount > limit:
+            return False
+        item = CursorItem(f"usage#{key}")
+        try:
+            item.update(
+                actions=[CursorItem.used.add(amount), CursorItem.updated_at.set(datetime.now(UTC))],
+                condition=CursorItem.used.does_not_exist() | (CursorItem.used <= limit - amount),
+            )
+        except UpdateError as error:
+            if _conditional_failed(error):
+                return False
+            raise
+        return True
+
+    def used(self, key: str) -> int:
+        try:
+            return int(CursorItem.get(f"usage#{key}", consistent_read=True).used or 0)
+        except CursorItem.DoesNotExist:
+            return 0
+
+
+class DynamoStoryIndex:
+    """`story#<key>` items naming the first mention of each story; they expire with the news cycle."""
+
+    def claim(self, keys: Sequence[str], mention_id: str) -> str | None:
+        earlier = None
+        for key in keys:
+            item = StoryItem(key, first_mention_id=mention_id, expires_at=datetime.now(UTC) + STORY_TTL)
+            try:
+                item.save(
+                    condition=StoryItem.story_key.does_not_exist()
+                    | (StoryItem.first_mention_id == mention_id)
+                )
+            except PutError as error:
+                if not _conditional_failed(error):
+                    raise
+                owner = StoryItem.get(key, consistent_read=True).first_mention_id
+                earlier = earlier or (owner if owner != mention_id else None)
+        return earlier
 
 
 class DynamoAggregateStore:

@@ -35,6 +35,11 @@ class MentionItem(Model):
     url = UnicodeAttribute(default="")
     lang = UnicodeAttribute(default="und")
     extra = JSONAttribute(default=dict)
+    engagement = JSONAttribute(default=dict)
+    story_key = UnicodeAttribute(null=True)
+    """Shared by syndicated copies of one story (same link or near-identical text)."""
+    syndicated_of = UnicodeAttribute(null=True)
+    """The mention id of the first copy seen, when this one is a copy."""
     fetched_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
 
@@ -56,8 +61,19 @@ class CursorItem(Model):
         table_name = "unbound-cursors"
 
     cursor_key = UnicodeAttribute(hash_key=True)
-    cursor = UnicodeAttribute()
+    """`<brand>#<source id>` for cursors; `health#...` breaker state; `usage#...` budget counters."""
+    cursor = UnicodeAttribute(default="")
+    used = NumberAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
+
+
+class StoryItem(Model):
+    class Meta:
+        table_name = "unbound-stories"
+
+    story_key = UnicodeAttribute(hash_key=True)
+    first_mention_id = UnicodeAttribute()
+    expires_at = TTLAttribute()
 
 
 class BucketItem(Model):
@@ -147,6 +163,7 @@ def bind_tables(tables: Tables) -> None:
         (MentionItem, tables.mentions),
         (QuarantineItem, tables.quarantine),
         (CursorItem, tables.cursors),
+        (StoryItem, tables.stories),
         (BucketItem, tables.buckets),
         (DetectorItem, tables.detector),
         (IncidentItem, tables.incidents),

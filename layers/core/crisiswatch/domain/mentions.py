@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from .clock import parse_iso, to_iso
@@ -39,6 +39,8 @@ class Mention:
     url: str = ""
     lang: str = "und"
     extra: dict[str, Any] = field(default_factory=dict)
+    engagement: dict[str, int] = field(default_factory=dict)
+    """Likes, replies, shares... as the source counts them."""
 
     @property
     def mention_id(self) -> str:
@@ -119,6 +121,55 @@ def mention_from_dict(payload: Any, brand: str) -> Mention:
         lang=(_short_str(payload, "lang") or "und").lower(),
         extra=extra,
     )
+
+
+MAX_RAW_CHARS = 20_000
+
+
+def mention_from_parts(
+    *,
+    source: str,
+    native_id: object,
+    brand: str,
+    created_at: datetime | str | int | float | None,
+    text: object,
+    author: object = "",
+    author_followers: object = 0,
+    url: object = "",
+    lang: object = "und",
+    engagement: dict[str, object] | None = None,
+    raw: object = None,
+) -> Mention:
+    """Build a mention from a connector's fields, with the same checks as the replay format.
+
+    `created_at` may be an ISO string, epoch seconds or a datetime. The raw payload is kept (capped) in
+    `extra["raw"]` so nothing the source said is lost. Raises `InvalidMentionError` with the reason.
+    """
+    if isinstance(created_at, int | float) and not isinstance(created_at, bool):
+        try:
+            created_at = datetime.fromtimestamp(float(created_at), UTC)
+        except (OverflowError, OSError, ValueError):
+            raise InvalidMentionError(f"created_at is not a time: {created_at!r}") from None
+    payload: dict[str, Any] = {
+        "source": source,
+        "id": native_id,
+        "created_at": to_iso(created_at) if isinstance(created_at, datetime) else created_at,
+        "text": text,
+        "author": author,
+        "author_followers": author_followers,
+        "url": url,
+        "lang": lang or "und",
+    }
+    mention = mention_from_dict(payload, brand)
+    counts = {}
+    for key, value in (engagement or {}).items():
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 10**12:
+            counts[str(key)[:40]] = int(value)
+    extra: dict[str, Any] = {}
+    if raw is not None:
+        encoded = json.dumps(raw, default=str, ensure_ascii=False)
+        extra["raw"] = raw if len(encoded) <= MAX_RAW_CHARS else {"truncated": encoded[:MAX_RAW_CHARS]}
+    return replace(mention, engagement=counts, extra=extra)
 
 
 def mention_from_json_line(line: str, brand: str) -> Mention:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..domain.mentions import Mention, mention_to_dict
-from ..ports import CursorStore, MentionSource, MentionStore, QuarantineStore
+from ..domain.stories import story_keys
+from ..ports import CursorStore, MentionSource, MentionStore, QuarantineStore, StoryIndex
 
 MAX_CLOCK_SKEW = timedelta(minutes=15)
 
@@ -20,6 +21,8 @@ class IngestReport:
     duplicates: int
     quarantined: int
     cursor: str | None
+    syndicated: int = 0
+    """Stored mentions that copy a story already seen (linked to the first copy)."""
 
 
 def ingest(
@@ -29,6 +32,7 @@ def ingest(
     mentions: MentionStore,
     quarantine: QuarantineStore,
     now: datetime,
+    stories: StoryIndex | None = None,
 ) -> IngestReport:
     """One fetch for one (brand, source).
 
@@ -49,7 +53,12 @@ def ingest(
             accepted.append(mention)
     for raw, reason in rejected:
         quarantine.put(source.name, raw, reason)
-    stored = sum(1 for mention in accepted if mentions.add(mention))
+    stored = syndicated = 0
+    for mention in accepted:
+        first_copy = stories.claim(story_keys(mention), mention.mention_id) if stories else None
+        if mentions.add(mention, syndicated_of=first_copy):
+            stored += 1
+            syndicated += first_copy is not None
     if result.next_cursor is not None and result.next_cursor != cursor:
         cursors.put(cursor_key, result.next_cursor)
     return IngestReport(
@@ -59,4 +68,5 @@ def ingest(
         duplicates=len(accepted) - stored,
         quarantined=len(rejected),
         cursor=result.next_cursor or cursor,
+        syndicated=syndicated,
     )

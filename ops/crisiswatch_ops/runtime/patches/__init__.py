@@ -13,6 +13,7 @@ from . import (
     dynamodb_streams,
     dynamodb_table_cfn,
     dynamodb_transactions,
+    lambda_async_invoke,
     lambda_invoke,
     lambda_layers_cfn,
     sns_outbox,
@@ -31,6 +32,7 @@ def apply_all() -> None:
         if _APPLIED:
             return
         lambda_invoke.apply()
+        lambda_async_invoke.apply()
         stepfunctions_cfn.apply()
         stepfunctions_execution_name.apply()
         lambda_layers_cfn.apply()
@@ -48,6 +50,7 @@ __all__ = [
     "dynamodb_streams",
     "dynamodb_table_cfn",
     "dynamodb_transactions",
+    "lambda_async_invoke",
     "lambda_invoke",
     "lambda_layers_cfn",
     "sns_outbox",

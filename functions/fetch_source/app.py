@@ -1,0 +1,82 @@
+"""FetchSourceFunction: fetch one (brand, source) pair of the watchlist, behind its circuit breaker."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from crisiswatch.adapters.sources.base import SourceContext
+from crisiswatch.adapters.sources.registry import build_source
+from crisiswatch.domain.breaker import BreakerState
+from crisiswatch.domain.clock import parse_iso, utc_now
+from crisiswatch.domain.errors import InvalidRequestError
+from crisiswatch.usecases.fetching import FetchStatus, fetch_source
+from crisiswatch.wiring import Services, get_services
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+RETURN_MARGIN_SECONDS = 3.0
+"""Stop fetching this long before Lambda's own timeout, so the mentions found so far are stored."""
+
+
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+@logger.inject_lambda_context
+def lambda_handler(
+    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+) -> dict[str, Any]:
+    services = services or get_services()
+    try:
+        brand, spec = services.watchlist.pair(str(event["brand"]), str(event["source_id"]))
+    except KeyError as error:
+        raise InvalidRequestError(f"not in the watchlist: {error}") from None
+    now = parse_iso(event["time"]) if event.get("time") else utc_now()
+    budget = min(spec.timeout_seconds, context.get_remaining_time_in_millis() / 1000 - RETURN_MARGIN_SECONDS)
+    source = build_source(
+        spec,
+        SourceContext(
+            brand=brand,
+            session=services.http,
+            secret=lambda: services.source_secret(spec.secret),
+            usage=services.usage,
+            deadline=time.monotonic() + max(budget, 1.0),
+        ),
+    )
+    outcome = fetch_source(
+        source,
+        f"{brand.name}#{spec.id}",
+        services.cursors,
+        services.source_health,
+        services.mentions,
+        services.quarantine,
+        services.stories,
+        services.breaker,
+        now,
+    )
+    metrics.add_dimension("source", spec.type)
+    metrics.add_metric(f"Fetch_{outcome.status.value}", MetricUnit.Count, 1)
+    metrics.add_metric("CircuitOpen", MetricUnit.Count, int(outcome.breaker is not BreakerState.CLOSED))
+    if outcome.report:
+        metrics.add_metric("MentionsStored", MetricUnit.Count, outcome.report.stored)
+        metrics.add_metric("MentionsDuplicate", MetricUnit.Count, outcome.report.duplicates)
+        metrics.add_metric("MentionsQuarantined", MetricUnit.Count, outcome.report.quarantined)
+        metrics.add_metric("MentionsSyndicated", MetricUnit.Count, outcome.report.syndicated)
+    for warning in getattr(source, "warnings", []):
+        logger.warning("Source warning", extra={"source": source.name, "warning": warning})
+    log = logger.info if outcome.status in (FetchStatus.FETCHED, FetchStatus.SKIPPED) else logger.warning
+    log("Fetch", extra={"source": source.name, "status": outcome.status.value, "detail": outcome.detail})
+    return {
+        "brand": brand.name,
+        "source": spec.id,
+        "status": outcome.status.value,
+        "breaker": outcome.breaker.value,
+        "detail": outcome.detail,
+        "report": asdict(outcome.report) if outcome.report else None,
+    }

@@ -1,0 +1,49 @@
+"""What every connector is given, and the helpers they share."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from ...domain.watchlist import Brand
+from ...ports import UsageStore
+
+Secret = Callable[[], dict[str, str]]
+"""Loads the source's credentials (from SSM or Secrets Manager, cached by Powertools parameters)."""
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    brand: Brand
+    session: requests.Session
+    secret: Secret
+    usage: UsageStore
+    deadline: float
+    """`time.monotonic()` value by which the fetch must return what it has."""
+
+    def time_left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def out_of_time(self, margin: float = 2.0) -> bool:
+        """True when another page would risk the deadline: return what we have, the cursor resumes."""
+        return self.time_left() < margin
+
+
+def load_cursor(cursor: str | None) -> dict[str, Any]:
+    """Connectors keep their cursor as JSON; an unreadable one starts over (the table dedupes)."""
+    if not cursor:
+        return {}
+    try:
+        value = json.loads(cursor)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def dump_cursor(state: dict[str, Any]) -> str:
+    return json.dumps(state, sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,60 @@
+"""One scheduled fetch of one (brand, source) pair, behind its circuit breaker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from ..domain.breaker import BreakerState, CircuitBreaker
+from ..domain.errors import BudgetExhaustedError, RateLimitedError, SourceError
+from ..ports import CursorStore, MentionSource, MentionStore, QuarantineStore, SourceHealthStore, StoryIndex
+from .ingest import IngestReport, ingest
+
+
+class FetchStatus(StrEnum):
+    FETCHED = "fetched"
+    SKIPPED = "skipped"
+    """The breaker is open or the source asked us to wait: no request was made."""
+    PAUSED = "paused"
+    """This fetch hit a rate limit or a budget; the source rests until it said."""
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    status: FetchStatus
+    breaker: BreakerState
+    report: IngestReport | None = None
+    detail: str = ""
+
+
+def fetch_source(
+    source: MentionSource,
+    key: str,
+    cursors: CursorStore,
+    healths: SourceHealthStore,
+    mentions: MentionStore,
+    quarantine: QuarantineStore,
+    stories: StoryIndex | None,
+    breaker: CircuitBreaker,
+    now: datetime,
+) -> FetchOutcome:
+    """Fetch unless the breaker says rest; a failure is recorded, never raised: one source's trouble
+    must not stop the others, and the next tick retries from the saved cursor."""
+    health = healths.get(key)
+    allowed, why = breaker.allows(health, now)
+    if not allowed:
+        return FetchOutcome(FetchStatus.SKIPPED, breaker.state(health, now), detail=why)
+    try:
+        report = ingest(source, key, cursors, mentions, quarantine, now, stories)
+    except (RateLimitedError, BudgetExhaustedError) as error:
+        paused = breaker.paused(health, error.retry_at, f"{type(error).__name__}: {error}")
+        healths.put(key, paused)
+        return FetchOutcome(FetchStatus.PAUSED, breaker.state(paused, now), detail=str(error))
+    except SourceError as error:
+        failed = breaker.failed(health, now, f"{type(error).__name__}: {error}")
+        healths.put(key, failed)
+        return FetchOutcome(FetchStatus.FAILED, breaker.state(failed, now), detail=str(error))
+    healths.put(key, breaker.succeeded(health, now))
+    return FetchOutcome(FetchStatus.FETCHED, BreakerState.CLOSED, report)
