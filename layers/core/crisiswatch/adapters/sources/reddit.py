@@ -1,0 +1,433 @@
+"""Reddit: keyword search of posts and the newest comments of chosen subreddits.
+
+Two modes: `oauth` (a "script" app: password grant, 100 requests a minute per client id) and `anonymous`
+(the public `.json` pages, about 10 a minute). Comments cannot be searched through the API (search's
+`type` takes `link`, `sr` and `user` only), so comments come from `/r/{sub}/comments` listings.
+
+Cursor, per listing (`search`, `r/<sub>`): `before` is the fullname at the top of what we have read and
+`watermark` the newest `created_utc` seen. A poll asks for `before=<that fullname>` and pages upward
+while Reddit says there is more. When that answers nothing, the anchor may simply be the newest item,
+or it may have been deleted or removed (then `before` returns nothing forever): we walk down from the
+top with `after` until we meet the anchor or an item older than the watermark. A walk cut short by the
+page budget or the deadline is saved in the cursor (`walk`) and resumed first next time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import requests
+
+from ...domain.errors import InvalidMentionError
+from ...domain.mentions import Mention, clean_text, mention_from_parts
+from ...domain.watchlist import RedditSpec
+from ...ports import FetchResult
+from .base import SourceContext, dump_cursor, load_cursor
+from .errors import (
+    MalformedResponseError,
+    RateLimitedError,
+    SourceAuthError,
+    SourceError,
+    SourceUnavailableError,
+)
+from .http import DEFAULT_TIMEOUT, _RetryAfterTooLongError, get, json_of, retry_after
+
+OAUTH_ROOT = "https://oauth.reddit.com"
+WWW_ROOT = "https://www.reddit.com"
+TOKEN_PATH = "/api/v1/access_token"  # noqa: S105 (a path, not a secret)
+PAGE_SIZE = 100
+TOKEN_MARGIN = timedelta(minutes=1)
+"""A token is renewed this long before Reddit says it expires."""
+MAX_RAW_REJECTED = 10_000
+_AUTHOR_REACH_KEYS = ("author_karma", "author_total_karma", "total_karma")
+
+
+@dataclass(frozen=True)
+class _Listing:
+    key: str
+    path: str
+    params: Mapping[str, str]
+
+
+@dataclass
+class _Page:
+    children: list[Any]
+    before: str | None
+    after: str | None
+
+
+@dataclass
+class _Run:
+    """What one fetch has collected so far."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+
+class _RateLimitStopError(Exception):
+    """Reddit said no requests are left in this period: stop paging, keep what we have."""
+
+
+class RedditSource:
+    def __init__(self, spec: RedditSpec, context: SourceContext) -> None:
+        self.name = f"{spec.type}:{spec.id}"
+        self.spec = spec
+        self.context = context
+        self.warnings: list[str] = []
+        """Listings skipped in the last fetch (a private or banned subreddit...); the caller logs them."""
+        self._token: str | None = None
+        self._token_expires: datetime | None = None
+        self._user_agent: str | None = None
+        self._limited_until: datetime | None = None
+        """Set from `X-Ratelimit-*` when Reddit says no requests are left; no request goes out before it."""
+        self._pages_read = 0
+
+    # ----- fetch ----------------------------------------------------------------------------------
+
+    def fetch(self, cursor: str | None, now: datetime) -> FetchResult:
+        self.warnings = []
+        self._pages_read = 0
+        if self._limited_until is not None and self._limited_until > now:
+            raise RateLimitedError("reddit: no requests left in this period", self._limited_until)
+        state = load_cursor(cursor)
+        saved = state.get("listings")
+        listings: dict[str, Any] = dict(saved) if isinstance(saved, dict) else {}
+        if self.spec.auth == "oauth" and not self.context.out_of_time():
+            self._access_token(now)  # refused credentials fail the whole fetch, not each listing
+        run = _Run()
+        failures: list[SourceError] = []
+        attempted = 0
+        for listing in self._listings():
+            previous = listings.get(listing.key)
+            listing_state: dict[str, Any] = dict(previous) if isinstance(previous, dict) else {}
+            attempted += 1
+            try:
+                self._read_listing(listing, listing_state, run, now)
+            except _RateLimitStopError:
+                listings[listing.key] = listing_state
+                break
+            except SourceError as error:
+                # One listing failing (a private or banned subreddit, a 5xx) does not cost the others.
+                failures.append(error)
+                self.warnings.append(f"{listing.key}: {error}")
+            # Saved even after an error: it only ever covers pages whose items are in `run`.
+            listings[listing.key] = listing_state
+        if self._pages_read == 0:
+            if self._limited_until is not None and self._limited_until > now:
+                raise RateLimitedError("reddit: no requests left in this period", self._limited_until)
+            if failures and len(failures) == attempted:
+                raise _combined(failures)
+        run.mentions.sort(key=lambda mention: mention.created_at)
+        return FetchResult(run.mentions, dump_cursor({"listings": listings}), run.rejected)
+
+    def _listings(self) -> Iterator[_Listing]:
+        oauth = self.spec.auth == "oauth"
+        query = self.spec.query or self.context.brand.default_query()
+        yield _Listing(
+            "search",
+            "/search" if oauth else "/search.json",
+            {"q": query, "sort": "new", "type": "link", "limit": str(PAGE_SIZE), "raw_json": "1"},
+        )
+        for subreddit in self.spec.subreddits:
+            path = f"/r/{subreddit}/comments" if oauth else f"/r/{subreddit}/comments.json"
+            yield _Listing(f"r/{subreddit.lower()}", path, {"limit": str(PAGE_SIZE), "raw_json": "1"})
+
+    def _read_listing(self, listing: _Listing, state: dict[str, Any], run: _Run, now: datetime) -> None:
+        """Read one listing, updating `state` after each page so it always matches what `run` holds."""
+        pages = 0
+        while pages < self.spec.max_pages and not self.context.out_of_time():
+            if isinstance(state.get("walk"), dict):
+                pages += 1
+                if self._walk_step(listing, state, run, now):
+                    return  # the walk reached what we had: the next poll goes forward from its top
+                continue
+            anchor = state.get("before")
+            if not isinstance(anchor, str) or not anchor:
+                # First poll of this listing: its newest page only (we watch from now on, no backfill).
+                page = self._page(listing, now)
+                pages += 1
+                self._take(page.children, run, state)
+                top = _first_name(page.children)
+                if top:
+                    state["before"] = top
+                return
+            page = self._page(listing, now, before=anchor)
+            pages += 1
+            if not page.children:
+                # Nothing newer than the anchor, or the anchor was deleted/removed and `before` finds
+                # nothing ever again: walk down from the top to the watermark to tell which.
+                state["walk"] = {"after": None, "floor": _number(state.get("watermark")), "anchor": anchor}
+                continue
+            self._take(page.children, run, state)
+            # `before` pages upward: the next anchor is the top of this page (listing order, not time).
+            state["before"] = page.before or _first_name(page.children) or anchor
+            if not page.before:
+                return
+
+    def _walk_step(self, listing: _Listing, state: dict[str, Any], run: _Run, now: datetime) -> bool:
+        """One page of a walk down from the top; True when it is over."""
+        walk: dict[str, Any] = state["walk"]
+        after = walk.get("after")
+        page = self._page(listing, now, after=after if isinstance(after, str) else None)
+        if after is None:
+            walk["top"] = _first_name(page.children)
+        floor = _number(walk.get("floor"))
+        anchor = walk.get("anchor")
+        reached = not page.children
+        fresh: list[Any] = []
+        for child in page.children:
+            data = child.get("data") if isinstance(child, dict) else None
+            name = data.get("name") if isinstance(data, dict) else None
+            created = _number(data.get("created_utc")) if isinstance(data, dict) else 0.0
+            if name == anchor or (floor and created < floor):
+                reached = True  # items older than what we had; out-of-order neighbours are still checked
+                continue
+            fresh.append(child)
+        self._take(fresh, run, state)
+        next_after = page.after or _last_name(page.children)
+        if reached or not next_after:
+            top = walk.get("top")
+            state.pop("walk")
+            if isinstance(top, str) and top:
+                state["before"] = top
+            return True
+        walk["after"] = next_after
+        return False
+
+    # ----- items ----------------------------------------------------------------------------------
+
+    def _take(self, children: list[Any], run: _Run, state: dict[str, Any]) -> None:
+        for child in children:
+            created = self._accept(child, run)
+            if created is not None and created > _number(state.get("watermark")):
+                state["watermark"] = created
+
+    def _accept(self, child: Any, run: _Run) -> float | None:
+        """Keep, drop or reject one listing item; returns its `created_utc` when it could be read."""
+        if not isinstance(child, dict) or not isinstance(child.get("data"), dict):
+            run.rejected.append((_raw(child), "not a listing item (no 'data' object)"))
+            return None
+        kind, data = child.get("kind"), child["data"]
+        if kind not in ("t1", "t3"):
+            return None  # "more" stubs and anything else that is not a post or a comment
+        name = data.get("name")
+        created = data.get("created_utc")
+        readable_time = float(created) if _is_number(created) else None
+        if not isinstance(name, str) or not name:
+            run.rejected.append((_raw(child), "missing fullname ('name')"))
+            return readable_time
+        if name in run.seen:
+            return readable_time
+        run.seen.add(name)
+        if kind == "t3":
+            parts: tuple[Any, ...] = (data.get("title"), data.get("selftext"))
+            engagement = {"score": data.get("score"), "num_comments": data.get("num_comments")}
+        else:
+            parts = (data.get("body"),)
+            engagement = {"score": data.get("score")}
+        if any(part is not None and not isinstance(part, str) for part in parts):
+            run.rejected.append((_raw(child), f"{name}: text fields must be strings"))
+            return readable_time
+        text = "\n\n".join(part for part in parts if isinstance(part, str) and part)
+        lang = "und"  # Reddit does not say which language an item is in
+        if not self.context.brand.matches(clean_text(text)[0]) or not self.context.brand.keeps_language(lang):
+            return readable_time
+        permalink = data.get("permalink")
+        try:
+            mention = mention_from_parts(
+                source="reddit",
+                native_id=name,
+                brand=self.context.brand.name,
+                created_at=created if _is_number(created) else None,
+                text=text,
+                author=data.get("author") or "",
+                # Listings carry no follower counts. Karma is the closest thing to reach and is used only
+                # when a payload happens to carry it; otherwise reach is unknown, reported as 0.
+                author_followers=_author_reach(data),
+                url=f"{WWW_ROOT}{permalink}" if isinstance(permalink, str) and permalink else "",
+                lang=lang,
+                engagement=engagement,
+                raw=child,
+            )
+        except InvalidMentionError as error:
+            run.rejected.append((_raw(child), f"{name}: {error.reason}"))
+            return readable_time
+        run.mentions.append(mention)
+        return readable_time
+
+    # ----- HTTP -----------------------------------------------------------------------------------
+
+    def _page(
+        self, listing: _Listing, now: datetime, *, before: str | None = None, after: str | None = None
+    ) -> _Page:
+        if self._limited_until is not None and self._limited_until > now:
+            raise _RateLimitStopError
+        params = dict(listing.params)
+        if before:
+            params["before"] = before
+        if after:
+            params["after"] = after
+        if self.spec.auth == "oauth":
+            token = self._access_token(now)
+            root = self._root(OAUTH_ROOT)
+            headers = {"Authorization": f"bearer {token}", "User-Agent": self._user_agent or ""}
+        else:
+            root = self._root(WWW_ROOT)
+            headers = {}
+        url = f"{root}{listing.path}"
+        timeout = self._timeout()
+        response = get(self.context.session, url, now, params=params, headers=headers, timeout=timeout)
+        self._note_rate_limit(response, now)
+        if response.status_code != 200:  # 404: a banned or missing subreddit
+            raise SourceError(f"{url}: {response.status_code} {response.reason}")
+        payload = _json(response)
+        data = payload.get("data") if isinstance(payload, dict) else None
+        children = data.get("children") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not isinstance(children, list):
+            raise MalformedResponseError(f"{url}: not a listing")
+        self._pages_read += 1
+        run_before, run_after = data.get("before"), data.get("after")
+        return _Page(
+            children,
+            run_before if isinstance(run_before, str) and run_before else None,
+            run_after if isinstance(run_after, str) and run_after else None,
+        )
+
+    def _note_rate_limit(self, response: requests.Response, now: datetime) -> None:
+        remaining = _float_header(response, "X-Ratelimit-Remaining")
+        if remaining is None or remaining >= 1:
+            return
+        reset = _float_header(response, "X-Ratelimit-Reset")
+        self._limited_until = now + timedelta(seconds=reset if reset is not None else 60)
+
+    def _access_token(self, now: datetime) -> str:
+        if self._token and self._token_expires and now < self._token_expires:
+            return self._token
+        secret = self.context.secret()
+        try:
+            client_id, client_secret = secret["client_id"], secret["client_secret"]
+            username, password = secret["username"], secret["password"]
+        except KeyError as missing:
+            raise SourceAuthError(f"reddit secret lacks {missing}") from None
+        self._user_agent = f"python:crisiswatch:0.1 (by /u/{username})"
+        url = f"{self._root(WWW_ROOT)}{TOKEN_PATH}"
+        response = _post_form(
+            self.context.session,
+            url,
+            now,
+            data={"grant_type": "password", "username": username, "password": password},
+            auth=(client_id, client_secret),
+            headers={"User-Agent": self._user_agent},
+            timeout=self._timeout(),
+        )
+        payload = _json(response)
+        token = payload.get("access_token") if isinstance(payload, dict) else None
+        if response.status_code != 200 or not isinstance(token, str) or not token:
+            error = payload.get("error") if isinstance(payload, dict) else None
+            raise SourceAuthError(f"{url}: no token ({response.status_code}, {error or 'no access_token'})")
+        expires_in = payload.get("expires_in")
+        lifetime = float(expires_in) if _is_number(expires_in) else 3600.0
+        self._token = token
+        self._token_expires = now + timedelta(seconds=lifetime) - TOKEN_MARGIN
+        return token
+
+    def _root(self, default: str) -> str:
+        return str(self.spec.base_url).rstrip("/") if self.spec.base_url else default
+
+    def _timeout(self) -> tuple[float, float]:
+        connect, read = DEFAULT_TIMEOUT
+        return connect, max(1.0, min(read, self.context.time_left()))
+
+
+def _post_form(
+    session: requests.Session,
+    url: str,
+    now: datetime,
+    *,
+    data: dict[str, str],
+    auth: tuple[str, str],
+    headers: dict[str, str],
+    timeout: tuple[float, float],
+) -> requests.Response:
+    """POST a form with basic auth: `http.request` only sends JSON bodies. Same error mapping as it."""
+    try:
+        response = session.post(url, data=data, auth=auth, headers=headers, timeout=timeout)
+    except requests.exceptions.RetryError:
+        raise SourceUnavailableError(f"{url}: gave up after retries") from None
+    except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
+        raise SourceUnavailableError(f"{url}: {type(error).__name__}") from None
+    except _RetryAfterTooLongError as wait:
+        raise RateLimitedError(f"{url}: asked to wait", now + timedelta(seconds=wait.seconds)) from None
+    if response.status_code == 429:
+        raise RateLimitedError(f"{url}: 429 Too Many Requests", retry_after(response, now))
+    if response.status_code in (401, 403):
+        raise SourceAuthError(f"{url}: {response.status_code} {response.reason}")
+    if response.status_code >= 500:
+        raise SourceUnavailableError(f"{url}: {response.status_code} after retries")
+    return response
+
+
+def _json(response: requests.Response) -> Any:
+    # JSON is UTF-8 (RFC 8259): without a charset, requests would guess and could garble a whole page
+    # over one bad byte; this way a bad byte becomes U+FFFD in its own item only.
+    if not response.encoding:
+        response.encoding = "utf-8"
+    return json_of(response)
+
+
+def _combined(failures: list[SourceError]) -> SourceError:
+    """The one error to raise when every listing failed: theirs when they agree, else "unavailable"."""
+    limited = [failure for failure in failures if isinstance(failure, RateLimitedError)]
+    if len(limited) == len(failures):
+        return RateLimitedError(f"reddit: {limited[0]}", min(failure.retry_at for failure in limited))
+    if all(type(failure) is type(failures[0]) for failure in failures):
+        return failures[0]
+    return SourceUnavailableError(f"reddit: every listing failed: {'; '.join(map(str, failures))}")
+
+
+def _first_name(children: list[Any]) -> str | None:
+    return next(_names(children), None)
+
+
+def _last_name(children: list[Any]) -> str | None:
+    return next(_names(reversed(children)), None)
+
+
+def _names(children: Any) -> Iterator[str]:
+    for child in children:
+        data = child.get("data") if isinstance(child, dict) else None
+        name = data.get("name") if isinstance(data, dict) else None
+        if isinstance(name, str) and name:
+            yield name
+
+
+def _author_reach(data: dict[str, Any]) -> int:
+    for key in _AUTHOR_REACH_KEYS:
+        value = data.get(key)
+        if _is_number(value):
+            return max(int(_number(value)), 0)
+    return 0
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> float:
+    return float(value) if _is_number(value) else 0.0
+
+
+def _float_header(response: requests.Response, name: str) -> float | None:
+    try:
+        return float(response.headers.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _raw(item: Any) -> str:
+    return json.dumps(item, ensure_ascii=False, default=str)[:MAX_RAW_REJECTED]
