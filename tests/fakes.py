@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crisiswatch.config import Settings, Tables
-from crisiswatch.domain.breaker import SourceHealth
+from crisiswatch.domain.breaker import CircuitBreaker, SourceHealth
 from crisiswatch.domain.clock import bucket_start
 from crisiswatch.domain.detection import BaselineDetector, BucketStats, Detector, DetectorState
 from crisiswatch.domain.errors import IncidentNotFoundError, TransientError
@@ -433,6 +433,14 @@ def make_settings(**overrides: Any) -> Settings:
     return Settings(**values)
 
 
+class FakeFanOut:
+    def __init__(self) -> None:
+        self.dispatched: list[dict[str, Any]] = []
+
+    def dispatch(self, payload: dict[str, Any]) -> None:
+        self.dispatched.append(payload)
+
+
 @dataclass
 class FakeServices:
     """Same attribute names as `crisiswatch.wiring.Services`, every one of them in memory."""
@@ -452,9 +460,20 @@ class FakeServices:
     notifier: FakeNotifier = field(default_factory=FakeNotifier)
     s3: Any = None
     secret: bytes = LINK_SECRET
+    source_health: FakeSourceHealthStore = field(default_factory=FakeSourceHealthStore)
+    usage: FakeUsageStore = field(default_factory=FakeUsageStore)
+    stories: FakeStoryIndex = field(default_factory=FakeStoryIndex)
+    breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
+    fan_out: FakeFanOut = field(default_factory=FakeFanOut)
+    watchlist: Any = None
+    http: Any = None
+    source_secrets: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def link_secret(self) -> bytes:
         return self.secret
+
+    def source_secret(self, name: str | None) -> dict[str, str]:
+        return self.source_secrets.get(name or "", {})
 
 
 # ----- builders -------------------------------------------------------------------------------------

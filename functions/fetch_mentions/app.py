@@ -32,7 +32,12 @@ def lambda_handler(
     services = services or get_services()
     now = parse_iso(EventBridgeEvent(event).time)
     reports = []
-    for key, manifest in list_manifests(services.s3, services.settings.replay_bucket):
+    replays = (
+        list_manifests(services.s3, services.settings.replay_bucket)
+        if services.settings.replay_bucket
+        else []
+    )
+    for key, manifest in replays:
         if isinstance(manifest, str):
             logger.warning("Skipping a replay", extra={"manifest": key, "reason": manifest})
             metrics.add_metric("ReplayManifestsUnreadable", MetricUnit.Count, 1)

@@ -191,7 +191,9 @@ class HackerNewsSource:
                 self._keep(hit, item_id, mentions, rejected)
         return self._advance(walk, hits, page_times, body)
 
-    def _advance(self, walk: _Walk, hits: list[Any], page_times: dict[str, int], body: dict[str, Any]) -> bool:
+    def _advance(
+        self, walk: _Walk, hits: list[Any], page_times: dict[str, int], body: dict[str, Any]
+    ) -> bool:
         assert walk.below is not None
         pages = body.get("nbPages")
         if len(hits) < HITS_PER_PAGE or (_is_int(pages) and pages <= walk.page + 1):

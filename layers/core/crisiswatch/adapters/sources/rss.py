@@ -104,7 +104,9 @@ class RssSource:
         if not self.spec.base_url:
             return url
         parts = urlsplit(url)
-        return f"{str(self.spec.base_url).rstrip('/')}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+        return f"{str(self.spec.base_url).rstrip('/')}{parts.path}" + (
+            f"?{parts.query}" if parts.query else ""
+        )
 
     def _read_feed(
         self,

@@ -295,7 +295,12 @@ class YouTubeSource:
         url = f"{self._root}{path}"
         try:
             response = request(
-                cast(requests.Session, capture), "GET", url, now, params=params, headers={"X-Goog-Api-Key": api_key}
+                cast(requests.Session, capture),
+                "GET",
+                url,
+                now,
+                params=params,
+                headers={"X-Goog-Api-Key": api_key},
             )
         except SourceAuthError:
             if capture.last is None or capture.last.status_code != 403:
@@ -355,7 +360,9 @@ class YouTubeSource:
                 raw=thread,
             )
         except InvalidMentionError as error:
-            rejected.append((json.dumps(thread, default=str, ensure_ascii=False)[:MAX_RAW_CHARS], error.reason))
+            rejected.append(
+                (json.dumps(thread, default=str, ensure_ascii=False)[:MAX_RAW_CHARS], error.reason)
+            )
             return
         if self.context.brand.matches(mention.text) and self.context.brand.keeps_language(mention.lang):
             mentions.append(mention)
