@@ -92,7 +92,7 @@ class BlueskySource:
         self.warnings: list[str] = []
         """Queries skipped or cut short in the last fetch, and why; the caller logs them."""
         self._root = str(spec.base_url).rstrip("/") if spec.base_url else DEFAULT_ROOT
-        self._identifier: str | None = None
+        self._credentials: dict[str, str] | None = None
         self._pages_read = 0
 
     # ----- fetch ----------------------------------------------------------------------------------
@@ -272,11 +272,10 @@ class BlueskySource:
         return cached
 
     def _create_session(self, now: datetime) -> _Session:
-        secret = self.context.secret()
+        secret = self._secret()
         identifier, password = secret.get("identifier"), secret.get("password")
         if not identifier or not password:
             raise SourceAuthError("bluesky secret needs 'identifier' and 'password' (an app password)")
-        self._identifier = identifier
         url = f"{self._root}{CREATE_SESSION_PATH}"
         response = request(
             self.context.session,
@@ -324,10 +323,12 @@ class BlueskySource:
             _SESSIONS.pop(self._cache_key(), None)
 
     def _cache_key(self) -> tuple[str, str]:
-        if self._identifier is None:
-            identifier = self.context.secret().get("identifier") or ""
-            self._identifier = identifier
-        return self._root, self._identifier
+        return self._root, self._secret().get("identifier") or ""
+
+    def _secret(self) -> dict[str, str]:
+        if self._credentials is None:
+            self._credentials = self.context.secret()
+        return self._credentials
 
     def _timeout(self) -> tuple[float, float]:
         connect, read = DEFAULT_TIMEOUT
@@ -369,7 +370,9 @@ def _jwt_expiry(token: str) -> datetime | None:
 
 
 def _post_times(post: Any) -> Iterator[datetime]:
-    record = post.get("record") if isinstance(post, dict) else None
+    if not isinstance(post, dict):
+        return
+    record = post.get("record")
     for value in (record.get("createdAt") if isinstance(record, dict) else None, post.get("indexedAt")):
         moment = _time(value)
         if moment is not None:
