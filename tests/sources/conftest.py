@@ -7,7 +7,8 @@ Nothing here knows about any one source. Connector tests point `spec.base_url` (
   path starts with the prefix (the longest matching prefix wins). A reply is a `Reply` or a callable
   taking the `Recorded` request and returning a `Reply` (for servers that answer from the query).
   `ScriptedServer.always(...)` sets a reply served once a queue is empty. An unscripted request gets a
-  404 and is listed in `server.unexpected`.
+  404 and is listed in `server.unexpected`; a responder that raises gets a 500 (traceback in
+  `server.errors`).
 - A real `ThreadingHTTPServer` on 127.0.0.1:0, so urllib3's retries, `Retry-After` and timeouts run for
   real (they only run inside `HTTPAdapter`).
 - `fast_session`: `http_session()` with tiny backoff and a short per-request timeout, so retry and
@@ -21,6 +22,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -82,11 +84,13 @@ class ScriptedServer:
         self._defaults: dict[tuple[str, str], Responder] = {}
         self.requests: list[Recorded] = []
         self.unexpected: list[Recorded] = []
+        self.errors: list[str] = []
+        """Tracebacks of responders that raised (served as a 500)."""
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
     def start(self) -> ScriptedServer:
         self._thread.start()
@@ -128,12 +132,19 @@ class ScriptedServer:
             else:
                 self.unexpected.append(recorded)
                 return None
-        return responder if isinstance(responder, Reply) else responder(recorded)
+        if isinstance(responder, Reply):
+            return responder
+        try:
+            return responder(recorded)
+        except Exception:  # a bug in a test's responder: answer 500 and keep it for the test to see
+            self.errors.append(traceback.format_exc())
+            return Reply(500, traceback.format_exc())
 
 
 def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stalls
 
         def _serve(self) -> None:
             parts = urlsplit(self.path)

@@ -189,7 +189,7 @@ _EN = (
     "Anyone else seeing {kw} outages right now?",
     "Long thread about {kw} pricing & what it means for small shops <3",
     "I ❤️ {kw} — café crème is back 👨‍👩‍👧",
-    "{kw}'s new app: 5/10, the \"dark mode\" is nice though 📈",
+    '{kw}\'s new app: 5/10, the "dark mode" is nice though 📈',
     "hot take: {kw} > everyone else (fight me) 🔥",
 )
 _OTHER = (
@@ -201,7 +201,7 @@ _OTHER = (
     ("pt", "Comprei na {kw} ontem, chegou rápido 🚚"),
 )
 _HTML = (
-    "<p>Read about <b>{kw}</b> &amp; more: <a href=\"https://example.com/x?a=1&amp;b=2\">link</a></p>",
+    '<p>Read about <b>{kw}</b> &amp; more: <a href="https://example.com/x?a=1&amp;b=2">link</a></p>',
     "<p>{kw} status page says <i>all good</i>.</p><p>It is not.<br>Second line</p>",
 )
 _NOISE_FUZZY = (
@@ -283,6 +283,7 @@ def comment_id_for(*parts: object) -> str:
 
 
 def _text(rng: random.Random, keyword: str, *, html_ok: bool, long_ok: bool) -> tuple[str, str | None]:
+    lang: str | None
     """A text mentioning the keyword, and its language (None sometimes: not every API says)."""
     roll = rng.random()
     spelled = rng.choice((keyword, keyword, keyword.lower(), keyword.upper()))
@@ -369,11 +370,26 @@ def make_corpus(
 
 
 def _authors(rng: random.Random, count: int) -> list[tuple[str, int]]:
-    names = ["ana_k", "Zoë", "bob1987", "méline", "chen.wei", "devops_dan", "Ola🌻", "kofi", "r2", "the_real_x"]
-    return [(rng.choice(names) + str(rng.randrange(1000)), int(rng.paretovariate(1.2) * 40)) for _ in range(count)]
+    names = [
+        "ana_k",
+        "Zoë",
+        "bob1987",
+        "méline",
+        "chen.wei",
+        "devops_dan",
+        "Ola🌻",
+        "kofi",
+        "r2",
+        "the_real_x",
+    ]
+    return [
+        (rng.choice(names) + str(rng.randrange(1000)), int(rng.paretovariate(1.2) * 40)) for _ in range(count)
+    ]
 
 
-def _reddit(data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime) -> None:
+def _reddit(
+    data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime
+) -> None:
     kw = data.keyword
     times = _times(rng, count + noise, start, end)
     flags = [True] * count + [False] * noise
@@ -393,11 +409,20 @@ def _reddit(data: CorpusData, rng: random.Random, count: int, noise: int, start:
                 title, body = _noise(rng, kw, fuzzy=True), ""
             data.add(
                 FakeItem(
-                    "reddit", f"t3_{ident}", moment, body, author, 0,
-                    f"https://www.reddit.com/r/{sub}/comments/{ident}/post/", None, title, "t3", sub,
+                    "reddit",
+                    f"t3_{ident}",
+                    moment,
+                    body,
+                    author,
+                    0,
+                    f"https://www.reddit.com/r/{sub}/comments/{ident}/post/",
+                    None,
+                    title,
+                    "t3",
+                    sub,
                     matches=matches,
                 )
-            )  # fmt: skip
+            )
         else:
             comments += 1
             ident = base36(0x9A00000 + index * 11 + 5)
@@ -405,11 +430,21 @@ def _reddit(data: CorpusData, rng: random.Random, count: int, noise: int, start:
             link = base36(0x1A00000 + rng.randrange(5000))
             data.add(
                 FakeItem(
-                    "reddit", f"t1_{ident}", moment, text, author, 0,
-                    f"https://www.reddit.com/r/{sub}/comments/{link}/x/{ident}/", None, "", "t1", sub,
-                    extra={"link_id": f"t3_{link}"}, matches=matches,
+                    "reddit",
+                    f"t1_{ident}",
+                    moment,
+                    text,
+                    author,
+                    0,
+                    f"https://www.reddit.com/r/{sub}/comments/{link}/x/{ident}/",
+                    None,
+                    "",
+                    "t1",
+                    sub,
+                    extra={"link_id": f"t3_{link}"},
+                    matches=matches,
                 )
-            )  # fmt: skip
+            )
 
 
 def _mastodon(
@@ -447,7 +482,9 @@ def _mastodon(
                 lang,
                 place=home,
                 instance_ids={
-                    name: mastodon_id(moment, int.from_bytes(_hash(name, index)[:2], "big") & _MASTODON_REAL_BITS)
+                    name: mastodon_id(
+                        moment, int.from_bytes(_hash(name, index)[:2], "big") & _MASTODON_REAL_BITS
+                    )
                     for name in sorted(instances)
                 },
                 tags=(tag,) if tagged else (),
@@ -456,7 +493,9 @@ def _mastodon(
         )
 
 
-def _bluesky(data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime) -> None:
+def _bluesky(
+    data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime
+) -> None:
     kw = data.keyword
     times = _times(rng, count + noise, start, end)
     flags = [True] * count + [False] * noise
@@ -466,15 +505,27 @@ def _bluesky(data: CorpusData, rng: random.Random, count: int, noise: int, start
         handle = (re.sub(r"[^a-z0-9]", "", author.lower()) or "user") + ".bsky.social"
         did = did_for(handle)
         rkey = bluesky_tid(moment, index)
-        text, lang = _text(rng, kw, html_ok=False, long_ok=False) if matches else (_noise(rng, kw, fuzzy=True), "en")
+        text, lang = (
+            _text(rng, kw, html_ok=False, long_ok=False) if matches else (_noise(rng, kw, fuzzy=True), "en")
+        )
         data.add(
             FakeItem(
-                "bluesky", f"at://{did}/app.bsky.feed.post/{rkey}", moment, text, handle, followers,
-                f"https://bsky.app/profile/{handle}/post/{rkey}", lang,
-                extra={"did": did, "handle": handle, "cid": "bafyrei" + _digits(_TID_ALPHABET, _hash(rkey), 52)},
+                "bluesky",
+                f"at://{did}/app.bsky.feed.post/{rkey}",
+                moment,
+                text,
+                handle,
+                followers,
+                f"https://bsky.app/profile/{handle}/post/{rkey}",
+                lang,
+                extra={
+                    "did": did,
+                    "handle": handle,
+                    "cid": "bafyrei" + _digits(_TID_ALPHABET, _hash(rkey), 52),
+                },
                 matches=matches,
             )
-        )  # fmt: skip
+        )
 
 
 def _hackernews(
@@ -492,21 +543,47 @@ def _hackernews(
             title = rng.choice((f"Show HN: a {kw} client", f"{kw} raises prices", f"Ask HN: Is {kw} down?"))
             if not matches:
                 title = _noise(rng, kw, fuzzy=True)
-            text = "" if rng.random() < 0.5 else (_text(rng, kw, html_ok=True, long_ok=False)[0] if matches else "")
+            text = (
+                ""
+                if rng.random() < 0.5
+                else (_text(rng, kw, html_ok=True, long_ok=False)[0] if matches else "")
+            )
             item = FakeItem(
-                "hackernews", object_id, moment, text, author, 0, f"https://example.com/{object_id}", None,
-                title, "story", extra={"story_id": object_id}, matches=matches,
-            )  # fmt: skip
+                "hackernews",
+                object_id,
+                moment,
+                text,
+                author,
+                0,
+                f"https://example.com/{object_id}",
+                None,
+                title,
+                "story",
+                extra={"story_id": object_id},
+                matches=matches,
+            )
         else:
             text = _text(rng, kw, html_ok=True, long_ok=True)[0] if matches else _noise(rng, kw, fuzzy=True)
             item = FakeItem(
-                "hackernews", object_id, moment, text, author, 0, "", None, "", "comment",
-                extra={"story_id": story}, matches=matches,
-            )  # fmt: skip
+                "hackernews",
+                object_id,
+                moment,
+                text,
+                author,
+                0,
+                "",
+                None,
+                "",
+                "comment",
+                extra={"story_id": story},
+                matches=matches,
+            )
         data.add(item)
 
 
-def _rss(data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime) -> None:
+def _rss(
+    data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime
+) -> None:
     kw = data.keyword
     times = _times(rng, count + noise, start, end)
     flags = [True] * count + [False] * noise
@@ -535,13 +612,26 @@ def _rss(data: CorpusData, rng: random.Random, count: int, noise: int, start: da
         author = _authors(rng, 1)[0][0]
         data.add(
             FakeItem(
-                "rss", guid or link, moment, text, author, 0, link, feed.language, title, feed.format,
-                feed.name, extra={"guid": guid, "guid_permalink": permalink}, matches=matches,
+                "rss",
+                guid or link,
+                moment,
+                text,
+                author,
+                0,
+                link,
+                feed.language,
+                title,
+                feed.format,
+                feed.name,
+                extra={"guid": guid, "guid_permalink": permalink},
+                matches=matches,
             )
-        )  # fmt: skip
+        )
 
 
-def _youtube(data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime) -> None:
+def _youtube(
+    data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime
+) -> None:
     """Videos about the brand (one with comments disabled), comments arriving in the hours after each."""
     kw = data.keyword
     span = end - start
@@ -566,8 +656,8 @@ def _youtube(data: CorpusData, rng: random.Random, count: int, noise: int, start
     used: set[datetime] = set()
     for index, matches in enumerate(flags):
         video = open_videos[index % len(open_videos)]
-        window = max(int(min(end - video.published, timedelta(hours=3)).total_seconds()), 60)
-        moment = video.published + timedelta(seconds=rng.randrange(1, window))
+        window = max(int(min(end - video.published_at, timedelta(hours=3)).total_seconds()), 60)
+        moment = video.published_at + timedelta(seconds=rng.randrange(1, window))
         while moment in used:
             moment += timedelta(seconds=1)
         used.add(moment)
@@ -576,12 +666,19 @@ def _youtube(data: CorpusData, rng: random.Random, count: int, noise: int, start
         comment_id = comment_id_for(kw, index)
         data.add(
             FakeItem(
-                "youtube", comment_id, moment, text, author, 0,
-                f"https://www.youtube.com/watch?v={video.video_id}&lc={comment_id}", None,
-                place=video.video_id, extra={"channel_id": "UC" + _digits(_YT_ALPHABET, _hash(author), 22)},
+                "youtube",
+                comment_id,
+                moment,
+                text,
+                author,
+                0,
+                f"https://www.youtube.com/watch?v={video.video_id}&lc={comment_id}",
+                None,
+                place=video.video_id,
+                extra={"channel_id": "UC" + _digits(_YT_ALPHABET, _hash(author), 22)},
                 matches=matches,
             )
-        )  # fmt: skip
+        )
 
 
 def _x(data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime) -> None:
@@ -594,19 +691,31 @@ def _x(data: CorpusData, rng: random.Random, count: int, noise: int, start: date
         username = re.sub(r"\W", "", author) or "user"
         author_id = str(10_000 + int.from_bytes(_hash(username)[:3], "big"))
         tweet_id = x_id(moment, index & _X_REAL_BITS)
-        text, lang = _text(rng, kw, html_ok=False, long_ok=False) if matches else (_noise(rng, kw, fuzzy=True), "en")
+        text, lang = (
+            _text(rng, kw, html_ok=False, long_ok=False) if matches else (_noise(rng, kw, fuzzy=True), "en")
+        )
         data.add(
             FakeItem(
-                "x", tweet_id, moment, text, username, followers, f"https://x.com/{username}/status/{tweet_id}",
-                lang or "und", extra={"author_id": author_id}, matches=matches,
+                "x",
+                tweet_id,
+                moment,
+                text,
+                username,
+                followers,
+                f"https://x.com/{username}/status/{tweet_id}",
+                lang or "und",
+                extra={"author_id": author_id},
+                matches=matches,
             )
-        )  # fmt: skip
+        )
 
 
 # ----- injected items (decoys and malformed items) ------------------------------------------------------
 
 
-def injected_item(source: SourceType, template: FakeItem, moment: datetime, serial: int, *, matches: bool) -> FakeItem:
+def injected_item(
+    source: SourceType, template: FakeItem, moment: datetime, serial: int, *, matches: bool
+) -> FakeItem:
     """An item that is not part of the corpus, created at `moment` (between two neighbours of a page),
     with an id that sorts there and collides with nothing. Decoys do not mention the brand (a fuzzy
     search hit that is deleted right after); malformed items do (they are then broken by the API)."""
@@ -615,18 +724,23 @@ def injected_item(source: SourceType, template: FakeItem, moment: datetime, seri
     base = replace(template, created_at=moment, text=text, title=template.title, decoy=True, matches=matches)
     if source == "reddit":
         ident = base36(0x2F00000 + serial)
-        return replace(base, native_id=f"{template.kind or 't3'}_{ident}", title=text if template.kind == "t3" else "")
+        return replace(
+            base, native_id=f"{template.kind or 't3'}_{ident}", title=text if template.kind == "t3" else ""
+        )
     if source == "mastodon":
         low = _MASTODON_INJECTED | (serial & 0x0FFF)
         return replace(
             base,
             native_id=f"https://spam.social.example/users/spam/statuses/{serial}",
             instance_ids={name: mastodon_id(moment, low) for name in template.instance_ids},
+            tags=template.tags if matches else (),  # a hashtag link would mention the brand
         )
     if source == "bluesky":
         did = did_for(f"spam{serial}")
         rkey = bluesky_tid(moment, 0x3F0 | (serial & 0xF))
-        return replace(base, native_id=f"at://{did}/app.bsky.feed.post/{rkey}", extra={**template.extra, "did": did})
+        return replace(
+            base, native_id=f"at://{did}/app.bsky.feed.post/{rkey}", extra={**template.extra, "did": did}
+        )
     if source == "hackernews":
         return replace(base, native_id=str(90_000_000 + serial))
     if source == "youtube":

@@ -169,7 +169,7 @@ def mention_from_parts(
     if raw is not None:
         encoded = json.dumps(raw, default=str, ensure_ascii=False)
         extra["raw"] = raw if len(encoded) <= MAX_RAW_CHARS else {"truncated": encoded[:MAX_RAW_CHARS]}
-    return replace(mention, engagement=counts, extra=extra)
+    return replace(mention, engagement=counts, extra={**mention.extra, **extra})
 
 
 def mention_from_json_line(line: str, brand: str) -> Mention:

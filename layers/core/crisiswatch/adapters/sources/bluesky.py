@@ -126,7 +126,9 @@ class BlueskySource:
         if failures and len(failures) == attempted and self._pages_read == 0:
             raise _combined(failures)
         run.mentions.sort(key=lambda mention: mention.created_at)
-        return FetchResult(run.mentions, dump_cursor({"queries": queries}), run.rejected)
+        # Only the queries the spec still asks: a removed keyword or a changed query is dropped.
+        kept = {query: queries[query] for query in self._queries() if queries.get(query)}
+        return FetchResult(run.mentions, dump_cursor({"queries": kept}), run.rejected)
 
     def _queries(self) -> list[str]:
         if self.spec.query:

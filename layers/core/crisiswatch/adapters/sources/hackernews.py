@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from ...domain.errors import InvalidMentionError
 from ...domain.mentions import Mention, mention_from_parts
@@ -116,6 +116,7 @@ class HackerNewsSource:
         self.spec = spec
         self.context = context
         self.warnings: list[str] = []
+        """What the last fetch skipped, for the caller to log."""
         root = str(spec.base_url).rstrip("/") if spec.base_url else API_ROOT
         self._url = f"{root}{SEARCH_PATH}"
         self._tags = spec.tags[0] if len(spec.tags) == 1 else f"({','.join(spec.tags)})"
@@ -129,6 +130,7 @@ class HackerNewsSource:
         return list(queries.values())
 
     def fetch(self, cursor: str | None, now: datetime) -> FetchResult:
+        self.warnings = []
         saved = load_cursor(cursor).get("queries")
         saved = saved if isinstance(saved, dict) else {}
         walks = [_Walk.from_json(query, saved.get(query), now) for query in self.queries()]
@@ -254,7 +256,7 @@ def _text(hit: dict[str, Any]) -> str | None:
     return "\n".join(parts) or None
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

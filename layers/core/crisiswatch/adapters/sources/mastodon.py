@@ -93,12 +93,23 @@ class MastodonSource:
                     failures.append(RateLimitedError(f"{root}: rate limited", limited.retry_at))
                 self.warnings.append(f"instance {root}: rate limited until {limited.retry_at.isoformat()}")
             except SourceError as error:
-                failures.append(error)
+                if self._pages == pages_before:  # else it was read in part: what it gave is kept
+                    failures.append(error)
                 self.warnings.append(f"instance {root}: {error}")
         if failures and len(failures) == len(self.spec.instances):
             raise _combined(failures)
         run.mentions.sort(key=lambda mention: mention.created_at)
-        return FetchResult(run.mentions, dump_cursor({"timelines": timelines}), run.rejected)
+        # Only the timelines the spec still names: a removed instance, tag or keyword is dropped.
+        current = self._timeline_keys()
+        kept = {key: value for key, value in timelines.items() if key in current}
+        return FetchResult(run.mentions, dump_cursor({"timelines": kept}), run.rejected)
+
+    def _timeline_keys(self) -> set[str]:
+        roots = [str(instance).rstrip("/") for instance in self.spec.instances]
+        keys = {_tag_key(root, tag) for root in roots for tag in self.spec.hashtags}
+        if self.spec.search:
+            keys |= {_search_key(root, keyword) for root in roots for keyword in self.context.brand.keywords}
+        return keys
 
     def _read_instance(self, root: str, timelines: dict[str, str], run: _Run, now: datetime) -> None:
         for tag in self.spec.hashtags:
@@ -108,7 +119,7 @@ class MastodonSource:
                 self._read_search(root, keyword, timelines, run, now)
 
     def _read_tag(self, root: str, tag: str, timelines: dict[str, str], run: _Run, now: datetime) -> None:
-        key = f"{root}|#{tag.lower()}"
+        key = _tag_key(root, tag)
         url = f"{root}/api/v1/timelines/tag/{quote(tag)}"
         pages = 0
         while pages < self.spec.max_pages and not self.context.out_of_time():
@@ -137,7 +148,7 @@ class MastodonSource:
         """One page of status search per keyword: without a token there is no `offset` to page with."""
         if self.context.out_of_time():
             return
-        key = f"{root}|search:{keyword.casefold()}"
+        key = _search_key(root, keyword)
         min_id = timelines.get(key)
         # Mastodon search has no OR: one query per keyword, a phrase quoted.
         params = {"q": f'"{keyword}"' if " " in keyword else keyword, "type": "statuses"}
@@ -278,6 +289,14 @@ class MastodonSource:
         except (ValueError, OverflowError):
             reset = now + RATE_WINDOW  # no usable reset time: wait out one whole window
         self._limited_until[root] = max(reset, now)
+
+
+def _tag_key(root: str, tag: str) -> str:
+    return f"{root}|#{tag.lower()}"
+
+
+def _search_key(root: str, keyword: str) -> str:
+    return f"{root}|search:{keyword.casefold()}"
 
 
 def _combined(failures: list[SourceError]) -> SourceError:

@@ -4,8 +4,8 @@ Two modes: `oauth` (a "script" app: password grant, 100 requests a minute per cl
 (the public `.json` pages, about 10 a minute). Comments cannot be searched through the API (search's
 `type` takes `link`, `sr` and `user` only), so comments come from `/r/{sub}/comments` listings.
 
-Cursor, per listing (`search`, `r/<sub>`): `before` is the fullname at the top of what we have read and
-`watermark` the newest `created_utc` seen. A poll asks for `before=<that fullname>` and pages upward
+Cursor, per listing (`search:<query>`, `r/<sub>`): `before` is the fullname at the top of what we have
+read and `watermark` the newest `created_utc` seen. A poll asks for `before=<that fullname>` and pages upward
 while Reddit says there is more. When that answers nothing, the anchor may simply be the newest item,
 or it may have been deleted or removed (then `before` returns nothing forever): we walk down from the
 top with `after` until we meet the anchor or an item older than the watermark. A walk cut short by the
@@ -102,13 +102,20 @@ class RedditSource:
         run = _Run()
         failures: list[SourceError] = []
         attempted = 0
-        for listing in self._listings():
+        current = self._listings()
+        for listing in current:
             previous = listings.get(listing.key)
             listing_state: dict[str, Any] = dict(previous) if isinstance(previous, dict) else {}
             attempted += 1
             try:
                 self._read_listing(listing, listing_state, run, now)
             except _RateLimitStopError:
+                listings[listing.key] = listing_state
+                break
+            except RateLimitedError as error:
+                # Reddit limits the client, not the listing: the other listings would be refused too.
+                self._limited_until = max(error.retry_at, self._limited_until or error.retry_at)
+                self.warnings.append(f"{listing.key}: {error}")
                 listings[listing.key] = listing_state
                 break
             except SourceError as error:
@@ -123,19 +130,26 @@ class RedditSource:
             if failures and len(failures) == attempted:
                 raise _combined(failures)
         run.mentions.sort(key=lambda mention: mention.created_at)
-        return FetchResult(run.mentions, dump_cursor({"listings": listings}), run.rejected)
+        # Only the listings the spec still names: a removed subreddit or a changed query is dropped.
+        kept = {listing.key: listings[listing.key] for listing in current if listings.get(listing.key)}
+        return FetchResult(run.mentions, dump_cursor({"listings": kept}), run.rejected)
 
-    def _listings(self) -> Iterator[_Listing]:
+    def _listings(self) -> list[_Listing]:
         oauth = self.spec.auth == "oauth"
         query = self.spec.query or self.context.brand.default_query()
-        yield _Listing(
-            "search",
-            "/search" if oauth else "/search.json",
-            {"q": query, "sort": "new", "type": "link", "limit": str(PAGE_SIZE), "raw_json": "1"},
-        )
+        listings = [
+            _Listing(
+                f"search:{query}",  # another query is another listing: its anchors mean nothing here
+                "/search" if oauth else "/search.json",
+                {"q": query, "sort": "new", "type": "link", "limit": str(PAGE_SIZE), "raw_json": "1"},
+            )
+        ]
         for subreddit in self.spec.subreddits:
             path = f"/r/{subreddit}/comments" if oauth else f"/r/{subreddit}/comments.json"
-            yield _Listing(f"r/{subreddit.lower()}", path, {"limit": str(PAGE_SIZE), "raw_json": "1"})
+            listings.append(
+                _Listing(f"r/{subreddit.lower()}", path, {"limit": str(PAGE_SIZE), "raw_json": "1"})
+            )
+        return listings
 
     def _read_listing(self, listing: _Listing, state: dict[str, Any], run: _Run, now: datetime) -> None:
         """Read one listing, updating `state` after each page so it always matches what `run` holds."""
@@ -243,7 +257,7 @@ class RedditSource:
                 source="reddit",
                 native_id=name,
                 brand=self.context.brand.name,
-                created_at=created if _is_number(created) else None,
+                created_at=created,
                 text=text,
                 author=data.get("author") or "",
                 # Listings carry no follower counts. Karma is the closest thing to reach and is used only

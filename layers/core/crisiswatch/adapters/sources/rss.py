@@ -5,7 +5,8 @@ The cursor keeps, per feed URL: the `ETag` and `Last-Modified` of the last 200 (
 of the last document, and older ones up to MAX_SEEN), and when the feed was last read. Feeds have no
 paging: every fetch reads each feed once, least recently read first, so a fetch cut short by the
 deadline does not starve the same feeds every time. A feed that fails is skipped and named in
-`self.warnings`; the fetch fails (SourceUnavailableError) only if every feed it tried failed.
+`self.warnings`; the fetch fails only if every feed it tried failed: with that error when they all
+failed the same way (a single feed's 429 stays a RateLimitedError), else SourceUnavailableError.
 
 An item's id is its `guid`/`id`, else its link, else a hash of title + date. A guid that is not globally
 unique by itself (no scheme, e.g. `12345`) is prefixed with the feed's host, so two sites numbering their
@@ -76,15 +77,18 @@ class RssSource:
         self.spec = spec
         self.context = context
         self.warnings: list[str] = []
+        """The feeds the last fetch skipped, and why, for the caller to log."""
 
     def fetch(self, cursor: str | None, now: datetime) -> FetchResult:
+        self.warnings = []
         saved = load_cursor(cursor).get("feeds")
         saved = saved if isinstance(saved, dict) else {}
         feeds = {str(url): _FeedState.from_json(saved.get(str(url))) for url in self.spec.feeds}
         mentions: list[Mention] = []
         rejected: list[tuple[str, str]] = []
         emitted: set[str] = set()
-        tried = failed = 0
+        tried = 0
+        failures: list[SourceError] = []
         for url in sorted(feeds, key=lambda feed: feeds[feed].polled):
             if self.context.out_of_time():
                 break
@@ -92,10 +96,12 @@ class RssSource:
             try:
                 self._read_feed(url, feeds[url], now, emitted, mentions, rejected)
             except SourceError as error:
-                failed += 1
+                failures.append(error)
                 self.warnings.append(f"feed {url}: {error}")
-        if tried and failed == tried:
-            raise SourceUnavailableError(f"all {failed} feed(s) failed: " + "; ".join(self.warnings))
+        if tried and len(failures) == tried:
+            if len({type(error) for error in failures}) == 1:
+                raise failures[0]  # one cause (every feed asks to wait, or refuses us): keep its type
+            raise SourceUnavailableError(f"all {tried} feeds failed: " + "; ".join(self.warnings))
         next_cursor = dump_cursor({"feeds": {url: state.to_json() for url, state in feeds.items()}})
         return FetchResult(mentions, next_cursor, rejected)
 
@@ -128,14 +134,19 @@ class RssSource:
             return
         if response.status_code != 200:
             raise SourceError(f"HTTP {response.status_code} {response.reason}")
-        parsed = feedparser.parse(
-            io.BytesIO(response.content),  # a stream: feedparser must never fetch or open anything itself
-            response_headers={
-                "content-type": response.headers.get("Content-Type", "application/xml"),
-                "content-language": response.headers.get("Content-Language", ""),
-                "content-location": url,
-            },
-        )
+        try:
+            parsed = feedparser.parse(
+                io.BytesIO(response.content),  # a stream: feedparser must never fetch or open anything itself
+                response_headers={
+                    "content-type": response.headers.get("Content-Type", "application/xml"),
+                    "content-language": response.headers.get("Content-Language", ""),
+                    "content-location": url,
+                },
+            )
+        except (
+            Exception
+        ) as error:  # untrusted bytes in a third-party parser: one bad feed must not stop the rest
+            raise MalformedResponseError(f"feedparser failed: {type(error).__name__}") from None
         entries = parsed.get("entries") or []
         if not entries and parsed.get("bozo") and not parsed.get("version"):
             raise MalformedResponseError(f"not a feed ({parsed.get('bozo_exception')})")
@@ -169,7 +180,7 @@ class RssSource:
     ) -> None:
         raw = _raw_entry(entry, feed_url)
         try:
-            title, summary = entry.get("title"), _summary(entry)
+            title, summary = _field(entry, "title"), _summary(entry)
             if not isinstance(title, str | None) or not isinstance(summary, str | None):
                 raise InvalidMentionError("title and summary must be text")
             mention = mention_from_parts(
@@ -178,8 +189,8 @@ class RssSource:
                 brand=self.context.brand.name,
                 created_at=_published(entry) or now,
                 text="\n".join(part for part in (title, summary) if part),
-                author=entry.get("author") or _source_title(entry),
-                url=entry.get("link") or "",
+                author=_field(entry, "author") or _source_title(entry),
+                url=_field(entry, "link") or "",
                 lang=_language(entry) or feed_lang or "und",
                 raw=raw,
             )
@@ -190,22 +201,27 @@ class RssSource:
             mentions.append(mention)
 
 
+def _field(entry: Any, key: str) -> Any:
+    """An entry's own field: feedparser's `get` maps `updated` to `published` (with a warning) when absent."""
+    return dict.get(entry, key) if isinstance(entry, dict) else None
+
+
 def _item_id(entry: Any, feed_url: str) -> str:
-    guid = entry.get("id") or entry.get("guid")
+    guid = _field(entry, "id")
     if isinstance(guid, str) and guid.strip():
         guid = guid.strip()
         return guid if ":" in guid else f"{urlsplit(feed_url).netloc}#{guid}"
-    link = entry.get("link")
+    link = _field(entry, "link")
     if isinstance(link, str) and link.strip():
         return link.strip()
-    basis = f"{entry.get('title', '')}\n{entry.get('published', '') or entry.get('updated', '')}"
+    basis = f"{_field(entry, 'title') or ''}\n{_field(entry, 'published') or _field(entry, 'updated') or ''}"
     return f"{urlsplit(feed_url).netloc}#sha256:{hashlib.sha256(basis.encode()).hexdigest()[:32]}"
 
 
 def _published(entry: Any) -> datetime | None:
     """feedparser's normalised date (a UTC struct_time), published first."""
     for key in ("published_parsed", "updated_parsed"):
-        value = entry.get(key)
+        value = _field(entry, key)
         if value:
             try:
                 return datetime.fromtimestamp(calendar.timegm(value), UTC)
@@ -215,10 +231,10 @@ def _published(entry: Any) -> datetime | None:
 
 
 def _summary(entry: Any) -> Any:
-    summary = entry.get("summary")
+    summary = _field(entry, "summary")
     if summary:
         return summary
-    content = entry.get("content")
+    content = _field(entry, "content")
     if isinstance(content, list) and content and isinstance(content[0], dict):
         return content[0].get("value")
     return None
@@ -226,7 +242,7 @@ def _summary(entry: Any) -> Any:
 
 def _language(entry: Any) -> str:
     for key in ("title_detail", "summary_detail"):
-        detail = entry.get(key)
+        detail = _field(entry, key)
         if isinstance(detail, dict) and isinstance(detail.get("language"), str) and detail["language"]:
             return str(detail["language"])
     return ""
@@ -234,7 +250,7 @@ def _language(entry: Any) -> str:
 
 def _source_title(entry: Any) -> str:
     """News aggregators (Google News) name the publisher in <source>, not the author."""
-    source = entry.get("source")
+    source = _field(entry, "source")
     title = source.get("title") if isinstance(source, dict) else None
     return title if isinstance(title, str) else ""
 
@@ -243,10 +259,10 @@ def _raw_entry(entry: Any, feed_url: str) -> dict[str, Any]:
     """The entry's own fields, as JSON-safe values (feedparser adds struct_times and detail dicts)."""
     raw: dict[str, Any] = {"feed": feed_url}
     for key in ("id", "link", "title", "summary", "author", "published", "updated"):
-        value = entry.get(key)
+        value = _field(entry, key)
         if value is not None:
             raw[key] = value if isinstance(value, str | int | float | bool) else str(value)
-    tags = entry.get("tags")
+    tags = _field(entry, "tags")
     if isinstance(tags, list):
         raw["tags"] = [str(tag.get("term")) for tag in tags if isinstance(tag, dict) and tag.get("term")]
     source = _source_title(entry)

@@ -22,9 +22,9 @@ also dated from `x-rate-limit-reset`. Reach is the author's `followers_count` (f
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 import requests
 
@@ -70,6 +70,16 @@ class _Walk:
         return {key: value for key, value in vars(self).items() if value is not None}
 
 
+@dataclass
+class _Run:
+    """What one fetch has gathered so far."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    emitted: set[str] = field(default_factory=set)
+    pages_read: int = 0
+
+
 class _CapturingSession:
     """Hands the last response to us: a 429's `x-rate-limit-reset`, a 400's body."""
 
@@ -88,6 +98,7 @@ class XSource:
         self.spec = spec
         self.context = context
         self.warnings: list[str] = []
+        """Why the last fetch stopped early, for the caller to log."""
         root = str(spec.base_url).rstrip("/") if spec.base_url else API_ROOT
         self._url = f"{root}{SEARCH_PATH}"
 
@@ -100,64 +111,66 @@ class XSource:
         return datetime(moment.year + moment.month // 12, moment.month % 12 + 1, 1, tzinfo=UTC)
 
     def fetch(self, cursor: str | None, now: datetime) -> FetchResult:
+        self.warnings = []
         state = load_cursor(cursor)
         reset = state.get("rate_reset")
         if _is_int(reset) and reset > now.timestamp():
             raise RateLimitedError(f"{self.name}: rate limit window", datetime.fromtimestamp(reset, UTC))
         walk = _walk_from(state, now)
-        mentions: list[Mention] = []
-        rejected: list[tuple[str, str]] = []
-        emitted: set[str] = set()
-        pages = read = 0
+        run = _Run()
         next_state: dict[str, Any] = {}
-        while pages < self.spec.max_pages and not self.context.out_of_time():
+        for _ in range(self.spec.max_pages):
+            if self.context.out_of_time():
+                break
             reserved = self._reserve(now)
             if not reserved:
-                if read == 0:
+                if run.pages_read == 0:
                     raise BudgetExhaustedError(
                         f"{self.name}: monthly read budget of {self.spec.monthly_read_budget} is spent",
                         retry_at=self.next_month(now),
                     )
-                self.warnings.append("monthly read budget spent; the walk resumes next month")
+                self.warnings.append("the monthly read budget is spent; the walk resumes next month")
                 break
             try:
-                response = self._get(walk, reserved, now)
-                pages += 1
-                if response is None:  # a stale since_id or page token: the walk was reset, try again
-                    self._release(reserved, now)
-                    continue
-                body = json_of(response)
-                if not isinstance(body, dict):
-                    raise MalformedResponseError(f"{self._url}: the response is not a JSON object")
+                page = self._get(walk, reserved, now)
             except SourceError as error:
                 if isinstance(error, RateLimitedError):
                     self._release(reserved, now)  # a 429 returns no posts
                     next_state["rate_reset"] = int(error.retry_at.timestamp())
-                if read == 0:
+                if run.pages_read == 0:
                     raise
-                # Posts already read are paid for: return them, the cursor resumes at the failed page.
-                self.warnings.append(f"stopped after {read} page(s): {error}")
+                # Posts already read are paid for: return them; the cursor resumes at the failed page.
+                self.warnings.append(f"stopped after {run.pages_read} page(s): {error}")
                 break
-            read += 1
-            posts = body.get("data") if isinstance(body.get("data"), list) else []
-            self._release(reserved - len(posts), now)
-            self._keep_page(body, posts, walk, emitted, mentions, rejected)
-            meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
-            token = meta.get("next_token")
-            walk.next_token = token if isinstance(token, str) and token else None
-            if walk.next_token is None:  # the walk reached since_id: the next one starts after its newest
-                since_id = _newest(walk.newest_id, walk.since_id)
-                # Nothing read yet at all: keep the start time (an empty search bills nothing).
-                walk = _Walk(since_id=since_id, start_time=None if since_id else walk.start_time)
-            if response.headers.get("x-rate-limit-remaining") == "0":
-                reset_at = response.headers.get("x-rate-limit-reset", "")
+            if page is None:  # a stale since_id or page token: the walk was reset, try again
+                self._release(reserved, now)
+                continue
+            body, headers = page
+            run.pages_read += 1
+            walk = self._take(body, walk, reserved, run, now)
+            if headers.get("x-rate-limit-remaining") == "0":
+                reset_at = headers.get("x-rate-limit-reset", "")
                 if reset_at.isdigit() and int(reset_at) > now.timestamp():
                     next_state["rate_reset"] = int(reset_at)
                 break
             if walk.next_token is None:
                 break
         next_state.update(walk.to_json())
-        return FetchResult(mentions, dump_cursor(next_state), rejected)
+        return FetchResult(run.mentions, dump_cursor(next_state), run.rejected)
+
+    def _take(self, body: dict[str, Any], walk: _Walk, reserved: int, run: _Run, now: datetime) -> _Walk:
+        """Keep a page's posts, give back the unused reads, and move the walk on."""
+        posts = _list(body.get("data"))
+        self._release(reserved - len(posts), now)
+        self._keep_page(body, posts, walk, run)
+        token = _dict(body.get("meta")).get("next_token")
+        walk.next_token = token if isinstance(token, str) and token else None
+        if walk.next_token is not None:
+            return walk
+        # The walk reached since_id: the next one starts after its newest post. Nothing read ever: keep
+        # the start time (an empty search bills nothing).
+        since_id = _newest(walk.newest_id, walk.since_id)
+        return _Walk(since_id=since_id, start_time=None if since_id else walk.start_time)
 
     def _reserve(self, now: datetime) -> int:
         """Reserve the next page's reads: up to 100, at least 10, never past the budget (0 if impossible)."""
@@ -182,7 +195,8 @@ class XSource:
         if not released:
             self.warnings.append(f"{unused} unused reads stay counted against the budget")
 
-    def _get(self, walk: _Walk, max_results: int, now: datetime) -> requests.Response | None:
+    def _get(self, walk: _Walk, max_results: int, now: datetime) -> tuple[dict[str, Any], Any] | None:
+        """One page: its JSON body and headers, or None if X refused the walk's since_id or token."""
         token = self.context.secret().get("bearer_token", "")
         if not token:
             raise SourceAuthError(f"{self.name}: the secret has no bearer_token")
@@ -228,39 +242,31 @@ class XSource:
                 return None
         if response.status_code != 200:
             raise SourceError(f"{self._url}: HTTP {response.status_code} {response.reason}")
-        return response
+        body = json_of(response)
+        if not isinstance(body, dict):
+            raise MalformedResponseError(f"{self._url}: the response is not a JSON object")
+        return body, response.headers
 
-    def _keep_page(
-        self,
-        body: dict[str, Any],
-        posts: list[Any],
-        walk: _Walk,
-        emitted: set[str],
-        mentions: list[Mention],
-        rejected: list[tuple[str, str]],
-    ) -> None:
-        includes = body.get("includes") if isinstance(body.get("includes"), dict) else {}
+    def _keep_page(self, body: dict[str, Any], posts: list[Any], walk: _Walk, run: _Run) -> None:
         users = {
             str(user.get("id")): user
-            for user in (includes.get("users") if isinstance(includes.get("users"), list) else [])
+            for user in _list(_dict(body.get("includes")).get("users"))
             if isinstance(user, dict)
         }
         for post in posts:
             post_id = post.get("id") if isinstance(post, dict) else None
             if isinstance(post_id, str) and post_id.isdigit():
                 walk.newest_id = _newest(walk.newest_id, post_id)
-                if post_id in emitted:
+                if post_id in run.emitted:
                     continue
-                emitted.add(post_id)
+                run.emitted.add(post_id)
             try:
                 mention = self._mention(post, users)
             except InvalidMentionError as error:
-                rejected.append(
-                    (json.dumps(post, default=str, ensure_ascii=False)[:MAX_RAW_CHARS], error.reason)
-                )
+                run.rejected.append((_raw(post), error.reason))
                 continue
             if self.context.brand.matches(mention.text) and self.context.brand.keeps_language(mention.lang):
-                mentions.append(mention)
+                run.mentions.append(mention)
 
     def _mention(self, post: Any, users: dict[str, dict[str, Any]]) -> Mention:
         if not isinstance(post, dict):
@@ -269,9 +275,9 @@ class XSource:
         if not isinstance(post_id, str) or not post_id.isdigit():
             raise InvalidMentionError("post has no numeric id")
         user = users.get(str(post.get("author_id")), {})
-        user_metrics = user.get("public_metrics") if isinstance(user.get("public_metrics"), dict) else {}
+        user_metrics = _dict(user.get("public_metrics"))
         username = user.get("username") if isinstance(user.get("username"), str) else ""
-        metrics = post.get("public_metrics") if isinstance(post.get("public_metrics"), dict) else {}
+        metrics = _dict(post.get("public_metrics"))
         lang = post.get("lang") if isinstance(post.get("lang"), str) else "und"
         return mention_from_parts(
             source="x",
@@ -316,5 +322,17 @@ def _newest(first: str | None, second: str | None) -> str | None:
     return max(candidates, key=int) if candidates else None
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _raw(item: Any) -> str:
+    return json.dumps(item, default=str, ensure_ascii=False)[:MAX_RAW_CHARS]

@@ -125,9 +125,12 @@ class YouTubeSource:
         self.spec = spec
         self.context = context
         self.warnings: list[str] = []
+        """What the last fetch skipped or stopped on, for the caller to log."""
         self._root = str(spec.base_url).rstrip("/") if spec.base_url else API_ROOT
         self._answered = 0
         """Calls answered in this fetch (a fetch that could make none raises BudgetExhaustedError)."""
+        self._spent: str | None = None
+        """Why the daily units stopped this fetch, if they did."""
 
     # ----- budgets ---------------------------------------------------------------------------------
 
@@ -155,6 +158,7 @@ class YouTubeSource:
     # ----- fetch -----------------------------------------------------------------------------------
 
     def fetch(self, cursor: str | None, now: datetime) -> FetchResult:
+        self.warnings = []
         state = load_cursor(cursor)
         videos = [video for item in _list(state.get("videos")) if (video := _Video.from_json(item))]
         last_search = state.get("searched_at")
@@ -162,6 +166,7 @@ class YouTubeSource:
         rejected: list[tuple[str, str]] = []
         emitted: set[str] = set()
         self._answered = 0
+        self._spent = None
         try:
             if self._search_due(last_search, now) and not self.context.out_of_time():
                 found = self._search(now)
@@ -176,9 +181,11 @@ class YouTubeSource:
                 if not self._read_video(video, now, emitted, mentions, rejected):
                     videos.remove(video)
         except _OutOfBudget as spent:
+            self._spent = str(spent)
+        if self._spent:
             if self._answered == 0:
-                raise BudgetExhaustedError(f"{self.name}: {spent}", retry_at=self.next_reset(now)) from None
-            self.warnings.append(f"{spent}; resuming after {to_iso(self.next_reset(now))}")
+                raise BudgetExhaustedError(f"{self.name}: {self._spent}", retry_at=self.next_reset(now))
+            self.warnings.append(f"{self._spent}; resuming after {to_iso(self.next_reset(now))}")
         next_state: dict[str, Any] = {"videos": [video.to_json() for video in videos]}
         if isinstance(last_search, str):
             next_state["searched_at"] = last_search
@@ -201,7 +208,8 @@ class YouTubeSource:
         if self.context.usage.used(key) >= limit:
             return None  # today's searches are spent: keep reading the videos already known
         if not self.context.usage.reserve(self.units_key(now), SEARCH_UNITS, self.spec.daily_quota_units):
-            return None  # too few units left to search: the rest still reads comments
+            self._spent = f"fewer than {SEARCH_UNITS} units left today: no search"
+            return None  # the comments of known videos may still fit in what is left
         if not self.context.usage.reserve(key, 1, limit):
             return None  # a concurrent fetch took the last search: the 100 units stay counted (safe side)
         params = {
@@ -261,26 +269,42 @@ class YouTubeSource:
                 continue
             if status != 200:
                 raise SourceError(f"commentThreads.list: HTTP {status} {reason}")
-            reached_floor = False
-            for thread in _list(body.get("items")):
-                published = _published(thread)
-                if published is not None and published < floor:
-                    reached_floor = True  # newest first: the rest was read before (the page is finished
-                    continue  # anyway, in case a newer comment comes out of order)
-                if published == floor and _thread_id(thread) in at_floor:
-                    continue
-                if published is not None and (video.walk_newest is None or published >= video.walk_newest):
-                    if published != video.walk_newest:
-                        video.walk_newest, video.walk_at_newest = published, []
-                    if len(video.walk_at_newest) < MAX_AT_NEWEST:
-                        video.walk_at_newest.append(_thread_id(thread))
-                self._keep(thread, video.video_id, emitted, mentions, rejected)
+            reached_floor = self._take_page(video, body, floor, at_floor, emitted, mentions, rejected)
             token = body.get("nextPageToken")
             if reached_floor or not isinstance(token, str) or not token:
                 _finish_walk(video)
                 return True
             video.token = token
         return True
+
+    def _take_page(
+        self,
+        video: _Video,
+        body: dict[str, Any],
+        floor: str,
+        at_floor: set[str],
+        emitted: set[str],
+        mentions: list[Mention],
+        rejected: list[tuple[str, str]],
+    ) -> bool:
+        """Keep the page's new comments; True if it reached comments read before (paging can stop)."""
+        reached_floor = False
+        for thread in _list(body.get("items")):
+            published = _published(thread)
+            if published is not None and published < floor:
+                # Newest first, so the rest was read before; the page is still finished, in case a newer
+                # comment comes out of order.
+                reached_floor = True
+                continue
+            if published == floor and _thread_id(thread) in at_floor:
+                continue
+            if published is not None and (video.walk_newest is None or published >= video.walk_newest):
+                if published != video.walk_newest:
+                    video.walk_newest, video.walk_at_newest = published, []
+                if len(video.walk_at_newest) < MAX_AT_NEWEST:
+                    video.walk_at_newest.append(_thread_id(thread))
+            self._keep(thread, video.video_id, emitted, mentions, rejected)
+        return reached_floor
 
     def _call(
         self, path: str, params: dict[str, Any], now: datetime, units: int = 0

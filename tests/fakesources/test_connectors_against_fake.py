@@ -1,0 +1,178 @@
+"""Each real connector against the fake-source server, with every fault kind injected.
+
+One run per connector: clean warm-up ticks (the connectors' first polls read the newest page only, by
+design), then ticks every 10 minutes with a seeded fault schedule on the connector's routes plus explicit
+faults (so every kind happens), a 4-hour gap (a burst longer than `max_pages` pages), then clean drain
+ticks past the next Pacific midnight (YouTube's quota day). Each tick builds the connector afresh (as a
+Lambda invocation does), fetches with the server clock as `now`, keeps the returned mentions and saves
+the cursor; a failed fetch keeps the old cursor. At the end the stored (source, native id) set must be
+exactly the corpus's expected set: nothing lost, nothing extra (decoys and malformed items excluded),
+and no fetch may return the same native id twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+import pytest
+
+from crisiswatch.adapters.sources import bluesky as bluesky_connector
+from crisiswatch.adapters.sources.base import SourceContext
+from crisiswatch.adapters.sources.errors import SourceError
+from crisiswatch.adapters.sources.registry import build_source
+from crisiswatch.domain.watchlist import parse_watchlist
+from crisiswatch_ops.fakesources import Corpus, FakeSourceServer, FaultKind, SourceType
+from crisiswatch_ops.fakesources.server import PREFIXES
+
+from .conftest import BRAND, END, START, MemoryUsageStore, fast_session
+
+PAGE_CAP = 5
+"""The largest page the fake serves (Reddit, Bluesky, YouTube comments, X): bursts take several pages."""
+SCHEDULED = (
+    FaultKind.HTTP_500,
+    FaultKind.HTTP_502,
+    FaultKind.HTTP_503,
+    FaultKind.RATE_LIMIT_LONG,
+    FaultKind.TRUNCATED,
+    FaultKind.DUPLICATES,
+    FaultKind.DUPLICATES,
+    FaultKind.OUT_OF_ORDER,
+    FaultKind.OUT_OF_ORDER,
+    FaultKind.DELETED_BETWEEN_PAGES,
+    FaultKind.DELETED_BETWEEN_PAGES,
+    FaultKind.MALFORMED_ITEMS,
+    FaultKind.MALFORMED_ITEMS,
+)
+"""The seeded schedule's kinds (repeats weigh); slow ones (timeouts, short 429s) are injected explicitly."""
+EXPLICIT = (
+    FaultKind.TIMEOUT,
+    FaultKind.TIMEOUT,
+    FaultKind.RATE_LIMIT_SHORT,
+    FaultKind.HTTP_500,
+    FaultKind.HTTP_502,
+    FaultKind.HTTP_503,
+    FaultKind.RATE_LIMIT_LONG,
+    FaultKind.TRUNCATED,
+    FaultKind.DUPLICATES,
+    FaultKind.OUT_OF_ORDER,
+    FaultKind.DELETED_BETWEEN_PAGES,
+    FaultKind.MALFORMED_ITEMS,
+)
+NOT_APPLICABLE = {"rss": {FaultKind.DELETED_BETWEEN_PAGES}}
+"""Feeds have no pages."""
+
+
+@dataclass
+class Outcome:
+    stored: set[tuple[str, str]] = field(default_factory=set)
+    returned: int = 0
+    in_fetch_duplicates: list[str] = field(default_factory=list)
+    rejected: int = 0
+    failures: list[str] = field(default_factory=list)
+    warnings: Counter[str] = field(default_factory=Counter)
+    fetches: int = 0
+
+
+def _ticks() -> list[tuple[datetime, str]]:
+    warm = [(START + timedelta(minutes=10 * step), "warm") for step in range(1, 13)]
+    chaos = [(START + timedelta(hours=2, minutes=10 * step), "chaos") for step in range(1, 37)]
+    burst = [(END + timedelta(minutes=10 * step), "chaos") for step in range(4)]
+    drain = [(END + timedelta(hours=hours), "drain") for hours in (1, 2, 3, 26, 27, 28)]
+    return warm + chaos + burst + drain
+
+
+def _run(source_type: SourceType, server: FakeSourceServer) -> Outcome:
+    watchlist = parse_watchlist(server.watchlist_toml(BRAND, max_pages=5, timeout_seconds=60))
+    brand = watchlist.brands[0]
+    spec = next(spec for spec in brand.sources if spec.type == source_type)
+    usage = MemoryUsageStore()
+    session = fast_session(retries=3)
+    prefix = PREFIXES[source_type]
+    outcome = Outcome()
+    cursor: str | None = None
+    phase = "warm"
+    for moment, tick_phase in _ticks():
+        if tick_phase != phase:
+            phase = tick_phase
+            server.faults.clear()
+            if phase == "chaos":
+                server.faults.schedule(prefix, SCHEDULED, rate=0.25, seed=hash(source_type) % 1000)
+                for kind in EXPLICIT:
+                    if kind not in NOT_APPLICABLE.get(source_type, set()):
+                        server.faults.inject(prefix, kind)
+                if source_type == "youtube":
+                    server.faults.inject(prefix, FaultKind.QUOTA_EXCEEDED)
+        server.set_time(moment)
+        context = SourceContext(
+            brand=brand,
+            session=session,
+            secret=lambda: server.secret_for(source_type),
+            usage=usage,
+            deadline=time.monotonic() + 60,
+        )
+        connector = build_source(spec, context)
+        outcome.fetches += 1
+        try:
+            result = connector.fetch(cursor, moment)
+        except SourceError as error:
+            outcome.failures.append(f"{moment:%d %H:%M} {type(error).__name__}: {error}")
+            continue
+        for warning in getattr(connector, "warnings", []):
+            outcome.warnings[warning.split(":")[0][:80]] += 1
+        ids = [mention.native_id for mention in result.mentions]
+        outcome.in_fetch_duplicates.extend(item for item, count in Counter(ids).items() if count > 1)
+        outcome.returned += len(ids)
+        outcome.rejected += len(result.rejected)
+        outcome.stored.update((mention.source, mention.native_id) for mention in result.mentions)
+        cursor = result.next_cursor
+    session.close()
+    return outcome
+
+
+def _report(source_type: str, corpus: Corpus, server: FakeSourceServer, outcome: Outcome) -> str:
+    expected = {key for key in corpus.expected if key[0] == source_type}
+    lost = expected - outcome.stored
+    extra = outcome.stored - expected
+    created = {item.native_id: item.created_at for item in corpus.data.of(source_type)}  # type: ignore[arg-type]
+    counters = server.counters().get(source_type, {})
+    injected = {key.removeprefix("injected_"): value for key, value in counters.items() if key.startswith("injected_")}
+    lines = [
+        f"{source_type}: expected {len(expected)}, stored {len(outcome.stored)}, lost {len(lost)}, "
+        f"extra {len(extra)}, in-fetch duplicates {len(outcome.in_fetch_duplicates)}, "
+        f"returned {outcome.returned} over {outcome.fetches} fetches ({len(outcome.failures)} failed), "
+        f"rejected {outcome.rejected}",
+        f"  injected: {injected}",
+        f"  served: { {key: value for key, value in counters.items() if not key.startswith('injected_')} }",
+    ]
+    if outcome.warnings:
+        lines.append(f"  warnings: {dict(outcome.warnings.most_common(5))}")
+    for native_id in sorted(lost, key=lambda key: created.get(key[1], START))[:20]:
+        lines.append(f"  LOST {native_id[1]} created {created.get(native_id[1])}")
+    for native_id in sorted(extra)[:20]:
+        lines.append(f"  EXTRA {native_id[1]}")
+    if lost or extra or outcome.in_fetch_duplicates:
+        lines.append("  failed fetches: " + "; ".join(outcome.failures[:10]))
+        lines.append("  requests (with faults):")
+        lines.extend(f"    {entry}" for entry in server.requests_to(PREFIXES[source_type]))  # type: ignore[index]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("source_type", ["reddit", "mastodon", "bluesky", "hackernews", "rss", "youtube", "x"])
+def test_connector_stores_exactly_the_expected_mentions_under_every_fault(
+    source_type: SourceType, corpus: Corpus, server: FakeSourceServer
+) -> None:
+    server.configure(replace(server.settings, page_cap={"reddit": PAGE_CAP, "bluesky": PAGE_CAP, "youtube": PAGE_CAP, "x": PAGE_CAP}))
+    bluesky_connector.forget_sessions()
+    outcome = _run(source_type, server)
+    report = _report(source_type, corpus, server, outcome)
+    print(report)
+    counters = server.counters()[source_type]
+    applicable = set(EXPLICIT) - NOT_APPLICABLE.get(source_type, set())
+    missing = [kind.value for kind in applicable if not counters.get(f"injected_{kind.value}")]
+    assert not missing, f"faults never injected: {missing}\n{report}"
+    expected = {key for key in corpus.expected if key[0] == source_type}
+    assert not outcome.in_fetch_duplicates, report
+    assert outcome.stored == expected, report
