@@ -62,7 +62,7 @@ class MemoryUsageStore:
 
 @pytest.fixture(scope="session")
 def corpus() -> Corpus:
-    return make_corpus(BRAND, total=210, seed=11, start=START, end=END)
+    return make_corpus(BRAND, total=420, seed=11, start=START, end=END)
 
 
 @pytest.fixture

@@ -504,15 +504,24 @@ def test_no_requests_left_stops_paging_and_the_instance_waits_for_the_reset(serv
 # ----- status search -------------------------------------------------------------------------------
 
 
-def test_search_asks_each_keyword_once_and_filters_by_its_own_min_id(server, fast_session):
+def searches(result: Any) -> dict[str, dict[str, str]]:
+    saved: dict[str, dict[str, str]] = load_cursor(result.next_cursor)["searches"]
+    return saved
+
+
+def test_search_asks_each_keyword_and_keeps_its_own_watermark(server, fast_session):
     brand = Brand(name="Northwind", keywords=["northwind", "nw air"])
     found = fixture("search.json")
+    newest = found["statuses"][0]["id"]
     older = status(112590000000000001, "nw air lost my bag")
     server.script(
-        "GET", "/mastodon/a/api/v2/search", Reply(200, found), Reply(200, {**found, "statuses": []})
+        "GET",
+        "/mastodon/a/api/v2/search",
+        Reply(200, found),  # first fetch, "northwind"
+        Reply(200, {**found, "statuses": []}),  # first fetch, "nw air"
+        Reply(200, found),  # second fetch, "northwind": the same status again (the bound is rounded)
+        Reply(200, {**found, "statuses": [older]}),  # second fetch, "nw air"
     )
-    server.script("GET", "/mastodon/a/api/v2/search", Reply(200, found))  # second fetch, "northwind"
-    server.script("GET", "/mastodon/a/api/v2/search", Reply(200, {**found, "statuses": [older]}))
     source = make_source(server, fast_session, brand=brand, hashtags=[], search=True)
 
     first = source.fetch(None, NOW)
@@ -521,14 +530,64 @@ def test_search_asks_each_keyword_once_and_filters_by_its_own_min_id(server, fas
     (mention,) = first.mentions
     assert mention.native_id == "https://fosstodon.org/users/dev/statuses/112590000000000777"
     assert mention.text == "airline rant Northwind charged me twice for one seat."
-    searches = server.requests_to("/mastodon/a/api/v2/search")
-    assert [(r.param("q"), r.param("min_id")) for r in searches] == [
+    assert searches(first) == {f"{root(server)}|search:northwind": {"min_id": newest}}
+    calls = server.requests_to("/mastodon/a/api/v2/search")
+    # The lower bound goes out 2 s (in snowflake terms) early: Mastodon rounds it to the second.
+    assert [(r.param("q"), r.param("min_id")) for r in calls] == [
         ("northwind", None),
         ('"nw air"', None),
-        ("northwind", "112590000000000010"),
+        ("northwind", str(int(newest) - (2_000 << 16))),
         ('"nw air"', None),
     ]
-    assert all(r.param("type") == "statuses" and r.param("limit") == "40" for r in searches)
-    assert all(r.param("offset") is None and r.param("resolve") is None for r in searches)
-    # The instance ignored min_id and returned the same status again: filtered out client-side.
-    assert [m.native_id for m in second.mentions] == [older["uri"]]
+    assert all(r.param("type") == "statuses" and r.param("limit") == "40" for r in calls)
+    assert all(r.param("offset") is None and r.param("resolve") is None for r in calls)
+    assert [m.native_id for m in second.mentions] == [older["uri"]]  # the repeat is not returned again
+
+
+def test_search_sweeps_down_with_max_id_to_the_last_newest_and_resumes_a_cut_sweep(server, fast_session):
+    floor = 10_000_000_000
+    full = [status(floor + n) for n in range(80, 40, -1)]  # 40 newer than the floor
+    rest = [status(floor + n) for n in range(40, 0, -1)] + [status(floor), status(floor - 1)]
+    rest.insert(3, {"content": "<p>Northwind, no id</p>"})  # a broken status must not end the sweep
+    server.script(
+        "GET",
+        "/mastodon/a/api/v2/search",
+        Reply(200, {"accounts": [], "statuses": full, "hashtags": []}),
+        Reply(200, {"accounts": [], "statuses": rest[:40], "hashtags": []}),
+        Reply(200, {"accounts": [], "statuses": rest[40:], "hashtags": []}),
+    )
+    source = make_source(server, fast_session, hashtags=[], search=True, max_pages=2)
+    saved = json.dumps({"searches": {f"{root(server)}|search:northwind": {"min_id": str(floor)}}})
+
+    first = source.fetch(saved, NOW)
+    assert len(first.mentions) == 79  # 40 + 39 (the broken one is rejected)
+    assert searches(first) == {
+        f"{root(server)}|search:northwind": {
+            "min_id": str(floor),
+            "max_id": str(floor + 2),
+            "then": str(floor + 80),
+        }
+    }
+    second = source.fetch(first.next_cursor, NOW)
+    assert ids(second) == [str(floor + 1)]
+    assert searches(second) == {f"{root(server)}|search:northwind": {"min_id": str(floor + 80)}}
+    calls = server.requests_to("/mastodon/a/api/v2/search")
+    assert [r.param("max_id") for r in calls] == [None, str(floor + 41), str(floor + 2)]
+
+
+def test_search_keeps_sweeping_when_the_server_caps_pages_below_40(server, fast_session):
+    floor = 20_000_000_000
+    server.script(
+        "GET",
+        "/mastodon/a/api/v2/search",
+        Reply(200, {"accounts": [], "statuses": page(floor + 6, floor + 5, floor + 4), "hashtags": []}),
+        Reply(200, {"accounts": [], "statuses": page(floor + 3, floor + 2, floor + 1), "hashtags": []}),
+        Reply(200, {"accounts": [], "statuses": page(floor, floor - 1), "hashtags": []}),
+    )
+    source = make_source(server, fast_session, hashtags=[], search=True)
+    saved = json.dumps({"searches": {f"{root(server)}|search:northwind": {"min_id": str(floor)}}})
+
+    result = source.fetch(saved, NOW)
+
+    assert sorted(ids(result)) == [str(floor + n) for n in range(1, 7)]
+    assert searches(result) == {f"{root(server)}|search:northwind": {"min_id": str(floor + 6)}}

@@ -328,6 +328,20 @@ def test_a_deleted_anchor_is_recovered_by_walking_down_to_the_watermark(server, 
     assert walk == [("t3_gone", None), (None, None), (None, "t3_m4")]
 
 
+def test_a_broken_item_does_not_end_a_walk_early(server, fast_session):
+    broken = post("t3_s4", 1718000400)
+    broken["data"]["created_utc"] = None  # unreadable time: not "older than the watermark"
+    top = listing([post("t3_s5", 1718000500), broken], after="t3_s4")
+    below = listing([post("t3_s3", 1718000300), post("t3_s1", 1718000100)], after="t3_s1")
+    server.script("GET", "/search.json", ok(listing([])), ok(top), ok(below))
+
+    result = make_source(server, fast_session).fetch(saved("t3_gone", 1718000200), NOW)
+
+    assert ids(result) == ["t3_s3", "t3_s5"]
+    assert [reason for _, reason in result.rejected] == ["t3_s4: missing field(s): created_at"]
+    assert len(server.requests_to("/search.json")) == 3
+
+
 def test_an_item_deleted_between_pages_loses_nothing(server, fast_session):
     # Page 1's top item (the next anchor) is deleted before page 2 is asked for.
     page1 = listing([post("t3_n3", 1718000030), post("t3_n2", 1718000020)], before="t3_n3")

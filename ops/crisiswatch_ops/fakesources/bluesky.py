@@ -19,7 +19,8 @@ Faithful:
 
 Simplified: the query's words are matched as case-insensitive substrings (search operators like `from:`
 are ignored); `sort=top` is served as `latest`; `author`, `mentions`, `domain`, `url` and `tag` filters
-are ignored; tokens look like JWTs but are only looked up, never verified cryptographically.
+are ignored; tokens look like JWTs but are only looked up, never verified cryptographically; a refresh
+token is strictly single-use (the real PDS tolerates reuse for a short grace period).
 """
 
 from __future__ import annotations
@@ -222,17 +223,26 @@ class BlueskyApi(Api):
         if cursor and not cursor.isdigit():
             return xrpc_error(400, "InvalidRequest", "malformed cursor")
         lang = (request.param("lang") or "").casefold()
-        items = [
+        ordering = sorted(
+            (
+                item
+                for item in self.state.visible(self.state.data.of("bluesky"))
+                if matches_query(query, item.text)
+                and (not lang or (item.lang or "").casefold().split("-")[0] == lang)
+            ),
+            key=lambda item: (item.created_at, item.native_id),
+            reverse=True,
+        )
+        results = [
             item
-            for item in self.state.visible(self.state.data.of("bluesky"))
-            if matches_query(query, item.text)
-            and (since_at is None or item.created_at >= since_at)
+            for item in ordering
+            if (since_at is None or item.created_at >= since_at)
             and (until_at is None or item.created_at < until_at)
-            and (not lang or (item.lang or "").casefold().split("-")[0] == lang)
         ]
-        results = sorted(items, key=lambda item: (item.created_at, item.native_id), reverse=True)
         size = self.state.cap("bluesky", limit)
-        page = paginate(call, "/bluesky/search", results, int(cursor or 0), size, _post_view, _corrupt)
+        page = paginate(
+            call, "/bluesky/search", results, int(cursor or 0), size, _post_view, _corrupt, ordering=ordering
+        )
         payload: dict[str, Any] = {"posts": page.payloads, "hitsTotal": page.total}
         if page.more:
             payload["cursor"] = str(page.next_start)

@@ -36,6 +36,8 @@ class FakeSettings:
     malformed: int = 2
     """Broken items mixed in by a `malformed_items` fault."""
     malformed_variants: tuple[str, ...] = MALFORMED_VARIANTS
+    truncate_fraction: float = 0.5
+    """Where a `truncated` fault cuts the body (a fraction of its characters)."""
     page_cap: dict[str, int] = field(default_factory=dict)
     """Source type -> the largest page the API serves (as if the API's maximum `limit` were lower).
     Not applied to Hacker News, whose `page` arithmetic depends on `hitsPerPage` being honoured."""
@@ -154,7 +156,8 @@ class State:
         self.credentials = credentials
         self.faults = FaultInjector()
         self.counters: dict[str, Counter[str]] = {}
-        self.last_pages: dict[str, list[Any]] = {}
+        self.last_pages: dict[str, tuple[datetime, list[FakeItem]]] = {}
+        """Per listing: the clock when its last page was served, and that page's items."""
         self.rng = random.Random(settings.seed)
         self.clock: datetime | None = None
         self.url = ""
@@ -227,13 +230,16 @@ def paginate(
     *,
     pages: bool = True,
     from_end: bool = False,
+    ordering: list[FakeItem] | None = None,
 ) -> Page:
     """Cut `results[start:start+size]` (newest first) and apply a listing fault if one is due.
 
     `route` names the listing (for `duplicates`: the previous page of the same route is repeated).
     `pages=False` for a document without pages (a feed): no decoys there. `from_end=True` for a page
     that is the *last* `size` items of `results` (Mastodon's `min_id`, Reddit's `before`): `start` is
-    then ignored and worked out after any decoys are inserted.
+    then ignored and worked out after any decoys are inserted. `ordering` is the listing's whole order
+    before the request's cursor bounds (`max_id`, `since`, `until`...; default `results`): a `duplicates`
+    fault repeats the previous page's items only when that page is adjacent in it.
     """
     state, source = call.state, call.source
     settings = state.settings
@@ -260,12 +266,11 @@ def paginate(
             start = max(len(results) - size, 0)
     entries = results[start : start + size]
     payloads: list[Any] = [render(item) for item in entries]
-    real = [payload for item, payload in zip(entries, payloads, strict=True) if not item.decoy]
-    previous = state.last_pages.get(route) or real
-    if previous and settings.duplicates > 0 and call.claim(FaultKind.DUPLICATES):
-        repeated = previous[-settings.duplicates :]
-        payloads = [*repeated, *payloads]
-        state.count(source, "duplicates_served", len(repeated))
+    real = [item for item in entries if not item.decoy]
+    previous = state.last_pages.get(route)
+    if entries and settings.duplicates > 0 and call.claim(FaultKind.DUPLICATES):
+        order = {item.native_id: index for index, item in enumerate(ordering or results)}
+        payloads = _with_duplicates(state, source, previous, entries, payloads, render, order)
     elif len(payloads) >= 2 and call.claim(FaultKind.OUT_OF_ORDER):
         shuffled = payloads[:]
         while shuffled == payloads:
@@ -290,9 +295,43 @@ def paginate(
             payloads.insert(at + index if count > 1 else len(payloads), corrupt(render(broken), variant))
             state.count(source, f"malformed_served_{variant}")
             state.count(source, "malformed_served")
-    state.last_pages[route] = real
+    state.last_pages[route] = (state.now(), real)
     state.count(source, "items_served", len(real))
     return Page(entries, payloads, start, start + len(entries), len(results))
+
+
+def _with_duplicates(
+    state: State,
+    source: SourceType,
+    previous: tuple[datetime, list[FakeItem]] | None,
+    entries: list[FakeItem],
+    payloads: list[Any],
+    render: Render,
+    order: dict[str, int],
+) -> list[Any]:
+    """Repeat items the way a shifted offset does: when this page continues the previous page of the same
+    listing (same clock, so the same fetch, and adjacent to it in the listing's order), that page's items
+    at the boundary are repeated: its last ones at the top when paging down (to older items), its first
+    ones at the bottom when paging up. Otherwise the page's own last items are repeated in place (each
+    right after itself)."""
+    count = state.settings.duplicates
+    real = [item for item in entries if item.native_id in order]
+    if previous is not None and previous[0] == state.now() and real:
+        page = [item for item in previous[1] if item.native_id in order]
+        if page and 0 <= order[real[0].native_id] - order[page[-1].native_id] <= 1:
+            state.count(source, "duplicates_served", len(page[-count:]))
+            return [*(render(item) for item in page[-count:]), *payloads]
+        if page and 0 <= order[page[0].native_id] - order[real[-1].native_id] <= 1:
+            state.count(source, "duplicates_served", len(page[:count]))
+            return [*payloads, *(render(item) for item in page[:count])]
+    repeated: list[Any] = []
+    first_copy = max(len(payloads) - count, 0)
+    for index, payload in enumerate(payloads):
+        repeated.append(payload)
+        if index >= first_copy:
+            repeated.append(render(entries[index]) if index < len(entries) else payload)
+    state.count(source, "duplicates_served", len(payloads) - first_copy)
+    return repeated
 
 
 def _between(newer: FakeItem, older: FakeItem, step: int, steps: int) -> datetime:
@@ -391,8 +430,8 @@ _OPERATORS = ("OR", "AND", "NOT")
 
 
 def query_terms(query: str) -> list[list[str]]:
-    """A simplified search query: alternatives separated by OR (or `|`), each a list of words or quoted phrases
-    that must all appear (case-insensitive substrings). Operators (`lang:en`, `-is:retweet`, `-word`,
+    """A simplified search query: alternatives separated by OR (or `|`), each a list of words or quoted
+    phrases that must all appear (case-insensitive substrings). Operators (`lang:en`, `-is:retweet`, `-word`,
     parentheses, AND) are not terms."""
     alternatives: list[list[str]] = [[]]
     token = ""

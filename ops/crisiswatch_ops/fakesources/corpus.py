@@ -721,7 +721,8 @@ def injected_item(
     search hit that is deleted right after); malformed items do (they are then broken by the API)."""
     kw = "decoy" if not matches else template.text.split(" ")[0] or "x"
     text = f"[removed] {kw}zz spam offer" if not matches else template.text
-    base = replace(template, created_at=moment, text=text, title=template.title, decoy=True, matches=matches)
+    title = (text if not matches else template.title) if template.title else ""
+    base = replace(template, created_at=moment, text=text, title=title, decoy=True, matches=matches)
     if source == "reddit":
         ident = base36(0x2F00000 + serial)
         return replace(

@@ -3,7 +3,8 @@
 Two ways to ask for faults, both keyed by a path prefix (`"/reddit"`, `"/mastodon/a"`, `"/x/2/tweets"`):
 
 - `inject(prefix, kind, count)`: the next `count` requests under `prefix` that the fault can apply to get
-  it (FIFO across calls; a request gets at most one fault).
+  it (a request gets at most one fault: the first one queued that applies to it; explicit faults go
+  before the schedule).
 - `schedule(prefix, kinds, rate, seed)`: every request under `prefix` draws from its own seeded random
   generator; with probability `rate` it gets one of `kinds` (if that kind does not apply to the request,
   nothing happens). The same sequence of requests gets the same faults.
@@ -13,8 +14,9 @@ A fault only applies where it makes sense, and an explicit one waits for the nex
 - transport faults (any request): HTTP 500/502/503, a timeout (the response is held, then the connection
   is closed without an answer), 429 with a short or a long `Retry-After`, YouTube's 403 `quotaExceeded`;
 - `truncated`: a 200 response with a body is cut mid-way (a valid prefix, Content-Type unchanged);
-- listing faults (a response that lists mentions): `duplicates` (the last items of the previous page of
-  that listing repeated at the top), `out_of_order` (the page shuffled; cursors and Link headers still
+- listing faults (a response that lists mentions): `duplicates` (as an offset shift does: the previous
+  page's boundary items repeated when this page continues it in the same fetch, else the page's last
+  items each repeated in place), `out_of_order` (the page shuffled; cursors and Link headers still
   follow the true order), `deleted_between_pages` (decoys inserted into the result set for one response
   and gone for the next, which shifts offset-based paging) and `malformed_items` (broken items mixed in).
 """
@@ -82,21 +84,29 @@ class _Schedule:
 
 
 class Plan:
-    """The fault (if any) one request may get; `claim` takes it when the request reaches a point where it
-    applies. An explicit fault that no point of the request claims stays queued for the next request."""
+    """The faults one request may get. `claim(kinds)` is called at each point of answering where some
+    kinds apply (transport first, then the listing, then the body); it takes the first explicit fault
+    pending for this path whose kind applies there, else the scheduled draw if it applies. A request gets
+    at most one fault; explicit faults that did not apply stay queued for the next requests."""
 
-    def __init__(self, kind: FaultKind | None, pending: _Pending | None) -> None:
-        self.kind = kind
+    def __init__(self, pending: list[_Pending], drawn: FaultKind | None) -> None:
         self._pending = pending
+        self._drawn = drawn
         self.claimed: FaultKind | None = None
 
     def claim(self, kinds: Iterable[FaultKind]) -> FaultKind | None:
-        if self.kind is None or self.claimed is not None or self.kind not in set(kinds):
+        if self.claimed is not None:
             return None
-        self.claimed = self.kind
-        if self._pending is not None:
-            self._pending.remaining -= 1
-        return self.kind
+        wanted = set(kinds)
+        for entry in self._pending:
+            if entry.remaining > 0 and entry.kind in wanted:
+                entry.remaining -= 1
+                self.claimed = entry.kind
+                return entry.kind
+        if self._drawn is not None and self._drawn in wanted:
+            self.claimed = self._drawn
+            return self._drawn
+        return None
 
 
 class FaultInjector:
@@ -132,15 +142,14 @@ class FaultInjector:
 
     def plan(self, path: str) -> Plan:
         self._pending = [entry for entry in self._pending if entry.remaining > 0]
-        for entry in self._pending:
-            if _under(path, entry.prefix):
-                return Plan(entry.kind, entry)
+        pending = [entry for entry in self._pending if _under(path, entry.prefix)]
         matching = [schedule for schedule in self._schedules if _under(path, schedule.prefix)]
-        if not matching:
-            return Plan(None, None)
-        schedule = max(matching, key=lambda candidate: len(candidate.prefix))
-        draw, pick = schedule.rng.random(), schedule.rng.choice(schedule.kinds)
-        return Plan(pick if draw < schedule.rate else None, None)
+        drawn = None
+        if matching:
+            schedule = max(matching, key=lambda candidate: len(candidate.prefix))
+            draw, pick = schedule.rng.random(), schedule.rng.choice(schedule.kinds)
+            drawn = pick if draw < schedule.rate else None
+        return Plan(pending, drawn)
 
 
 def _norm(prefix: str) -> str:

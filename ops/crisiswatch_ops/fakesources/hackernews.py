@@ -67,20 +67,25 @@ class HackerNewsApi(Api):
         filters = _parse_filters(request.param("numericFilters") or "")
         if isinstance(filters, str):
             return self.error(400, filters)
-        items = [
-            item
-            for item in self.state.visible(self.state.data.of("hackernews"))
-            if matches_query(query, item.title, item.text, item.url)
-            and _tags_match(tags, _item_tags(item))
-            and all(_compare(_numbers(item)[attr], op, value) for attr, op, value in filters)
-        ]
-        results = sorted(
-            items, key=lambda item: (int(item.created_at.timestamp()), int(item.native_id)), reverse=True
+        ordering = sorted(
+            (
+                item
+                for item in self.state.visible(self.state.data.of("hackernews"))
+                if matches_query(query, item.title, item.text, item.url)
+                and _tags_match(tags, _item_tags(item))
+            ),
+            key=lambda item: (int(item.created_at.timestamp()), int(item.native_id)),
+            reverse=True,
         )
+        results = [
+            item
+            for item in ordering
+            if all(_compare(_numbers(item)[attr], op, value) for attr, op, value in filters)
+        ]
         cap = self.state.settings.hn_result_cap
         start = page_number * per_page
         size = max(0, min(per_page, cap - start))
-        page = paginate(call, "/hn/search", results, start, size, _hit, _corrupt)
+        page = paginate(call, "/hn/search", results, start, size, _hit, _corrupt, ordering=ordering)
         hits = page.payloads
         total = page.total
         pages = math.ceil(min(total, cap) / per_page) if per_page else 0

@@ -206,6 +206,7 @@ class MastodonApi(Api):
         def local_id(item: FakeItem) -> int:
             return int(item.instance_ids[name])
 
+        ordering = results
         if "max_id" in bounds:
             results = [item for item in results if local_id(item) < bounds["max_id"]]
         lower = max(bounds.get("since_id", -1), bounds.get("min_id", -1))
@@ -225,7 +226,9 @@ class MastodonApi(Api):
             )
 
         from_end = "min_id" in bounds and not search
-        page = paginate(call, route, results, offset, size, render, corrupt, from_end=from_end)
+        page = paginate(
+            call, route, results, offset, size, render, corrupt, from_end=from_end, ordering=ordering
+        )
         return page.payloads, page.entries
 
     def _rate(self, name: str) -> dict[str, str] | FakeResponse:

@@ -144,7 +144,9 @@ class RedditApi(Api):
             if before not in names:
                 return _empty()
             anchor = names.index(before)
-            page = paginate(call, route, results[:anchor], 0, size, render, corrupt, from_end=True)
+            page = paginate(
+                call, route, results[:anchor], 0, size, render, corrupt, from_end=True, ordering=results
+            )
             newer_exist = page.start > 0
             older_exist = True
         else:

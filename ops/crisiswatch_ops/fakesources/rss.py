@@ -126,12 +126,8 @@ class RssApi(Api):
             root = ET.Element("feed", {"xmlns": ATOM_NS, f"{{{XML_NS}}}lang": feed.language})
             ET.SubElement(root, "title").text = feed.title or name
             ET.SubElement(root, "id").text = f"tag:{name}.example,2024:feed"
-            ET.SubElement(root, "updated").text = iso_s(
-                updated or datetime(2024, 1, 1, tzinfo=UTC)
-            )
-            ET.SubElement(
-                root, "link", {"href": f"https://{name}.example/", "rel": "alternate"}
-            )
+            ET.SubElement(root, "updated").text = iso_s(updated or datetime(2024, 1, 1, tzinfo=UTC))
+            ET.SubElement(root, "link", {"href": f"https://{name}.example/", "rel": "alternate"})
             root.extend(elements)
             return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
         root = ET.Element("rss", {"version": "2.0"})

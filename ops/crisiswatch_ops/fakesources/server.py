@@ -1,11 +1,14 @@
 """The fake-source server: one threaded HTTP server on 127.0.0.1 speaking seven public APIs.
 
-    corpus = make_corpus("Northwind", total=350, seed=7)
-    with FakeSourceServer(corpus.data, now=corpus_start) as server:
-        spec = RedditSpec(type="reddit", id="r", base_url=server.base_url("reddit"))
-        server.faults.inject("/reddit", FaultKind.HTTP_503, count=2)
-        server.set_time(corpus_start + timedelta(minutes=15))  # more items become visible
-        print(server.counters())
+    corpus = make_corpus("Northwind", total=350, seed=7, start=start, end=start + timedelta(hours=12))
+    with FakeSourceServer(corpus.data, now=start) as server:
+        watchlist = parse_watchlist(server.watchlist_toml("Northwind"))   # every source points here
+        server.faults.inject("/reddit", FaultKind.HTTP_503, count=2)      # the next two Reddit requests
+        server.faults.schedule("/x", [FaultKind.TRUNCATED, FaultKind.DUPLICATES], rate=0.2, seed=1)
+        server.advance(timedelta(minutes=15))                             # more mentions become visible
+        ...  # run connectors with secret=lambda: server.secret_for(type), now=server.now
+        print(server.counters())   # {"reddit": {"requests": .., "injected_http_503": 2, ..}, ..}
+    assert stored == corpus.expected
 
 Each API lives under a path prefix: `/reddit`, `/mastodon/{instance}`, `/bluesky`, `/hn`, `/rss/{feed}`,
 `/youtube`, `/x`; connectors use them unchanged by taking `server.base_url(source)` as `spec.base_url`
@@ -113,7 +116,12 @@ class FakeSourceServer:
 
     def start(self) -> Self:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever, name="fakesources", daemon=True)
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="fakesources",
+                daemon=True,
+            )
             self._thread.start()
         return self
 
@@ -341,14 +349,15 @@ class FakeSourceServer:
             except Exception as error:  # a bug of the fake itself: say so loudly, never drop the connection
                 self.errors.append(f"{request.method} {request.full_path}: {traceback.format_exc()}")
                 state.count(source, "fake_server_errors")
-                response = FakeResponse(500, f'{{"error": "fake server bug: {type(error).__name__}"}}'.encode())
+                body = json.dumps({"error": f"fake server bug: {type(error).__name__}"}).encode()
+                response = FakeResponse(500, body)
             if (
                 response.status == 200
                 and len(response.body) > 1
                 and request.method != "HEAD"
                 and call.claim(*BODY_FAULTS)
             ):
-                response.body = _truncate(response.body)
+                response.body = _truncate(response.body, state.settings.truncate_fraction)
             state.count(source, f"status_{response.status}" if not response.hold else "held")
             self._log(request, response, call.plan.claimed.value if call.plan.claimed else "")
             return response
@@ -389,10 +398,10 @@ class LockedFaults:
             return self._injector.pending()
 
 
-def _truncate(body: bytes) -> bytes:
-    """A valid prefix of the document, cut about half-way (on a character boundary)."""
+def _truncate(body: bytes, fraction: float) -> bytes:
+    """A valid prefix of the document, cut `fraction` of the way (on a character boundary)."""
     text = body.decode("utf-8", "replace")
-    return text[: max(1, len(text) // 2)].encode("utf-8")
+    return text[: min(max(1, int(len(text) * fraction)), len(text) - 1)].encode("utf-8")
 
 
 def _toml(value: Any) -> str:

@@ -154,19 +154,26 @@ class XApi(Api):
                 )
             below = decoded["below"]
         languages = [part[5:].casefold() for part in query.split() if part.startswith("lang:")]
-        items = [
+        ordering = sorted(
+            (
+                item
+                for item in self.state.visible(self.state.data.of("x"))
+                if item.created_at >= oldest
+                and matches_query(query, item.text)
+                and (not languages or (item.lang or "und").casefold() in languages)
+            ),
+            key=lambda item: int(item.native_id),
+            reverse=True,
+        )
+        results = [
             item
-            for item in self.state.visible(self.state.data.of("x"))
-            if item.created_at >= oldest
-            and matches_query(query, item.text)
-            and (not languages or (item.lang or "und").casefold() in languages)
-            and ("start_time" not in bounds or item.created_at >= bounds["start_time"])
+            for item in ordering
+            if ("start_time" not in bounds or item.created_at >= bounds["start_time"])
             and ("end_time" not in bounds or item.created_at < bounds["end_time"])
             and ("since_id" not in bounds or int(item.native_id) > bounds["since_id"])
             and ("until_id" not in bounds or int(item.native_id) < bounds["until_id"])
             and (below is None or int(item.native_id) < below)
         ]
-        results = sorted(items, key=lambda item: int(item.native_id), reverse=True)
         tweet_fields = _fields(request.param("tweet.fields"))
         user_fields = _fields(request.param("user.fields"))
         expansions = _fields(request.param("expansions"))
@@ -174,25 +181,30 @@ class XApi(Api):
         def render(item: FakeItem) -> Any:
             return _tweet(item, tweet_fields)
 
-        page = paginate(call, "/x/search", results, 0, self.state.cap("x", limit), render, _corrupt)
+        page = paginate(
+            call, "/x/search", results, 0, self.state.cap("x", limit), render, _corrupt, ordering=ordering
+        )
         if not page.payloads:
             return json_response(200, {"meta": {"result_count": 0}})
         entries = page.entries
         payload: dict[str, Any] = {"data": page.payloads}
         if "author_id" in expansions:
+            shown = _ids(page.payloads)
             users: dict[str, dict[str, Any]] = {}
-            for item in entries:
+            for item in [*entries, *(item for item in self.state.data.of("x") if item.native_id in shown)]:
                 users.setdefault(item.extra.get("author_id", "0"), _user(item, user_fields))
             payload["includes"] = {"users": list(users.values())}
-        meta: dict[str, Any] = {
-            "newest_id": entries[0].native_id,
-            "oldest_id": entries[-1].native_id,
-            "result_count": len(page.payloads),
-        }
-        if page.more:
+        meta: dict[str, Any] = {"result_count": len(page.payloads)}
+        if entries:
+            meta.update(newest_id=entries[0].native_id, oldest_id=entries[-1].native_id)
+        if page.more and page.entries:
             meta["next_token"] = opaque({"below": int(entries[-1].native_id)})
         payload["meta"] = meta
         return json_response(200, payload)
+
+
+def _ids(payloads: list[Any]) -> set[str]:
+    return {str(payload.get("id")) for payload in payloads if isinstance(payload, dict)}
 
 
 def _fields(value: str | None) -> set[str]:

@@ -3,11 +3,16 @@
 Each instance sees a different slice of the fediverse, so several are polled; the same status reached
 through two instances carries the same federated `uri`, which is its native id (else `host/id`).
 
-Cursor, per instance and timeline (`<instance>|#<tag>`, `<instance>|search:<keyword>`): the `min_id`
-to ask from. `min_id` returns the page of statuses immediately newer than it (newest first within the
-page), and the `Link` header's `rel="prev"` names the next newer page; ids are keys, not offsets, so a
-status deleted between pages shifts nothing. The cursor moves after each page, so a fetch cut short by
-the page budget or the deadline resumes exactly there.
+Cursor, per instance and hashtag (`timelines`, `<instance>|#<tag>`): the `min_id` to ask from.
+`min_id` returns the page of statuses immediately newer than it (newest first within the page), and the
+`Link` header's `rel="prev"` names the next newer page; ids are keys, not offsets, so a status deleted
+between pages shifts nothing. The cursor moves after each page, so a fetch cut short by the page budget
+or the deadline resumes exactly there.
+
+Status search (`searches`, `<instance>|search:<keyword>`) cannot page with `offset` without a token and
+treats `min_id` as a lower bound (newest first, like `since_id`), so it is swept from the top down with
+`max_id` to the newest id of the previous sweep (`min_id`); a sweep cut short saves `max_id` and `then`
+(the newest id it saw) and is finished first next time.
 
 One instance failing (a 401 because it closed its public timelines, a 5xx, its rate limit) is reported
 in `warnings` and the others go on; only when every instance fails does the fetch raise.
@@ -36,6 +41,8 @@ from .http import DEFAULT_TIMEOUT, get, json_of
 PAGE_SIZE = 40
 """The most Mastodon returns per page."""
 MAX_RAW_REJECTED = 10_000
+SEARCH_OVERLAP_MS = 2_000
+"""How far below the last newest id a search sweep's lower bound is sent (see `_earlier_id`)."""
 RATE_WINDOW = timedelta(minutes=5)
 """Mastodon's default rate-limit window (300 requests per 5 minutes)."""
 
@@ -81,13 +88,19 @@ class MastodonSource:
             if isinstance(saved, dict)
             else {}
         )
+        saved_searches = state.get("searches")
+        searches: dict[str, dict[str, str]] = (
+            {key: dict(value) for key, value in saved_searches.items() if isinstance(value, dict)}
+            if isinstance(saved_searches, dict)
+            else {}
+        )
         run = _Run()
         failures: list[SourceError] = []
         for instance in self.spec.instances:
             root = str(instance).rstrip("/")
             pages_before = self._pages
             try:
-                self._read_instance(root, timelines, run, now)
+                self._read_instance(root, timelines, searches, run, now)
             except _InstanceLimitedError as limited:
                 if self._pages == pages_before:
                     failures.append(RateLimitedError(f"{root}: rate limited", limited.retry_at))
@@ -99,24 +112,35 @@ class MastodonSource:
         if failures and len(failures) == len(self.spec.instances):
             raise _combined(failures)
         run.mentions.sort(key=lambda mention: mention.created_at)
-        # Only the timelines the spec still names: a removed instance, tag or keyword is dropped.
-        current = self._timeline_keys()
-        kept = {key: value for key, value in timelines.items() if key in current}
-        return FetchResult(run.mentions, dump_cursor({"timelines": kept}), run.rejected)
-
-    def _timeline_keys(self) -> set[str]:
+        # Only what the spec still names: a removed instance, tag or keyword is dropped.
         roots = [str(instance).rstrip("/") for instance in self.spec.instances]
-        keys = {_tag_key(root, tag) for root in roots for tag in self.spec.hashtags}
-        if self.spec.search:
-            keys |= {_search_key(root, keyword) for root in roots for keyword in self.context.brand.keywords}
-        return keys
+        tag_keys = {_tag_key(root, tag) for root in roots for tag in self.spec.hashtags}
+        search_keys = (
+            {_search_key(root, keyword) for root in roots for keyword in self.context.brand.keywords}
+            if self.spec.search
+            else set()
+        )
+        kept = {
+            "timelines": {key: value for key, value in timelines.items() if key in tag_keys},
+            "searches": {key: value for key, value in searches.items() if key in search_keys and value},
+        }
+        return FetchResult(run.mentions, dump_cursor(kept), run.rejected)
 
-    def _read_instance(self, root: str, timelines: dict[str, str], run: _Run, now: datetime) -> None:
+    def _read_instance(
+        self,
+        root: str,
+        timelines: dict[str, str],
+        searches: dict[str, dict[str, str]],
+        run: _Run,
+        now: datetime,
+    ) -> None:
         for tag in self.spec.hashtags:
             self._read_tag(root, tag, timelines, run, now)
         if self.spec.search:
             for keyword in self.context.brand.keywords:
-                self._read_search(root, keyword, timelines, run, now)
+                self._read_search(
+                    root, keyword, searches.setdefault(_search_key(root, keyword), {}), run, now
+                )
 
     def _read_tag(self, root: str, tag: str, timelines: dict[str, str], run: _Run, now: datetime) -> None:
         key = _tag_key(root, tag)
@@ -142,33 +166,50 @@ class MastodonSource:
                 # First poll: the newest page only (we watch from now on). A short page: nothing newer.
                 return
 
-    def _read_search(
-        self, root: str, keyword: str, timelines: dict[str, str], run: _Run, now: datetime
-    ) -> None:
-        """One page of status search per keyword: without a token there is no `offset` to page with."""
-        if self.context.out_of_time():
-            return
-        key = _search_key(root, keyword)
-        min_id = timelines.get(key)
+    def _read_search(self, root: str, keyword: str, state: dict[str, str], run: _Run, now: datetime) -> None:
+        """Sweep status search for one keyword from the top down to the last sweep's newest id."""
+        first_ever = "min_id" not in state
         # Mastodon search has no OR: one query per keyword, a phrase quoted.
-        params = {"q": f'"{keyword}"' if " " in keyword else keyword, "type": "statuses"}
-        params["limit"] = str(PAGE_SIZE)
-        if min_id:
-            params["min_id"] = min_id
+        query = f'"{keyword}"' if " " in keyword else keyword
         url = f"{root}/api/v2/search"
-        response = self._get(root, url, params, now)
-        payload = _json(response)
-        statuses = payload.get("statuses") if isinstance(payload, dict) else None
-        if not isinstance(statuses, list):
-            raise MalformedResponseError(f"{url}: no 'statuses' array")
-        self._pages += 1
-        # Results may come in relevance order and instances may ignore min_id: filter here as well.
-        fresh = [status for status in statuses if not min_id or _id_key(_entry_id(status)) > _id_key(min_id)]
-        for status in fresh:
-            self._accept(status, root, run)
-        newest = _newest_id(fresh)
-        if newest and (not min_id or _id_key(newest) > _id_key(min_id)):
-            timelines[key] = newest
+        pages = 0
+        while pages < self.spec.max_pages and not self.context.out_of_time():
+            floor, resume = state.get("min_id"), state.get("max_id")
+            params = {"q": query, "type": "statuses", "limit": str(PAGE_SIZE)}
+            if floor:
+                params["min_id"] = _earlier_id(floor)
+            if resume:
+                params["max_id"] = resume
+            payload = _json(self._get(root, url, params, now))
+            statuses = payload.get("statuses") if isinstance(payload, dict) else None
+            if not isinstance(statuses, list):
+                raise MalformedResponseError(f"{url}: no 'statuses' array")
+            self._pages += 1
+            pages += 1
+            # Bounds are checked here as well: the instance may round them (to the second) or ignore them.
+            fresh: list[Any] = []
+            reached = False
+            for status in statuses:
+                status_id = _entry_id(status)
+                if status_id and floor and _id_key(status_id) <= _id_key(floor):
+                    reached = True  # only a readable id can say so: a broken status is just rejected
+                elif not (status_id and resume and _id_key(status_id) >= _id_key(resume)):
+                    fresh.append(status)
+            for status in fresh:
+                self._accept(status, root, run)
+            newest, oldest = _newest_id(fresh), _oldest_id(fresh)
+            if newest and (not state.get("then") or _id_key(newest) > _id_key(state["then"])):
+                state["then"] = newest
+            # Not "a short page": servers may cap `limit` below 40. The bound sent early usually brings
+            # the last newest status back, which ends the sweep without an extra request.
+            if first_ever or reached or oldest is None:
+                # Reached the last sweep's newest (or the first poll: newest page only).
+                then = state.get("then") or floor
+                state.clear()
+                if then:
+                    state["min_id"] = then
+                return
+            state["max_id"] = oldest
 
     # ----- items ----------------------------------------------------------------------------------
 
@@ -339,6 +380,20 @@ def _entry_id(entry: Any) -> str:
 def _newest_id(entries: list[Any]) -> str | None:
     ids = [entry_id for entry_id in map(_entry_id, entries) if entry_id]
     return max(ids, key=_id_key) if ids else None
+
+
+def _oldest_id(entries: list[Any]) -> str | None:
+    ids = [entry_id for entry_id in map(_entry_id, entries) if entry_id]
+    return min(ids, key=_id_key) if ids else None
+
+
+def _earlier_id(status_id: str) -> str:
+    """A search lower bound a little before `status_id`: Mastodon turns it into a time to the second.
+
+    Mastodon ids are snowflakes (milliseconds << 16); other ids are sent as they are."""
+    if status_id.isdigit() and int(status_id) > SEARCH_OVERLAP_MS << 16:
+        return str(int(status_id) - (SEARCH_OVERLAP_MS << 16))
+    return status_id
 
 
 def _id_key(status_id: str) -> tuple[int, str]:

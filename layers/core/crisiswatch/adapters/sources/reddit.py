@@ -197,9 +197,10 @@ class RedditSource:
         for child in page.children:
             data = child.get("data") if isinstance(child, dict) else None
             name = data.get("name") if isinstance(data, dict) else None
-            created = _number(data.get("created_utc")) if isinstance(data, dict) else 0.0
-            if name == anchor or (floor and created < floor):
-                reached = True  # items older than what we had; out-of-order neighbours are still checked
+            created = data.get("created_utc") if isinstance(data, dict) else None
+            # Only a readable time can say "older than what we had": a broken item must not end the walk.
+            if name == anchor or (floor and _is_number(created) and _number(created) < floor):
+                reached = True  # out-of-order neighbours on this page are still checked
                 continue
             fresh.append(child)
         self._take(fresh, run, state)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import io
+from xml.sax import SAXParseException
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -148,6 +149,10 @@ class RssSource:
         ) as error:  # untrusted bytes in a third-party parser: one bad feed must not stop the rest
             raise MalformedResponseError(f"feedparser failed: {type(error).__name__}") from None
         entries = parsed.get("entries") or []
+        if isinstance(parsed.get("bozo_exception"), SAXParseException):
+            # Not well-formed XML: a feed cut off in transit. Taking its items would store the cut item
+            # under a made-up id, and saving its ETag would turn every later poll into a 304.
+            raise MalformedResponseError(f"feed is not well-formed XML ({parsed.get('bozo_exception')})")
         if not entries and parsed.get("bozo") and not parsed.get("version"):
             raise MalformedResponseError(f"not a feed ({parsed.get('bozo_exception')})")
         feed_lang = str(parsed.get("feed", {}).get("language") or "")
