@@ -20,12 +20,12 @@ from __future__ import annotations
 import calendar
 import hashlib
 import io
-from xml.sax import SAXParseException
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
+from xml.sax import SAXParseException
 
 import feedparser  # type: ignore[import-untyped]
 
