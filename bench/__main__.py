@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from . import loop_latency
+from . import ingest, loop_latency
 
 
 def main() -> int:
     print("CrisisWatch benchmarks (2-core machine; medians of several runs)\n", flush=True)
     loop_latency.main()
+    ingest.main()
     return 0
 
 

@@ -59,6 +59,7 @@ def lambda_handler(
         services.stories,
         services.breaker,
         now,
+        received_at=utc_now(),
     )
     metrics.add_dimension("source", spec.type)
     metrics.add_metric(f"Fetch_{outcome.status.value}", MetricUnit.Count, 1)

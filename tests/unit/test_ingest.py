@@ -153,3 +153,16 @@ def test_a_syndicated_copy_is_stored_and_linked_to_the_first_copy() -> None:
     # A retried fetch of the same page links nothing twice and keeps the first copy first.
     again = ingest(source, KEY, FakeCursorStore(), store, FakeQuarantineStore(), T0, stories)
     assert (again.stored, again.duplicates) == (0, 3)
+
+
+def test_a_fetch_that_ran_late_keeps_posts_published_after_its_tick() -> None:
+    """An asynchronous fetch may run minutes after its scheduled time: those posts are not from the future."""
+    late_post = make_mention(98, at=T0 + timedelta(minutes=40))
+    source = FakeMentionSource("social", {None: FetchResult([late_post], "c1")})
+    store, quarantine = FakeMentionStore(), FakeQuarantineStore()
+
+    report = ingest(
+        source, KEY, FakeCursorStore(), store, quarantine, T0, received_at=T0 + timedelta(minutes=30)
+    )
+
+    assert (report.stored, report.quarantined) == (1, 0)

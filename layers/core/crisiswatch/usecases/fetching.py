@@ -39,6 +39,7 @@ def fetch_source(
     stories: StoryIndex | None,
     breaker: CircuitBreaker,
     now: datetime,
+    received_at: datetime | None = None,
 ) -> FetchOutcome:
     """Fetch unless the breaker says rest; a failure is recorded, never raised: one source's trouble
     must not stop the others, and the next tick retries from the saved cursor."""
@@ -47,7 +48,7 @@ def fetch_source(
     if not allowed:
         return FetchOutcome(FetchStatus.SKIPPED, breaker.state(health, now), detail=why)
     try:
-        report = ingest(source, key, cursors, mentions, quarantine, now, stories)
+        report = ingest(source, key, cursors, mentions, quarantine, now, stories, received_at)
     except (RateLimitedError, BudgetExhaustedError) as error:
         paused = breaker.paused(health, error.retry_at, f"{type(error).__name__}: {error}")
         healths.put(key, paused)
@@ -56,5 +57,6 @@ def fetch_source(
         failed = breaker.failed(health, now, f"{type(error).__name__}: {error}")
         healths.put(key, failed)
         return FetchOutcome(FetchStatus.FAILED, breaker.state(failed, now), detail=str(error))
-    healths.put(key, breaker.succeeded(health, now))
+    if health.failures or health.paused_until or health.last_success is None:
+        healths.put(key, breaker.succeeded(health, now))  # only on change: a write per fetch adds up
     return FetchOutcome(FetchStatus.FETCHED, BreakerState.CLOSED, report)

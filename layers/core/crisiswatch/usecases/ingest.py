@@ -33,8 +33,12 @@ def ingest(
     quarantine: QuarantineStore,
     now: datetime,
     stories: StoryIndex | None = None,
+    received_at: datetime | None = None,
 ) -> IngestReport:
-    """One fetch for one (brand, source).
+    """One fetch for one (brand, source), as of `now` (the schedule's time).
+
+    `received_at` is when the fetch really ran: an asynchronous fetch may run minutes after its tick, and
+    a post published in between is not "from the future".
 
     The cursor moves only after every mention of the page is durably written, so a crash part-way
     re-fetches the page next time, and the conditional writes turn the repeats into no-ops.
@@ -43,8 +47,9 @@ def ingest(
     result = source.fetch(cursor, now)
     accepted: list[Mention] = []
     rejected = list(result.rejected)
+    horizon = max(now, received_at or now) + MAX_CLOCK_SKEW
     for mention in result.mentions:
-        if mention.created_at > now + MAX_CLOCK_SKEW:
+        if mention.created_at > horizon:
             # A post "from the future" would move the detector's clock ahead of every real mention.
             rejected.append(
                 (json.dumps(mention_to_dict(mention), default=str), "created_at is in the future")

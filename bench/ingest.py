@@ -1,0 +1,150 @@
+"""Listening figures: mentions ingested per second through the embedded runtime, and DynamoDB write
+units per 1,000 mentions.
+
+A corpus of known mentions on the fake-source server (seven sources, no faults) is fetched through the
+real path: schedule tick -> FetchMentionsFunction -> one asynchronous FetchSourceFunction per source ->
+mentions table -> stream -> ScoreMentionsFunction. Write units are counted inside moto the way DynamoDB
+bills them: each write costs its item size rounded up to 1 KB, twice inside a transaction. The
+reference printed beside them is the floor: one 1 KB write per mention and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from moto.dynamodb.models import DynamoDBBackend
+
+from crisiswatch.adapters.tables import MentionItem
+from crisiswatch_ops.fakesources import FakeSourceServer, make_corpus
+from crisiswatch_ops.fakesources.server import PREFIXES
+from crisiswatch_ops.runtime import LocalRuntime
+from crisiswatch_ops.stack import Stack
+
+ROOT = Path(__file__).resolve().parents[1]
+BRAND = "Northwind"
+START = datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
+MENTIONS = 3_000
+
+
+class WriteUnits:
+    """Counts billed write units per table by wrapping moto's DynamoDB backend (this process only)."""
+
+    def __init__(self) -> None:
+        self.units: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._originals: dict[str, Callable[..., Any]] = {}
+        self._in_transaction = threading.local()
+
+    def _charge(self, backend: DynamoDBBackend, table: str, key_or_item: dict[str, Any]) -> None:
+        item = backend.get_item(table, _key_of(backend, table, key_or_item))
+        size = item.size() if item is not None else 1
+        factor = 2 if getattr(self._in_transaction, "active", False) else 1
+        with self._lock:
+            self.units[table.split("-")[1] if "-" in table else table] += factor * max(
+                1, math.ceil(size / 1024)
+            )
+
+    def install(self) -> None:
+        meter = self
+
+        def wrap(name: str, table_arg: int, item_arg: int) -> None:
+            original = getattr(DynamoDBBackend, name)
+            self._originals[name] = original
+
+            def counted(backend: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+                result = original(backend, *args, **kwargs)
+                meter._charge(backend, args[table_arg], args[item_arg])
+                return result
+
+            setattr(DynamoDBBackend, name, counted)
+
+        wrap("put_item", 0, 1)
+        wrap("update_item", 0, 1)
+        transact = DynamoDBBackend.transact_write_items
+        self._originals["transact_write_items"] = transact
+
+        def counted_transaction(backend: DynamoDBBackend, items: list[dict[str, Any]]) -> Any:
+            meter._in_transaction.active = True
+            try:
+                return transact(backend, items)
+            finally:
+                meter._in_transaction.active = False
+
+        setattr(DynamoDBBackend, "transact_write_items", counted_transaction)  # noqa: B010
+
+    def uninstall(self) -> None:
+        for name, original in self._originals.items():
+            setattr(DynamoDBBackend, name, original)
+
+
+def _key_of(backend: DynamoDBBackend, table_name: str, item: dict[str, Any]) -> dict[str, Any]:
+    table = backend.get_table(table_name)
+    key = {table.hash_key_attr: item[table.hash_key_attr]}
+    if table.range_key_attr is not None:
+        key[table.range_key_attr] = item[table.range_key_attr]
+    return key
+
+
+def main() -> None:
+    corpus = make_corpus(BRAND, total=MENTIONS, seed=3, start=START, end=START + timedelta(hours=6))
+    meter = WriteUnits()
+    with tempfile.TemporaryDirectory() as state, FakeSourceServer(corpus.data, now=START) as server:
+        watchlist = Path(state) / "watchlist.toml"
+        watchlist.write_text(server.watchlist_toml(BRAND, max_pages=20, timeout_seconds=60), encoding="utf-8")
+        with LocalRuntime(
+            ROOT,
+            Path(state) / "runtime",
+            parameter_overrides={"WatchlistFile": str(watchlist), "FetchScheduleRate": "rate(10 minutes)"},
+            build=False,
+            start_scheduler=False,
+        ) as runtime:
+            saved = dict(os.environ)
+            os.environ.update(runtime.environ())
+            try:
+                Stack(runtime.stack_name, runtime.outputs).bind()
+                ssm = runtime.client("ssm")
+                for source in PREFIXES:
+                    if secret := server.secret_for(source):
+                        ssm.put_parameter(
+                            Name=f"/crisiswatch/fake/{source}", Value=json.dumps(secret), Type="SecureString"
+                        )
+                # Warm-up ticks: each connector's first poll only reads the newest page, by design.
+                for step in range(1, 4):
+                    moment = START + timedelta(minutes=10 * step)
+                    server.set_time(moment)
+                    runtime.scheduler.tick(at=moment)
+                    runtime.wait_until_idle(timeout=120)
+                before = MentionItem.count()
+                meter.install()
+                began = time.monotonic()
+                for step in range(1, 40):
+                    moment = START + timedelta(minutes=30 + 10 * step)
+                    server.set_time(moment)
+                    runtime.scheduler.tick(at=moment)
+                    runtime.wait_until_idle(timeout=300)  # the fake's clock must not outrun a fetch
+                elapsed = time.monotonic() - began
+                meter.uninstall()
+                stored = MentionItem.count() - before
+            finally:
+                os.environ.clear()
+                os.environ.update(saved)
+    total_units = sum(meter.units.values())
+    per_thousand = 1000 * total_units / max(stored, 1)
+    print("Listening (seven fake sources through the embedded runtime, no faults)")
+    rate = stored / elapsed
+    print(f"  mentions ingested and scored                {stored} in {elapsed:.1f} s: {rate:.0f} per second")
+    print(f"  DynamoDB write units per 1,000 mentions     {per_thousand:.0f}")
+    for table, units in meter.units.most_common():
+        print(f"    {table:<40} {1000 * units / max(stored, 1):7.0f}")
+    print("  reference: one 1 KB write per mention       1000")
+    print()
