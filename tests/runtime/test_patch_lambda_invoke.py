@@ -86,7 +86,8 @@ def test_moto_still_has_the_patched_hook_with_the_same_shape():
         "moto's _invoke_lambda no longer uses Docker: recheck the patch"
     )
     # invoke() must still delegate to _invoke_lambda and unpack (payload, errored, logs)
-    assert "res, errored, logs = self._invoke_lambda(event=body)" in inspect.getsource(LambdaFunction.invoke)
+    invoke = _patching.original(LambdaFunction, "invoke")  # before the asynchronous-invocation patch
+    assert "res, errored, logs = self._invoke_lambda(event=body)" in inspect.getsource(invoke)
     assert getattr(LambdaFunction._invoke_lambda, _patching.MARKER, False), "patch (a) is not installed"
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from crisiswatch.adapters.sources.errors import (
+    MalformedResponseError,
     RateLimitedError,
     SourceAuthError,
     SourceUnavailableError,
@@ -256,12 +257,14 @@ def test_a_100_kb_description_is_cut(scripted_server):
     assert len(wrap.text) == 20_000
 
 
-def test_a_truncated_feed_keeps_the_items_before_the_cut(scripted_server):
+def test_a_truncated_feed_is_refused_whole_and_read_again_next_time(scripted_server):
+    """Taking the items before the cut would store the cut item under a made-up id and save validators
+    that turn later polls into 304s: the whole fetch fails instead and the next poll reads it all."""
     body = fixture("news_rss2.xml")
     cut = body[: body.index(b"<title>Roadworks")]
     scripted_server.always("GET", "/business/rss.xml", Reply(200, cut, XML))
-    result = make_source(scripted_server, [NEWS]).fetch(None, NOW)
-    assert len(result.mentions) == 2
+    with pytest.raises(MalformedResponseError, match="not well-formed"):
+        make_source(scripted_server, [NEWS]).fetch(None, NOW)
 
 
 # ----- failures: one feed does not stop the others ----------------------------------------------------------

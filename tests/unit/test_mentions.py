@@ -231,3 +231,12 @@ def test_a_connector_mention_keeps_the_truncation_flag_and_the_raw_payload() -> 
     )
     assert mention.extra["text_truncated"] is True and mention.extra["raw"] == {"id": "t3_x"}
     assert mention.engagement == {"score": 3}
+
+
+def test_lone_surrogates_are_replaced_so_the_item_can_be_stored() -> None:
+    mention = mention_from_json_line(
+        json.dumps({**VALID, "text": "broken \ud800 text", "author": "a\udfffb"}), "b"
+    )
+    mention.text.encode("utf-8")  # would raise UnicodeEncodeError if a surrogate survived
+    mention.author.encode("utf-8")
+    assert mention.text == "broken ? text"

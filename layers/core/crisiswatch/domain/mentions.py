@@ -50,6 +50,8 @@ class Mention:
 
 def clean_text(raw: str) -> tuple[str, bool]:
     """Strip HTML, collapse whitespace, cap the length. Returns the text and whether it was truncated."""
+    # Lone surrogates ("\ud800" is valid JSON) cannot be stored as UTF-8: replace them, keep the rest.
+    raw = raw.encode("utf-8", errors="replace").decode("utf-8")
     text = html.unescape(_TAGS.sub(" ", raw))
     text = _SPACE.sub(" ", text).strip()
     if len(text) > MAX_TEXT_CHARS:
@@ -63,7 +65,7 @@ def _short_str(payload: dict[str, Any], key: str, default: str = "") -> str:
         return default
     if not isinstance(value, str | int | float):
         raise InvalidMentionError(f"field '{key}' must be a string, got {type(value).__name__}")
-    return str(value)[:MAX_FIELD_CHARS]
+    return str(value)[:MAX_FIELD_CHARS].encode("utf-8", errors="replace").decode("utf-8")
 
 
 def _followers(payload: dict[str, Any]) -> int:
