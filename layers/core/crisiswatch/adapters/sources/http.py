@@ -10,13 +10,19 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from .errors import MalformedResponseError, RateLimitedError, SourceAuthError, SourceUnavailableError
+from .errors import (
+    MalformedResponseError,
+    RateLimitedError,
+    SourceAuthError,
+    SourceError,
+    SourceUnavailableError,
+)
 
 USER_AGENT = "CrisisWatch/0.1 (brand monitoring; +https://github.com/crisiswatch)"
 DEFAULT_TIMEOUT = (3.05, 10.0)
@@ -106,11 +112,18 @@ def request(
     params: Any = None,
     headers: dict[str, str] | None = None,
     json_body: Any = None,
+    data: Any = None,
+    auth: tuple[str, str] | None = None,
     timeout: Any = DEFAULT_TIMEOUT,
 ) -> requests.Response:
+    """One request with retries; what retries could not fix becomes a typed source error.
+
+    A 401/403/429 error carries its response (`response_of(error)`): some APIs explain themselves in
+    the body (YouTube's 403 reasons) or headers (X's rate-limit reset).
+    """
     try:
         response = session.request(
-            method, url, params=params, headers=headers, json=json_body, timeout=timeout
+            method, url, params=params, headers=headers, json=json_body, data=data, auth=auth, timeout=timeout
         )
     except requests.exceptions.RetryError as error:
         raise SourceUnavailableError(f"{url}: gave up after retries ({error})") from None
@@ -120,12 +133,28 @@ def request(
         resume = now + timedelta(seconds=wait.seconds)
         raise RateLimitedError(f"{url}: asked to wait {wait.seconds:.0f} s", resume) from None
     if response.status_code == 429:
-        raise RateLimitedError(f"{url}: 429 Too Many Requests", retry_after(response, now))
+        raise _carrying(
+            RateLimitedError(f"{url}: 429 Too Many Requests", retry_after(response, now)), response
+        )
     if response.status_code in (401, 403):
-        raise SourceAuthError(f"{url}: {response.status_code} {response.reason}")
+        raise _carrying(SourceAuthError(f"{url}: {response.status_code} {response.reason}"), response)
     if response.status_code >= 500:
         raise SourceUnavailableError(f"{url}: {response.status_code} after retries")
     return response
+
+
+_E = TypeVar("_E", bound=SourceError)
+
+
+def _carrying(error: _E, response: requests.Response) -> _E:
+    error.response = response  # type: ignore[attr-defined]
+    return error
+
+
+def response_of(error: SourceError) -> requests.Response | None:
+    """The response behind a 401/403/429 error, if it came from `request`."""
+    response = getattr(error, "response", None)
+    return response if isinstance(response, requests.Response) else None
 
 
 def json_of(response: requests.Response) -> Any:

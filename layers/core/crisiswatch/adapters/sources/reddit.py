@@ -34,7 +34,7 @@ from .errors import (
     SourceError,
     SourceUnavailableError,
 )
-from .http import DEFAULT_TIMEOUT, _RetryAfterTooLongError, get, json_of, retry_after
+from .http import DEFAULT_TIMEOUT, get, json_of, request
 
 OAUTH_ROOT = "https://oauth.reddit.com"
 WWW_ROOT = "https://www.reddit.com"
@@ -331,8 +331,9 @@ class RedditSource:
             raise SourceAuthError(f"reddit secret lacks {missing}") from None
         self._user_agent = f"python:crisiswatch:0.1 (by /u/{username})"
         url = f"{self._root(WWW_ROOT)}{TOKEN_PATH}"
-        response = _post_form(
+        response = request(
             self.context.session,
+            "POST",
             url,
             now,
             data={"grant_type": "password", "username": username, "password": password},
@@ -357,34 +358,6 @@ class RedditSource:
     def _timeout(self) -> tuple[float, float]:
         connect, read = DEFAULT_TIMEOUT
         return connect, max(1.0, min(read, self.context.time_left()))
-
-
-def _post_form(
-    session: requests.Session,
-    url: str,
-    now: datetime,
-    *,
-    data: dict[str, str],
-    auth: tuple[str, str],
-    headers: dict[str, str],
-    timeout: tuple[float, float],
-) -> requests.Response:
-    """POST a form with basic auth: `http.request` only sends JSON bodies. Same error mapping as it."""
-    try:
-        response = session.post(url, data=data, auth=auth, headers=headers, timeout=timeout)
-    except requests.exceptions.RetryError:
-        raise SourceUnavailableError(f"{url}: gave up after retries") from None
-    except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
-        raise SourceUnavailableError(f"{url}: {type(error).__name__}") from None
-    except _RetryAfterTooLongError as wait:
-        raise RateLimitedError(f"{url}: asked to wait", now + timedelta(seconds=wait.seconds)) from None
-    if response.status_code == 429:
-        raise RateLimitedError(f"{url}: 429 Too Many Requests", retry_after(response, now))
-    if response.status_code in (401, 403):
-        raise SourceAuthError(f"{url}: {response.status_code} {response.reason}")
-    if response.status_code >= 500:
-        raise SourceUnavailableError(f"{url}: {response.status_code} after retries")
-    return response
 
 
 def _json(response: requests.Response) -> Any:

@@ -24,9 +24,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeGuard, cast
-
-import requests
+from typing import Any, TypeGuard
 
 from ...domain.clock import to_iso
 from ...domain.errors import InvalidMentionError
@@ -41,7 +39,7 @@ from .errors import (
     SourceAuthError,
     SourceError,
 )
-from .http import json_of, request
+from .http import json_of, request, response_of
 
 API_ROOT = "https://api.x.com"
 SEARCH_PATH = "/2/tweets/search/recent"
@@ -78,18 +76,6 @@ class _Run:
     rejected: list[tuple[str, str]] = field(default_factory=list)
     emitted: set[str] = field(default_factory=set)
     pages_read: int = 0
-
-
-class _CapturingSession:
-    """Hands the last response to us: a 429's `x-rate-limit-reset`, a 400's body."""
-
-    def __init__(self, session: requests.Session) -> None:
-        self._session = session
-        self.last: requests.Response | None = None
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        self.last = self._session.request(*args, **kwargs)
-        return self.last
 
 
 class XSource:
@@ -214,10 +200,9 @@ class XSource:
             params["start_time"] = max(walk.start_time, to_iso(now - SEARCH_WINDOW + timedelta(minutes=1)))
         if walk.next_token:
             params["next_token"] = walk.next_token
-        capture = _CapturingSession(self.context.session)
         try:
             response = request(
-                cast(requests.Session, capture),
+                self.context.session,
                 "GET",
                 self._url,
                 now,
@@ -225,7 +210,8 @@ class XSource:
                 headers={"Authorization": f"Bearer {token}"},
             )
         except RateLimitedError as limited:
-            reset_at = capture.last.headers.get("x-rate-limit-reset", "") if capture.last is not None else ""
+            answer = response_of(limited)
+            reset_at = answer.headers.get("x-rate-limit-reset", "") if answer is not None else ""
             if reset_at.isdigit() and int(reset_at) > now.timestamp():
                 raise RateLimitedError(str(limited), datetime.fromtimestamp(int(reset_at), UTC)) from None
             raise

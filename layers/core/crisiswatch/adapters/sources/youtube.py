@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import requests
@@ -45,7 +45,7 @@ from .errors import (
     SourceAuthError,
     SourceError,
 )
-from .http import json_of, request
+from .http import json_of, request, response_of
 
 API_ROOT = "https://www.googleapis.com"
 SEARCH_PATH = "/youtube/v3/search"
@@ -105,18 +105,6 @@ class _Video:
 
 class _OutOfBudget(Exception):  # noqa: N818 - a signal inside one fetch, not an error anyone sees
     pass
-
-
-class _CapturingSession:
-    """Hands the last response to us: YouTube explains a 403 in its body, which `http.request` drops."""
-
-    def __init__(self, session: requests.Session) -> None:
-        self._session = session
-        self.last: requests.Response | None = None
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        self.last = self._session.request(*args, **kwargs)
-        return self.last
 
 
 class YouTubeSource:
@@ -315,21 +303,22 @@ class YouTubeSource:
         api_key = self.context.secret().get("api_key", "")
         if not api_key:
             raise SourceAuthError(f"{self.name}: the secret has no api_key")
-        capture = _CapturingSession(self.context.session)
         url = f"{self._root}{path}"
         try:
             response = request(
-                cast(requests.Session, capture),
+                self.context.session,
                 "GET",
                 url,
                 now,
                 params=params,
                 headers={"X-Goog-Api-Key": api_key},
             )
-        except SourceAuthError:
-            if capture.last is None or capture.last.status_code != 403:
+        except SourceAuthError as denied:
+            # A 403 says why in its body: comments disabled, quota, or a real refusal.
+            answer = response_of(denied)
+            if answer is None or answer.status_code != 403:
                 raise
-            response = capture.last
+            response = answer
         body = _json_body(response) if response.status_code == 200 else _error_body(response)
         reason = _reason(body)
         if response.status_code == 200:
