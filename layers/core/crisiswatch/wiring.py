@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
-import requests
 from aws_lambda_powertools.utilities import parameters
 
 from .adapters.dynamodb import (
@@ -25,14 +24,17 @@ from .adapters.dynamodb import (
 )
 from .adapters.fan_out import LambdaFanOut
 from .adapters.notifications import SnsNotifier
-from .adapters.sources.http import http_session
 from .adapters.stepfunctions import StepFunctionsEscalation
 from .adapters.tables import bind_tables
 from .config import ConfigError, Settings, load_settings
 from .domain.breaker import CircuitBreaker
 from .domain.detection import BaselineDetector, Detector
 from .domain.scoring import SentimentAnalyzer
-from .domain.watchlist import Watchlist, load_watchlist
+
+if TYPE_CHECKING:  # pydantic and requests cost the other functions' cold starts: only fetches load them
+    import requests
+
+    from .domain.watchlist import Watchlist
 
 LINK_SECRET_MAX_AGE = 300
 SECRET_MAX_AGE = 300
@@ -79,10 +81,14 @@ class Services:
     @cached_property
     def watchlist(self) -> Watchlist:
         """Read once per container: a changed watchlist arrives with a new deployment."""
+        from .domain.watchlist import load_watchlist  # noqa: PLC0415
+
         return load_watchlist(self.settings.watchlist_file)
 
     @cached_property
     def http(self) -> requests.Session:
+        from .adapters.sources.http import http_session  # noqa: PLC0415
+
         return http_session()
 
     @cached_property
