@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from moto.dynamodb.models import DynamoDBBackend
 
 from crisiswatch.adapters.dynamodb import DynamoSourceHealthStore, DynamoStoryIndex, DynamoUsageStore
 from crisiswatch.domain.breaker import SourceHealth
@@ -20,7 +25,19 @@ def test_a_budget_reservation_never_passes_the_limit(dynamo: DynamoTables) -> No
     assert not usage.reserve("x:other", 101, limit=100), "more than the whole budget at once"
 
 
-def test_racing_reservations_share_the_budget_exactly(dynamo: DynamoTables) -> None:
+def test_racing_reservations_share_the_budget_exactly(
+    dynamo: DynamoTables, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DynamoDB applies conditional writes to one item one at a time; moto checks and writes without a
+    # lock. Serialise moto's UpdateItem as DynamoDB does, so the race tested is ours, not moto's.
+    lock = threading.Lock()
+    update_item = DynamoDBBackend.update_item
+
+    def atomic_update_item(backend: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return update_item(backend, *args, **kwargs)
+
+    monkeypatch.setattr(DynamoDBBackend, "update_item", atomic_update_item)
     usage = DynamoUsageStore()
     with ThreadPoolExecutor(max_workers=8) as pool:
         granted = list(pool.map(lambda _n: usage.reserve("youtube-units:acme", 7, limit=100), range(40)))
