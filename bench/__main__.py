@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from . import ingest, loop_latency, nab
+from . import cost, ingest, loop_latency, nab, sentiment
 
 
 def main() -> int:
     print("CrisisWatch benchmarks (2-core machine; medians of several runs)\n", flush=True)
     loop_latency.main()
-    ingest.main()
+    figures = ingest.main()
+    sentiment.main()
+    cost.main(figures)
     nab.main()
     return 0
 

@@ -1,5 +1,5 @@
-"""Listening figures: mentions ingested per second through the embedded runtime, and DynamoDB write
-units per 1,000 mentions.
+"""Listening figures: mentions ingested per second through the embedded runtime, DynamoDB write and read
+units per 1,000 mentions, and the Lambda time and log volume they took (the inputs of `bench.cost`).
 
 A corpus of known mentions on the fake-source server (seven sources, no faults) is fetched through the
 real path: schedule tick -> FetchMentionsFunction -> one asynchronous FetchSourceFunction per source ->
@@ -18,6 +18,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,94 @@ from crisiswatch.adapters.tables import MentionItem
 from crisiswatch_ops.fakesources import FakeSourceServer, make_corpus
 from crisiswatch_ops.fakesources.server import PREFIXES
 from crisiswatch_ops.runtime import LocalRuntime
+from crisiswatch_ops.runtime.lambda_runner import FunctionCode, Invocation, LambdaRunner
 from crisiswatch_ops.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[1]
 BRAND = "Northwind"
 START = datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
 MENTIONS = 3_000
+_UNMETERED_GET_ITEM = DynamoDBBackend.get_item
+"""Sizing a write must not count as a read."""
+
+
+@dataclass
+class IngestFigures:
+    mentions: int
+    seconds: float
+    write_units: dict[str, int]
+    read_units: int
+    gb_seconds: dict[str, float]
+    invocations: dict[str, int]
+    log_bytes: int
+
+
+class LambdaBilling:
+    """Billed duration (rounded up to 1 ms) times memory, per function, as Lambda's REPORT line bills it."""
+
+    def __init__(self) -> None:
+        self.gb_seconds: Counter[str] = Counter()
+        self.invocations: Counter[str] = Counter()
+        self.log_bytes = 0
+        self._lock = threading.Lock()
+        self._original: Callable[..., Invocation] | None = None
+
+    def install(self) -> None:
+        original = LambdaRunner.invoke
+        self._original = original
+        meter = self
+
+        def billed(runner: LambdaRunner, function: FunctionCode, event: Any) -> Invocation:
+            invocation = original(runner, function, event)
+            name = function.name.split("-")[-2] if function.name.count("-") >= 2 else function.name
+            with meter._lock:
+                meter.gb_seconds[name] += math.ceil(invocation.duration_ms) / 1000 * function.memory_mb / 1024
+                meter.invocations[name] += 1
+                meter.log_bytes += len(invocation.logs.encode("utf-8"))
+            return invocation
+
+        setattr(LambdaRunner, "invoke", billed)  # noqa: B010
+
+    def uninstall(self) -> None:
+        if self._original is not None:
+            setattr(LambdaRunner, "invoke", self._original)  # noqa: B010
+
+
+class ReadUnits:
+    """Strongly consistent read units: each read costs its items' size rounded up to 4 KB."""
+
+    def __init__(self) -> None:
+        self.units = 0
+        self._lock = threading.Lock()
+        self._originals: dict[str, Callable[..., Any]] = {}
+
+    def install(self) -> None:
+        meter = self
+
+        def charge(size: int) -> None:
+            with meter._lock:
+                meter.units += max(1, math.ceil(size / 4096))
+
+        get_item = DynamoDBBackend.get_item
+        query = DynamoDBBackend.query
+        self._originals = {"get_item": get_item, "query": query}
+
+        def counted_get(backend: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+            item = get_item(backend, *args, **kwargs)
+            charge(item.size() if item is not None else 0)
+            return item
+
+        def counted_query(backend: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+            result = query(backend, *args, **kwargs)
+            charge(sum(item.size() for item in result[0]))
+            return result
+
+        setattr(DynamoDBBackend, "get_item", counted_get)  # noqa: B010
+        setattr(DynamoDBBackend, "query", counted_query)  # noqa: B010
+
+    def uninstall(self) -> None:
+        for name, original in self._originals.items():
+            setattr(DynamoDBBackend, name, original)
 
 
 class WriteUnits:
@@ -46,7 +129,7 @@ class WriteUnits:
         self._in_transaction = threading.local()
 
     def _charge(self, backend: DynamoDBBackend, table: str, key_or_item: dict[str, Any]) -> None:
-        item = backend.get_item(table, _key_of(backend, table, key_or_item))
+        item = _UNMETERED_GET_ITEM(backend, table, _key_of(backend, table, key_or_item))
         size = item.size() if item is not None else 1
         factor = 2 if getattr(self._in_transaction, "active", False) else 1
         with self._lock:
@@ -95,9 +178,11 @@ def _key_of(backend: DynamoDBBackend, table_name: str, item: dict[str, Any]) -> 
     return key
 
 
-def main() -> None:
+def main() -> IngestFigures:
     corpus = make_corpus(BRAND, total=MENTIONS, seed=3, start=START, end=START + timedelta(hours=6))
     meter = WriteUnits()
+    billing = LambdaBilling()
+    reads = ReadUnits()
     with tempfile.TemporaryDirectory() as state, FakeSourceServer(corpus.data, now=START) as server:
         watchlist = Path(state) / "watchlist.toml"
         watchlist.write_text(server.watchlist_toml(BRAND, max_pages=20, timeout_seconds=60), encoding="utf-8")
@@ -126,6 +211,8 @@ def main() -> None:
                     runtime.wait_until_idle(timeout=120)
                 before = MentionItem.count()
                 meter.install()
+                billing.install()
+                reads.install()
                 began = time.monotonic()
                 for step in range(1, 40):
                     moment = START + timedelta(minutes=30 + 10 * step)
@@ -134,6 +221,8 @@ def main() -> None:
                     runtime.wait_until_idle(timeout=300)  # the fake's clock must not outrun a fetch
                 elapsed = time.monotonic() - began
                 meter.uninstall()
+                billing.uninstall()
+                reads.uninstall()
                 stored = MentionItem.count() - before
             finally:
                 os.environ.clear()
@@ -147,4 +236,20 @@ def main() -> None:
     for table, units in meter.units.most_common():
         print(f"    {table:<40} {1000 * units / max(stored, 1):7.0f}")
     print("  reference: one 1 KB write per mention       1000")
+    print(f"  DynamoDB read units per 1,000 mentions      {1000 * reads.units / max(stored, 1):.0f}")
+    print("  Lambda GB-seconds per 1,000 mentions (billed duration x memory)")
+    for name, gb_seconds in billing.gb_seconds.most_common():
+        print(
+            f"    {name:<40} {1000 * gb_seconds / max(stored, 1):7.2f}"
+            f"  ({billing.invocations[name]} invocations)"
+        )
     print()
+    return IngestFigures(
+        mentions=stored,
+        seconds=elapsed,
+        write_units=dict(meter.units),
+        read_units=reads.units,
+        gb_seconds=dict(billing.gb_seconds),
+        invocations=dict(billing.invocations),
+        log_bytes=billing.log_bytes,
+    )

@@ -18,12 +18,13 @@ from typing import Any
 from crisiswatch.config import Settings, Tables
 from crisiswatch.domain.breaker import CircuitBreaker, SourceHealth
 from crisiswatch.domain.clock import bucket_start
-from crisiswatch.domain.detection import BaselineDetector, BucketStats, Detector, DetectorState
+from crisiswatch.domain.detection import BucketStats, CrisisDetector, Detector, DetectorState
 from crisiswatch.domain.errors import IncidentNotFoundError, TransientError
 from crisiswatch.domain.incidents import Incident, IncidentStatus, Recipient, Severity, incident_id_for
 from crisiswatch.domain.links import ActionLink, LinkState
 from crisiswatch.domain.mentions import Mention
 from crisiswatch.domain.scoring import MentionScore
+from crisiswatch.domain.taxonomy import Taxonomy, default_taxonomy
 from crisiswatch.ports import FetchResult, OutboundMessage
 
 
@@ -135,6 +136,7 @@ class _Counter:
     negative: int = 0
     scored: int = 0
     negative_reach: int = 0
+    crisis_types: dict[str, int] = field(default_factory=dict)
 
 
 class FakeAggregateStore:
@@ -157,6 +159,8 @@ class FakeAggregateStore:
         counter.negative += 1 if score.negative else 0
         counter.scored += 0 if score.compound is None else 1
         counter.negative_reach += score.reach if score.negative else 0
+        for crisis_type in score.crisis_types:
+            counter.crisis_types[crisis_type] = counter.crisis_types.get(crisis_type, 0) + 1
         return True
 
     def buckets(self, brand: str, first: datetime, last: datetime) -> dict[datetime, BucketStats]:
@@ -165,6 +169,9 @@ class FakeAggregateStore:
             if item_brand != brand or not first <= moment <= last:
                 continue
             total = totals.get(moment, BucketStats(bucket=moment))
+            crisis_types = {key: dict(value) for key, value in total.crisis_types.items()}
+            for crisis_type, count in counter.crisis_types.items():
+                crisis_types.setdefault(crisis_type, {})[source] = count
             totals[moment] = BucketStats(
                 bucket=moment,
                 volume=total.volume + counter.volume,
@@ -172,14 +179,26 @@ class FakeAggregateStore:
                 scored=total.scored + counter.scored,
                 negative_reach=total.negative_reach + counter.negative_reach,
                 sources={**total.sources, source: counter.volume},
+                crisis_types=crisis_types,
             )
         return totals
 
     def put_bucket(self, brand: str, stats: BucketStats) -> None:
-        """Test helper: set one bucket's totals directly (as a single source)."""
-        self.counters[(brand, stats.bucket, "test")] = _Counter(
-            stats.volume, stats.negative, stats.scored, stats.negative_reach
-        )
+        """Test helper: set one bucket's totals directly (as one source, or as `stats.sources` says)."""
+        sources = stats.sources or {"test": stats.volume}
+        for index, (source, volume) in enumerate(sources.items()):
+            first = index == 0  # the first source carries the bucket's negativity
+            self.counters[(brand, stats.bucket, source)] = _Counter(
+                volume,
+                stats.negative if first else 0,
+                stats.scored if first else 0,
+                stats.negative_reach if first else 0,
+                {
+                    key: per_source[source]
+                    for key, per_source in stats.crisis_types.items()
+                    if source in per_source
+                },
+            )
 
 
 class FakeDetectorStateStore:
@@ -454,7 +473,10 @@ class FakeServices:
     incidents: FakeIncidentStore = field(default_factory=FakeIncidentStore)
     audit: FakeAuditLog = field(default_factory=FakeAuditLog)
     links: FakeActionLinkStore = field(default_factory=FakeActionLinkStore)
-    detector: Detector = field(default_factory=BaselineDetector)
+    taxonomy: Taxonomy = field(default_factory=default_taxonomy)
+    detector: Detector = field(
+        default_factory=lambda: CrisisDetector(type_weights=default_taxonomy().weights)
+    )
     sentiment: FakeSentiment = field(default_factory=FakeSentiment)
     escalation: FakeStepFunctions = field(default_factory=FakeStepFunctions)
     notifier: FakeNotifier = field(default_factory=FakeNotifier)

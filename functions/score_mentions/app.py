@@ -44,9 +44,12 @@ def lambda_handler(
     response = process_partial_response(event, read_record, processor, context)
     # One transaction per chunk of the batch; a failure fails the invocation and the stream retries the
     # whole batch, which the seen-markers make harmless.
-    scores = count_mentions(parsed, services.sentiment, services.aggregates)
-    metrics.add_metric("MentionsScored", MetricUnit.Count, len(scores))
-    metrics.add_metric("NegativeMentions", MetricUnit.Count, sum(score.negative for score in scores))
+    scored = count_mentions(parsed, services.sentiment, services.taxonomy, services.aggregates)
+    metrics.add_metric("MentionsScored", MetricUnit.Count, len(scored))
+    metrics.add_metric("NegativeMentions", MetricUnit.Count, sum(score.negative for _, score in scored))
+    metrics.add_metric(
+        "CrisisTypedMentions", MetricUnit.Count, sum(bool(score.crisis_types) for _, score in scored)
+    )
     for brand, now in newest.items():
         try:
             incident = detect(
@@ -59,6 +62,7 @@ def lambda_handler(
                 services.audit,
                 opened_at=utc_now(),
                 oldest=oldest[brand],
+                batch=scored,
             )
         except Exception:
             # The counts are stored; the next batch runs the detector from its saved state again.

@@ -4,6 +4,7 @@ embedded runtime alike: the endpoint comes from the environment (`AWS_ENDPOINT_U
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import signal
@@ -80,11 +81,16 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 2
     if args.local:
-        from .replay import scenario_clock_start  # noqa: PLC0415
+        from .replay import scenario_clock_start, tick_and_settle  # noqa: PLC0415
         from .runtime import LocalRuntime  # noqa: PLC0415
 
         with LocalRuntime(
-            PROJECT_ROOT, STATE_DIR / "replay", build=not args.no_build, start_scheduler=False
+            PROJECT_ROOT,
+            STATE_DIR / "replay",
+            # Offline, the replay is the only source; replayed time runs fast, so no batching window.
+            parameter_overrides={"WatchlistFile": "", "ScoreBatchingWindowSeconds": "0"},
+            build=not args.no_build,
+            start_scheduler=False,
         ) as rt:
             os.environ.update(rt.environ())
             stack = Stack(rt.stack_name, rt.outputs)
@@ -94,7 +100,10 @@ def _cmd_replay(args: argparse.Namespace) -> int:
             report = ReplayReport(replay)
             started = time.monotonic()
             report.ticks, report.last_tick = drive_schedule(
-                lambda moment: rt.scheduler.tick(at=moment), replay, clock_start, timedelta(minutes=5)
+                lambda moment: tick_and_settle(rt, moment),
+                replay,
+                clock_start,
+                timedelta(minutes=5),
             )
             rt.streams.wait_until_idle(timeout=120)
             report.wall_seconds = time.monotonic() - started
@@ -148,6 +157,43 @@ def _cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_classify(args: argparse.Namespace) -> int:
+    from .analysis import AnalysisError, classify_lines, format_row, load_analyzer, load_taxonomy  # noqa: PLC0415
+
+    try:
+        taxonomy = load_taxonomy(args.taxonomy)
+        analyzer = load_analyzer(PROJECT_ROOT)
+        handle = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8", errors="replace")  # noqa: SIM115
+    except (AnalysisError, OSError) as error:
+        print(f"classify: {error}", file=sys.stderr)
+        return 2
+    errors = 0
+    with handle:
+        for result in classify_lines(handle, analyzer, taxonomy):
+            errors += "error" in result
+            print(format_row(result) if args.table else json.dumps(result, ensure_ascii=False))
+    if errors:
+        print(f"classify: {errors} lines could not be read (see their `error`)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _cmd_detect(args: argparse.Namespace) -> int:
+    from .analysis import AnalysisError, detect_csv  # noqa: PLC0415
+
+    try:
+        with (
+            open(args.input, encoding="utf-8", newline="") as source,
+            open(args.output, "w", encoding="utf-8", newline="") as target,
+        ):
+            report = detect_csv(source, target)
+    except (AnalysisError, OSError, UnicodeDecodeError) as error:
+        print(f"detect: {error}", file=sys.stderr)
+        return 2
+    for line in report.lines():
+        print(f"detect: {line}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crisiswatch", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the runtime does")
@@ -191,6 +237,28 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("incident")
     history.add_argument("--stack")
     history.set_defaults(run=_cmd_history)
+
+    classify = commands.add_parser(
+        "classify",
+        help="print each mention's sentiment and crisis types",
+        description="Reads JSON Lines (each with `text`, optionally `id` and `lang`) and prints one JSON "
+        "result per line: sentiment (VADER with crisis signals; null when the text cannot be read), "
+        "label, crisis_types. A bad line gets an `error` and the rest go on.",
+    )
+    classify.add_argument("file", help="a .jsonl file, or - for standard input")
+    classify.add_argument("--taxonomy", help="a crisis taxonomy TOML (default: the packaged one)")
+    classify.add_argument("--table", action="store_true", help="aligned text instead of JSON Lines")
+    classify.set_defaults(run=_cmd_classify)
+
+    detect = commands.add_parser(
+        "detect",
+        help="score a NAB-format series with the Lambda's volume detector",
+        description="Reads `timestamp,value` (one count per 5-minute bucket) and writes "
+        "`timestamp,value,anomaly_score`, row for row, with no per-file settings.",
+    )
+    detect.add_argument("--input", required=True, help="CSV with a timestamp,value header")
+    detect.add_argument("--output", required=True, help="where to write the scores")
+    detect.set_defaults(run=_cmd_detect)
     return parser
 
 

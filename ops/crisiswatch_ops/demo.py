@@ -17,7 +17,15 @@ import requests
 from crisiswatch.domain.clock import to_iso
 
 from .history import format_timeline, timeline
-from .replay import ReplayFile, ReplayReport, drive_schedule, incidents_of, scenario_clock_start, upload
+from .replay import (
+    ReplayFile,
+    ReplayReport,
+    drive_schedule,
+    incidents_of,
+    scenario_clock_start,
+    tick_and_settle,
+    upload,
+)
 from .runtime import LocalRuntime
 from .stack import Stack
 
@@ -33,6 +41,8 @@ DEMO_PARAMETERS = {
     "OpsEmail": "ops@northwind.example",
     # The demo replays a scenario; live sources are unreachable offline, so the watchlist is off.
     "WatchlistFile": "",
+    # Replayed time runs ~100x faster than real time: score each tick's mentions at once.
+    "ScoreBatchingWindowSeconds": "0",
 }
 LINK = re.compile(r"https?://\S+/a/[A-Za-z0-9_-]{22}")
 T = TypeVar("T")
@@ -133,8 +143,9 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True) -> int:
         def incident_opened() -> bool:
             return bool(incidents_of(DEMO_BRAND))
 
+        # Five minutes pass between real ticks: each tick's mentions are scored before the next one.
         report.ticks, report.last_tick = drive_schedule(
-            lambda moment: runtime.scheduler.tick(at=moment),
+            lambda moment: tick_and_settle(runtime, moment),
             replay,
             clock_start,
             timedelta(minutes=5),

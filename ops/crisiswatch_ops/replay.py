@@ -13,13 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crisiswatch.adapters.dynamodb import DynamoIncidentStore
 from crisiswatch.domain.clock import BUCKET, bucket_start, to_iso
 from crisiswatch.domain.errors import InvalidMentionError
 from crisiswatch.domain.incidents import Incident, brand_slug
 from crisiswatch.domain.mentions import mention_from_json_line
+
+if TYPE_CHECKING:
+    from .runtime import LocalRuntime
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,12 @@ def upload(s3: Any, bucket: str, replay: ReplayFile, clock_start: datetime, spee
 
 def incidents_of(brand: str) -> list[Incident]:
     return [incident for incident in DynamoIncidentStore().list(limit=1000) if incident.brand == brand]
+
+
+def tick_and_settle(runtime: LocalRuntime, moment: datetime) -> None:
+    """One schedule tick, then wait for its fetches and scoring: five real minutes pass between ticks."""
+    runtime.scheduler.tick(at=moment)
+    runtime.wait_until_idle(timeout=120)
 
 
 def drive_schedule(

@@ -21,7 +21,7 @@ def burst_scenario(
     brand: str, start: datetime, quiet_buckets: int = 40, per_bucket: int = 4, burst: int = 60
 ) -> list[dict[str, Any]]:
     """`quiet_buckets` 5-minute buckets of `per_bucket` ordinary mentions, then `burst` crisis mentions
-    within one minute (labelled `"crisis": true`)."""
+    within one minute on Mastodon and Bluesky (labelled `"crisis": true`)."""
     # Mentions are unique by (source, id) across brands, as posts are: each scenario gets its own ids.
     tag = zlib.crc32(brand.encode()) % 100_000
     lines: list[dict[str, Any]] = []
@@ -43,18 +43,25 @@ def burst_scenario(
             )
     burst_at = start + timedelta(minutes=5 * quiet_buckets)
     for index in range(burst):
-        lines.append(
-            {
+        created = (burst_at + timedelta(seconds=index % 60)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        text = CRISIS_TEXT.format(brand=brand, n=index)
+        if index % 2:
+            post = f"at://did:plc:upset{tag}x{index}/app.bsky.feed.post/3k{tag:x}{index:06d}"
+            line = {
+                "source": "bluesky",
+                "id": post,
+                "author": f"upset{index}.bsky.social",
+                "url": f"https://bsky.app/profile/upset{index}.bsky.social/post/3k{tag:x}{index:06d}",
+            }
+        else:
+            line = {
                 "source": "mastodon",
                 "id": f"{tag}{index:06d}",
-                "created_at": (burst_at + timedelta(seconds=index % 60)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "author": f"upset{index}@mastodon.social",
-                "author_followers": 900,
-                "text": CRISIS_TEXT.format(brand=brand, n=index),
                 "url": f"https://mastodon.social/@upset{index}/{tag}{index:06d}",
-                "lang": "en",
-                "crisis": True,
             }
+        lines.append(
+            {**line, "created_at": created, "author_followers": 900, "text": text, "lang": "en", "crisis": True}
         )
     return lines
 

@@ -15,6 +15,7 @@ from crisiswatch.domain.detection import DetectorState
 from crisiswatch.domain.incidents import Decision, IncidentStatus
 from crisiswatch.domain.links import ActionLink, LinkState, link_key, new_link_id
 from crisiswatch.domain.scoring import MentionScore, score_mention
+from crisiswatch.domain.taxonomy import default_taxonomy
 from tests import fakes
 from tests.fakes import T0, FakeSentiment, make_incident, make_mention
 
@@ -140,10 +141,35 @@ def test_counts_follow_the_real_scoring(stores: Stores) -> None:
     analyzer = FakeSentiment()
     for n, text in enumerate(["terrible", "love it", "meh"]):
         mention = make_mention(n, text=text)
-        stores.aggregates.record_batch([(mention, score_mention(mention, analyzer))])
+        stores.aggregates.record_batch([(mention, score_mention(mention, analyzer, default_taxonomy()))])
 
     (stats,) = stores.aggregates.buckets("Acme Coffee", T0, T0).values()
     assert (stats.volume, stats.negative, stats.scored) == (3, 1, 3)
+
+
+def test_crisis_types_are_counted_per_source_and_a_replayed_batch_counts_once(stores: Stores) -> None:
+    taxonomy, analyzer = default_taxonomy(), FakeSentiment()
+    batch = [
+        (mention, score_mention(mention, analyzer, taxonomy))
+        for mention in [
+            make_mention(1, source="reddit", text="glass in my can, is there a recall?"),
+            make_mention(2, source="reddit", text="Acme recall announced"),
+            make_mention(3, source="bluesky", text="data breach at Acme"),
+            make_mention(4, source="bluesky", text="no recall here, relax"),
+        ]
+    ]
+    assert stores.aggregates.record_batch(batch) == 4
+    assert stores.aggregates.record_batch(batch[1:]) == 0  # the stream redelivers part of it
+    assert stores.aggregates.record_batch(list(reversed(batch))) == 0
+
+    (stats,) = stores.aggregates.buckets("Acme Coffee", T0, T0).values()
+    assert stats.volume == 4
+    assert stats.sources == {"reddit": 2, "bluesky": 2}
+    assert stats.crisis_types == {
+        "product_failure": {"reddit": 2},
+        "legal_safety": {"reddit": 1},
+        "data_breach": {"bluesky": 1},
+    }
 
 
 # ----- detector state -------------------------------------------------------------------------------
@@ -153,7 +179,7 @@ def test_detector_state_uses_optimistic_locking(stores: Stores) -> None:
     state, version = stores.detector_states.load("Acme Coffee")
     assert (state, version) == (DetectorState(), None)
 
-    first = DetectorState(last_bucket="2024-05-23T12:00:00Z", buckets_seen=1, mean_volume=4.0)
+    first = DetectorState(last_bucket="2024-05-23T12:00:00Z", buckets_seen=1, source_levels={"reddit": 4.0})
     assert stores.detector_states.save("Acme Coffee", first, None) is True
     assert stores.detector_states.save("Acme Coffee", first, None) is False  # created meanwhile
 
@@ -161,7 +187,10 @@ def test_detector_state_uses_optimistic_locking(stores: Stores) -> None:
     assert loaded == first and v1 is not None
 
     second = DetectorState(
-        last_bucket="2024-05-23T12:05:00Z", buckets_seen=2, mean_volume=4.5, var_volume=0.25
+        last_bucket="2024-05-23T12:05:00Z",
+        buckets_seen=2,
+        type_rates={"recall": 0.25},
+        recent_types=[{"recall": {"reddit": 1}}],
     )
     assert stores.detector_states.save("Acme Coffee", second, v1) is True
     assert stores.detector_states.save("Acme Coffee", DetectorState(), v1) is False  # a stale writer loses

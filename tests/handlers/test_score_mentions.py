@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from crisiswatch.adapters.tables import MentionItem
-from crisiswatch.domain.clock import BUCKET, bucket_start, to_iso
-from crisiswatch.domain.detection import BaselineDetector, DetectorState
+from crisiswatch.domain.clock import BUCKET, bucket_start
+from crisiswatch.domain.detection import BucketStats, DetectorState
 from crisiswatch.domain.incidents import incident_id_for
 from tests.fakes import FakeServices, StoreDownError
 from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
@@ -94,18 +94,14 @@ def test_a_replayed_batch_counts_nothing_twice(services: FakeServices) -> None:
 
 
 def warm_detector(services: FakeServices, spike_at: datetime) -> None:
-    """A brand the detector knows well: 12 hours of ~5 mentions per bucket, up to the spike."""
-    assert BaselineDetector().warmup_buckets < 144
-    services.detector_states.items[BRAND] = (
-        DetectorState(
-            last_bucket=to_iso(spike_at - BUCKET),
-            buckets_seen=144,
-            mean_volume=5.0,
-            var_volume=1.0,
-            mean_negative_share=0.1,
-        ).to_dict(),
-        7,
-    )
+    """A brand the detector knows well: two days of ~5 mentions per bucket, up to the spike."""
+    state = DetectorState()
+    start = spike_at - 576 * BUCKET
+    for i in range(576):
+        services.detector.observe(
+            state, BucketStats(start + i * BUCKET, volume=5, negative=i % 2, scored=5, sources={"social": 5})
+        )
+    services.detector_states.items[BRAND] = (state.to_dict(), 7)
 
 
 def test_a_spike_opens_one_incident_and_its_replay_opens_none(services: FakeServices) -> None:

@@ -1,60 +1,131 @@
-"""Per-mention scoring: unreadable languages are unknown, never neutral."""
+"""Per-mention scoring: unreadable text is unknown (never neutral); crisis signals pull towards negative."""
 
 from __future__ import annotations
 
 import pytest
 
-from crisiswatch.domain.scoring import score_mention
+from crisiswatch.domain.scoring import MAX_SCORED_CHARS, score_mention, with_crisis_signals
+from crisiswatch.domain.taxonomy import default_taxonomy
+from crisiswatch.usecases.detection import count_mentions
 from tests.fakes import FakeAggregateStore, FakeSentiment, make_mention
+
+TAXONOMY = default_taxonomy()
 
 
 class FixedSentiment:
     def __init__(self, value: float) -> None:
         self.value = value
+        self.texts: list[str] = []
 
     def compound(self, text: str) -> float:
+        self.texts.append(text)
         return self.value
+
+
+def score(text: str = "Acme coffee this morning", value: float = 0.0, lang: str = "en", followers: int = 0):  # type: ignore[no-untyped-def]
+    return score_mention(
+        make_mention(1, text=text, lang=lang, followers=followers), FixedSentiment(value), TAXONOMY
+    )
 
 
 @pytest.mark.parametrize(
     ("compound", "negative"), [(-0.05, True), (-0.0499, False), (-1.0, True), (0.3, False)]
 )
 def test_negative_follows_the_vader_convention(compound: float, negative: bool) -> None:
-    assert score_mention(make_mention(1), FixedSentiment(compound)).negative is negative
+    assert score(value=compound).negative is negative
 
 
 @pytest.mark.parametrize("lang", ["en", "en-GB", "und"])
-def test_english_and_undetermined_text_is_scored(lang: str) -> None:
-    assert score_mention(make_mention(1, lang=lang), FixedSentiment(-0.5)).compound == -0.5
+def test_english_and_undetermined_english_text_is_scored(lang: str) -> None:
+    assert score(value=-0.5, lang=lang).compound == -0.5
 
 
 @pytest.mark.parametrize("lang", ["de", "ja", "pt-BR"])
 def test_other_languages_are_unknown_not_neutral(lang: str) -> None:
     analyzer = FakeSentiment()
-    score = score_mention(make_mention(1, lang=lang, text="schrecklich, nie wieder"), analyzer)
+    result = score_mention(make_mention(1, lang=lang, text="schrecklich, nie wieder"), analyzer, TAXONOMY)
 
-    assert score.compound is None
-    assert score.negative is False
+    assert (result.compound, result.sentiment, result.crisis_types) == (None, None, ())
+    assert result.negative is False
     assert analyzer.calls == 0
 
 
-def test_blank_text_is_unknown() -> None:
-    assert score_mention(make_mention(1, text="   "), FixedSentiment(-0.9)).compound is None
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "😡😡😡🔥",
+        "https://example.com/a https://example.org/b",
+        "@acme @acme_support",
+        "Das ist wirklich eine Katastrophe und wir kaufen dort nie wieder ein",
+        "Это ужасно, никогда больше",
+    ],
+)
+def test_text_vader_cannot_read_is_unknown_even_untagged(text: str) -> None:
+    result = score(text=text, value=-0.9, lang="und")
+
+    assert result.compound is None
+    assert result.negative is False
+
+
+def test_links_and_handles_are_not_read_as_words() -> None:
+    analyzer = FixedSentiment(0.0)
+    score_mention(make_mention(1, text="@acme see https://x.example/terrible-news great"), analyzer, TAXONOMY)
+
+    assert analyzer.texts == ["see great"]
+
+
+def test_a_huge_text_is_read_up_to_the_cap() -> None:
+    analyzer = FixedSentiment(0.0)
+    score_mention(make_mention(1, text="good " * 10_000), analyzer, TAXONOMY)  # 50,000 characters
+
+    assert len(analyzer.texts[0]) == MAX_SCORED_CHARS
+
+
+def test_crisis_signals_pull_sentiment_towards_negative() -> None:
+    result = score(text="Found glass in my Acme cold brew can", value=0.0)
+
+    assert result.crisis_types == ("product_failure", "legal_safety")
+    assert result.compound == 0.0
+    assert result.sentiment == -0.1
+    assert result.negative
+
+
+def test_the_pull_is_proportional_and_never_leaves_the_scale() -> None:
+    assert with_crisis_signals(0.9, ("recall",)) == pytest.approx(0.71)
+    assert with_crisis_signals(-1.0, ("recall",)) == -1.0
+    assert with_crisis_signals(0.4, ()) == 0.4
 
 
 def test_reach_is_the_authors_followers() -> None:
-    assert score_mention(make_mention(1, followers=250_000), FixedSentiment(0)).reach == 250_000
+    assert score(followers=250_000).reach == 250_000
 
 
 def test_unreadable_mentions_count_in_volume_but_not_in_the_negative_share() -> None:
-    from crisiswatch.usecases.detection import count_mentions  # noqa: PLC0415
-
-    aggregates, analyzer = FakeAggregateStore(), FakeSentiment()
+    aggregates = FakeAggregateStore()
     count_mentions(
-        [make_mention(1, text="terrible"), make_mention(2, text="furchtbar", lang="de")], analyzer, aggregates
+        [make_mention(1, text="terrible"), make_mention(2, text="furchtbar", lang="de")],
+        FakeSentiment(),
+        TAXONOMY,
+        aggregates,
     )
 
     (stats,) = aggregates.buckets(
         "Acme Coffee", make_mention(0).created_at, make_mention(0).created_at
     ).values()
     assert (stats.volume, stats.scored, stats.negative, stats.negative_share) == (2, 1, 1, 1.0)
+
+
+def test_crisis_types_are_counted_per_source_once_per_mention() -> None:
+    aggregates = FakeAggregateStore()
+    mentions = [
+        make_mention(1, text="Acme recall announced"),
+        make_mention(2, text="another recall, and a lawsuit"),
+    ]
+    count_mentions(mentions, FakeSentiment(), TAXONOMY, aggregates)
+    count_mentions(mentions, FakeSentiment(), TAXONOMY, aggregates)  # a replayed batch
+
+    (stats,) = aggregates.buckets("Acme Coffee", mentions[0].created_at, mentions[0].created_at).values()
+    assert stats.type_count("product_failure") == 2
+    assert stats.type_count("legal_safety") == 1

@@ -40,6 +40,8 @@ class Settings:
     mention_ttl: timedelta = timedelta(days=90)
     watchlist_file: str = ""
     fetch_source_function: str = ""
+    taxonomy_file: str = ""
+    """A crisis taxonomy to use instead of the packaged one (`crisis_types.toml`)."""
 
 
 def _recipients(raw: str) -> dict[int, list[Recipient]]:
@@ -86,5 +88,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         replay_bucket=env.get("REPLAY_BUCKET", ""),
         watchlist_file=env.get("WATCHLIST_FILE", ""),
         fetch_source_function=env.get("FETCH_SOURCE_FUNCTION", ""),
+        taxonomy_file=env.get("CRISIS_TAXONOMY_FILE", ""),
         mention_ttl=timedelta(days=ttl_days),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -28,8 +29,9 @@ from .adapters.stepfunctions import StepFunctionsEscalation
 from .adapters.tables import bind_tables
 from .config import ConfigError, Settings, load_settings
 from .domain.breaker import CircuitBreaker
-from .domain.detection import BaselineDetector, Detector
+from .domain.detection import CrisisDetector, Detector
 from .domain.scoring import SentimentAnalyzer
+from .domain.taxonomy import Taxonomy, default_taxonomy
 
 if TYPE_CHECKING:  # pydantic and requests cost the other functions' cold starts: only fetches load them
     import requests
@@ -128,8 +130,19 @@ class Services:
         return DynamoActionLinkStore()
 
     @cached_property
+    def taxonomy(self) -> Taxonomy:
+        path = self.settings.taxonomy_file
+        if not path:
+            return default_taxonomy()
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"CRISIS_TAXONOMY_FILE {path!r} cannot be read: {error}") from error
+        return Taxonomy.from_toml(text, path)
+
+    @cached_property
     def detector(self) -> Detector:
-        return BaselineDetector()
+        return CrisisDetector(type_weights=self.taxonomy.weights)
 
     @cached_property
     def sentiment(self) -> SentimentAnalyzer:

@@ -217,6 +217,7 @@ class DynamoAggregateStore:
     def _transact(chunk: list[tuple[Mention, MentionScore]]) -> None:
         expires = datetime.now(UTC) + SEEN_MARKER_TTL
         totals: dict[tuple[str, str], list[float]] = {}
+        type_counts: dict[tuple[str, str], int] = {}
         for mention, score in chunk:
             key = (mention.brand, f"{to_iso(bucket_start(mention.created_at))}#{score.source}")
             total = totals.setdefault(key, [0, 0, 0, 0, 0.0])
@@ -225,6 +226,9 @@ class DynamoAggregateStore:
             total[2] += 0 if score.compound is None else 1
             total[3] += score.reach if score.negative else 0
             total[4] += score.compound or 0.0
+            for crisis_type in score.crisis_types:
+                type_key = (key[0], f"{key[1]}#{crisis_type}")
+                type_counts[type_key] = type_counts.get(type_key, 0) + 1
         with TransactWrite(connection=_connection()) as transaction:
             # Markers first: a cancellation's reasons then index straight into the chunk.
             for mention, _score in chunk:
@@ -241,16 +245,31 @@ class DynamoAggregateStore:
                     BucketItem.compound_sum.add(round(compound, 4)),
                 ]
                 transaction.update(BucketItem(brand, sort_key), actions=actions)
+            # Crisis-type counters sit beside their source's: `<bucket>#<source>#<type>`.
+            for (brand, sort_key), count in type_counts.items():
+                transaction.update(BucketItem(brand, sort_key), actions=[BucketItem.volume.add(count)])
 
     def buckets(self, brand: str, first: datetime, last: datetime) -> dict[datetime, BucketStats]:
         totals: dict[datetime, dict[str, Any]] = {}
         condition = BucketItem.sk.between(to_iso(first), to_iso(last) + "#~")
         for item in BucketItem.query(brand, condition, consistent_read=True):
-            stamp, _, source = item.sk.partition("#")
+            stamp, _, rest = item.sk.partition("#")
+            source, _, crisis_type = rest.partition("#")
             moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
             total = totals.setdefault(
-                moment, {"volume": 0, "negative": 0, "scored": 0, "negative_reach": 0, "sources": {}}
+                moment,
+                {
+                    "volume": 0,
+                    "negative": 0,
+                    "scored": 0,
+                    "negative_reach": 0,
+                    "sources": {},
+                    "crisis_types": {},
+                },
             )
+            if crisis_type:
+                total["crisis_types"].setdefault(crisis_type, {})[source] = int(item.volume)
+                continue
             total["volume"] += int(item.volume)
             total["negative"] += int(item.negative)
             total["scored"] += int(item.scored)
@@ -296,6 +315,7 @@ def incident_from_item(item: IncidentItem) -> Incident:
         status=IncidentStatus(item.status),
         summary=item.summary,
         explanation=dict(item.explanation or {}),
+        crisis_types=tuple(str(value) for value in item.crisis_types or ()),
         decision=item.decision,
         decided_by=item.decided_by,
         decided_at=item.decided_at,
@@ -315,6 +335,7 @@ class DynamoIncidentStore:
             detected_at=incident.detected_at,
             summary=incident.summary,
             explanation=incident.explanation,
+            crisis_types=list(incident.crisis_types),
         )
         lock = DetectorItem(incident.brand)
         try:

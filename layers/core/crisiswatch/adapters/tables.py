@@ -116,6 +116,7 @@ class IncidentItem(Model):
     detected_at = UTCDateTimeAttribute(null=True)
     summary = UnicodeAttribute(default="")
     explanation = JSONAttribute(default=dict)
+    crisis_types = ListAttribute(of=UnicodeAttribute, default=list)
     decision = UnicodeAttribute(null=True)
     decided_by = UnicodeAttribute(null=True)
     decided_at = UTCDateTimeAttribute(null=True)

@@ -67,6 +67,7 @@ class Incident:
     status: IncidentStatus = IncidentStatus.ESCALATING
     summary: str = ""
     explanation: dict[str, Any] = field(default_factory=dict)
+    crisis_types: tuple[str, ...] = ()
     decision: str | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None
@@ -79,6 +80,7 @@ class Incident:
             "brand": self.brand,
             "severity": self.severity.value,
             "summary": self.summary,
+            "crisis_types": list(self.crisis_types),
             "opened_at": to_iso(self.opened_at),
             "detected_bucket": to_iso(self.detected_bucket),
             "detected_at": to_iso(self.detected_at or self.detected_bucket),

@@ -1,17 +1,28 @@
-"""Per-mention scoring: sentiment now, crisis signals later, both free of any AWS concern."""
+"""Per-mention scoring: sentiment, crisis types and reach, free of any AWS concern."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Protocol
 
+from .language import is_english, readable_text
 from .mentions import Mention
+from .taxonomy import Taxonomy
 
 NEGATIVE_COMPOUND = -0.05
 """VADER's own convention: a compound score at or below -0.05 is negative."""
 
-ENGLISH = frozenset({"en", "und", ""})
-"""VADER's lexicon is English; an unknown language (`und`) is scored as English text."""
+CRISIS_PULL = 0.1
+"""How far a crisis signal pulls sentiment towards -1, as a share of the distance.
+
+A neutral "found glass in my can" (VADER 0.0) becomes -0.1, negative; a glowing text barely moves.
+Measured on VADER's human-rated sets (`make bench`), this raises Pearson r on all four, where a flat
+shift lowers it on movie reviews.
+"""
+
+MAX_SCORED_CHARS = 5_000
+"""VADER reads the first 5,000 characters: a long article's lead carries its tone, and the cost of a
+20,000-character text would be paid on every retry of its batch."""
 
 
 class SentimentAnalyzer(Protocol):
@@ -26,21 +37,41 @@ class MentionScore:
     brand: str
     source: str
     compound: float | None
-    """None when the language is one the analyzer cannot read: unknown, never neutral."""
+    """VADER's score; None when the text cannot be read (another language, no words): unknown, not neutral."""
     reach: int
+    crisis_types: tuple[str, ...] = ()
+    sentiment: float | None = None
+    """The compound pulled towards negative by crisis signals; what negativity is counted on."""
 
     @property
     def negative(self) -> bool:
-        return self.compound is not None and self.compound <= NEGATIVE_COMPOUND
+        value = self.compound if self.sentiment is None else self.sentiment
+        return value is not None and value <= NEGATIVE_COMPOUND
 
 
-def score_mention(mention: Mention, analyzer: SentimentAnalyzer) -> MentionScore:
-    readable = mention.lang.split("-")[0] in ENGLISH and bool(mention.text.strip())
-    compound = round(analyzer.compound(mention.text), 4) if readable else None
+def with_crisis_signals(compound: float, crisis_types: tuple[str, ...]) -> float:
+    return round(compound - CRISIS_PULL * (1.0 + compound), 4) if crisis_types else compound
+
+
+def score_text(
+    text: str, lang: str, analyzer: SentimentAnalyzer, taxonomy: Taxonomy
+) -> tuple[float | None, float | None, tuple[str, ...]]:
+    """(VADER compound, sentiment with crisis signals, crisis types) of one text."""
+    if not is_english(text, lang):
+        return None, None, ()
+    compound = round(analyzer.compound(readable_text(text)[:MAX_SCORED_CHARS]), 4)
+    crisis_types = taxonomy.classify(text, compound)
+    return compound, with_crisis_signals(compound, crisis_types), crisis_types
+
+
+def score_mention(mention: Mention, analyzer: SentimentAnalyzer, taxonomy: Taxonomy) -> MentionScore:
+    compound, sentiment, crisis_types = score_text(mention.text, mention.lang, analyzer, taxonomy)
     return MentionScore(
         mention_id=mention.mention_id,
         brand=mention.brand,
         source=mention.source,
         compound=compound,
         reach=mention.author_followers,
+        crisis_types=crisis_types,
+        sentiment=sentiment,
     )

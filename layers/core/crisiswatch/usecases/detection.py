@@ -7,21 +7,23 @@ from datetime import datetime
 
 from ..domain.clock import BUCKET, bucket_start, to_iso
 from ..domain.detection import BucketStats, Detector, buckets_to_judge
+from ..domain.evidence import gather_evidence, remember_notable
 from ..domain.incidents import Incident, incident_id_for
 from ..domain.mentions import Mention
 from ..domain.scoring import MentionScore, SentimentAnalyzer, score_mention
+from ..domain.taxonomy import Taxonomy
 from ..ports import AggregateStore, AuditLog, DetectorStateStore, IncidentStore
 
 SAVE_ATTEMPTS = 5
 
 
 def count_mentions(
-    mentions: Sequence[Mention], analyzer: SentimentAnalyzer, aggregates: AggregateStore
-) -> list[MentionScore]:
+    mentions: Sequence[Mention], analyzer: SentimentAnalyzer, taxonomy: Taxonomy, aggregates: AggregateStore
+) -> list[tuple[Mention, MentionScore]]:
     """Score mentions and add them to their buckets; a replayed stream record is counted once."""
-    scored = [(mention, score_mention(mention, analyzer)) for mention in mentions]
+    scored = [(mention, score_mention(mention, analyzer, taxonomy)) for mention in mentions]
     aggregates.record_batch(scored)
-    return [score for _, score in scored]
+    return scored
 
 
 def detect(
@@ -34,12 +36,14 @@ def detect(
     audit: AuditLog,
     opened_at: datetime,
     oldest: datetime | None = None,
+    batch: Sequence[tuple[Mention, MentionScore]] = (),
 ) -> Incident | None:
     """Judge every bucket of `brand` closed since the last run, then the open one; open an incident.
 
     `now` is event time (the newest mention seen) and `oldest` the oldest of this batch, so a replay is
     judged exactly as live data would be, however the stream happened to batch it. Concurrent runs for
-    one brand are serialised by the state's version: the loser starts over.
+    one brand are serialised by the state's version: the loser starts over. The scored `batch` at hand
+    supplies an alert's evidence: its top terms and most-reached negative posts.
     """
     current = bucket_start(now)
     for _attempt in range(SAVE_ATTEMPTS):
@@ -47,6 +51,8 @@ def detect(
         if state.last_bucket is None:
             # A new brand: its history starts with the bucket before its first mention.
             state.last_bucket = to_iso(bucket_start(min(oldest or now, now)) - BUCKET)
+        mine = [pair for pair in batch if pair[0].brand == brand]
+        state.notable = remember_notable(state.notable, mine, now)
         pending = list(buckets_to_judge(state, current))
         stored = aggregates.buckets(brand, pending[0] if pending else current, current)
         alert = None
@@ -61,6 +67,8 @@ def detect(
         raise RuntimeError(f"detector state of {brand!r} kept changing under us")
     if alert is None:
         return None
+    evidence = gather_evidence(alert.bucket, state.notable, [brand])
+    explanation = {**alert.explanation, "evidence": evidence}
     incident = Incident(
         incident_id=incident_id_for(brand, alert.bucket),
         brand=brand,
@@ -69,7 +77,8 @@ def detect(
         detected_bucket=alert.bucket,
         detected_at=now,
         summary=alert.summary,
-        explanation=alert.explanation,
+        explanation=explanation,
+        crisis_types=alert.crisis_types,
     )
     if not incidents.open(incident):
         return None
@@ -77,7 +86,12 @@ def detect(
         incident.incident_id,
         "incident.opened",
         "detector",
-        {"severity": incident.severity.value, "summary": incident.summary, "explanation": alert.explanation},
+        {
+            "severity": incident.severity.value,
+            "summary": incident.summary,
+            "crisis_types": list(incident.crisis_types),
+            "explanation": explanation,
+        },
         opened_at,
     )
     return incident

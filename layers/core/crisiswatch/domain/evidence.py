@@ -1,0 +1,96 @@
+"""What people are saying when an alert fires: its top terms and its most-reached negative posts.
+
+The scoring function sees one stream batch at a time, and the posts that make an alert often arrive in
+several. So the detector's state keeps a small ring of notable posts (negative or carrying a crisis
+type) from the last 15 minutes, merged batch by batch, and an alert's evidence is read from it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from .clock import BUCKET, bucket_start, parse_iso, to_iso
+from .mentions import Mention
+from .scoring import MentionScore
+
+EVIDENCE_WINDOW = timedelta(minutes=15)
+"""The alert's bucket and the two before it: the posts that made the alert."""
+NOTABLE_POSTS = 12
+"""Posts kept in the ring: enough for the top terms, small enough for the state (about 4 KB)."""
+TOP_TERMS = 10
+TOP_POSTS = 3
+POST_EXCERPT_CHARS = 280
+
+_WORD = re.compile(r"[#@]?[a-z][a-z0-9'’-]{2,}")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_STOPWORDS_TEXT = """
+the and for are but not you all any can had her was one our out has have been were they their them
+this that these those with from your what when where which who why how will would could should just
+about into over than then there here its it's i'm im i've ive don't dont can't cant didn't didnt
+doesn't doesnt isn't isnt wasn't wasnt won't wont got get gets getting going gonna really very much
+more most some such only also even still like lol ngl tbh omg yes yeah okay amp http https www com
+net org today now new one two him his hers ours too
+"""
+_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+def top_terms(texts: Iterable[str], ignore: Iterable[str] = (), limit: int = TOP_TERMS) -> list[list[Any]]:
+    """The commonest words (by how many texts use them), without stop words or the brand's own name."""
+    ignored = {word.lower() for phrase in ignore for word in _WORD.findall(phrase.lower())}
+    counts: Counter[str] = Counter()
+    for text in texts:
+        words = {word.strip("'’-") for word in _WORD.findall(_URL.sub(" ", text.lower()))}
+        counts.update(word for word in words if word not in _STOPWORDS and word.lstrip("#@") not in ignored)
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))  # ties: alphabetical, stable
+    return [[word, count] for word, count in ranked[:limit]]
+
+
+def _post(mention: Mention, score: MentionScore) -> dict[str, Any]:
+    return {
+        "mention_id": mention.mention_id,
+        "created_at": to_iso(mention.created_at),
+        "source": mention.source,
+        "author": mention.author,
+        "reach": score.reach,
+        "sentiment": score.sentiment,
+        "crisis_types": list(score.crisis_types),
+        "url": mention.url,
+        "text": mention.text[:POST_EXCERPT_CHARS],
+    }
+
+
+def _rank(post: dict[str, Any]) -> tuple[bool, int, str]:
+    return (bool(post["crisis_types"]), int(post["reach"]), str(post["mention_id"]))
+
+
+def remember_notable(
+    notable: Sequence[dict[str, Any]], batch: Sequence[tuple[Mention, MentionScore]], newest: datetime
+) -> list[dict[str, Any]]:
+    """The ring after `batch`: posts of the last 15 minutes before `newest`'s bucket ends, crisis-typed
+    first, then by reach; a post seen again (a replayed record) is kept once."""
+    since = bucket_start(newest) + BUCKET - EVIDENCE_WINDOW
+    posts = {post["mention_id"]: post for post in notable}
+    for mention, score in batch:
+        if score.negative or score.crisis_types:
+            posts.setdefault(mention.mention_id, _post(mention, score))
+    recent = [post for post in posts.values() if parse_iso(post["created_at"]) >= since]
+    return sorted(recent, key=_rank, reverse=True)[:NOTABLE_POSTS]
+
+
+def gather_evidence(
+    bucket: datetime, notable: Sequence[dict[str, Any]], brand_words: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Evidence for an alert in `bucket` from the notable posts of its window."""
+    start, end = bucket + BUCKET - EVIDENCE_WINDOW, bucket + BUCKET
+    posts = [post for post in notable if start <= parse_iso(post["created_at"]) < end]
+    negative = [post for post in posts if post["sentiment"] is not None and post["sentiment"] <= -0.05]
+    negative.sort(key=lambda post: (-int(post["reach"]), post["mention_id"]))
+    return {
+        "window": {"from": to_iso(start), "to": to_iso(end), "notable_posts": len(posts)},
+        "top_terms": top_terms((post["text"] for post in posts), brand_words),
+        "negative_posts": negative[:TOP_POSTS],
+    }

@@ -1,0 +1,69 @@
+"""An alert's evidence: top terms of its window and its most-reached negative posts, kept across batches."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from crisiswatch.domain.evidence import NOTABLE_POSTS, gather_evidence, remember_notable, top_terms
+from crisiswatch.domain.mentions import Mention
+from crisiswatch.domain.scoring import MentionScore
+from tests.fakes import T0, make_mention
+
+
+def scored(
+    n: int, text: str, sentiment: float, reach: int, minutes: float = 0, types: tuple[str, ...] = ()
+) -> tuple[Mention, MentionScore]:
+    mention = make_mention(n, text=text, followers=reach, at=T0 + timedelta(minutes=minutes))
+    return mention, MentionScore(
+        mention.mention_id, mention.brand, mention.source, sentiment, reach, types, sentiment
+    )
+
+
+def test_top_terms_skip_stop_words_links_and_the_brand_and_count_each_text_once() -> None:
+    terms = top_terms(
+        [
+            "Glass glass GLASS in my Acme bottle https://x.example/glass",
+            "glass fragments in an acme bottle",
+            "Acme coffee is fine",
+        ],
+        ignore=["Acme Coffee"],
+    )
+    assert terms[:2] == [["bottle", 2], ["glass", 2]]
+    assert all(word not in {"acme", "coffee", "in", "my", "https"} for word, _ in terms)
+
+
+def test_notable_posts_are_gathered_across_batches_and_kept_once() -> None:
+    first = [
+        scored(1, "glass in my can", 0.2, 100, minutes=1, types=("legal_safety",)),
+        scored(2, "love it", 0.8, 10**6),
+    ]
+    second = [
+        scored(3, "terrible, glass again", -0.7, 90_000, minutes=6),
+        scored(4, "so bad", -0.2, 2_000, minutes=7),
+    ]
+
+    ring = remember_notable([], first, T0 + timedelta(minutes=1))
+    ring = remember_notable(ring, second, T0 + timedelta(minutes=7))
+    ring = remember_notable(ring, second, T0 + timedelta(minutes=7))  # a replayed batch
+
+    assert [post["mention_id"] for post in ring] == [
+        "social#1",
+        "social#3",
+        "social#4",
+    ]  # typed first, then reach
+    evidence = gather_evidence(T0 + timedelta(minutes=5), ring, ["Acme Coffee"])
+    assert [post["reach"] for post in evidence["negative_posts"]] == [90_000, 2_000]
+    assert ["glass", 2] in evidence["top_terms"]
+    assert evidence["window"]["notable_posts"] == 3
+
+
+def test_the_ring_forgets_old_posts_and_stays_bounded() -> None:
+    old = [scored(n, "awful", -0.9, n, minutes=0) for n in range(30)]
+    ring = remember_notable([], old, T0)
+    assert len(ring) == NOTABLE_POSTS
+    assert remember_notable(ring, [], T0 + timedelta(minutes=30)) == []
+
+
+def test_long_posts_are_cut_to_an_excerpt() -> None:
+    ring = remember_notable([], [scored(1, "awful " * 200, -0.9, 10)], T0)
+    assert len(gather_evidence(T0, ring)["negative_posts"][0]["text"]) == 280
