@@ -60,9 +60,8 @@ def burst_scenario(
                 "author": f"upset{index}@mastodon.social",
                 "url": f"https://mastodon.social/@upset{index}/{tag}{index:06d}",
             }
-        lines.append(
-            {**line, "created_at": created, "author_followers": 900, "text": text, "lang": "en", "crisis": True}
-        )
+        common = {"created_at": created, "author_followers": 900, "text": text, "lang": "en", "crisis": True}
+        lines.append({**line, **common})
     return lines
 
 
