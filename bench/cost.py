@@ -35,7 +35,8 @@ def main(figures: IngestFigures) -> None:
         print(f"  {name:<28} ${dollars:7.2f}")
     print(f"  {'total':<28} ${total:7.2f}   (target under ${TARGET:.2f})")
     print(f"  reference: a managed sentiment API  ${MANAGED_SENTIMENT_API:7.2f}+ for the sentiment alone")
-    kilobytes = figures.write_units.get("mentions", 0) / max(figures.mentions, 1)
+    mention_units = sum(units for table, units in figures.write_units.items() if table.startswith("Mentions"))
+    kilobytes = mention_units / max(figures.mentions, 1)
     print(
         f"  storage: about {kilobytes:.1f} KB per stored mention, "
         f"${kilobytes * STORAGE_GB_MONTH:.2f} per million mentions per month kept (the TTL decides how long)"

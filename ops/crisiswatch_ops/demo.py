@@ -117,6 +117,29 @@ def _deliveries(runtime: LocalRuntime, topic_arn: str) -> list[Any]:
     return [delivery for delivery in runtime.outbox.messages() if delivery.topic_arn == topic_arn]
 
 
+def explain(explanation: dict[str, Any]) -> list[str]:
+    """The detector's explanation as a person reads it."""
+    observed, expected = explanation.get("observed", {}), explanation.get("expected", {})
+    lines = [
+        f"Signals: {', '.join(explanation.get('signals', []))}",
+        f"Volume {observed.get('volume')} against {expected.get('volume')} expected; "
+        f"negative {observed.get('negative')} against {expected.get('negative')}",
+    ]
+    for crisis_type, details in explanation.get("crisis_types", {}).items():
+        lines.append(
+            f"{crisis_type}: {details['observed']} reports in 15 min from {', '.join(details['sources'])}, "
+            f"usual {details['expected']}, p = {details['p_value']}"
+        )
+    evidence = explanation.get("evidence", {})
+    terms = ", ".join(f"{term} ({count})" for term, count in evidence.get("top_terms", [])[:6])
+    if terms:
+        lines.append(f"Top terms: {terms}")
+    for label, key in (("Report", "crisis_posts"), ("Most-reached negative post", "negative_posts")):
+        for post in evidence.get(key, []):
+            lines.append(f"{label}: {post['author']} ({post['reach']:,} followers): {post['text'][:80]}")
+    return lines
+
+
 def run_demo(project_root: Path, state_dir: Path, build: bool = True) -> int:
     started = time.monotonic()
     _step(1, "Start the embedded AWS runtime")
@@ -157,11 +180,8 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True) -> int:
             _say(f"   {line}")
         incident = report.first_incident
         assert incident is not None
-        explanation = incident.explanation
-        _say(
-            f"   Signals: {', '.join(explanation.get('signals', []))}; observed {explanation.get('observed')}"
-        )
-        _say(f"   Expected {explanation.get('expected')}; threshold {explanation.get('threshold')}")
+        for line in explain(incident.explanation):
+            _say(f"   {line}")
 
         tier1 = stack.outputs.get("Tier1TopicArn") or runtime.resources.get("Tier1Topic", "")
         tier2 = stack.outputs.get("Tier2TopicArn") or runtime.resources.get("Tier2Topic", "")

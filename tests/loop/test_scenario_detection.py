@@ -87,4 +87,5 @@ def test_the_quiet_day_opens_nothing_and_the_recall_opens_one_incident_early(
     assert explanation["baseline_window"]["buckets_seen"] > 288
     evidence = explanation["evidence"]
     assert any(term == "glass" for term, _ in evidence["top_terms"])
-    assert evidence["negative_posts"], "the most-reached negative posts are named"
+    assert evidence["crisis_posts"], "the reports behind the alert are named"
+    assert all("glass" in post["text"].lower() for post in evidence["crisis_posts"])

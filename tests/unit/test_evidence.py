@@ -55,6 +55,20 @@ def test_notable_posts_are_gathered_across_batches_and_kept_once() -> None:
     assert [post["reach"] for post in evidence["negative_posts"]] == [90_000, 2_000]
     assert ["glass", 2] in evidence["top_terms"]
     assert evidence["window"]["notable_posts"] == 3
+    assert evidence["crisis_posts"] == []  # the alert did not fire on a crisis type
+
+
+def test_posts_of_the_fired_crisis_types_lead_the_evidence_even_when_upbeat() -> None:
+    batch = [
+        scored(1, "lol found glass in my latte, wild", 0.6, 40, types=("legal_safety",)),
+        scored(2, "glass shards in my can", 0.1, 900, minutes=2, types=("legal_safety",)),
+        scored(3, "slow service again", -0.4, 5_000, minutes=3),
+    ]
+    ring = remember_notable([], batch, T0 + timedelta(minutes=3))
+    evidence = gather_evidence(T0, ring, ["Acme"], crisis_types=("legal_safety",))
+    assert [post["mention_id"] for post in evidence["crisis_posts"]] == ["social#2", "social#1"]
+    assert evidence["top_terms"][0] == ["glass", 2]
+    assert [post["mention_id"] for post in evidence["negative_posts"]] == ["social#3"]
 
 
 def test_the_ring_forgets_old_posts_and_stays_bounded() -> None:

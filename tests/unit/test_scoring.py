@@ -69,11 +69,10 @@ def test_text_vader_cannot_read_is_unknown_even_untagged(text: str) -> None:
     assert result.negative is False
 
 
-def test_links_and_handles_are_not_read_as_words() -> None:
-    analyzer = FixedSentiment(0.0)
-    score_mention(make_mention(1, text="@acme see https://x.example/terrible-news great"), analyzer, TAXONOMY)
-
-    assert analyzer.texts == ["see great"]
+def test_emoticons_are_readable_emoji_alone_are_not() -> None:
+    assert score(text="@acme :) :) :)", value=0.7, lang="und").compound == 0.7
+    assert score(text=":'( <3", value=-0.2, lang="und").compound == -0.2
+    assert score(text="😍😍", value=0.7, lang="und").compound is None
 
 
 def test_a_huge_text_is_read_up_to_the_cap() -> None:

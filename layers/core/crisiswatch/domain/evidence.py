@@ -33,7 +33,8 @@ this that these those with from your what when where which who why how will woul
 about into over than then there here its it's i'm im i've ive don't dont can't cant didn't didnt
 doesn't doesnt isn't isnt wasn't wasnt won't wont got get gets getting going gonna really very much
 more most some such only also even still like lol ngl tbh omg yes yeah okay amp http https www com
-net org today now new one two him his hers ours too
+net org today now new one two him his hers ours too anyone someone something everyone anything looks
+look know think thing things people
 """
 _STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
@@ -81,16 +82,29 @@ def remember_notable(
     return sorted(recent, key=_rank, reverse=True)[:NOTABLE_POSTS]
 
 
+def _by_reach(posts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(posts, key=lambda post: (-int(post["reach"]), post["mention_id"]))
+
+
 def gather_evidence(
-    bucket: datetime, notable: Sequence[dict[str, Any]], brand_words: Iterable[str] = ()
+    bucket: datetime,
+    notable: Sequence[dict[str, Any]],
+    brand_words: Iterable[str] = (),
+    crisis_types: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """Evidence for an alert in `bucket` from the notable posts of its window."""
+    """Evidence for an alert in `bucket` from the notable posts of its window.
+
+    When the alert fired on crisis types, the posts carrying them come first and give the top terms:
+    a first-hand "glass in my can" report can read as upbeat to VADER and still be the story.
+    """
     start, end = bucket + BUCKET - EVIDENCE_WINDOW, bucket + BUCKET
     posts = [post for post in notable if start <= parse_iso(post["created_at"]) < end]
+    fired = set(crisis_types)
+    typed = [post for post in posts if fired & set(post["crisis_types"])]
     negative = [post for post in posts if post["sentiment"] is not None and post["sentiment"] <= -0.05]
-    negative.sort(key=lambda post: (-int(post["reach"]), post["mention_id"]))
     return {
         "window": {"from": to_iso(start), "to": to_iso(end), "notable_posts": len(posts)},
-        "top_terms": top_terms((post["text"] for post in posts), brand_words),
-        "negative_posts": negative[:TOP_POSTS],
+        "top_terms": top_terms((post["text"] for post in typed or posts), brand_words),
+        "crisis_posts": _by_reach(typed)[:TOP_POSTS],
+        "negative_posts": _by_reach(negative)[:TOP_POSTS],
     }

@@ -7,6 +7,8 @@ import re
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@[\w.]+")
 _LATIN_WORD = re.compile(r"[a-zA-Z][a-zA-Z']*")
+_EMOTICON = re.compile(r"(?:[:;=8][-'^o]?[()\[\]dDpP/\\|*3@$]|<3|\^_\^|\bxD\b)")
+"""ASCII emoticons, which VADER's lexicon reads (":)", ":'(", "<3"); emoji it does not."""
 _ENGLISH_LANGS = frozenset({"en"})
 _UNKNOWN_LANGS = frozenset({"", "und", "unknown", "zxx", "mul"})
 
@@ -32,7 +34,7 @@ def is_english(text: str, lang: str) -> bool:
     """Whether `text`, tagged `lang` by its source ("und" when it does not say), is English to read.
 
     A source's tag is trusted; an untagged text is judged by its words. Text with no letters at all
-    (only links, handles or emoji) is not readable.
+    (only links, handles or emoji) is not readable, unless it holds ASCII emoticons.
     """
     base = lang.lower().split("-")[0].split("_")[0]
     if base not in _ENGLISH_LANGS and base not in _UNKNOWN_LANGS:
@@ -40,7 +42,7 @@ def is_english(text: str, lang: str) -> bool:
     rest = readable_text(text)
     letters = [char for char in rest if char.isalpha()]
     if not letters:
-        return False
+        return bool(_EMOTICON.search(rest))
     latin = sum(1 for char in letters if char.isascii())
     if latin / len(letters) < 0.7:
         return False  # mostly another script (Cyrillic, CJK, Arabic, accented-heavy text)

@@ -67,7 +67,7 @@ def detect(
         raise RuntimeError(f"detector state of {brand!r} kept changing under us")
     if alert is None:
         return None
-    evidence = gather_evidence(alert.bucket, state.notable, [brand])
+    evidence = gather_evidence(alert.bucket, state.notable, [brand], alert.crisis_types)
     explanation = {**alert.explanation, "evidence": evidence}
     incident = Incident(
         incident_id=incident_id_for(brand, alert.bucket),
