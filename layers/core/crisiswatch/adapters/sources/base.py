@@ -12,6 +12,8 @@ import requests
 
 from ...domain.watchlist import Brand
 from ...ports import UsageStore
+from .errors import RateLimitedError, SourceError, SourceUnavailableError
+from .http import DEFAULT_TIMEOUT
 
 Secret = Callable[[], dict[str, str]]
 """Loads the source's credentials (from SSM or Secrets Manager, cached by Powertools parameters)."""
@@ -28,6 +30,11 @@ class SourceContext:
 
     def time_left(self) -> float:
         return self.deadline - time.monotonic()
+
+    def timeout(self) -> tuple[float, float]:
+        """(connect, read) seconds for one request: the usual ones, the read cut to the time left."""
+        connect, read = DEFAULT_TIMEOUT
+        return connect, max(1.0, min(read, self.time_left()))
 
     def out_of_time(self, margin: float = 2.0) -> bool:
         """True when another page would risk the deadline: return what we have, the cursor resumes."""
@@ -47,3 +54,14 @@ def load_cursor(cursor: str | None) -> dict[str, Any]:
 
 def dump_cursor(state: dict[str, Any]) -> str:
     return json.dumps(state, sort_keys=True, separators=(",", ":"))
+
+
+def combined_failure(source: str, what: str, failures: list[SourceError]) -> SourceError:
+    """The one error to raise when every query of a fetch failed: theirs when they agree (rate limits
+    combined to the earliest retry), else "unavailable" naming each."""
+    limited = [failure for failure in failures if isinstance(failure, RateLimitedError)]
+    if len(limited) == len(failures):
+        return RateLimitedError(f"{source}: {limited[0]}", min(failure.retry_at for failure in limited))
+    if all(type(failure) is type(failures[0]) for failure in failures):
+        return failures[0]
+    return SourceUnavailableError(f"{source}: every {what} failed: {'; '.join(map(str, failures))}")

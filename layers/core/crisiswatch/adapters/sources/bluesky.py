@@ -34,15 +34,14 @@ from ...domain.errors import InvalidMentionError
 from ...domain.mentions import Mention, clean_text, mention_from_parts
 from ...domain.watchlist import BlueskySpec
 from ...ports import FetchResult
-from .base import SourceContext, dump_cursor, load_cursor
+from .base import SourceContext, combined_failure, dump_cursor, load_cursor
 from .errors import (
     MalformedResponseError,
     RateLimitedError,
     SourceAuthError,
     SourceError,
-    SourceUnavailableError,
 )
-from .http import DEFAULT_TIMEOUT, get, json_of, request
+from .http import get, json_of, request
 
 DEFAULT_ROOT = "https://bsky.social"
 SEARCH_PATH = "/xrpc/app.bsky.feed.searchPosts"
@@ -124,7 +123,7 @@ class BlueskySource:
                 self.warnings.append(f"{query!r}: {error}")
             queries[query] = query_state  # always matches the pages whose posts are in `run`
         if failures and len(failures) == attempted and self._pages_read == 0:
-            raise _combined(failures)
+            raise combined_failure("bluesky", "query", failures)
         run.mentions.sort(key=lambda mention: mention.created_at)
         # Only the queries the spec still asks: a removed keyword or a changed query is dropped.
         kept = {query: queries[query] for query in self._queries() if queries.get(query)}
@@ -244,14 +243,19 @@ class BlueskySource:
             headers = {"Authorization": f"Bearer {session.access}"}
             try:
                 response = get(
-                    self.context.session, url, now, params=params, headers=headers, timeout=self._timeout()
+                    self.context.session,
+                    url,
+                    now,
+                    params=params,
+                    headers=headers,
+                    timeout=self.context.timeout(),
                 )
             except SourceAuthError:
                 # 401: the session is gone; 403: the AppView refuses search. Log in afresh next time.
                 self._forget()
                 raise
             if response.status_code == 200:
-                payload = _json(response)
+                payload = json_of(response)
                 if not isinstance(payload, dict) or not isinstance(payload.get("posts"), list):
                     raise MalformedResponseError(f"{url}: no 'posts' array")
                 self._pages_read += 1
@@ -285,7 +289,7 @@ class BlueskySource:
             url,
             now,
             json_body={"identifier": identifier, "password": password},
-            timeout=self._timeout(),
+            timeout=self.context.timeout(),
         )
         if response.status_code != 200:
             raise SourceAuthError(f"{url}: {response.status_code} {_xrpc_error(response) or response.reason}")
@@ -300,7 +304,7 @@ class BlueskySource:
                 url,
                 now,
                 headers={"Authorization": f"Bearer {stale.refresh}"},
-                timeout=self._timeout(),
+                timeout=self.context.timeout(),
             )
         except SourceAuthError:
             response = None
@@ -310,7 +314,7 @@ class BlueskySource:
         return self._store(response, url)
 
     def _store(self, response: requests.Response, url: str) -> _Session:
-        payload = _json(response)
+        payload = json_of(response)
         access = payload.get("accessJwt") if isinstance(payload, dict) else None
         refresh = payload.get("refreshJwt") if isinstance(payload, dict) else None
         if not isinstance(access, str) or not access or not isinstance(refresh, str) or not refresh:
@@ -332,29 +336,11 @@ class BlueskySource:
             self._credentials = self.context.secret()
         return self._credentials
 
-    def _timeout(self) -> tuple[float, float]:
-        connect, read = DEFAULT_TIMEOUT
-        return connect, max(1.0, min(read, self.context.time_left()))
-
-
-def _combined(failures: list[SourceError]) -> SourceError:
-    if all(type(failure) is type(failures[0]) for failure in failures):
-        return failures[0]
-    return SourceUnavailableError(f"bluesky: every query failed: {'; '.join(map(str, failures))}")
-
-
-def _json(response: requests.Response) -> Any:
-    # JSON is UTF-8 (RFC 8259): without a charset, requests would guess and could garble a whole page
-    # over one bad byte; this way a bad byte becomes U+FFFD in its own post only.
-    if not response.encoding:
-        response.encoding = "utf-8"
-    return json_of(response)
-
 
 def _xrpc_error(response: requests.Response) -> str:
     """The XRPC error name (`{"error": "ExpiredToken", "message": ...}`), or "" when there is none."""
     try:
-        payload = _json(response)
+        payload = json_of(response)
     except MalformedResponseError:
         return ""
     error = payload.get("error") if isinstance(payload, dict) else None

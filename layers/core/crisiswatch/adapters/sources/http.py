@@ -159,6 +159,10 @@ def response_of(error: SourceError) -> requests.Response | None:
 
 def json_of(response: requests.Response) -> Any:
     """The JSON body, or `MalformedResponseError` (truncated JSON, an HTML error page...)."""
+    # JSON is UTF-8 (RFC 8259): without a charset, requests would guess and could garble a whole page
+    # over one bad byte; this way a bad byte becomes U+FFFD in its own item only.
+    if not response.encoding:
+        response.encoding = "utf-8"
     try:
         return response.json()
     except (ValueError, json.JSONDecodeError) as error:

@@ -34,9 +34,9 @@ from ...domain.errors import InvalidMentionError
 from ...domain.mentions import Mention, clean_text, mention_from_parts
 from ...domain.watchlist import MastodonSpec
 from ...ports import FetchResult
-from .base import SourceContext, dump_cursor, load_cursor
-from .errors import MalformedResponseError, RateLimitedError, SourceError, SourceUnavailableError
-from .http import DEFAULT_TIMEOUT, get, json_of
+from .base import SourceContext, combined_failure, dump_cursor, load_cursor
+from .errors import MalformedResponseError, RateLimitedError, SourceError
+from .http import get, json_of
 
 PAGE_SIZE = 40
 """The most Mastodon returns per page."""
@@ -110,7 +110,7 @@ class MastodonSource:
                     failures.append(error)
                 self.warnings.append(f"instance {root}: {error}")
         if failures and len(failures) == len(self.spec.instances):
-            raise _combined(failures)
+            raise combined_failure("mastodon", "instance", failures)
         run.mentions.sort(key=lambda mention: mention.created_at)
         # Only what the spec still names: a removed instance, tag or keyword is dropped.
         roots = [str(instance).rstrip("/") for instance in self.spec.instances]
@@ -180,7 +180,7 @@ class MastodonSource:
                 params["min_id"] = _earlier_id(floor)
             if resume:
                 params["max_id"] = resume
-            payload = _json(self._get(root, url, params, now))
+            payload = json_of(self._get(root, url, params, now))
             statuses = payload.get("statuses") if isinstance(payload, dict) else None
             if not isinstance(statuses, list):
                 raise MalformedResponseError(f"{url}: no 'statuses' array")
@@ -280,7 +280,7 @@ class MastodonSource:
     def _hashtag_access_note(self, root: str, now: datetime) -> str | None:
         try:
             response = self._get(root, f"{root}/api/v2/instance", {}, now)
-            payload = _json(response)
+            payload = json_of(response)
         except (SourceError, _InstanceLimitedError):
             return None  # an older server without the setting, or a hiccup: nothing to add
         configuration = payload.get("configuration") if isinstance(payload, dict) else None
@@ -300,7 +300,7 @@ class MastodonSource:
         self, root: str, url: str, params: Mapping[str, str], now: datetime
     ) -> tuple[requests.Response, list[Any]]:
         response = self._get(root, url, params, now)
-        payload = _json(response)
+        payload = json_of(response)
         if not isinstance(payload, list):
             raise MalformedResponseError(f"{url}: expected a JSON array of statuses")
         self._pages += 1
@@ -310,8 +310,7 @@ class MastodonSource:
         limited = self._limited_until.get(root)
         if limited is not None and limited > now:
             raise _InstanceLimitedError(limited)
-        connect, read = DEFAULT_TIMEOUT
-        timeout = (connect, max(1.0, min(read, self.context.time_left())))
+        timeout = self.context.timeout()
         response = get(self.context.session, url, now, params=dict(params), timeout=timeout)
         self._note_rate_limit(root, response, now)
         if response.status_code != 200:
@@ -338,24 +337,6 @@ def _tag_key(root: str, tag: str) -> str:
 
 def _search_key(root: str, keyword: str) -> str:
     return f"{root}|search:{keyword.casefold()}"
-
-
-def _combined(failures: list[SourceError]) -> SourceError:
-    """The one error to raise when every instance failed: theirs when they agree, else "unavailable"."""
-    limited = [failure for failure in failures if isinstance(failure, RateLimitedError)]
-    if len(limited) == len(failures):
-        return RateLimitedError(f"mastodon: {limited[0]}", min(failure.retry_at for failure in limited))
-    if all(type(failure) is type(failures[0]) for failure in failures):
-        return failures[0]
-    return SourceUnavailableError(f"mastodon: every instance failed: {'; '.join(map(str, failures))}")
-
-
-def _json(response: requests.Response) -> Any:
-    # JSON is UTF-8 (RFC 8259): without a charset, requests would guess and could garble a whole page
-    # over one bad byte; this way a bad byte becomes U+FFFD in its own status only.
-    if not response.encoding:
-        response.encoding = "utf-8"
-    return json_of(response)
 
 
 def _next_min_id(response: requests.Response, statuses: list[Any]) -> str | None:

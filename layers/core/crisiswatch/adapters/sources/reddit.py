@@ -26,15 +26,14 @@ from ...domain.errors import InvalidMentionError
 from ...domain.mentions import Mention, clean_text, mention_from_parts
 from ...domain.watchlist import RedditSpec
 from ...ports import FetchResult
-from .base import SourceContext, dump_cursor, load_cursor
+from .base import SourceContext, combined_failure, dump_cursor, load_cursor
 from .errors import (
     MalformedResponseError,
     RateLimitedError,
     SourceAuthError,
     SourceError,
-    SourceUnavailableError,
 )
-from .http import DEFAULT_TIMEOUT, get, json_of, request
+from .http import get, json_of, request
 
 OAUTH_ROOT = "https://oauth.reddit.com"
 WWW_ROOT = "https://www.reddit.com"
@@ -128,7 +127,7 @@ class RedditSource:
             if self._limited_until is not None and self._limited_until > now:
                 raise RateLimitedError("reddit: no requests left in this period", self._limited_until)
             if failures and len(failures) == attempted:
-                raise _combined(failures)
+                raise combined_failure("reddit", "listing", failures)
         run.mentions.sort(key=lambda mention: mention.created_at)
         # Only the listings the spec still names: a removed subreddit or a changed query is dropped.
         kept = {listing.key: listings[listing.key] for listing in current if listings.get(listing.key)}
@@ -295,12 +294,12 @@ class RedditSource:
             root = self._root(WWW_ROOT)
             headers = {}
         url = f"{root}{listing.path}"
-        timeout = self._timeout()
+        timeout = self.context.timeout()
         response = get(self.context.session, url, now, params=params, headers=headers, timeout=timeout)
         self._note_rate_limit(response, now)
         if response.status_code != 200:  # 404: a banned or missing subreddit
             raise SourceError(f"{url}: {response.status_code} {response.reason}")
-        payload = _json(response)
+        payload = json_of(response)
         data = payload.get("data") if isinstance(payload, dict) else None
         children = data.get("children") if isinstance(data, dict) else None
         if not isinstance(data, dict) or not isinstance(children, list):
@@ -339,9 +338,9 @@ class RedditSource:
             data={"grant_type": "password", "username": username, "password": password},
             auth=(client_id, client_secret),
             headers={"User-Agent": self._user_agent},
-            timeout=self._timeout(),
+            timeout=self.context.timeout(),
         )
-        payload = _json(response)
+        payload = json_of(response)
         token = payload.get("access_token") if isinstance(payload, dict) else None
         if response.status_code != 200 or not isinstance(token, str) or not token:
             error = payload.get("error") if isinstance(payload, dict) else None
@@ -354,28 +353,6 @@ class RedditSource:
 
     def _root(self, default: str) -> str:
         return str(self.spec.base_url).rstrip("/") if self.spec.base_url else default
-
-    def _timeout(self) -> tuple[float, float]:
-        connect, read = DEFAULT_TIMEOUT
-        return connect, max(1.0, min(read, self.context.time_left()))
-
-
-def _json(response: requests.Response) -> Any:
-    # JSON is UTF-8 (RFC 8259): without a charset, requests would guess and could garble a whole page
-    # over one bad byte; this way a bad byte becomes U+FFFD in its own item only.
-    if not response.encoding:
-        response.encoding = "utf-8"
-    return json_of(response)
-
-
-def _combined(failures: list[SourceError]) -> SourceError:
-    """The one error to raise when every listing failed: theirs when they agree, else "unavailable"."""
-    limited = [failure for failure in failures if isinstance(failure, RateLimitedError)]
-    if len(limited) == len(failures):
-        return RateLimitedError(f"reddit: {limited[0]}", min(failure.retry_at for failure in limited))
-    if all(type(failure) is type(failures[0]) for failure in failures):
-        return failures[0]
-    return SourceUnavailableError(f"reddit: every listing failed: {'; '.join(map(str, failures))}")
 
 
 def _first_name(children: list[Any]) -> str | None:
