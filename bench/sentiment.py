@@ -128,3 +128,7 @@ def main() -> dict[str, float]:
     print(f"  first batch (load VADER, taxonomy)    {first_use * 1000:8.0f} ms")
     print()
     return {"mentions_per_second": ours_rate, "init_seconds": init, "first_use_seconds": first_use}
+
+
+if __name__ == "__main__":
+    main()

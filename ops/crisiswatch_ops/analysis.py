@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from crisiswatch.domain.anomaly import MentionAnomalyDetector
 from crisiswatch.domain.scoring import NEGATIVE_COMPOUND, SentimentAnalyzer, score_text
-from crisiswatch.domain.taxonomy import POSITIVE_COMPOUND, Taxonomy, default_taxonomy
+from crisiswatch.domain.taxonomy import POSITIVE_COMPOUND, Taxonomy
 
 from .runtime.build import built_template_path
 
@@ -45,15 +45,6 @@ def load_analyzer(project_root: Path) -> SentimentAnalyzer:
     from crisiswatch.adapters.sentiment import VaderSentiment  # noqa: PLC0415
 
     return VaderSentiment()
-
-
-def load_taxonomy(path: str | None) -> Taxonomy:
-    if not path:
-        return default_taxonomy()
-    try:
-        return Taxonomy.from_toml(Path(path).read_text(encoding="utf-8"), path)
-    except OSError as error:
-        raise AnalysisError(f"cannot read taxonomy {path}: {error}") from error
 
 
 def _label(sentiment: float | None) -> str:

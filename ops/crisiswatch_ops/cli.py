@@ -158,13 +158,15 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
-    from .analysis import AnalysisError, classify_lines, format_row, load_analyzer, load_taxonomy  # noqa: PLC0415
+    from crisiswatch.domain.taxonomy import TaxonomyError, default_taxonomy, load_taxonomy  # noqa: PLC0415
+
+    from .analysis import AnalysisError, classify_lines, format_row, load_analyzer  # noqa: PLC0415
 
     try:
-        taxonomy = load_taxonomy(args.taxonomy)
+        taxonomy = load_taxonomy(args.taxonomy) if args.taxonomy else default_taxonomy()
         analyzer = load_analyzer(PROJECT_ROOT)
         handle = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8", errors="replace")  # noqa: SIM115
-    except (AnalysisError, OSError) as error:
+    except (AnalysisError, TaxonomyError, OSError) as error:
         print(f"classify: {error}", file=sys.stderr)
         return 2
     errors = 0

@@ -92,8 +92,10 @@ def test_detect_survives_all_zeros_and_a_gap_of_days() -> None:
 
     before = _series(["5"] * 300)
     after = _series(["5"] * 300, start=datetime(2024, 1, 9, tzinfo=UTC)).split("\n", 1)[1]
-    rows, _ = detect(before + after)
+    rows, notes = detect(before + after)
     assert len(rows) == 601
+    assert all(0.0 <= float(row[2]) < 1.0 for row in rows[1:])
+    assert notes == ["scored 600 rows"]  # a gap is no error
 
 
 def test_detect_refuses_a_file_without_the_nab_header() -> None:

@@ -14,9 +14,7 @@ def scored(
     n: int, text: str, sentiment: float, reach: int, minutes: float = 0, types: tuple[str, ...] = ()
 ) -> tuple[Mention, MentionScore]:
     mention = make_mention(n, text=text, followers=reach, at=T0 + timedelta(minutes=minutes))
-    return mention, MentionScore(
-        mention.mention_id, mention.brand, mention.source, sentiment, reach, types, sentiment
-    )
+    return mention, MentionScore(mention.mention_id, mention.brand, mention.source, sentiment, reach, types)
 
 
 def test_top_terms_skip_stop_words_links_and_the_brand_and_count_each_text_once() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crisiswatch.domain.taxonomy import Taxonomy, TaxonomyError, default_taxonomy
+from crisiswatch.domain.taxonomy import Taxonomy, TaxonomyError, default_taxonomy, load_taxonomy
 
 TAXONOMY = default_taxonomy()
 DEV_SET = Path(__file__).resolve().parents[1] / "data" / "crisis_types_dev.jsonl"
@@ -145,7 +145,7 @@ def test_regex_characters_in_terms_are_literal() -> None:
 
 
 def test_the_development_set_is_classified_well() -> None:
-    """Our own labelled set (88 texts, every type, negations and look-alikes): micro F1 of at least 0.9.
+    """Our own labelled set (87 texts, every type, negations and look-alikes): micro F1 of at least 0.9.
 
     Sentiment is left out here on purpose (the words alone must carry it); a held-back set judges too.
     """
@@ -159,3 +159,11 @@ def test_the_development_set_is_classified_well() -> None:
     precision = true_positives / (true_positives + false_positives)
     recall = true_positives / (true_positives + false_negatives)
     assert 2 * precision * recall / (precision + recall) >= 0.9
+
+
+def test_a_taxonomy_file_is_loaded_or_refused_clearly(tmp_path: Path) -> None:
+    own = tmp_path / "crisis_types.toml"
+    own.write_text('[types.greenwashing]\nterms = ["greenwash*"]\n', encoding="utf-8")
+    assert load_taxonomy(str(own)).classify("pure greenwashing") == ("greenwashing",)
+    with pytest.raises(TaxonomyError, match="cannot be read"):
+        load_taxonomy(str(tmp_path / "missing.toml"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -31,7 +30,7 @@ from .config import ConfigError, Settings, load_settings
 from .domain.breaker import CircuitBreaker
 from .domain.detection import CrisisDetector, Detector
 from .domain.scoring import SentimentAnalyzer
-from .domain.taxonomy import Taxonomy, default_taxonomy
+from .domain.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
 
 if TYPE_CHECKING:  # pydantic and requests cost the other functions' cold starts: only fetches load them
     import requests
@@ -132,13 +131,7 @@ class Services:
     @cached_property
     def taxonomy(self) -> Taxonomy:
         path = self.settings.taxonomy_file
-        if not path:
-            return default_taxonomy()
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as error:
-            raise ConfigError(f"CRISIS_TAXONOMY_FILE {path!r} cannot be read: {error}") from error
-        return Taxonomy.from_toml(text, path)
+        return load_taxonomy(path) if path else default_taxonomy()
 
     @cached_property
     def detector(self) -> Detector:

@@ -27,6 +27,8 @@ from .anomaly import AnomalyState, MentionAnomalyDetector, Observation
 from .clock import BUCKET, parse_iso, to_iso
 from .incidents import Severity
 
+HOUR = timedelta(hours=1)
+
 
 @dataclass(frozen=True)
 class BucketStats:
@@ -146,6 +148,8 @@ class CrisisDetector:
     """Two hours: a source's level follows the daily rhythm, so a surge stands out against it."""
     source_ratio: float = 3.0
     source_min_count: int = 3
+    spread_sources: int = 2
+    """Sources above their own level at once for the spread signal: a story jumping platforms."""
     refractory: timedelta = timedelta(hours=2)
 
     # -- the two entry points -------------------------------------------------------------
@@ -184,7 +188,7 @@ class CrisisDetector:
             signals.append("volume")
         if negative[0].score >= self.volume_score and stats.negative >= 3:
             signals.append("negativity")
-        if len(surging) >= 2:
+        if len(surging) >= self.spread_sources:
             signals.append("spread")
         if fired_types and state.buckets_seen >= self.warmup_buckets:
             signals.append("crisis_type")
@@ -303,7 +307,7 @@ class CrisisDetector:
             "threshold": {
                 "anomaly_score": self.volume_score,
                 "crisis_type_p_value": self.type_p_value,
-                "sources_surging": 2,
+                "sources_surging": self.spread_sources,
                 "source_ratio": self.source_ratio,
             },
             "sources_above_baseline": surging,
@@ -311,8 +315,8 @@ class CrisisDetector:
             "baseline_window": {
                 "buckets_seen": state.buckets_seen,
                 "volume": volume.baseline,
-                "crisis_types": f"usual rate over about {self.type_rate_half_life * 5 / 60:.0f} hours",
-                "sources": f"level over about {self.source_half_life * 5 / 60:.0f} hours",
+                "crisis_types": f"usual rate, half-life {self.type_rate_half_life * BUCKET / HOUR:.0f} hours",
+                "sources": f"level, half-life {self.source_half_life * BUCKET / HOUR:.0f} hours",
                 "since": state.last_bucket,
             },
         }

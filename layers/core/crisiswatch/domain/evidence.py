@@ -15,7 +15,7 @@ from typing import Any
 
 from .clock import BUCKET, bucket_start, parse_iso, to_iso
 from .mentions import Mention
-from .scoring import MentionScore
+from .scoring import NEGATIVE_COMPOUND, MentionScore
 
 EVIDENCE_WINDOW = timedelta(minutes=15)
 """The alert's bucket and the two before it: the posts that made the alert."""
@@ -101,7 +101,9 @@ def gather_evidence(
     posts = [post for post in notable if start <= parse_iso(post["created_at"]) < end]
     fired = set(crisis_types)
     typed = [post for post in posts if fired & set(post["crisis_types"])]
-    negative = [post for post in posts if post["sentiment"] is not None and post["sentiment"] <= -0.05]
+    negative = [
+        post for post in posts if post["sentiment"] is not None and post["sentiment"] <= NEGATIVE_COMPOUND
+    ]
     return {
         "window": {"from": to_iso(start), "to": to_iso(end), "notable_posts": len(posts)},
         "top_terms": top_terms((post["text"] for post in typed or posts), brand_words),

@@ -40,13 +40,16 @@ class MentionScore:
     """VADER's score; None when the text cannot be read (another language, no words): unknown, not neutral."""
     reach: int
     crisis_types: tuple[str, ...] = ()
-    sentiment: float | None = None
-    """The compound pulled towards negative by crisis signals; what negativity is counted on."""
+
+    @property
+    def sentiment(self) -> float | None:
+        """The compound pulled towards negative by crisis signals; what negativity is counted on."""
+        return None if self.compound is None else with_crisis_signals(self.compound, self.crisis_types)
 
     @property
     def negative(self) -> bool:
-        value = self.compound if self.sentiment is None else self.sentiment
-        return value is not None and value <= NEGATIVE_COMPOUND
+        sentiment = self.sentiment
+        return sentiment is not None and sentiment <= NEGATIVE_COMPOUND
 
 
 def with_crisis_signals(compound: float, crisis_types: tuple[str, ...]) -> float:
@@ -67,7 +70,7 @@ def score_text(
 
 
 def score_mention(mention: Mention, analyzer: SentimentAnalyzer, taxonomy: Taxonomy) -> MentionScore:
-    compound, sentiment, crisis_types = score_text(mention.text, mention.lang, analyzer, taxonomy)
+    compound, _, crisis_types = score_text(mention.text, mention.lang, analyzer, taxonomy)
     return MentionScore(
         mention_id=mention.mention_id,
         brand=mention.brand,
@@ -75,5 +78,4 @@ def score_mention(mention: Mention, analyzer: SentimentAnalyzer, taxonomy: Taxon
         compound=compound,
         reach=mention.author_followers,
         crisis_types=crisis_types,
-        sentiment=sentiment,
     )

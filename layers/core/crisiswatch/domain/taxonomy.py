@@ -199,6 +199,15 @@ def _negated(text: str, start: int, end: int) -> bool:
     return bool(_DENIALS.match(after[: cut.start()] if cut else after))
 
 
+def load_taxonomy(path: str) -> Taxonomy:
+    """A taxonomy file of a team's own, refused with a clear error when it cannot be read."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return Taxonomy.from_toml(handle.read(), path)
+    except OSError as error:
+        raise TaxonomyError(f"{path}: cannot be read ({error.strerror})") from None
+
+
 @cache
 def default_taxonomy() -> Taxonomy:
     text = resources.files(__package__).joinpath("crisis_types.toml").read_text(encoding="utf-8")
