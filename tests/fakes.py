@@ -17,13 +17,15 @@ from typing import Any
 
 from crisiswatch.config import Settings, Tables
 from crisiswatch.domain.breaker import CircuitBreaker, SourceHealth
-from crisiswatch.domain.clock import bucket_start
+from crisiswatch.domain.clock import bucket_start, to_iso
 from crisiswatch.domain.detection import BucketStats, CrisisDetector, Detector, DetectorState
 from crisiswatch.domain.errors import IncidentNotFoundError, TransientError
-from crisiswatch.domain.incidents import Incident, IncidentStatus, Recipient, Severity, incident_id_for
-from crisiswatch.domain.links import ActionLink, LinkState
+from crisiswatch.domain.incidents import Incident, IncidentChanges, Severity, incident_id_for
+from crisiswatch.domain.links import ActionLink, DecisionRequest, LinkState
 from crisiswatch.domain.mentions import Mention
+from crisiswatch.domain.policy import EscalationPolicy, parse_policy
 from crisiswatch.domain.scoring import MentionScore
+from crisiswatch.domain.statements import StatementLibrary, default_statements
 from crisiswatch.domain.taxonomy import Taxonomy, default_taxonomy
 from crisiswatch.ports import FetchResult, OutboundMessage
 
@@ -248,17 +250,24 @@ class FakeIncidentStore:
         found = self.items.get(incident_id)
         return copy.deepcopy(found) if found else None
 
-    def record_decision(
-        self, incident_id: str, status: str, decision: str, decided_by: str, decided_at: datetime
-    ) -> Incident:
+    def update(self, incident_id: str, changes: IncidentChanges) -> Incident:
         if incident_id not in self.items:
             raise IncidentNotFoundError(incident_id)
         incident = self.items[incident_id]
-        incident.status = IncidentStatus(status)
-        incident.decision = decision
-        incident.decided_by = decided_by
-        incident.decided_at = decided_at
+        for name in IncidentChanges.__dataclass_fields__:
+            value = getattr(changes, name)
+            if value is not None:
+                setattr(incident, name, copy.deepcopy(value))
         return copy.deepcopy(incident)
+
+    def tick(self, incident_id: str, item: str, by: str, at: datetime) -> bool:
+        if incident_id not in self.items:
+            raise IncidentNotFoundError(incident_id)
+        checklist = self.items[incident_id].checklist
+        if item in checklist:
+            return False
+        checklist[item] = {"by": by, "at": to_iso(at)}
+        return True
 
     def set_execution(self, incident_id: str, execution_arn: str) -> None:
         if incident_id not in self.items:
@@ -300,19 +309,43 @@ class FakeAuditLog:
 
 
 class FakeActionLinkStore:
-    """Links by key, their task tokens, and one decision lock per notification (single winner)."""
+    """Requests with the task token of their wait, links by key, and one decision lock per request."""
 
     def __init__(self) -> None:
         self.links: dict[str, ActionLink] = {}
+        self.requests: dict[str, DecisionRequest] = {}
         self.tokens: dict[str, str] = {}
+        """notification id -> the task token of the wait it is bound to."""
+        self.current: dict[str, str] = {}
         self.locks: dict[str, tuple[str, datetime]] = {}
         """notification id -> (winning link key, decided at)."""
 
-    def add(self, link: ActionLink, task_token: str) -> None:
+    def open_request(self, request: DecisionRequest, task_token: str) -> None:
+        if request.notification_id in self.requests:
+            raise ValueError(f"request {request.notification_id} exists")
+        self.requests[request.notification_id] = request
+        self.tokens[request.notification_id] = task_token
+        self.current[request.incident_id] = request.notification_id
+
+    def rebind(self, notification_id: str, task_token: str, expires_at: datetime) -> None:
+        request = self.requests[notification_id]
+        self.requests[notification_id] = replace(request, expires_at=expires_at)
+        self.tokens[notification_id] = task_token
+
+    def current_request(self, incident_id: str) -> DecisionRequest | None:
+        found = self.current.get(incident_id)
+        return self.requests.get(found) if found else None
+
+    def request(self, notification_id: str) -> DecisionRequest | None:
+        return self.requests.get(notification_id)
+
+    def task_token(self, notification_id: str) -> str | None:
+        return self.tokens.get(notification_id)
+
+    def add(self, link: ActionLink) -> None:
         if link.key in self.links:
             raise ValueError(f"link {link.key[:8]} exists")  # the adapter's conditional put fails too
         self.links[link.key] = link
-        self.tokens[link.key] = task_token
 
     def get(self, key: str) -> ActionLink | None:
         return self.links.get(key)
@@ -334,9 +367,6 @@ class FakeActionLinkStore:
             stored, state=LinkState.PENDING, decision=None, decided_by=None, decided_at=None
         )
 
-    def task_token(self, key: str) -> str | None:
-        return self.tokens.get(key)
-
     def decision_for(self, notification_id: str) -> ActionLink | None:
         lock = self.locks.get(notification_id)
         if lock is None:
@@ -349,14 +379,41 @@ class FakeActionLinkStore:
 
 
 class FakeNotifier:
-    def __init__(self, tiers: Iterable[int] = (1, 2)) -> None:
-        self.tiers = set(tiers)
-        self.sent: list[tuple[int, OutboundMessage]] = []
+    def __init__(self) -> None:
+        self.sent: list[OutboundMessage] = []
+        self.fail = False
 
-    def send(self, tier: int, messages: Iterable[OutboundMessage]) -> None:
-        if tier not in self.tiers:
-            raise ValueError(f"no topic for tier {tier}")
-        self.sent.extend((tier, message) for message in messages)
+    def send(self, messages: Iterable[OutboundMessage]) -> None:
+        if self.fail:
+            raise StoreDownError("SNS is down")
+        self.sent.extend(messages)
+
+
+class FakeCommsChannel:
+    def __init__(self) -> None:
+        self.announced: list[tuple[str, str]] = []
+
+    def announce(self, subject: str, body: str) -> None:
+        self.announced.append((subject, body))
+
+
+class FakePublisher:
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, str, str]] = []
+
+    def post(self, incident_id: str, channel: str, text: str, at: datetime) -> str:
+        self.posts.append((incident_id, channel, text))
+        return f"fake:{len(self.posts)}"
+
+
+class FakeDetectorFeedback:
+    def __init__(self) -> None:
+        self.false_alarms: list[tuple[str, str, str]] = []
+
+    def false_alarm(self, brand: str, incident_id: str, decided_by: str, at: datetime) -> None:
+        self.false_alarms.append((brand, incident_id, decided_by))
 
 
 @dataclass
@@ -431,17 +488,49 @@ LINK_SECRET = b"test-link-signing-secret-0123456789abcdef"
 BASE_URL = "https://k2x9d7q4mb.execute-api.eu-west-1.amazonaws.com/Prod"
 
 
+TEST_POLICY = """
+[tiers.responders]
+label = "On-call responders"
+response_minutes = 15
+reminders_before_minutes = [5]
+contacts = [
+  { id = "tier1-primary", name = "Tier 1 responder", email = "t1@example.com", phone = "+15555550101" },
+  { id = "tier1-backup", name = "Tier 1 backup", email = "t1b@example.com" },
+]
+
+[tiers.comms_lead]
+label = "Communications lead"
+response_minutes = 30
+contacts = [{ id = "tier2-primary", name = "Tier 2 decision maker", email = "t2@example.com" }]
+
+[tiers.executive]
+label = "Executive on duty"
+response_minutes = 30
+contacts = [{ id = "exec-duty", name = "Executive", phone = "+15555550103" }]
+
+[tiers.legal]
+label = "Legal counsel"
+legal = true
+response_minutes = 60
+contacts = [{ id = "legal-counsel", name = "Legal counsel", email = "legal@example.com" }]
+
+[routes]
+SEV1 = ["responders", "comms_lead", "executive"]
+SEV2 = ["responders", "comms_lead"]
+SEV3 = ["responders", "comms_lead"]
+
+[at_once]
+SEV1 = ["executive"]
+data_breach = ["legal"]
+legal_safety = ["legal"]
+"""
+
+
 def make_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "tables": Tables(),
-        "tier_topics": {
-            1: "arn:aws:sns:eu-west-1:123456789012:tier1",
-            2: "arn:aws:sns:eu-west-1:123456789012:tier2",
-        },
-        "tier_recipients": {
-            1: [Recipient("tier1-primary", "Tier 1 responder"), Recipient("tier1-backup", "Tier 1 backup")],
-            2: [Recipient("tier2-primary", "Tier 2 decision maker")],
-        },
+        "contacts_topic": "arn:aws:sns:eu-west-1:123456789012:contacts",
+        "comms_topic": "arn:aws:sns:eu-west-1:123456789012:comms",
         "state_machine_arn": "arn:aws:states:eu-west-1:123456789012:stateMachine:Escalation",
         "action_base_url": BASE_URL,
         "link_secret_name": "unused",
@@ -480,6 +569,11 @@ class FakeServices:
     sentiment: FakeSentiment = field(default_factory=FakeSentiment)
     escalation: FakeStepFunctions = field(default_factory=FakeStepFunctions)
     notifier: FakeNotifier = field(default_factory=FakeNotifier)
+    comms: FakeCommsChannel = field(default_factory=FakeCommsChannel)
+    publisher: FakePublisher = field(default_factory=FakePublisher)
+    detector_feedback: FakeDetectorFeedback = field(default_factory=FakeDetectorFeedback)
+    policy: EscalationPolicy = field(default_factory=lambda: parse_policy(TEST_POLICY))
+    statements: StatementLibrary = field(default_factory=default_statements)
     s3: Any = None
     secret: bytes = LINK_SECRET
     source_health: FakeSourceHealthStore = field(default_factory=FakeSourceHealthStore)
@@ -527,15 +621,20 @@ def make_mention(
 
 
 def make_incident(
-    brand: str = "Acme Coffee", bucket: datetime = T0, summary: str = "40 mentions in 5 min"
+    brand: str = "Acme Coffee",
+    bucket: datetime = T0,
+    summary: str = "40 mentions in 5 min",
+    severity: Severity = Severity.SEV2,
+    crisis_types: tuple[str, ...] = ("product_failure",),
 ) -> Incident:
     return Incident(
         incident_id=incident_id_for(brand, bucket),
         brand=brand,
-        severity=Severity.SEV2,
+        severity=severity,
         opened_at=bucket + timedelta(minutes=1),
         detected_bucket=bucket,
         summary=summary,
+        crisis_types=crisis_types,
     )
 
 

@@ -12,12 +12,14 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.clock import utc_now
-from crisiswatch.usecases.decisions import LinkPage, Outcome, decide, view_link
+from crisiswatch.usecases.decisions import LinkPage, Outcome, Submission, decide, view_link
 from crisiswatch.web.pages import SECURITY_HEADERS, render_link_page, render_message
 from crisiswatch.wiring import Services, get_services
 
-MAX_FORM_BYTES = 2_048
-"""A real form is about 100 bytes; anything far larger is not from our page."""
+MAX_FORM_BYTES = 32_768
+"""A revised 2,000-character statement fits even percent-encoded; far more is not from our page."""
+MAX_FIELDS = 8
+MAX_NOTE = 1_000
 
 logger = Logger()
 tracer = Tracer()
@@ -58,16 +60,27 @@ def submit(link_id: str) -> Response[str]:
     if len(raw.encode("utf-8", errors="replace")) > MAX_FORM_BYTES:
         return _html(413, render_message("Nothing was decided", "The form sent was too large."))
     try:
-        form = parse_qs(raw, max_num_fields=8, strict_parsing=False)
+        form = parse_qs(raw, max_num_fields=MAX_FIELDS, strict_parsing=False)
     except ValueError:
         return _page(LinkPage(Outcome.BAD_FORM, message="The form could not be read."))
+
+    def field(name: str, limit: int) -> str:
+        return (form.get(name) or [""])[0][:limit]
+
+    submission = Submission(
+        form_token=field("form_token", 128),
+        decision=field("decision", 32),
+        statement=field("statement", 64),
+        revised_text=field("revised_text", MAX_FORM_BYTES),
+        note=field("note", MAX_NOTE),
+        tick=field("tick", 64),
+    )
     identity = event.request_context.identity
     client = f"{identity.source_ip or '?'} {(identity.user_agent or '')[:120]}"
     services = _services()
     page = decide(
         link_id,
-        (form.get("decision") or [""])[0][:32],
-        (form.get("form_token") or [""])[0][:128],
+        submission,
         client,
         services.link_secret(),
         services.links,

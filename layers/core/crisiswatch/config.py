@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from .domain.incidents import Recipient
+from .domain.crisis_plan import Timing
 
 
 class ConfigError(RuntimeError):
@@ -31,8 +30,8 @@ class Tables:
 @dataclass(frozen=True)
 class Settings:
     tables: Tables
-    tier_topics: dict[int, str] = field(default_factory=dict)
-    tier_recipients: dict[int, list[Recipient]] = field(default_factory=dict)
+    contacts_topic: str = ""
+    comms_topic: str = ""
     state_machine_arn: str = ""
     action_base_url: str = ""
     link_secret_name: str = ""
@@ -42,32 +41,33 @@ class Settings:
     fetch_source_function: str = ""
     taxonomy_file: str = ""
     """A crisis taxonomy to use instead of the packaged one (`crisis_types.toml`)."""
+    policy_file: str = ""
+    """The escalation policy (`config/escalation_policy.toml`, shipped in the watchlist layer)."""
+    statements_file: str = ""
+    """Message templates to use instead of the packaged ones (`statements.toml`)."""
+    timing: Timing = field(default_factory=Timing)
 
 
-def _recipients(raw: str) -> dict[int, list[Recipient]]:
-    """`{"1": [{"id": "tier1-primary", "name": "On-call responder"}], "2": [...]}`."""
+def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "")
     if not raw:
-        return {}
+        return default
     try:
-        data = json.loads(raw)
-        return {
-            int(tier): [Recipient(str(item["id"]), str(item.get("name") or item["id"])) for item in people]
-            for tier, people in data.items()
-        }
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise ConfigError(f"TIER_RECIPIENTS is not valid: {error}") from None
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number of seconds, not {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1 second")
+    return value
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
-    topics = {}
-    for key, value in env.items():
-        if key.startswith("TIER") and key.endswith("_TOPIC_ARN") and value:
-            topics[int(key[4:-10])] = value
     try:
         ttl_days = int(env.get("MENTION_TTL_DAYS", "90"))
     except ValueError:
         raise ConfigError("MENTION_TTL_DAYS must be a whole number of days") from None
+    defaults = Timing()
     return Settings(
         tables=Tables(
             mentions=env.get("MENTIONS_TABLE", ""),
@@ -80,8 +80,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             links=env.get("ACTION_LINKS_TABLE", ""),
             audit=env.get("AUDIT_TABLE", ""),
         ),
-        tier_topics=topics,
-        tier_recipients=_recipients(env.get("TIER_RECIPIENTS", "")),
+        contacts_topic=env.get("CONTACTS_TOPIC_ARN", ""),
+        comms_topic=env.get("COMMS_CHANNEL_TOPIC_ARN", ""),
         state_machine_arn=env.get("ESCALATION_STATE_MACHINE_ARN", ""),
         action_base_url=env.get("ACTION_BASE_URL", ""),
         link_secret_name=env.get("LINK_SECRET_NAME", ""),
@@ -89,5 +89,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         watchlist_file=env.get("WATCHLIST_FILE", ""),
         fetch_source_function=env.get("FETCH_SOURCE_FUNCTION", ""),
         taxonomy_file=env.get("CRISIS_TAXONOMY_FILE", ""),
+        policy_file=env.get("ESCALATION_POLICY_FILE", ""),
+        statements_file=env.get("STATEMENTS_FILE", ""),
         mention_ttl=timedelta(days=ttl_days),
+        timing=Timing(
+            minute_seconds=_seconds(env, "POLICY_MINUTE_SECONDS", defaults.minute_seconds),
+            owner_seconds=_seconds(env, "OWNER_RESPONSE_SECONDS", defaults.owner_seconds),
+            monitor_interval_seconds=_seconds(
+                env, "MONITOR_INTERVAL_SECONDS", defaults.monitor_interval_seconds
+            ),
+            calm_seconds=_seconds(env, "CALM_SECONDS", defaults.calm_seconds),
+            review_seconds=_seconds(env, "REVIEW_SECONDS", defaults.review_seconds),
+        ),
     )

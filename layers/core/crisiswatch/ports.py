@@ -9,8 +9,8 @@ from typing import Any, Protocol
 
 from .domain.breaker import SourceHealth
 from .domain.detection import BucketStats, DetectorState
-from .domain.incidents import Incident
-from .domain.links import ActionLink
+from .domain.incidents import Incident, IncidentChanges
+from .domain.links import ActionLink, DecisionRequest
 from .domain.mentions import Mention
 from .domain.scoring import MentionScore
 
@@ -102,9 +102,13 @@ class IncidentStore(Protocol):
 
     def get(self, incident_id: str) -> Incident | None: ...
 
-    def record_decision(
-        self, incident_id: str, status: str, decision: str, decided_by: str, decided_at: datetime
-    ) -> Incident: ...
+    def update(self, incident_id: str, changes: IncidentChanges) -> Incident:
+        """Apply the changes and return the incident as it now is; unknown incidents raise."""
+        ...
+
+    def tick(self, incident_id: str, item: str, by: str, at: datetime) -> bool:
+        """Tick a checklist item once; False if it was ticked already (the first tick is the record)."""
+        ...
 
     def set_execution(self, incident_id: str, execution_arn: str) -> None: ...
 
@@ -115,6 +119,12 @@ class IncidentStore(Protocol):
     def list(self, limit: int = 100) -> list[Incident]: ...
 
 
+class DetectorFeedback(Protocol):
+    def false_alarm(self, brand: str, incident_id: str, decided_by: str, at: datetime) -> None:
+        """Remember that people judged this alert a false alarm (kept with the brand's detector state)."""
+        ...
+
+
 class AuditLog(Protocol):
     def record(
         self, incident_id: str, kind: str, actor: str, detail: dict[str, Any], at: datetime
@@ -122,7 +132,21 @@ class AuditLog(Protocol):
 
 
 class ActionLinkStore(Protocol):
-    def add(self, link: ActionLink, task_token: str) -> None: ...
+    def open_request(self, request: DecisionRequest, task_token: str) -> None:
+        """Store a request, bound to the wait it resumes, as its incident's current request."""
+        ...
+
+    def rebind(self, notification_id: str, task_token: str, expires_at: datetime) -> None:
+        """Move a request to a new wait (a reminder, a monitoring re-check): its links keep working."""
+        ...
+
+    def current_request(self, incident_id: str) -> DecisionRequest | None: ...
+
+    def request(self, notification_id: str) -> DecisionRequest | None: ...
+
+    def task_token(self, notification_id: str) -> str | None: ...
+
+    def add(self, link: ActionLink) -> None: ...
 
     def get(self, key: str) -> ActionLink | None: ...
 
@@ -134,8 +158,6 @@ class ActionLinkStore(Protocol):
         """Undo a claim whose decision could not be delivered, so the link works again."""
         ...
 
-    def task_token(self, key: str) -> str | None: ...
-
     def decision_for(self, notification_id: str) -> ActionLink | None:
         """The link whose click decided this notification, if any."""
         ...
@@ -144,13 +166,31 @@ class ActionLinkStore(Protocol):
 @dataclass(frozen=True)
 class OutboundMessage:
     recipient: str
+    """A contact id: the SNS filter policy routes the message to that person's email and phone only."""
     subject: str
     email_body: str
     sms_body: str
 
 
 class Notifier(Protocol):
-    def send(self, tier: int, messages: Iterable[OutboundMessage]) -> None: ...
+    def send(self, messages: Iterable[OutboundMessage]) -> None: ...
+
+
+class CommsChannel(Protocol):
+    def announce(self, subject: str, body: str) -> None:
+        """Tell the internal comms channel (a topic the whole team follows)."""
+        ...
+
+
+class StatementPublisher(Protocol):
+    """Posts an approved statement to a platform. The shipped implementation records the post; a team
+    wires its own platform accounts behind this interface."""
+
+    name: str
+
+    def post(self, incident_id: str, channel: str, text: str, at: datetime) -> str:
+        """Post and return the platform's reference for it."""
+        ...
 
 
 class EscalationStarter(Protocol):

@@ -14,6 +14,7 @@ from .adapters.dynamodb import (
     DynamoAggregateStore,
     DynamoAuditLog,
     DynamoCursorStore,
+    DynamoDetectorFeedback,
     DynamoDetectorStateStore,
     DynamoIncidentStore,
     DynamoMentionStore,
@@ -23,13 +24,15 @@ from .adapters.dynamodb import (
     DynamoUsageStore,
 )
 from .adapters.fan_out import LambdaFanOut
-from .adapters.notifications import SnsNotifier
+from .adapters.notifications import RecordingPublisher, SnsCommsChannel, SnsNotifier
 from .adapters.stepfunctions import StepFunctionsEscalation
 from .adapters.tables import bind_tables
 from .config import ConfigError, Settings, load_settings
 from .domain.breaker import CircuitBreaker
 from .domain.detection import CrisisDetector, Detector
+from .domain.policy import EscalationPolicy, load_policy
 from .domain.scoring import SentimentAnalyzer
+from .domain.statements import StatementLibrary, default_statements, load_statements
 from .domain.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
 
 if TYPE_CHECKING:  # pydantic and requests cost the other functions' cold starts: only fetches load them
@@ -153,8 +156,36 @@ class Services:
         return StepFunctionsEscalation(boto3.client("stepfunctions"), self.settings.state_machine_arn)
 
     @cached_property
+    def sns(self) -> Any:
+        return boto3.client("sns")
+
+    @cached_property
     def notifier(self) -> SnsNotifier:
-        return SnsNotifier(boto3.client("sns"), self.settings.tier_topics)
+        return SnsNotifier(self.sns, self.settings.contacts_topic)
+
+    @cached_property
+    def comms(self) -> SnsCommsChannel:
+        return SnsCommsChannel(self.sns, self.settings.comms_topic)
+
+    @cached_property
+    def publisher(self) -> RecordingPublisher:
+        return RecordingPublisher(self.audit)
+
+    @cached_property
+    def detector_feedback(self) -> DynamoDetectorFeedback:
+        return DynamoDetectorFeedback()
+
+    @cached_property
+    def policy(self) -> EscalationPolicy:
+        """Read once per container: a changed policy arrives with a new deployment."""
+        if not self.settings.policy_file:
+            raise ConfigError("ESCALATION_POLICY_FILE is not set: the crisis plan needs its policy")
+        return load_policy(self.settings.policy_file)
+
+    @cached_property
+    def statements(self) -> StatementLibrary:
+        path = self.settings.statements_file
+        return load_statements(path) if path else default_statements()
 
     def link_secret(self) -> bytes:
         value = parameters.get_secret(self.settings.link_secret_name, max_age=LINK_SECRET_MAX_AGE)

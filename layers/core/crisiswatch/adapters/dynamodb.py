@@ -18,8 +18,9 @@ from pynamodb.transactions import TransactWrite
 from ..domain.breaker import SourceHealth
 from ..domain.clock import bucket_start, to_iso
 from ..domain.detection import BucketStats, DetectorState
-from ..domain.incidents import Decision, Incident, IncidentStatus, Severity
-from ..domain.links import ActionLink, LinkState
+from ..domain.errors import IncidentNotFoundError
+from ..domain.incidents import Decision, Incident, IncidentChanges, IncidentStatus, Severity
+from ..domain.links import ActionLink, DecisionRequest, LinkState
 from ..domain.mentions import Mention
 from ..domain.scoring import MentionScore
 from .tables import (
@@ -320,7 +321,32 @@ def incident_from_item(item: IncidentItem) -> Incident:
         decided_by=item.decided_by,
         decided_at=item.decided_at,
         execution_arn=item.execution_arn,
+        owner=item.owner,
+        route=dict(item.route or {}),
+        drafts=list(item.drafts or []),
+        statement=item.statement,
+        checklist={str(key): dict(value) for key, value in item.checklist.as_dict().items()}
+        if item.checklist is not None
+        else {},
+        resolved_at=item.resolved_at,
+        review=item.review,
     )
+
+
+def _change_actions(changes: IncidentChanges) -> list[Action]:
+    fields: list[tuple[Any, Any]] = [
+        (IncidentItem.status, changes.status.value if changes.status else None),
+        (IncidentItem.decision, changes.decision),
+        (IncidentItem.decided_by, changes.decided_by),
+        (IncidentItem.decided_at, changes.decided_at),
+        (IncidentItem.owner, changes.owner),
+        (IncidentItem.route, changes.route),
+        (IncidentItem.drafts, changes.drafts),
+        (IncidentItem.statement, changes.statement),
+        (IncidentItem.resolved_at, changes.resolved_at),
+        (IncidentItem.review, changes.review),
+    ]
+    return [attribute.set(value) for attribute, value in fields if value is not None]
 
 
 class DynamoIncidentStore:
@@ -336,6 +362,7 @@ class DynamoIncidentStore:
             summary=incident.summary,
             explanation=incident.explanation,
             crisis_types=list(incident.crisis_types),
+            checklist={},
         )
         lock = DetectorItem(incident.brand)
         try:
@@ -361,20 +388,36 @@ class DynamoIncidentStore:
         except IncidentItem.DoesNotExist:
             return None
 
-    def record_decision(
-        self, incident_id: str, status: str, decision: str, decided_by: str, decided_at: datetime
-    ) -> Incident:
+    def update(self, incident_id: str, changes: IncidentChanges) -> Incident:
+        actions = _change_actions(changes)
+        if not actions:
+            found = self.get(incident_id)
+            if found is None:
+                raise IncidentNotFoundError(incident_id)
+            return found
         item = IncidentItem(incident_id)
-        item.update(
-            actions=[
-                IncidentItem.status.set(status),
-                IncidentItem.decision.set(decision),
-                IncidentItem.decided_by.set(decided_by),
-                IncidentItem.decided_at.set(decided_at),
-            ],
-            condition=IncidentItem.incident_id.exists(),
-        )
+        try:
+            item.update(actions=actions, condition=IncidentItem.incident_id.exists())
+        except UpdateError as error:
+            if _conditional_failed(error):
+                raise IncidentNotFoundError(incident_id) from None
+            raise
         return incident_from_item(item)
+
+    def tick(self, incident_id: str, item: str, by: str, at: datetime) -> bool:
+        path = IncidentItem.checklist[item]
+        try:
+            IncidentItem(incident_id).update(
+                actions=[path.set({"by": by, "at": to_iso(at)})],
+                condition=IncidentItem.incident_id.exists() & path.does_not_exist(),
+            )
+        except UpdateError as error:
+            if _conditional_failed(error):
+                if self.get(incident_id) is None:
+                    raise IncidentNotFoundError(incident_id) from None
+                return False
+            raise
+        return True
 
     def set_execution(self, incident_id: str, execution_arn: str) -> None:
         IncidentItem(incident_id).update(
@@ -395,6 +438,13 @@ class DynamoIncidentStore:
     def list(self, limit: int = 100) -> list[Incident]:
         items = [incident_from_item(item) for item in IncidentItem.scan(limit=limit)]
         return sorted(items, key=lambda incident: incident.opened_at, reverse=True)
+
+
+class DynamoDetectorFeedback:
+    def false_alarm(self, brand: str, incident_id: str, decided_by: str, at: datetime) -> None:
+        entry = {"incident_id": incident_id, "by": decided_by, "at": to_iso(at)}
+        existing = DetectorItem.false_alarms | []  # if_not_exists: the brand's first dismissal
+        DetectorItem(brand).update(actions=[DetectorItem.false_alarms.set(existing.append([entry]))])
 
 
 class DynamoAuditLog:
@@ -429,8 +479,83 @@ def _link_from_item(item: ActionLinkItem) -> ActionLink:
     )
 
 
+_REQUEST = "request#"
+_CURRENT = "current#"
+_DECISION = "decision#"
+_LINK_RECORD_DAYS = 30
+"""How long after expiry link records stay for "who decided" pages; the audit trail keeps the rest."""
+
+
+def _request_from_item(item: ActionLinkItem) -> DecisionRequest:
+    return DecisionRequest(
+        notification_id=item.notification_id,
+        incident_id=item.incident_id,
+        phase=item.phase or "",
+        tier=int(item.tier),
+        recipients=tuple(item.recipients or ()),
+        allowed=tuple(Decision(value) for value in item.allowed),
+        expires_at=item.expires_at or datetime.now(UTC),
+    )
+
+
 class DynamoActionLinkStore:
-    def add(self, link: ActionLink, task_token: str) -> None:
+    def open_request(self, request: DecisionRequest, task_token: str) -> None:
+        purge_at = request.expires_at + timedelta(days=_LINK_RECORD_DAYS)
+        with TransactWrite(connection=_connection()) as transaction:
+            transaction.save(
+                ActionLinkItem(
+                    _REQUEST + request.notification_id,
+                    incident_id=request.incident_id,
+                    notification_id=request.notification_id,
+                    tier=request.tier,
+                    phase=request.phase,
+                    recipients=list(request.recipients),
+                    allowed=[decision.value for decision in request.allowed],
+                    expires_at=request.expires_at,
+                    task_token=task_token,
+                    purge_at=purge_at,
+                ),
+                condition=ActionLinkItem.key.does_not_exist(),
+            )
+            transaction.save(
+                ActionLinkItem(
+                    _CURRENT + request.incident_id,
+                    incident_id=request.incident_id,
+                    notification_id=request.notification_id,
+                    purge_at=purge_at,
+                )
+            )
+
+    def rebind(self, notification_id: str, task_token: str, expires_at: datetime) -> None:
+        ActionLinkItem(_REQUEST + notification_id).update(
+            actions=[
+                ActionLinkItem.task_token.set(task_token),
+                ActionLinkItem.expires_at.set(expires_at),
+                ActionLinkItem.purge_at.set(expires_at + timedelta(days=_LINK_RECORD_DAYS)),
+            ],
+            condition=ActionLinkItem.key.exists(),
+        )
+
+    def current_request(self, incident_id: str) -> DecisionRequest | None:
+        try:
+            pointer = ActionLinkItem.get(_CURRENT + incident_id, consistent_read=True)
+        except ActionLinkItem.DoesNotExist:
+            return None
+        return self.request(pointer.notification_id)
+
+    def request(self, notification_id: str) -> DecisionRequest | None:
+        try:
+            return _request_from_item(ActionLinkItem.get(_REQUEST + notification_id, consistent_read=True))
+        except ActionLinkItem.DoesNotExist:
+            return None
+
+    def task_token(self, notification_id: str) -> str | None:
+        try:
+            return ActionLinkItem.get(_REQUEST + notification_id, consistent_read=True).task_token
+        except ActionLinkItem.DoesNotExist:
+            return None
+
+    def add(self, link: ActionLink) -> None:
         ActionLinkItem(
             link.key,
             incident_id=link.incident_id,
@@ -440,21 +565,20 @@ class DynamoActionLinkStore:
             expires_at=link.expires_at,
             allowed=[decision.value for decision in link.allowed],
             state=link.state.value,
-            task_token=task_token,
-            purge_at=link.expires_at + timedelta(days=30),
+            purge_at=link.expires_at + timedelta(days=_LINK_RECORD_DAYS),
         ).save(condition=ActionLinkItem.key.does_not_exist())
 
     def get(self, key: str) -> ActionLink | None:
+        if not key or "#" in key:  # requests, pointers and locks are no links
+            return None
         try:
             item = ActionLinkItem.get(key, consistent_read=True)
         except ActionLinkItem.DoesNotExist:
             return None
-        if item.key.startswith("decision#"):
-            return None
         return _link_from_item(item)
 
     def claim(self, link: ActionLink, decision: str, decided_by: str, at: datetime) -> bool:
-        lock = ActionLinkItem(f"decision#{link.notification_id}", winning_key=link.key, decided_at=at)
+        lock = ActionLinkItem(_DECISION + link.notification_id, winning_key=link.key, decided_at=at)
         try:
             with TransactWrite(connection=_connection()) as transaction:
                 transaction.save(lock, condition=ActionLinkItem.key.does_not_exist())
@@ -476,7 +600,7 @@ class DynamoActionLinkStore:
 
     def release(self, link: ActionLink) -> None:
         with TransactWrite(connection=_connection()) as transaction:
-            transaction.delete(ActionLinkItem(f"decision#{link.notification_id}"))
+            transaction.delete(ActionLinkItem(_DECISION + link.notification_id))
             transaction.update(
                 ActionLinkItem(link.key),
                 actions=[
@@ -487,15 +611,9 @@ class DynamoActionLinkStore:
                 ],
             )
 
-    def task_token(self, key: str) -> str | None:
-        try:
-            return ActionLinkItem.get(key, consistent_read=True).task_token
-        except ActionLinkItem.DoesNotExist:
-            return None
-
     def decision_for(self, notification_id: str) -> ActionLink | None:
         try:
-            lock = ActionLinkItem.get(f"decision#{notification_id}", consistent_read=True)
+            lock = ActionLinkItem.get(_DECISION + notification_id, consistent_read=True)
         except ActionLinkItem.DoesNotExist:
             return None
         winner = self.get(lock.winning_key or "")

@@ -7,9 +7,12 @@ an aggregate.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     JSONAttribute,
     ListAttribute,
+    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -101,6 +104,8 @@ class DetectorItem(Model):
     state = JSONAttribute(default=dict)
     version = NumberAttribute(default=0)
     open_incident_id = UnicodeAttribute(null=True)
+    false_alarms = ListAttribute[Any](null=True)
+    """Incidents people dismissed: {"incident_id", "by", "at"}, newest last."""
 
 
 class IncidentItem(Model):
@@ -121,10 +126,20 @@ class IncidentItem(Model):
     decided_by = UnicodeAttribute(null=True)
     decided_at = UTCDateTimeAttribute(null=True)
     execution_arn = UnicodeAttribute(null=True)
+    owner = UnicodeAttribute(null=True)
+    route = JSONAttribute(default=dict)
+    drafts = JSONAttribute(default=list)
+    statement = JSONAttribute(null=True)
+    checklist = MapAttribute[str, Any](default=dict)  # type: ignore[no-untyped-call]
+    """Item -> {"by", "at"}: a map, so one item is ticked with a conditional update of its own path."""
+    resolved_at = UTCDateTimeAttribute(null=True)
+    review = JSONAttribute(null=True)
 
 
 class ActionLinkItem(Model):
-    """Links keyed by the hash of their id, plus `decision#<notification>` items that make one click win."""
+    """Links keyed by the hash of their id; `request#<notification>` items hold a request and the task
+    token of its wait; `current#<incident>` names an incident's current request; `decision#<notification>`
+    items make one click win."""
 
     class Meta:
         table_name = "unbound-links"
@@ -142,6 +157,8 @@ class ActionLinkItem(Model):
     decided_at = UTCDateTimeAttribute(null=True)
     winning_key = UnicodeAttribute(null=True)
     task_token = UnicodeAttribute(null=True)
+    phase = UnicodeAttribute(null=True)
+    recipients = ListAttribute[str](null=True)
     purge_at = TTLAttribute(null=True)
 
 

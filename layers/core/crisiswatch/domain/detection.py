@@ -70,6 +70,8 @@ class DetectorState:
     """The crisis-type counts of the last closed buckets (the 15-minute window, minus the current)."""
     notable: list[dict[str, Any]] = field(default_factory=list)
     """A few recent negative or crisis-typed posts: an alert's evidence (see `evidence.py`)."""
+    last_signal_bucket: str | None = None
+    """The newest closed bucket in which any signal fired, alert or not: monitoring waits for calm."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +84,7 @@ class DetectorState:
             "type_rates": dict(self.type_rates),
             "recent_types": list(self.recent_types),
             "notable": list(self.notable),
+            "last_signal_bucket": self.last_signal_bucket,
         }
 
     @classmethod
@@ -180,9 +183,6 @@ class CrisisDetector:
             state.negative = negative[1]
             self._learn_sources(state, stats)
             self._learn_types(state, stats)
-        quiet = state.quiet_until is not None and stats.bucket < parse_iso(state.quiet_until)
-        if quiet:
-            return None
         signals: list[str] = []
         if volume[0].score >= self.volume_score:
             signals.append("volume")
@@ -194,6 +194,10 @@ class CrisisDetector:
             signals.append("crisis_type")
         else:
             fired_types = {}
+        if signals and learn:
+            state.last_signal_bucket = to_iso(stats.bucket)
+        if state.quiet_until is not None and stats.bucket < parse_iso(state.quiet_until):
+            return None  # refractory: the open incident already covers this story
         crisis = "crisis_type" in signals or (
             "volume" in signals and ("negativity" in signals or any(stats.crisis_types.values()))
         )

@@ -18,19 +18,49 @@ class Severity(StrEnum):
 
 
 class IncidentStatus(StrEnum):
+    HELD = "held"
+    """A maintenance window holds a low-severity alert back until it ends."""
     ESCALATING = "escalating"
+    ACKNOWLEDGED = "acknowledged"
+    """Someone owns it; escalation stopped, a statement is still to be approved."""
     APPROVED = "approved"
+    PUBLISHED = "published"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+    REVIEWED = "reviewed"
     DISMISSED = "dismissed"
     UNANSWERED = "unanswered"
     FAILED = "failed"
 
+    @property
+    def is_open(self) -> bool:
+        """Still needs people: the brand's one-incident slot stays taken."""
+        return self in _OPEN_STATUSES
+
+
+_OPEN_STATUSES = frozenset(
+    {
+        IncidentStatus.HELD,
+        IncidentStatus.ESCALATING,
+        IncidentStatus.ACKNOWLEDGED,
+        IncidentStatus.APPROVED,
+        IncidentStatus.PUBLISHED,
+        IncidentStatus.MONITORING,
+    }
+)
+
 
 class Decision(StrEnum):
+    """What a person can decide from an action link (which ones a link offers depends on the phase)."""
+
+    ACKNOWLEDGE = "acknowledge"
     APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
     DISMISS = "dismiss"
+    ESCALATE = "escalate"
+    RESOLVE = "resolve"
+    REVIEW_DONE = "review_done"
 
-
-DECISION_STATUS = {Decision.APPROVE: IncidentStatus.APPROVED, Decision.DISMISS: IncidentStatus.DISMISSED}
 
 _NOT_ID_CHARS = re.compile(r"[^a-z0-9]+")
 
@@ -46,13 +76,6 @@ def incident_id_for(brand: str, detected_bucket: datetime) -> str:
     It doubles as the Step Functions execution name (at most 80 of `[A-Za-z0-9_-]`).
     """
     return f"inc-{brand_slug(brand)}-{detected_bucket.strftime('%Y%m%dT%H%MZ')}"
-
-
-@dataclass(frozen=True)
-class Recipient:
-    recipient_id: str
-    """Also the SNS filter-policy value that routes a message to this person's subscriptions only."""
-    name: str
 
 
 @dataclass
@@ -72,6 +95,18 @@ class Incident:
     decided_by: str | None = None
     decided_at: datetime | None = None
     execution_arn: str | None = None
+    owner: str | None = None
+    """Who acknowledged (or approved) it: monitoring and review go to this person."""
+    route: dict[str, Any] = field(default_factory=dict)
+    """The tiers told, round by round, as the policy routed it (kept for the review)."""
+    drafts: list[dict[str, Any]] = field(default_factory=list)
+    """Statements offered for approval, filled from the facts; revisions are appended."""
+    statement: dict[str, Any] | None = None
+    """The approved statement: the draft, who approved it and when; later where it was published."""
+    checklist: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Checklist item -> {"by": actor, "at": ISO time}, ticked by the flow or from a responder's page."""
+    resolved_at: datetime | None = None
+    review: dict[str, Any] | None = None
 
     def facts(self) -> dict[str, Any]:
         """What the state machine carries: small, JSON-safe."""
@@ -85,3 +120,19 @@ class Incident:
             "detected_bucket": to_iso(self.detected_bucket),
             "detected_at": to_iso(self.detected_at or self.detected_bucket),
         }
+
+
+@dataclass(frozen=True)
+class IncidentChanges:
+    """Fields to set on an incident in one write; None leaves a field as it is."""
+
+    status: IncidentStatus | None = None
+    decision: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    owner: str | None = None
+    route: dict[str, Any] | None = None
+    drafts: list[dict[str, Any]] | None = None
+    statement: dict[str, Any] | None = None
+    resolved_at: datetime | None = None
+    review: dict[str, Any] | None = None

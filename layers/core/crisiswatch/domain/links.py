@@ -51,6 +51,28 @@ class LinkState(StrEnum):
 
 
 @dataclass(frozen=True)
+class DecisionRequest:
+    """One question put to some people at once ("approve a statement?"); each gets a link of their own.
+
+    The first of them to decide answers it for all. The task token of the wait it resumes lives here,
+    server-side: a reminder or a monitoring re-check moves the request to its next wait's token, so the
+    links already sent keep working.
+    """
+
+    notification_id: str
+    incident_id: str
+    phase: str
+    tier: int
+    """The route's round, counted from 1 (0 outside the tier rounds)."""
+    recipients: tuple[str, ...]
+    allowed: tuple[Decision, ...]
+    expires_at: datetime
+
+    def is_expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+
+@dataclass(frozen=True)
 class ActionLink:
     key: str
     incident_id: str

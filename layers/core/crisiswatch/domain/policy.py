@@ -54,6 +54,8 @@ class Tier(_Spec):
     """How long the tier has to answer before the incident moves on."""
     reminders_before_minutes: list[int] = []
     """Reminders this many minutes before the response time runs out (each shorter than it)."""
+    legal: bool = False
+    """This tier gives the legal review: when a route includes it, the checklist asks for that review."""
 
     @model_validator(mode="after")
     def _reminders_fit(self) -> Tier:
@@ -114,6 +116,31 @@ class EscalationPolicy(_Spec):
             raise ValueError("; ".join(problems))
         return self
 
+    def contact(self, contact_id: str) -> Contact | None:
+        return next(
+            (
+                contact
+                for tier in self.tiers.values()
+                for contact in tier.contacts
+                if contact.id == contact_id
+            ),
+            None,
+        )
+
+    def contacts_of(self, tier_names: tuple[str, ...]) -> list[Contact]:
+        """Everyone in these tiers, once each (a person may sit in two tiers)."""
+        seen: dict[str, Contact] = {}
+        for name in tier_names:
+            for contact in self.tiers[name].contacts:
+                seen.setdefault(contact.id, contact)
+        return list(seen.values())
+
+    def all_contacts(self) -> list[Contact]:
+        return self.contacts_of(tuple(self.tiers))
+
+    def includes_legal(self, route: Route) -> bool:
+        return any(self.tiers[name].legal for names in route.rounds for name in names)
+
     def route(self, severity: Severity, crisis_types: tuple[str, ...], at: datetime) -> Route:
         """Who is told, round by round, and whether a maintenance window holds the alert back."""
         order = list(self.routes[severity])
@@ -150,6 +177,15 @@ class Route:
 
 def _where(location: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in location) or "policy"
+
+
+def load_policy(path: str) -> EscalationPolicy:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as error:
+        raise PolicyError([f"{path}: cannot be read ({error.strerror or error})"]) from None
+    return parse_policy(text)
 
 
 def parse_policy(text: str) -> EscalationPolicy:

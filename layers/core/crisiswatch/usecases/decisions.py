@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from ..domain.checklist import ChecklistLine, checklist_lines, parse_person_item
 from ..domain.errors import TransientError
 from ..domain.incidents import Decision, Incident
 from ..domain.links import (
     ActionLink,
+    DecisionRequest,
     LinkState,
     form_token,
     is_well_formed_link_id,
@@ -17,7 +20,10 @@ from ..domain.links import (
     link_key,
     verify_form_token,
 )
+from ..domain.statements import CHANNEL_LIMITS, Channel
 from ..ports import ActionLinkStore, AuditLog, IncidentStore, TaskCallbacks
+
+MAX_NOTE = 1000
 
 
 class Outcome(StrEnum):
@@ -25,6 +31,8 @@ class Outcome(StrEnum):
     """The link is live: show the incident and the buttons."""
     DECIDED = "decided"
     """This click decided."""
+    TICKED = "ticked"
+    """A checklist item was ticked; the link still decides."""
     ALREADY_DECIDED = "already_decided"
     EXPIRED = "expired"
     UNKNOWN = "unknown"
@@ -36,12 +44,27 @@ class Outcome(StrEnum):
 HTTP_STATUS = {
     Outcome.CONFIRM: 200,
     Outcome.DECIDED: 200,
+    Outcome.TICKED: 200,
     Outcome.ALREADY_DECIDED: 409,
     Outcome.EXPIRED: 410,
     Outcome.UNKNOWN: 404,
     Outcome.BAD_FORM: 400,
     Outcome.RETRY: 409,
 }
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A POSTed form, already cut to size by the handler."""
+
+    form_token: str
+    decision: str = ""
+    statement: str = ""
+    """The draft approved, or the draft the revised text replaces."""
+    revised_text: str = ""
+    note: str = ""
+    tick: str = ""
+    """A checklist item to tick instead of deciding."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +76,35 @@ class LinkPage:
     decided: ActionLink | None = None
     """The link whose click decided, for "already decided by X at T"."""
     message: str = ""
+    request: DecisionRequest | None = None
+    checklist: list[ChecklistLine] = field(default_factory=list)
 
     @property
     def status(self) -> int:
         return HTTP_STATUS[self.outcome]
+
+    @property
+    def drafts(self) -> list[dict[str, Any]]:
+        """Statements offered, newest revision first: exactly the text that would be published."""
+        if self.incident is None:
+            return []
+        return list(reversed(self.incident.drafts))
+
+    @property
+    def expires_at(self) -> datetime | None:
+        if self.request is not None:
+            return self.request.expires_at
+        return self.link.expires_at if self.link else None
+
+
+def _includes_legal(incident: Incident | None) -> bool:
+    return bool(incident and incident.route.get("includes_legal"))
+
+
+def _with_checklist(page: LinkPage) -> LinkPage:
+    if page.incident is None:
+        return page
+    return replace(page, checklist=checklist_lines(page.incident.checklist, _includes_legal(page.incident)))
 
 
 def _lookup(link_id: str, links: ActionLinkStore) -> ActionLink | None:
@@ -65,16 +113,27 @@ def _lookup(link_id: str, links: ActionLinkStore) -> ActionLink | None:
     return links.get(link_key(link_id))
 
 
+def _expired(link: ActionLink, request: DecisionRequest | None, now: datetime) -> bool:
+    # The request's expiry moves with reminders and monitoring re-checks; the link's is a fallback.
+    return request.is_expired(now) if request is not None else link.is_expired(now)
+
+
 def _closed_page(
-    link: ActionLink, incident: Incident | None, links: ActionLinkStore, now: datetime
+    link: ActionLink,
+    incident: Incident | None,
+    request: DecisionRequest | None,
+    links: ActionLinkStore,
+    now: datetime,
 ) -> LinkPage:
-    """Why a link no longer decides: someone decided, or its tier ran out of time."""
+    """Why a link no longer decides: someone decided, or its request ran out of time."""
     decided = links.decision_for(link.notification_id)
     if decided is not None:
-        return LinkPage(Outcome.ALREADY_DECIDED, link, incident, decided=decided)
-    if link.state is LinkState.USED or link.is_expired(now):
-        return LinkPage(Outcome.EXPIRED, link, incident)
-    return LinkPage(Outcome.ALREADY_DECIDED, link, incident)
+        return _with_checklist(
+            LinkPage(Outcome.ALREADY_DECIDED, link, incident, decided=decided, request=request)
+        )
+    if link.state is LinkState.USED or _expired(link, request, now):
+        return _with_checklist(LinkPage(Outcome.EXPIRED, link, incident, request=request))
+    return _with_checklist(LinkPage(Outcome.ALREADY_DECIDED, link, incident, request=request))
 
 
 def view_link(
@@ -85,17 +144,49 @@ def view_link(
     if link is None:
         return LinkPage(Outcome.UNKNOWN)
     incident = incidents.get(link.incident_id)
-    if link.state is not LinkState.PENDING or link.is_expired(now):
-        return _closed_page(link, incident, links, now)
+    request = links.request(link.notification_id)
+    if link.state is not LinkState.PENDING or _expired(link, request, now):
+        return _closed_page(link, incident, request, links, now)
     if links.decision_for(link.notification_id) is not None:  # another recipient of this request decided
-        return _closed_page(link, incident, links, now)
-    return LinkPage(Outcome.CONFIRM, link, incident, form_token=form_token(secret, link_id, now))
+        return _closed_page(link, incident, request, links, now)
+    page = LinkPage(
+        Outcome.CONFIRM, link, incident, form_token=form_token(secret, link_id, now), request=request
+    )
+    return _with_checklist(page)
+
+
+def _decision_output(
+    choice: Decision, submission: Submission, link: ActionLink, incident: Incident | None, now: datetime
+) -> dict[str, Any] | str:
+    """What the workflow receives, or why the form cannot be accepted."""
+    output: dict[str, Any] = {
+        "decision": choice.value,
+        "decided_by": link.recipient,
+        "tier": link.tier,
+        "decided_at": now.isoformat(),
+    }
+    if choice in (Decision.APPROVE, Decision.REQUEST_CHANGES):
+        offered = {str(d.get("key")): d for d in (incident.drafts if incident else [])}
+        draft = offered.get(submission.statement)
+        if draft is None:
+            return "Choose one of the statements shown."
+        output["statement"] = submission.statement
+        if choice is Decision.REQUEST_CHANGES:
+            text = submission.revised_text.strip()
+            limit = CHANNEL_LIMITS[Channel(draft.get("channel", Channel.WEB.value))]
+            if not text:
+                return "Write the revised statement in the box before asking for changes."
+            if len(text) > limit:
+                return f"The revised statement is {len(text)} characters; this channel takes {limit}."
+            output["revised_text"] = text
+    if submission.note.strip():
+        output["note"] = submission.note.strip()[:MAX_NOTE]
+    return output
 
 
 def decide(
     link_id: str,
-    decision: str,
-    submitted_token: str,
+    submission: Submission,
     client: str,
     secret: bytes,
     links: ActionLinkStore,
@@ -104,32 +195,49 @@ def decide(
     audit: AuditLog,
     now: datetime,
 ) -> LinkPage:
-    """POST: decide once, as the person the link was sent to."""
+    """POST: decide once, as the person the link was sent to (or tick a checklist item)."""
     link = _lookup(link_id, links)
     if link is None:
         return LinkPage(Outcome.UNKNOWN)
     incident = incidents.get(link.incident_id)
-    if not verify_form_token(secret, link_id, submitted_token, now):
-        return LinkPage(
-            Outcome.BAD_FORM, link, incident, message="This form is out of date. Open the link again."
+    request = links.request(link.notification_id)
+    if not verify_form_token(secret, link_id, submission.form_token, now):
+        return _with_checklist(
+            LinkPage(
+                Outcome.BAD_FORM,
+                link,
+                incident,
+                message="This form is out of date. Open the link again.",
+                request=request,
+            )
         )
-    if link.state is not LinkState.PENDING or link.is_expired(now):
-        return _closed_page(link, incident, links, now)
+    if submission.tick:
+        fresh_token = form_token(secret, link_id, now)
+        return _tick(
+            link, submission.tick, client, fresh_token, incident, request, links, incidents, audit, now
+        )
+    if link.state is not LinkState.PENDING or _expired(link, request, now):
+        return _closed_page(link, incident, request, links, now)
     try:
-        choice = Decision(decision)
+        choice = Decision(submission.decision)
     except ValueError:
         choice = None
     if choice is None or choice not in link.allowed:
-        return LinkPage(Outcome.BAD_FORM, link, incident, message="That is not one of the choices offered.")
+        return _with_checklist(
+            LinkPage(
+                Outcome.BAD_FORM,
+                link,
+                incident,
+                message="That is not one of the choices offered.",
+                request=request,
+            )
+        )
+    output = _decision_output(choice, submission, link, incident, now)
+    if isinstance(output, str):
+        return _with_checklist(LinkPage(Outcome.BAD_FORM, link, incident, message=output, request=request))
     if not links.claim(link, choice.value, link.recipient, now):
-        return _closed_page(link, incident, links, now)
-    token = links.task_token(link.key)
-    output = {
-        "decision": choice.value,
-        "decided_by": link.recipient,
-        "tier": link.tier,
-        "decided_at": now.isoformat(),
-    }
+        return _closed_page(link, incident, request, links, now)
+    token = links.task_token(link.notification_id)
     try:
         resumed = token is not None and callbacks.succeed(token, output)
     except TransientError:
@@ -139,21 +247,85 @@ def decide(
             link,
             incident,
             message="We could not reach the workflow. Nothing was decided; try again.",
+            request=request,
         )
     if not resumed:
-        links.release(link)  # Nothing was decided: later visits must say "expired", not "decided by".
+        links.release(link)  # Nothing was decided: later visits must not say "decided by".
+        if not _expired(link, request, now):
+            # The wait this request was bound to just ended (a reminder is being sent): the next one
+            # takes over within seconds, and the link works again then.
+            return LinkPage(
+                Outcome.RETRY,
+                link,
+                incident,
+                message="The request is moving to its next step. Nothing was decided; try again in a moment.",
+                request=request,
+            )
         audit.record(
             link.incident_id, "link.late", link.recipient, {"tier": link.tier, "client": client}, now
         )
-        return LinkPage(Outcome.EXPIRED, link, incident)
+        return LinkPage(Outcome.EXPIRED, link, incident, request=request)
     audit.record(
         link.incident_id,
         "decision.submitted",
         link.recipient,
-        {"decision": choice.value, "tier": link.tier, "client": client, "link": link_hint(link_id)},
+        {
+            "decision": choice.value,
+            "tier": link.tier,
+            "client": client,
+            "link": link_hint(link_id),
+            **{key: output[key] for key in ("statement", "note") if key in output},
+        },
         now,
     )
     decided = replace(
         link, state=LinkState.USED, decision=choice.value, decided_by=link.recipient, decided_at=now
     )
-    return LinkPage(Outcome.DECIDED, decided, incident, decided=decided)
+    fresh = incidents.get(link.incident_id) or incident
+    page = LinkPage(
+        Outcome.DECIDED, decided, fresh, form_token=form_token(secret, link_id, now), decided=decided, request=request
+    )
+    return _with_checklist(page)
+
+
+def _tick(
+    link: ActionLink,
+    raw_item: str,
+    client: str,
+    fresh_token: str,
+    incident: Incident | None,
+    request: DecisionRequest | None,
+    links: ActionLinkStore,
+    incidents: IncidentStore,
+    audit: AuditLog,
+    now: datetime,
+) -> LinkPage:
+    """People tick what only they know happened, while their link is live (used or not)."""
+    if incident is None or _expired(link, request, now):
+        return _closed_page(link, incident, request, links, now)
+    item = parse_person_item(raw_item, _includes_legal(incident))
+    if item is None:
+        return _with_checklist(
+            LinkPage(
+                Outcome.BAD_FORM, link, incident, message="That is not an item you can tick.", request=request
+            )
+        )
+    if incidents.tick(incident.incident_id, item.value, link.recipient, now):
+        audit.record(
+            incident.incident_id,
+            "checklist.ticked",
+            link.recipient,
+            {"item": item.value, "client": client},
+            now,
+        )
+    fresh = incidents.get(incident.incident_id) or incident
+    return _with_checklist(
+        LinkPage(
+            Outcome.TICKED,
+            link,
+            fresh,
+            form_token=fresh_token,
+            message=f"Ticked: {item.value.replace('_', ' ')}.",
+            request=request,
+        )
+    )

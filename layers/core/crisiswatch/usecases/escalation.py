@@ -1,26 +1,49 @@
-"""The escalation's steps: start it, notify a tier with action links, record what was decided."""
+"""The crisis plan's steps until someone decides: start, assess and route, ask people, handle silence.
+
+Each function is one task of the state machine. They take the incident's id and the execution's
+cursor, read the rest from the stores, and return the next cursor; the machine only waits and branches.
+"""
 
 from __future__ import annotations
 
-import string
-import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..domain.checklist import ChecklistItem
+from ..domain.crisis_plan import (
+    ALLOWED,
+    Cursor,
+    Message,
+    Phase,
+    PlannedRound,
+    Timing,
+    after_timeout,
+    plan_rounds,
+    start_round,
+)
 from ..domain.errors import IncidentNotFoundError, InvalidRequestError
-from ..domain.incidents import DECISION_STATUS, Decision, Incident, IncidentStatus, Recipient
-from ..domain.links import ActionLink, link_key, new_link_id
+from ..domain.incidents import Incident, IncidentChanges, IncidentStatus
+from ..domain.links import ActionLink, DecisionRequest, link_key, new_link_id
+from ..domain.notices import compose
+from ..domain.policy import Contact, EscalationPolicy, Route
+from ..domain.statements import StatementFacts, StatementLibrary
 from ..ports import ActionLinkStore, AuditLog, EscalationStarter, IncidentStore, Notifier, OutboundMessage
 
-SMS_LIMIT = 160
+SYSTEM = "crisiswatch"
+"""The actor of what the flow does by itself, in the audit trail and the checklist."""
+
+
+def load_incident(incidents: IncidentStore, incident_id: str) -> Incident:
+    incident = incidents.get(incident_id)
+    if incident is None:
+        raise IncidentNotFoundError(incident_id)
+    return incident
 
 
 def start_escalation(
     incident_id: str, incidents: IncidentStore, starter: EscalationStarter, audit: AuditLog, now: datetime
 ) -> str | None:
-    incident = incidents.get(incident_id)
-    if incident is None:
-        raise IncidentNotFoundError(incident_id)
+    incident = load_incident(incidents, incident_id)
     execution_arn = starter.start(incident)
     if execution_arn is None or execution_arn == incident.execution_arn:
         # Started before: a repeated stream record or a retry. Step Functions answers a repeat of a running
@@ -31,124 +54,230 @@ def start_escalation(
     return execution_arn
 
 
-_GSM7_SAFE = frozenset(string.ascii_letters + string.digits + " !\"#$%&'()*+,-./:;<=>?@_")
-"""Characters that are one septet in GSM-7's basic table: one more (an emoji, `’`, `{`) and the SMS
-switches to UCS-2 with 70 characters a part, or spends two septets on it, and the link no longer fits."""
+def route_of(incident: Incident, policy: EscalationPolicy, at: datetime) -> Route:
+    return policy.route(incident.severity, incident.crisis_types, at)
 
 
-def _gsm7(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text)  # "Café" -> "Cafe" + a combining accent, dropped below
-    kept = "".join(char if char in _GSM7_SAFE else " " if char.isspace() else "" for char in folded)
-    return " ".join(kept.split())
+def rounds_of(incident: Incident, policy: EscalationPolicy, timing: Timing) -> list[PlannedRound]:
+    # Rounds do not depend on the time (only holding does), so every step recomputes the same ones.
+    return plan_rounds(policy, route_of(incident, policy, incident.opened_at), timing)
 
 
-def _sms(incident: Incident, tier: int, url: str) -> str:
-    brand = _gsm7(incident.brand)[:24].strip()
-    parts = ("CrisisWatch", incident.severity.value, brand, f"T{tier}: decide ")
-    head = " ".join(part for part in parts if part)  # a brand with no GSM-7 letters is left out
-    text = head + url
-    # The link is never shortened: the head gives way so the whole SMS fits one GSM-7 part.
-    return text if len(text) <= SMS_LIMIT else head[: max(0, SMS_LIMIT - len(url) - 1)] + " " + url
-
-
-def _email(incident: Incident, tier: int, recipient: Recipient, url: str, expires_at: datetime) -> str:
-    return (
-        f"Hello {recipient.name},\n\n"
-        f"CrisisWatch opened incident {incident.incident_id} for {incident.brand} "
-        f"({incident.severity.value}).\n\n"
-        f"What we see: {incident.summary}\n\n"
-        f"You are tier {tier}. Please review and decide (approve the holding statement or dismiss "
-        f"as a false alarm) before {expires_at.strftime('%H:%M UTC')}; after that the incident goes to "
-        f"the next tier.\n\n"
-        f"Review and decide: {url}\n\n"
-        f"This link is yours alone and works once. Opening it changes nothing until you confirm."
-    )
-
-
-def notify_tier(
+def assess(
     incident_id: str,
-    tier: int,
+    policy: EscalationPolicy,
+    statements: StatementLibrary,
+    timing: Timing,
+    incidents: IncidentStore,
+    audit: AuditLog,
+    now: datetime,
+) -> dict[str, Any]:
+    """Facts, severity and route; hold it while a maintenance window covers its severity."""
+    incident = load_incident(incidents, incident_id)
+    route = route_of(incident, policy, now)
+    if route.held and route.hold_until is not None:
+        if incident.status is not IncidentStatus.HELD:
+            incidents.update(incident_id, IncidentChanges(status=IncidentStatus.HELD))
+            audit.record(
+                incident_id,
+                "incident.held",
+                SYSTEM,
+                {"reason": route.hold_reason, "until": route.hold_until.isoformat()},
+                now,
+            )
+        return {"held": True, "hold_seconds": max(1, int((route.hold_until - now).total_seconds()) + 1)}
+    rounds = plan_rounds(policy, route, timing)
+    includes_legal = policy.includes_legal(route)
+    described = {
+        "rounds": [
+            {"tiers": list(planned.tiers), "response_seconds": planned.response_seconds} for planned in rounds
+        ],
+        "includes_legal": includes_legal,
+    }
+    drafts = incident.drafts or [
+        draft.to_dict()
+        for draft in statements.drafts_for(
+            StatementFacts(brand=incident.brand, crisis_types=incident.crisis_types)
+        )
+    ]
+    incidents.update(
+        incident_id, IncidentChanges(status=IncidentStatus.ESCALATING, route=described, drafts=drafts)
+    )
+    incidents.tick(incident_id, ChecklistItem.FACTS_GATHERED, SYSTEM, now)
+    audit.record(
+        incident_id,
+        "incident.routed",
+        SYSTEM,
+        {
+            "severity": incident.severity.value,
+            "crisis_types": list(incident.crisis_types),
+            "rounds": described["rounds"],
+            "includes_legal": includes_legal,
+            "statements": [draft["key"] for draft in drafts],
+        },
+        now,
+    )
+    return {"held": False, "includes_legal": includes_legal, "cursor": start_round(rounds, 0).to_dict()}
+
+
+def _audience(
+    incident: Incident, cursor: Cursor, policy: EscalationPolicy, rounds: list[PlannedRound]
+) -> tuple[list[Contact], str]:
+    """Who this wait asks, and how the message names their role."""
+    if cursor.phase is Phase.TIERS:
+        if cursor.round >= len(rounds):
+            raise InvalidRequestError(f"round {cursor.round + 1} is beyond the route")
+        names = rounds[cursor.round].tiers
+        label = " + ".join(policy.tiers[name].label for name in names)
+        return policy.contacts_of(names), f"tier {cursor.round + 1}: {label}"
+    owner = policy.contact(incident.owner or "")
+    if owner is not None:
+        return [owner], "the incident's owner"
+    # The owner left the policy since: the first round stands in, so nobody is left unasked.
+    return policy.contacts_of(rounds[0].tiers), "tier 1, standing in for the owner"
+
+
+def request_decision(
+    incident_id: str,
+    cursor_data: Any,
     task_token: str,
-    recipients: list[Recipient],
-    timeout: timedelta,
+    policy: EscalationPolicy,
+    timing: Timing,
     base_url: str,
     incidents: IncidentStore,
     links: ActionLinkStore,
     notifier: Notifier,
     audit: AuditLog,
     now: datetime,
-) -> list[dict[str, Any]]:
-    """Send each recipient of the tier a message with a link of their own, all tied to one wait."""
+) -> dict[str, Any]:
+    """Ask the cursor's people for a decision: new links, a reminder, or the same request rebound."""
     if not task_token:
         raise InvalidRequestError("a task token is required")
-    if not recipients:
-        raise InvalidRequestError(f"tier {tier} has no recipients")
-    incident = incidents.get(incident_id)
-    if incident is None:
-        raise IncidentNotFoundError(incident_id)
-    notification_id = f"{incident_id}/t{tier}/{new_link_id()[:8]}"
-    expires_at = now + timeout
-    messages: list[OutboundMessage] = []
-    sent: list[dict[str, Any]] = []
-    for recipient in recipients:
-        link_id = new_link_id()
-        link = ActionLink(
-            key=link_key(link_id),
+    cursor = Cursor.from_dict(cursor_data)
+    if cursor.phase is Phase.NOBODY:
+        raise InvalidRequestError("nobody is left to ask")
+    incident = load_incident(incidents, incident_id)
+    expires_at = now + timedelta(seconds=cursor.deadline_seconds or cursor.wait_seconds)
+    current = links.current_request(incident_id)
+    if cursor.message is Message.REBIND:
+        if current is None or current.phase != cursor.phase.value:
+            raise InvalidRequestError("there is no request to wait on")
+        links.rebind(current.notification_id, task_token, expires_at)
+        return {"rebound": True}
+    rounds = rounds_of(incident, policy, timing)
+    contacts, who = _audience(incident, cursor, policy, rounds)
+    if cursor.message is Message.REMIND and current is not None and current.phase == cursor.phase.value:
+        request = current
+        links.rebind(request.notification_id, task_token, expires_at)
+    else:
+        request = DecisionRequest(
+            notification_id=f"{incident_id}/{cursor.phase.value}{cursor.round + 1}/{new_link_id()[:8]}",
             incident_id=incident_id,
-            notification_id=notification_id,
-            tier=tier,
-            recipient=recipient.recipient_id,
+            phase=cursor.phase.value,
+            tier=cursor.round + 1 if cursor.phase in (Phase.TIERS, Phase.OWNER) else 0,
+            recipients=tuple(contact.id for contact in contacts),
+            allowed=ALLOWED[cursor.phase],
             expires_at=expires_at,
-            allowed=(Decision.APPROVE, Decision.DISMISS),
         )
-        links.add(link, task_token)
-        url = f"{base_url.rstrip('/')}/a/{link_id}"
-        messages.append(
-            OutboundMessage(
-                recipient=recipient.recipient_id,
-                subject=f"[{incident.severity.value}] {incident.brand}: decision needed (tier {tier})",
-                email_body=_email(incident, tier, recipient, url, expires_at),
-                sms_body=_sms(incident, tier, url),
+        links.open_request(request, task_token)
+    first_statement = str(incident.drafts[0]["text"]) if incident.drafts else ""
+    messages: list[OutboundMessage] = []
+    for contact in contacts:
+        link_id = new_link_id()
+        links.add(
+            ActionLink(
+                key=link_key(link_id),
+                incident_id=incident_id,
+                notification_id=request.notification_id,
+                tier=request.tier,
+                recipient=contact.id,
+                expires_at=expires_at,
+                allowed=request.allowed,
             )
         )
-        sent.append({"recipient": recipient.recipient_id, "link_key": link.key[:12]})
-    notifier.send(tier, messages)
+        url = f"{base_url.rstrip('/')}/a/{link_id}"
+        notice = compose(
+            incident, cursor.phase, cursor.message, contact.name, who, url, expires_at, first_statement
+        )
+        messages.append(OutboundMessage(contact.id, notice.subject, notice.email, notice.sms))
+    notifier.send(messages)
+    kind = {
+        Phase.TIERS: "tier.notified",
+        Phase.OWNER: "owner.notified",
+        Phase.MONITOR: "monitoring.notified",
+        Phase.REVIEW: "review.requested",
+    }[cursor.phase]
+    if cursor.message is Message.REMIND:
+        kind = "reminder.sent"
     audit.record(
         incident_id,
-        "tier.notified",
-        "system",
+        kind,
+        SYSTEM,
         {
-            "tier": tier,
-            "recipients": [r.recipient_id for r in recipients],
+            "phase": cursor.phase.value,
+            "tier": request.tier,
+            "recipients": [contact.id for contact in contacts],
             "expires_at": expires_at.isoformat(),
+            "wait_seconds": cursor.wait_seconds,
         },
         now,
     )
-    return sent
+    return {"sent": len(messages), "phase": cursor.phase.value, "tier": request.tier}
 
 
-def record_timeout(incident_id: str, tier: int, audit: AuditLog, now: datetime) -> None:
-    audit.record(incident_id, "tier.timed_out", "system", {"tier": tier}, now)
-
-
-def record_decision(
-    incident_id: str, outcome: dict[str, Any], incidents: IncidentStore, audit: AuditLog, now: datetime
-) -> Incident:
-    """Write the decision (or the absence of one) on the incident and release the brand's slot."""
-    raw = outcome.get("decision")
-    if raw == "unanswered":
-        status, decided_by, decided_at = IncidentStatus.UNANSWERED, "nobody", now
-    else:
-        try:
-            decision = Decision(str(raw))
-        except ValueError:
-            raise InvalidRequestError(f"unknown decision {raw!r}") from None
-        status = DECISION_STATUS[decision]
-        decided_by = str(outcome.get("decided_by") or "unknown")
-        decided_at = now
-    incident = incidents.record_decision(incident_id, status.value, str(raw), decided_by, decided_at)
-    incidents.close(incident)
+def time_ran_out(
+    incident_id: str,
+    cursor_data: Any,
+    policy: EscalationPolicy,
+    timing: Timing,
+    incidents: IncidentStore,
+    audit: AuditLog,
+    now: datetime,
+) -> dict[str, Any]:
+    """A wait ended with nobody deciding: the next cursor (a reminder, the next tier, or nobody)."""
+    cursor = Cursor.from_dict(cursor_data)
+    incident = load_incident(incidents, incident_id)
+    rounds = rounds_of(incident, policy, timing)
+    following = after_timeout(cursor, rounds, timing)
+    if following.message is Message.REMIND:
+        return following.to_dict()  # the reminder itself is audited when it is sent
     audit.record(
-        incident_id, "incident.decided", decided_by, {"decision": raw, "tier": outcome.get("tier")}, now
+        incident_id,
+        "tier.timed_out" if cursor.phase is Phase.TIERS else "owner.timed_out",
+        SYSTEM,
+        {
+            "tier": cursor.round + 1,
+            "next_tier": following.round + 1 if following.phase is Phase.TIERS else None,
+        },
+        now,
     )
-    return incident
+    if following.phase is Phase.NOBODY:
+        audit.record(incident_id, "escalation.exhausted", SYSTEM, {"rounds": len(rounds)}, now)
+    return following.to_dict()
+
+
+def record_unanswered(
+    incident_id: str, incidents: IncidentStore, audit: AuditLog, now: datetime
+) -> dict[str, Any]:
+    """Every tier stayed silent: say so on the incident and free the brand for the next alert."""
+    incident = incidents.update(
+        incident_id,
+        IncidentChanges(
+            status=IncidentStatus.UNANSWERED, decision="unanswered", decided_by="nobody", decided_at=now
+        ),
+    )
+    incidents.close(incident)
+    audit.record(incident_id, "incident.unanswered", SYSTEM, {}, now)
+    return {"status": incident.status.value}
+
+
+def record_failure(
+    incident_id: str, error: Any, incidents: IncidentStore, audit: AuditLog, now: datetime
+) -> dict[str, Any]:
+    """A step kept failing: the incident says so (people take over by hand) and the brand is freed."""
+    detail = error if isinstance(error, dict) else {"error": str(error)}
+    summary = {key: str(detail.get(key, ""))[:500] for key in ("Error", "Cause") if key in detail}
+    incident = incidents.update(incident_id, IncidentChanges(status=IncidentStatus.FAILED))
+    incidents.close(incident)
+    audit.record(incident_id, "escalation.failed", SYSTEM, summary or {"error": str(error)[:500]}, now)
+    return {"status": incident.status.value}

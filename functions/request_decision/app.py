@@ -1,8 +1,11 @@
-"""NotifyTierFunction: a `waitForTaskToken` task that sends a tier its action links."""
+"""RequestDecisionFunction: a `waitForTaskToken` task that asks people for a decision.
+
+It sends per-recipient action links (or a reminder, or rebinds the request to the new wait) and returns;
+the execution waits until a link is used or the task's timeout ends the wait.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -11,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.clock import utc_now
 from crisiswatch.domain.errors import InvalidRequestError
-from crisiswatch.usecases.escalation import notify_tier
+from crisiswatch.usecases.escalation import request_decision
 from crisiswatch.wiring import Services, get_services
 
 logger = Logger()
@@ -28,18 +31,16 @@ def lambda_handler(
     services = services or get_services()
     try:
         incident_id = str(event["incident_id"])
-        tier = int(event["tier"])
-        timeout = timedelta(seconds=int(event["timeout_seconds"]))
         task_token = str(event["task_token"])
-    except (KeyError, TypeError, ValueError) as error:
-        raise InvalidRequestError(f"malformed notify request: {error!r}") from None
-    recipients = services.settings.tier_recipients.get(tier, [])
-    sent = notify_tier(
+        cursor = event["cursor"]
+    except (KeyError, TypeError) as error:
+        raise InvalidRequestError(f"malformed decision request: missing {error}") from None
+    result = request_decision(
         incident_id,
-        tier,
+        cursor,
         task_token,
-        recipients,
-        timeout,
+        services.policy,
+        services.settings.timing,
         services.settings.action_base_url,
         services.incidents,
         services.links,
@@ -47,6 +48,7 @@ def lambda_handler(
         services.audit,
         utc_now(),
     )
-    metrics.add_metric("NotificationsSent", MetricUnit.Count, len(sent))
-    logger.info("Tier notified", extra={"incident_id": incident_id, "tier": tier, "recipients": len(sent)})
-    return {"notified": sent}
+    metrics.add_metric("DecisionRequests", MetricUnit.Count, 1)
+    metrics.add_metric("NotificationsSent", MetricUnit.Count, int(result.get("sent", 0)))
+    logger.info("Decision requested", extra={"incident_id": incident_id, **result})
+    return result

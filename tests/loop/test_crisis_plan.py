@@ -1,0 +1,303 @@
+"""Every path of the crisis plan, on the real state machine in the embedded runtime.
+
+Incidents are opened straight in the incidents table (the detector's part is tested elsewhere); the
+stream starts the execution, SNS deliveries land in the outbox, and people act through the action
+links over HTTP, as they would from their phones. One policy minute lasts one second here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import requests
+
+from crisiswatch.adapters.dynamodb import DynamoAuditLog, DynamoIncidentStore
+from crisiswatch.adapters.tables import DetectorItem
+from crisiswatch.domain.incidents import Incident, Severity, incident_id_for
+from crisiswatch_ops.contacts import sync_local
+from crisiswatch_ops.pages import Page, read_page
+from crisiswatch_ops.runtime import LocalRuntime
+from crisiswatch_ops.stack import Stack
+
+pytestmark = pytest.mark.runtime
+ROOT = Path(__file__).resolve().parents[2]
+POLICY = ROOT / "tests" / "data" / "escalation_policy_loop.toml"
+LINK = re.compile(r"https?://\S+/a/[A-Za-z0-9_-]{22}")
+WINDOW_SECONDS = 75
+"""The maintenance window the module's policy opens at start-up: SEV3 alerts are held until it ends."""
+PARAMETERS = {
+    "PolicyMinuteSeconds": "1",
+    "OwnerResponseSeconds": "8",
+    "MonitorIntervalSeconds": "2",
+    "CalmSeconds": "4",
+    "ReviewTimeoutSeconds": "6",
+    "WatchlistFile": "",
+}
+T = TypeVar("T")
+
+
+def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 30) -> T:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    state = tmp_path_factory.mktemp("plan-runtime")
+    now = datetime.now(UTC)
+    window_end = now + timedelta(seconds=WINDOW_SECONDS)
+    policy = state / "policy.toml"
+    policy.write_text(
+        POLICY.read_text(encoding="utf-8")
+        + "\n[[maintenance_windows]]\n"
+        + f'start = "{(now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}"\n'
+        + f'end = "{window_end.strftime("%Y-%m-%dT%H:%M:%SZ")}"\n'
+        + 'reason = "Spring campaign launch"\nhold = ["SEV3"]\n',
+        encoding="utf-8",
+    )
+    saved = dict(os.environ)
+    with LocalRuntime(
+        ROOT,
+        state,
+        parameter_overrides={**PARAMETERS, "EscalationPolicyFile": str(policy)},
+        build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
+        start_scheduler=False,
+    ) as rt:
+        os.environ.update(rt.environ())
+        stack = Stack(rt.stack_name, rt.outputs)
+        stack.bind()
+        sync_local(rt)
+        yield {"runtime": rt, "stack": stack, "window_end": window_end, "held": {}}
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+class Story:
+    """One incident, driven through the plan like the people on the route would."""
+
+    def __init__(self, world: dict[str, Any], brand: str, severity: Severity, crisis_types: tuple[str, ...]):
+        self.runtime: LocalRuntime = world["runtime"]
+        self.stack: Stack = world["stack"]
+        bucket = datetime(2026, 3, 3, 9, 0, tzinfo=UTC) + timedelta(minutes=5 * (abs(hash(brand)) % 1000))
+        self.incident = Incident(
+            incident_id=incident_id_for(brand, bucket),
+            brand=brand,
+            severity=severity,
+            opened_at=datetime.now(UTC),
+            detected_bucket=bucket,
+            summary=f"{brand}: 120 mentions in 5 min against 6 expected",
+            crisis_types=crisis_types,
+        )
+        assert DynamoIncidentStore().open(self.incident)
+
+    @property
+    def incident_id(self) -> str:
+        return self.incident.incident_id
+
+    def deliveries(self, protocol: str = "email") -> list[Any]:
+        topic = self.stack.output("ContactsTopicArn")
+        return [
+            d
+            for d in self.runtime.outbox.messages(protocol=protocol)
+            if d.topic_arn == topic and (self.incident_id in str(d.message) or self.incident.brand in str(d.message))
+        ]
+
+    def emails_to(self, endpoint: str, subject: str = "") -> list[Any]:
+        return [d for d in self.deliveries() if d.endpoint == endpoint and subject in str(d.subject)]
+
+    def link(self, endpoint: str, subject: str = "", timeout: float = 30) -> str:
+        email = wait_for(f"an email to {endpoint} ({subject})", lambda: self.emails_to(endpoint, subject), timeout)[-1]
+        match = LINK.search(str(email.message))
+        assert match, email.message
+        return match.group(0)
+
+    def open_page(self, url: str) -> Page:
+        response = requests.get(url, timeout=30)
+        assert response.status_code == 200, response.text
+        return read_page(response.text)
+
+    def press(self, url: str, decision: str, statement: str | None = None, **typed: str) -> requests.Response:
+        page = self.open_page(url)
+        if statement is None and decision in ("approve", "request_changes"):
+            statement = page.statements[0]
+        return requests.post(url, data=page.press(decision, statement, **typed), timeout=30)
+
+    def current(self) -> Incident:
+        found = DynamoIncidentStore().get(self.incident_id)
+        assert found is not None
+        return found
+
+    def audit(self) -> list[str]:
+        return [entry.kind for entry in DynamoAuditLog.entries(self.incident_id)]
+
+    def status(self) -> str:
+        arn = wait_for("the execution", lambda: self.current().execution_arn)
+        return str(self.runtime.client("stepfunctions").describe_execution(executionArn=arn)["status"])
+
+    def finished(self, timeout: float = 60) -> str:
+        return wait_for("the execution to end", lambda: (s := self.status()) != "RUNNING" and s, timeout)
+
+    def wait_status(self, status: str, timeout: float = 30) -> Incident:
+        return wait_for(f"status {status}", lambda: (i := self.current()).status.value == status and i, timeout)
+
+
+# The maintenance-window test comes first: the window closes WINDOW_SECONDS after start-up.
+
+
+def test_a_maintenance_window_holds_a_sev3_but_never_a_sev1(world: dict[str, Any]) -> None:
+    held = Story(world, "Plan Held Co", Severity.SEV3, ("customer_dissatisfaction",))
+    urgent = Story(world, "Plan Urgent Co", Severity.SEV1, ("product_failure",))
+
+    urgent.link("riley@example.com")
+    held.wait_status("held")
+    assert "incident.held" in held.audit()
+    assert held.deliveries() == [], "a held alert tells nobody while the window lasts"
+    world["held"]["story"] = held
+
+
+def test_approve_at_tier_1_publishes_the_statement(world: dict[str, Any]) -> None:
+    story = Story(world, "Plan Approve Co", Severity.SEV2, ("product_failure",))
+    url = story.link("riley@example.com")
+    page = story.open_page(url)
+    assert {"approve", "acknowledge", "escalate", "dismiss"} <= set(page.buttons)
+    statement = page.statements[0]
+
+    response = story.press(url, "approve", statement)
+
+    assert response.status_code == 200, response.text
+    published = story.wait_status("monitoring")
+    assert published.statement is not None and published.statement["key"] == statement
+    assert published.statement["approved_by"] == "r1" and published.statement["ref"]
+    comms = story.stack.output("CommsChannelTopicArn")
+    announced = [d for d in story.runtime.outbox.messages() if d.topic_arn == comms and story.incident_id in str(d.message)]
+    assert announced and published.statement["text"] in str(announced[0].message)
+    assert not story.emails_to("casey@example.com"), "a decision at tier 1 stops the escalation"
+    assert {"acknowledged", "facts_gathered", "statement_approved", "published"} <= set(published.checklist)
+
+
+def test_tier_1_silent_is_reminded_then_tier_2_approves(world: dict[str, Any]) -> None:
+    story = Story(world, "Plan Escalate Co", Severity.SEV2, ("product_failure",))
+    first = story.link("riley@example.com")
+    reminder = story.link("riley@example.com", subject="REMINDER", timeout=15)
+    assert reminder != first, "a reminder carries a fresh link"
+    sms = wait_for("SMS", lambda: [d for d in story.deliveries("sms") if d.endpoint == "+15555550111"])
+    assert all(len(str(d.message)) <= 160 for d in sms) and len(sms) >= 2
+
+    url = story.link("casey@example.com", timeout=20)
+    assert story.press(url, "approve").status_code == 200
+
+    story.wait_status("monitoring")
+    kinds = story.audit()
+    assert kinds.index("tier.notified") < kinds.index("reminder.sent") < kinds.index("tier.timed_out")
+    late = requests.get(first, timeout=30)
+    assert late.status_code in (409, 410), "tier 1's link closed when tier 2 took over"
+
+
+def test_every_tier_silent_ends_in_the_fallback(world: dict[str, Any]) -> None:
+    story = Story(world, "Plan Silent Co", Severity.SEV2, ("product_failure",))
+
+    assert story.finished(timeout=60) == "FAILED"
+
+    assert story.current().status.value == "unanswered"
+    ops = story.stack.output("OpsAlertsTopicArn")
+    assert [d for d in story.runtime.outbox.messages() if d.topic_arn == ops and story.incident_id in str(d.message)]
+    assert "escalation.exhausted" in story.audit()
+    assert DetectorItem.get(story.incident.brand).open_incident_id is None, "the brand can alert again"
+
+
+def test_acknowledge_then_the_owner_approves_then_resolves_and_reviews(world: dict[str, Any]) -> None:
+    story = Story(world, "Plan Owner Co", Severity.SEV2, ("product_failure",))
+    url = story.link("rowan@example.com")
+    assert story.press(url, "acknowledge").status_code == 200
+
+    owner_url = story.link("rowan@example.com", subject="decision needed (the incident's owner)")
+    page = story.open_page(owner_url)
+    assert "acknowledge" not in page.buttons and "approve" in page.buttons
+    assert story.press(owner_url, "approve").status_code == 200
+    assert story.current().owner == "r2"
+
+    resolve_url = story.link("rowan@example.com", subject="monitoring")
+    assert story.press(resolve_url, "resolve").status_code == 200
+    review_url = story.link("rowan@example.com", subject="review")
+    assert story.press(review_url, "review_done", note="Holding line worked; reply faster at night.").status_code == 200
+
+    assert story.finished() == "SUCCEEDED"
+    final = story.current()
+    assert final.status.value == "reviewed"
+    assert final.review and final.review["done_by"] == "r2" and "reply faster" in final.review["notes"]
+    assert final.review["response_seconds"]["acknowledged"] <= final.review["response_seconds"]["resolved"]
+    assert not story.emails_to("casey@example.com"), "acknowledging stopped the escalation"
+
+
+def test_request_changes_then_the_revision_is_approved_and_published(world: dict[str, Any]) -> None:
+    story = Story(world, "Plan Changes Co", Severity.SEV2, ("product_failure",))
+    url = story.link("riley@example.com")
+    page = story.open_page(url)
+    statement = page.statements[-1]
+    revised = "We are looking into reports about our oat latte and will update everyone within the hour."
+    assert story.press(url, "request_changes", statement, revised_text=revised).status_code == 200
+
+    second = wait_for("the revised request", lambda: (u := story.link("riley@example.com")) != url and u)
+    again = story.open_page(second)
+    assert again.statements[0].startswith("revision-")
+    assert story.press(second, "approve", again.statements[0]).status_code == 200
+
+    final = story.wait_status("monitoring")
+    assert final.statement and final.statement["text"] == revised and final.statement["revised_by"] == "r1"
+    assert "statement.changes_requested" in story.audit()
+
+
+def test_dismiss_is_recorded_for_the_detector(world: dict[str, Any]) -> None:
+    story = Story(world, "Plan Dismiss Co", Severity.SEV2, ("boycott",))
+    url = story.link("riley@example.com")
+    assert story.press(url, "dismiss").status_code == 200
+
+    assert story.finished() == "SUCCEEDED"
+    assert story.current().status.value == "dismissed"
+    detector = DetectorItem.get(story.incident.brand)
+    assert detector.open_incident_id is None
+    assert [entry["incident_id"] for entry in detector.false_alarms] == [story.incident_id]
+
+
+def test_a_data_breach_pulls_legal_in_at_once_and_legal_ticks_its_review(world: dict[str, Any]) -> None:
+    story = Story(world, "Plan Breach Co", Severity.SEV2, ("data_breach",))
+    legal = story.link("logan@example.com")
+    story.link("riley@example.com")
+    page = story.open_page(legal)
+    tick = page.form_for("tick", "legal_reviewed")
+    response = requests.post(legal, data=tick.submit("tick", "legal_reviewed"), timeout=30)
+
+    assert response.status_code == 200, response.text
+    assert story.current().checklist["legal_reviewed"]["by"] == "l1"
+    assert story.current().route["includes_legal"] is True
+    assert story.press(legal, "escalate").status_code == 200
+    story.link("casey@example.com")  # escalating now skips the rest of tier 1's time
+
+
+def test_sev1_tells_the_executive_at_once(world: dict[str, Any]) -> None:
+    story = Story(world, "Plan Sev1 Co", Severity.SEV1, ("product_failure",))
+    story.link("emery@example.com")
+    story.link("riley@example.com")
+    assert "legal_reviewed" not in [item for item in story.current().route.get("rounds", [])]
+    assert not story.emails_to("casey@example.com")
+
+
+def test_the_held_alert_goes_out_when_the_window_ends(world: dict[str, Any]) -> None:
+    held: Story = world["held"]["story"]
+    left = (world["window_end"] - datetime.now(UTC)).total_seconds()
+    url = held.link("riley@example.com", timeout=max(0.0, left) + 30)
+    assert held.current().status.value == "escalating"
+    assert held.press(url, "dismiss").status_code == 200
+    assert held.finished() == "SUCCEEDED"
