@@ -29,12 +29,13 @@ def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Services | None = None
 ) -> dict[str, Any]:
     services = services or get_services()
-    try:
-        incident_id = str(event["incident_id"])
-        task_token = str(event["task_token"])
-        cursor = event["cursor"]
-    except (KeyError, TypeError) as error:
-        raise InvalidRequestError(f"malformed decision request: missing {error}") from None
+    if not isinstance(event, dict):
+        raise InvalidRequestError("the event must be an object")
+    incident_id, task_token, cursor = event.get("incident_id"), event.get("task_token"), event.get("cursor")
+    if not isinstance(incident_id, str) or not incident_id:
+        raise InvalidRequestError("malformed decision request: incident_id must be a non-empty string")
+    if not isinstance(task_token, str) or not task_token:
+        raise InvalidRequestError("malformed decision request: task_token must be a non-empty string")
     result = request_decision(
         incident_id,
         cursor,

@@ -1,5 +1,6 @@
 """`crisiswatch demo`: the whole crisis loop on the embedded runtime, narrated, with exit code 0 only if
-every step happened: detect -> notify tier 1 -> tier 1 silent -> tier 2 -> approve by link -> history."""
+every step happened: detect -> route -> tier 1 notified, reminded, silent -> tier 2 asks for changes ->
+approves the revision -> published -> monitored until calm -> resolved -> review -> history."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
 
+from crisiswatch.adapters.dynamodb import DynamoIncidentStore
 from crisiswatch.domain.clock import to_iso
+from crisiswatch.domain.incidents import Incident
 
+from .contacts import sync_local
 from .history import format_timeline, timeline
+from .pages import Page, read_page
 from .replay import (
     ReplayFile,
     ReplayReport,
@@ -32,58 +36,28 @@ from .stack import Stack
 DEMO_BRAND = "Northwind Coffee"
 DEMO_SCENARIO = Path("scenarios/cafe-recall.jsonl")
 DEMO_PARAMETERS = {
-    "Tier1TimeoutSeconds": "8",
-    "Tier2TimeoutSeconds": "300",
-    "Tier1Email": "alex.responder@northwind.example",
-    "Tier1Phone": "+15555550101",
-    "Tier2Email": "sam.commslead@northwind.example",
-    "Tier2Phone": "+15555550102",
+    # One minute of the escalation policy (config/escalation_policy.toml) lasts one second, like a drill.
+    "PolicyMinuteSeconds": "1",
+    "OwnerResponseSeconds": "120",
+    "MonitorIntervalSeconds": "2",
+    "CalmSeconds": "6",
+    "ReviewTimeoutSeconds": "120",
     "OpsEmail": "ops@northwind.example",
     # The demo replays a scenario; live sources are unreachable offline, so the watchlist is off.
     "WatchlistFile": "",
     # Replayed time runs ~100x faster than real time: score each tick's mentions at once.
     "ScoreBatchingWindowSeconds": "0",
 }
+REVISED_STATEMENT = (
+    "We know some of you found glass in a can of our cold brew. Please stop drinking it and keep the can; "
+    "we are recalling the batch now. Updates within the hour. DM us for a refund."
+)
 LINK = re.compile(r"https?://\S+/a/[A-Za-z0-9_-]{22}")
 T = TypeVar("T")
 
 
 class DemoFailedError(RuntimeError):
     pass
-
-
-class _Form(HTMLParser):
-    """Reads the confirmation page's form the way a browser would: hidden inputs and buttons."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self.buttons: list[str] = []
-        self.title = ""
-        self._in_h1 = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {key: value or "" for key, value in attrs}
-        if tag == "input" and values.get("type") == "hidden":
-            self.fields[values.get("name", "")] = values.get("value", "")
-        if tag == "button" and values.get("name") == "decision":
-            self.buttons.append(values.get("value", ""))
-        self._in_h1 = tag == "h1" or self._in_h1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "h1":
-            self._in_h1 = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_h1:
-            self.title += data
-
-
-def read_page(html: str) -> _Form:
-    form = _Form()
-    form.feed(html)
-    form.title = " ".join(form.title.split())
-    return form
 
 
 def _wait(what: str, probe: Callable[[], T | None], timeout: float, interval: float = 0.25) -> T:
@@ -113,8 +87,33 @@ def _show_delivery(delivery: Any) -> None:
         _say(f"   | {line}")
 
 
-def _deliveries(runtime: LocalRuntime, topic_arn: str) -> list[Any]:
-    return [delivery for delivery in runtime.outbox.messages() if delivery.topic_arn == topic_arn]
+def _about(runtime: LocalRuntime, topic_arn: str, incident_id: str, subject: str) -> list[Any]:
+    """Emails about this incident whose subject holds `subject`, with the SMS sent alongside the first."""
+    emails = [
+        d
+        for d in runtime.outbox.messages(protocol="email")
+        if d.topic_arn == topic_arn and incident_id in str(d.message) and subject in str(d.subject)
+    ]
+    return emails
+
+
+def _link_of(delivery: Any) -> str:
+    match = LINK.search(str(delivery.message))
+    if not match:
+        raise DemoFailedError(f"no action link in the message to {delivery.endpoint}")
+    return match.group(0)
+
+
+def _open(url: str) -> Page:
+    response = requests.get(url, timeout=30)
+    if response.status_code != 200:
+        raise DemoFailedError(f"the page at {url} answered {response.status_code}")
+    return read_page(response.text)
+
+
+def _routed(incident_id: str) -> Incident | None:
+    found = DynamoIncidentStore().get(incident_id)
+    return found if found is not None and found.route else None
 
 
 def explain(explanation: dict[str, Any]) -> list[str]:
@@ -183,48 +182,120 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True) -> int:
         for line in explain(incident.explanation):
             _say(f"   {line}")
 
-        tier1 = stack.outputs.get("Tier1TopicArn") or runtime.resources.get("Tier1Topic", "")
-        tier2 = stack.outputs.get("Tier2TopicArn") or runtime.resources.get("Tier2Topic", "")
-        _step(3, "Tier 1 is notified by email and SMS, each with a link of its own")
-        for delivery in _wait("tier 1's notifications", lambda: _deliveries(runtime, tier1), 60):
+        contacts = stack.output("ContactsTopicArn")
+        sync = sync_local(runtime)
+        _say(f"   contacts subscribed from the escalation policy: {len(sync.added)} (email and SMS)")
+
+        _step(3, "Route: the escalation policy decides who is told, in which order")
+        routed = _wait("the incident to be routed", lambda: _routed(incident.incident_id), 30)
+        for number, planned in enumerate(routed.route.get("rounds", []), start=1):
+            _say(
+                f"   round {number}: {', '.join(planned['tiers'])} "
+                f"({planned['response_seconds']} s to answer)"
+            )
+        _say(f"   legal review on the checklist: {routed.route.get('includes_legal')}")
+        _say(f"   statements drafted from the facts: {', '.join(d['key'] for d in routed.drafts)}")
+
+        _step(4, "Tier 1 is notified by email and SMS, each with a link of its own")
+        first = _wait(
+            "tier 1's notifications", lambda: _about(runtime, contacts, incident.incident_id, ""), 60
+        )
+        for delivery in first:
             _show_delivery(delivery)
 
-        _step(4, f"Tier 1 stays silent; after {DEMO_PARAMETERS['Tier1TimeoutSeconds']} s it escalates")
-        tier2_messages = _wait("tier 2's notifications", lambda: _deliveries(runtime, tier2), 60)
-        for delivery in tier2_messages:
-            _show_delivery(delivery)
+        _step(5, "Tier 1 stays silent: a reminder before its time runs out, then tier 2")
+        reminder = _wait(
+            "the reminder", lambda: _about(runtime, contacts, incident.incident_id, "REMINDER"), 60
+        )
+        _say(f"   [{reminder[0].protocol}] to {reminder[0].endpoint}: {reminder[0].subject}")
+        lead = _wait(
+            "tier 2's notifications",
+            lambda: _about(runtime, contacts, incident.incident_id, "Communications lead"),
+            90,
+        )
+        _show_delivery(lead[0])
 
-        _step(5, "Tier 2 follows the link from the email, as a person would")
-        email = next(delivery for delivery in tier2_messages if delivery.protocol == "email")
-        match = LINK.search(str(email.message))
-        if not match:
-            raise DemoFailedError("tier 2's email has no action link")
-        url = match.group(0)
-        page = requests.get(url, timeout=30)
-        form = read_page(page.text)
-        _say(f"   GET  {url} -> {page.status_code} '{form.title}', buttons: {form.buttons}")
-        if page.status_code != 200 or "approve" not in form.buttons:
-            raise DemoFailedError(f"the confirmation page did not offer approval ({page.status_code})")
-        scanned = requests.head(url, timeout=30).status_code, requests.get(url, timeout=30)
-        still_open = read_page(scanned[1].text).title == form.title
+        _step(6, "Tier 2 opens the link, as a person would, and asks for changes to the statement")
+        url = _link_of(lead[0])
+        page = _open(url)
+        _say(f"   GET  -> '{page.title}', choices: {page.buttons}")
+        scanned = requests.head(url, timeout=30).status_code, _open(url)
+        _say(f"   HEAD + GET again, as a mail scanner would -> {scanned[0]}, nothing changed")
+        statement = page.statements[0]
+        changed = requests.post(
+            url, data=page.press("request_changes", statement, revised_text=REVISED_STATEMENT), timeout=30
+        )
         _say(
-            f"   HEAD + GET again, as a mail scanner would -> {scanned[0]}, {scanned[1].status_code}: "
-            + ("still waiting for a decision, nothing changed" if still_open else "the page changed!")
+            f"   POST request_changes on '{statement}' -> {changed.status_code} "
+            f"'{read_page(changed.text).title}'"
         )
-        if not still_open:
-            raise DemoFailedError("opening the link changed something")
-        decided = requests.post(url, data={**form.fields, "decision": "approve"}, timeout=30)
-        _say(f"   POST decision=approve -> {decided.status_code} '{read_page(decided.text).title}'")
-        if decided.status_code != 200:
-            raise DemoFailedError("the approval was not accepted")
-        repeat = requests.post(url, data={**form.fields, "decision": "dismiss"}, timeout=30)
-        _say(f"   POST again -> {repeat.status_code} '{read_page(repeat.text).title}'")
+        if changed.status_code != 200:
+            raise DemoFailedError("the change request was not accepted")
 
-        _step(6, "The execution records the decision and succeeds")
-        sfn = runtime.client("stepfunctions")
-        current = _wait(
-            "the incident's execution to start", lambda: incidents_of(DEMO_BRAND)[0].execution_arn, 30
+        _step(7, "The revision comes back for approval; tier 2 approves it")
+        revised = _wait(
+            "the revised request",
+            lambda: [
+                d
+                for d in _about(runtime, contacts, incident.incident_id, "Communications lead")
+                if _link_of(d) != url
+            ],
+            60,
         )
+        url = _link_of(revised[-1])
+        page = _open(url)
+        revision = page.statements[0]
+        approved = requests.post(url, data=page.press("approve", revision), timeout=30)
+        _say(f"   POST approve '{revision}' -> {approved.status_code} '{read_page(approved.text).title}'")
+        repeat = requests.post(url, data=page.press("dismiss"), timeout=30)
+        _say(f"   POST again -> {repeat.status_code} '{read_page(repeat.text).title}'")
+        if approved.status_code != 200:
+            raise DemoFailedError("the approval was not accepted")
+
+        _step(8, "Published (recorded) and announced on the comms channel")
+        comms = stack.output("CommsChannelTopicArn")
+        announced = _wait(
+            "the announcement",
+            lambda: [
+                d
+                for d in runtime.outbox.messages()
+                if d.topic_arn == comms and incident.incident_id in str(d.message)
+            ],
+            60,
+        )
+        _show_delivery(announced[0])
+
+        _step(9, "Monitoring: the owner ticks the checklist; calm signals resolve the incident")
+        monitoring = _wait(
+            "the monitoring notice", lambda: _about(runtime, contacts, incident.incident_id, "monitoring"), 60
+        )
+        _say(f"   [{monitoring[0].protocol}] to {monitoring[0].endpoint}: {monitoring[0].subject}")
+        watch_url = _link_of(monitoring[0])
+        ticked = requests.post(
+            watch_url, data=_open(watch_url).press("stakeholders_informed", name="tick"), timeout=30
+        )
+        _say(f"   POST tick stakeholders_informed -> {ticked.status_code} '{read_page(ticked.text).title}'")
+        review = _wait(
+            "the review request", lambda: _about(runtime, contacts, incident.incident_id, "review"), 60
+        )
+        _say(
+            f"   resolved after {DEMO_PARAMETERS['CalmSeconds']} s of calm; "
+            f"[{review[0].protocol}] {review[0].subject}"
+        )
+
+        _step(10, "The owner confirms the post-crisis review")
+        review_url = _link_of(review[0])
+        done = requests.post(
+            review_url,
+            data=_open(review_url).press(
+                "review_done", note="Holding line out in time; recall notice was clear."
+            ),
+            timeout=30,
+        )
+        _say(f"   POST review_done -> {done.status_code} '{read_page(done.text).title}'")
+
+        sfn = runtime.client("stepfunctions")
+        current = _wait("the incident's execution", lambda: incidents_of(DEMO_BRAND)[0].execution_arn, 30)
 
         def finished() -> str | None:
             status = str(sfn.describe_execution(executionArn=current)["status"])
@@ -232,14 +303,15 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True) -> int:
 
         status = _wait("the execution to finish", finished, 60)
         final = incidents_of(DEMO_BRAND)[0]
-        _say(
-            f"   Execution {status}; incident {final.incident_id} is {final.status.value}, "
-            f"decision '{final.decision}' by {final.decided_by}"
-        )
-        if status != "SUCCEEDED" or final.decision != "approve":
-            raise DemoFailedError(f"expected a SUCCEEDED execution with an approval, got {status}")
+        _say(f"   Execution {status}; incident {final.incident_id} is {final.status.value}")
+        if status != "SUCCEEDED" or final.status.value != "reviewed":
+            raise DemoFailedError(f"expected a SUCCEEDED execution and a reviewed incident, got {status}")
+        for item, done_by in final.checklist.items():
+            _say(f"   [x] {item:<22} {done_by['by']:<14} {done_by['at']}")
+        for milestone, seconds in (final.review or {}).get("response_seconds", {}).items():
+            _say(f"   {milestone:<22} {seconds:>5} s after the incident opened")
 
-        _step(7, "What a manager reads: `crisiswatch history " + final.incident_id + "`")
+        _step(11, "What a manager reads: `crisiswatch history " + final.incident_id + "`")
         _say(format_timeline(timeline(sfn, current, final.incident_id)))
         _say()
         _say(f"Outbox (every email and SMS sent): {state_dir / 'outbox.jsonl'}")

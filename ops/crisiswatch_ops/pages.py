@@ -44,11 +44,14 @@ class Page:
 
     def form_for(self, name: str, value: str, statement: str | None = None) -> PageForm:
         for form in self.forms:
-            if (name, value) in form.buttons and (statement is None or form.fields.get("statement") == statement):
+            chosen = statement is None or form.fields.get("statement") == statement
+            if (name, value) in form.buttons and chosen:
                 return form
         raise LookupError(f"no button {name}={value} (statement {statement}) on the page {self.title!r}")
 
-    def press(self, value: str, statement: str | None = None, name: str = "decision", **typed: str) -> dict[str, str]:
+    def press(
+        self, value: str, statement: str | None = None, name: str = "decision", **typed: str
+    ) -> dict[str, str]:
         return self.form_for(name, value, statement).submit(name, value, **typed)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import base64
-import html
+import copy
+import logging
 import re
 from datetime import timedelta
 from typing import Any
@@ -12,31 +13,51 @@ from urllib.parse import urlencode
 import pytest
 
 from crisiswatch.domain.clock import utc_now
-from crisiswatch.usecases.escalation import notify_tier
+from crisiswatch.domain.crisis_plan import Cursor, Timing
+from crisiswatch.domain.incidents import IncidentChanges, Severity
+from crisiswatch.domain.links import link_key
+from crisiswatch.usecases.escalation import assess, request_decision
+from crisiswatch_ops.pages import Page, read_page
 from tests.fakes import FakeServices, make_incident
 from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
 app = load_function("action_links")
-SAMPLE_ID = load_event("action_links", "get")["pathParameters"]["link_id"]
+MAX_FORM_BYTES: int = app.MAX_FORM_BYTES
 TOKEN = "AQCEAAAAKgAAAAMAAAAAAAAAAcZ0xK6l1u0n3vGdV0yF0b9" * 12
 HOSTILE_SUMMARY = '<script>alert("pwned")</script> 60 mentions & "quotes"'
+HOSTILE_DRAFT = "We're on it <script>steal()</script> & <img src=x onerror=alert(1)>"
+TIER_CHOICES = {"approve", "acknowledge", "request_changes", "escalate", "dismiss"}
+LINK_ID = re.compile(r"/a/([A-Za-z0-9_-]{22})")
 
 
-def published(services: FakeServices, brand: str = "Acme <b>Coffee</b>") -> dict[str, str]:
-    """An incident whose tier 1 was notified now; returns recipient -> link id from their SMS."""
-    incident = make_incident(brand=brand, summary=HOSTILE_SUMMARY)
+def published(
+    services: FakeServices,
+    brand: str = "Acme <b>Coffee</b>",
+    crisis_types: tuple[str, ...] = ("product_failure",),
+) -> dict[str, str]:
+    """An incident routed and its tier 1 asked just now; returns recipient -> link id from their SMS."""
+    incident = make_incident(
+        brand=brand, summary=HOSTILE_SUMMARY, severity=Severity.SEV2, crisis_types=crisis_types
+    )
     services.incidents.open(incident)
-    notify_tier(
-        incident.incident_id, 1, TOKEN, services.settings.tier_recipients[1], timedelta(minutes=15),
-        services.settings.action_base_url, services.incidents, services.links, services.notifier,
-        services.audit, utc_now(),
+    now = utc_now()
+    routed = assess(
+        incident.incident_id, services.policy, services.statements, Timing(), services.incidents,
+        services.audit, now,
+    )  # fmt: skip
+    stored = services.incidents.get(incident.incident_id)
+    assert stored is not None
+    hostile = {**stored.drafts[0], "key": "hostile-social", "text": HOSTILE_DRAFT}
+    services.incidents.update(incident.incident_id, IncidentChanges(drafts=[*stored.drafts, hostile]))
+    request_decision(
+        incident.incident_id, Cursor.from_dict(routed["cursor"]).to_dict(), TOKEN, services.policy,
+        Timing(), services.settings.action_base_url, services.incidents, services.links,
+        services.notifier, services.audit, now,
     )  # fmt: skip
     services.audit.entries.clear()
-    return {
-        m.recipient: re.findall(r"/a/([A-Za-z0-9_-]{22})", m.sms_body)[0] for _, m in services.notifier.sent
-    }
+    return {m.recipient: LINK_ID.findall(m.sms_body)[0] for m in services.notifier.sent}
 
 
 def request(
@@ -68,10 +89,23 @@ def header(response: dict[str, Any], name: str) -> str:
     return str(values[0])
 
 
-def form_token(response: dict[str, Any]) -> str:
-    match = re.search(r'name="form_token" value="([^"]+)"', response["body"])
-    assert match, "the confirmation page has no form token"
-    return html.unescape(match.group(1))
+def open_page(services: FakeServices, link_id: str) -> Page:
+    response = call(request("GET", link_id), services)
+    assert response["statusCode"] == 200, response["body"][:300]
+    return read_page(response["body"])
+
+
+def post(services: FakeServices, link_id: str, fields: dict[str, str]) -> dict[str, Any]:
+    return call(request("POST", link_id, urlencode(fields)), services)
+
+
+def press(
+    services: FakeServices, link_id: str, value: str, statement: str | None = None, **typed: str
+) -> dict[str, Any]:
+    """Open the page and press one of its buttons, as a browser would."""
+    page = open_page(services, link_id)
+    name = "tick" if value in ("stakeholders_informed", "legal_reviewed") else "decision"
+    return post(services, link_id, page.press(value, statement, name=name, **typed))
 
 
 def state(services: FakeServices) -> tuple[Any, ...]:
@@ -79,9 +113,12 @@ def state(services: FakeServices) -> tuple[Any, ...]:
     return (
         links,
         locks,
-        dict(services.incidents.items),
+        dict(services.links.requests),
+        dict(services.links.tokens),
+        copy.deepcopy(services.incidents.items),
         list(services.audit.entries),
-        services.escalation.succeeded[:],
+        copy.deepcopy(services.escalation.succeeded),
+        list(services.notifier.sent),
     )
 
 
@@ -89,8 +126,17 @@ def assert_safe_headers(response: dict[str, Any]) -> None:
     assert header(response, "Cache-Control") == "no-store"
     assert header(response, "Referrer-Policy") == "no-referrer"
     assert header(response, "X-Content-Type-Options") == "nosniff"
-    assert "frame-ancestors 'none'" in header(response, "Content-Security-Policy")
+    csp = header(response, "Content-Security-Policy")
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp and "form-action 'self'" in csp
     assert header(response, "Content-Type").startswith("text/html")
+
+
+def expire_request(services: FakeServices, link_id: str) -> None:
+    link = services.links.get(link_key(link_id))
+    assert link is not None
+    token = services.links.task_token(link.notification_id)
+    assert token is not None
+    services.links.rebind(link.notification_id, token, utc_now() - timedelta(seconds=1))
 
 
 # ----- the sample events as recorded ----------------------------------------------------------------
@@ -98,11 +144,15 @@ def assert_safe_headers(response: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("name", ["get", "head", "post_approve"])
 def test_the_sample_events_for_an_unknown_link_get_a_404_page(name: str, services: FakeServices) -> None:
+    published(services)
+    before = state(services)
+
     response = call(load_event("action_links", name), services)
 
     assert response["statusCode"] == 404
     assert "This link is not valid" in response["body"]
     assert_safe_headers(response)
+    assert state(services) == before
 
 
 # ----- GET / HEAD -----------------------------------------------------------------------------------
@@ -116,56 +166,70 @@ def test_get_shows_the_confirmation_page_and_changes_nothing(services: FakeServi
 
     assert response["statusCode"] == 200
     assert_safe_headers(response)
-    body = response["body"]
-    assert "Decision needed" in body
-    assert 'method="post"' in body
-    assert 'value="approve"' in body and 'value="dismiss"' in body
-    assert "tier1-primary" in body
-    assert "<script" not in body.lower()  # no auto-submitting script, and no injected one
-    assert form_token(response)
+    page = read_page(response["body"])
+    assert page.title.startswith("Decision needed")
+    assert set(page.buttons) == TIER_CHOICES
+    incident = next(iter(services.incidents.items.values()))
+    assert page.statements == [d["key"] for d in reversed(incident.drafts)]
+    assert page.fields["form_token"]
+    assert "tier1-primary" in response["body"]
+    assert "<script" not in response["body"].lower()  # no auto-submitting script, and no injected one
     assert state(services) == before
 
 
 def test_a_get_and_head_storm_like_a_mail_scanner_changes_nothing(services: FakeServices) -> None:
     ids = published(services)
+    assert press(services, ids["tier1-backup"], "dismiss")["statusCode"] == 200  # one decided link too
+    expire_request(services, ids["tier1-primary"])
+    links = [*ids.values(), "Xb3kQ9pLm2vT7wZr1cYd0A"]
     before = state(services)
 
-    for _ in range(10):
-        for link_id in ids.values():
+    for _ in range(50):
+        for link_id in links:
             for method in ("GET", "HEAD"):
                 response = call(request(method, link_id), services)
-                assert response["statusCode"] == 200
+                assert response["statusCode"] in {404, 409, 410}
                 assert_safe_headers(response)
 
     assert state(services) == before
 
 
-def test_incident_text_is_html_escaped(services: FakeServices) -> None:
+def test_a_storm_on_a_live_link_changes_nothing(services: FakeServices) -> None:
+    ids = published(services)
+    before = state(services)
+
+    for index in range(50):
+        response = call(request("GET" if index % 2 else "HEAD", ids["tier1-primary"]), services)
+        assert response["statusCode"] == 200
+
+    assert state(services) == before
+    assert press(services, ids["tier1-primary"], "escalate")["statusCode"] == 200  # still decides
+
+
+def test_incident_and_statement_text_is_html_escaped(services: FakeServices) -> None:
     ids = published(services)
 
     body = call(request("GET", ids["tier1-primary"]), services)["body"]
 
-    assert "<script>" not in body
+    assert "<script>" not in body and "<img" not in body and "<b>Coffee</b>" not in body
     assert "&lt;script&gt;alert(" in body and "&lt;/script&gt; 60 mentions &amp; " in body
-    assert "<b>Coffee</b>" not in body
     assert "Acme &lt;b&gt;Coffee&lt;/b&gt;" in body
+    assert "&lt;script&gt;steal()&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;" in body
+    page = read_page(body)
+    assert (
+        page.form_for("decision", "request_changes", "hostile-social").fields["revised_text"] == HOSTILE_DRAFT
+    )
 
 
 # ----- POST -----------------------------------------------------------------------------------------
 
 
-def post(
-    services: FakeServices, link_id: str, decision: str = "approve", token: str | None = None
-) -> dict[str, Any]:
-    if token is None:
-        token = form_token(call(request("GET", link_id), services))
-    return call(request("POST", link_id, urlencode({"form_token": token, "decision": decision})), services)
-
-
-def test_a_post_from_the_page_decides_and_says_so(services: FakeServices) -> None:
+def test_approving_from_the_page_decides_and_says_so(services: FakeServices) -> None:
     ids = published(services)
+    page = open_page(services, ids["tier1-primary"])
+    statement = page.statements[-1]
 
-    response = post(services, ids["tier1-primary"], "approve")
+    response = post(services, ids["tier1-primary"], page.press("approve", statement))
 
     assert response["statusCode"] == 200
     assert_safe_headers(response)
@@ -173,81 +237,250 @@ def test_a_post_from_the_page_decides_and_says_so(services: FakeServices) -> Non
     assert "Recorded for tier1-primary" in response["body"]
     ((token, output),) = services.escalation.succeeded
     assert token == TOKEN
-    assert (output["decision"], output["decided_by"]) == ("approve", "tier1-primary")
+    assert (output["decision"], output["decided_by"], output["statement"]) == (
+        "approve",
+        "tier1-primary",
+        statement,
+    )
     (entry,) = services.audit.entries
     assert entry.detail["client"].startswith("203.0.113.42 Mozilla/5.0 (iPhone")
 
 
+def test_request_changes_from_the_page_carries_the_revised_text(services: FakeServices) -> None:
+    ids = published(services)
+
+    response = press(
+        services, ids["tier1-backup"], "request_changes", "hostile-social", revised_text="Sorry & <fixed>."
+    )
+
+    assert response["statusCode"] == 200
+    ((_, output),) = services.escalation.succeeded
+    assert (output["statement"], output["revised_text"]) == ("hostile-social", "Sorry & <fixed>.")
+    assert output["decided_by"] == "tier1-backup"
+
+
+def test_a_revised_text_longer_than_its_channel_takes_decides_nothing(services: FakeServices) -> None:
+    ids = published(services)
+    page = open_page(services, ids["tier1-primary"])
+    before = state(services)
+
+    response = post(
+        services,
+        ids["tier1-primary"],
+        page.press("request_changes", "hostile-social", revised_text="x" * 281),
+    )
+
+    assert response["statusCode"] == 400
+    assert "this channel takes 280" in response["body"]
+    assert state(services) == before
+
+
+@pytest.mark.parametrize(
+    ("extra", "value"),
+    [("decided_by", "exec-duty"), ("tier", "3"), ("recipient", "exec-duty"), ("decided_at", "2000-01-01")],
+)
+def test_who_decided_comes_from_the_link_never_from_the_form(
+    services: FakeServices, extra: str, value: str
+) -> None:
+    ids = published(services)
+    page = open_page(services, ids["tier1-backup"])
+
+    response = post(services, ids["tier1-backup"], {**page.press("dismiss"), extra: value})
+
+    assert response["statusCode"] == 200
+    ((_, output),) = services.escalation.succeeded
+    assert (output["decided_by"], output["tier"]) == ("tier1-backup", 1)
+    assert output["decided_at"] != "2000-01-01"
+    assert "exec-duty" not in repr(services.audit.entries)
+
+
+def test_a_tick_from_the_page_ticks_and_the_link_still_decides(services: FakeServices) -> None:
+    ids = published(services)
+
+    response = press(services, ids["tier1-primary"], "stakeholders_informed")
+
+    assert response["statusCode"] == 200
+    assert "Ticked: stakeholders informed." in response["body"]
+    assert services.escalation.succeeded == []
+    incident = next(iter(services.incidents.items.values()))
+    assert incident.checklist["stakeholders_informed"]["by"] == "tier1-primary"
+    ticked = read_page(response["body"])
+    assert post(services, ids["tier1-primary"], ticked.press("dismiss"))["statusCode"] == 200
+    assert len(services.escalation.succeeded) == 1
+
+
+@pytest.mark.parametrize("item", ["legal_reviewed", "published", "acknowledged", "facts_gathered", "x"])
+def test_an_item_people_cannot_tick_here_is_refused(services: FakeServices, item: str) -> None:
+    ids = published(services)
+    token = open_page(services, ids["tier1-primary"]).fields["form_token"]
+    before = state(services)
+
+    response = post(services, ids["tier1-primary"], {"form_token": token, "tick": item})
+
+    assert response["statusCode"] == 400
+    assert "not an item you can tick" in response["body"]
+    assert state(services) == before
+
+
+def test_legal_ticks_its_review_when_legal_was_pulled_in(services: FakeServices) -> None:
+    ids = published(services, crisis_types=("data_breach",))
+
+    response = press(services, ids["legal-counsel"], "legal_reviewed")
+
+    assert response["statusCode"] == 200
+    incident = next(iter(services.incidents.items.values()))
+    assert incident.checklist["legal_reviewed"]["by"] == "legal-counsel"
+    assert services.escalation.succeeded == []
+
+
 def test_a_second_post_on_the_same_link_says_who_already_decided(services: FakeServices) -> None:
     ids = published(services)
-    token = form_token(call(request("GET", ids["tier1-primary"]), services))
-    assert post(services, ids["tier1-primary"], token=token)["statusCode"] == 200
+    fields = open_page(services, ids["tier1-primary"]).press("escalate")
+    assert post(services, ids["tier1-primary"], fields)["statusCode"] == 200
+    after = state(services)
 
-    response = post(services, ids["tier1-primary"], "dismiss", token=token)
+    response = post(services, ids["tier1-primary"], {**fields, "decision": "dismiss"})
 
     assert response["statusCode"] == 409
     assert "Already decided" in response["body"]
-    assert "tier1-primary chose to approve at" in response["body"]
-    assert len(services.escalation.succeeded) == 1
+    assert re.search(
+        r"tier1-primary chose to escalate at\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", response["body"]
+    )
+    assert state(services) == after
 
 
 def test_another_recipients_link_after_a_decision_says_already_decided_by_whom(
     services: FakeServices,
 ) -> None:
     ids = published(services)
-    assert post(services, ids["tier1-primary"])["statusCode"] == 200
+    backup_fields = open_page(services, ids["tier1-backup"]).press("dismiss")
+    assert press(services, ids["tier1-primary"], "escalate")["statusCode"] == 200
+    after = state(services)
 
-    response = call(request("GET", ids["tier1-backup"]), services)
+    for response in (
+        call(request("GET", ids["tier1-backup"]), services),
+        post(services, ids["tier1-backup"], backup_fields),
+    ):
+        assert response["statusCode"] == 409
+        assert "tier1-primary chose to escalate at" in response["body"]
+        assert 'name="form_token"' not in response["body"]
+    assert state(services) == after
 
-    assert response["statusCode"] == 409
-    assert "tier1-primary chose to approve at" in response["body"]
-    assert 'name="form_token"' not in response["body"]
 
-
-def test_a_post_without_the_pages_form_token_decides_nothing(services: FakeServices) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        "decision=dismiss",
+        "form_token=&decision=dismiss",
+        "form_token=1716466440.q8Zr3mVt1xW9kB2nL5pD7sF0hJ4g",
+    ],
+)
+def test_a_post_without_the_pages_form_token_decides_nothing(services: FakeServices, body: str) -> None:
     ids = published(services)
     before = state(services)
 
-    response = call(request("POST", ids["tier1-primary"], "decision=approve"), services)
+    response = call(request("POST", ids["tier1-primary"], body + "&decision=dismiss"), services)
 
     assert response["statusCode"] == 400
     assert "Nothing was decided" in response["body"]
     assert state(services) == before
 
 
-def test_a_workflow_that_moved_on_gives_an_expired_page(services: FakeServices) -> None:
+def test_a_form_token_of_another_link_decides_nothing(services: FakeServices) -> None:
     ids = published(services)
+    fields = open_page(services, ids["tier1-backup"]).press("dismiss")
+    before = state(services)
+
+    response = post(services, ids["tier1-primary"], fields)
+
+    assert response["statusCode"] == 400
+    assert state(services) == before
+
+
+def test_an_expired_request_gives_an_expired_page(services: FakeServices) -> None:
+    ids = published(services)
+    fields = open_page(services, ids["tier1-primary"]).press("dismiss")
+    expire_request(services, ids["tier1-primary"])
+    before = state(services)
+
+    for response in (
+        call(request("GET", ids["tier1-primary"]), services),
+        post(services, ids["tier1-primary"], fields),
+    ):
+        assert response["statusCode"] == 410
+        assert "This request has expired" in response["body"]
+    assert state(services) == before
+
+
+def test_a_wait_that_just_ended_asks_to_try_again_and_decides_nothing(services: FakeServices) -> None:
+    ids = published(services)
+    fields = open_page(services, ids["tier1-primary"]).press("dismiss")
+    before = state(services)
     services.escalation.succeed_plan = ["dead"]
 
-    response = post(services, ids["tier1-primary"])
+    response = post(services, ids["tier1-primary"], fields)
 
-    assert response["statusCode"] == 410
-    assert "This request has expired" in response["body"]
+    assert response["statusCode"] == 409
+    assert "Please try again" in response["body"]
+    assert state(services) == before
+    assert post(services, ids["tier1-primary"], fields)["statusCode"] == 200
 
 
 def test_an_unreachable_workflow_asks_to_try_again_and_the_link_still_works(services: FakeServices) -> None:
     ids = published(services)
+    before = state(services)
     services.escalation.succeed_plan = ["transient"]
 
-    response = post(services, ids["tier1-primary"])
+    response = press(services, ids["tier1-primary"], "dismiss")
 
     assert response["statusCode"] == 409
     assert "Please try again" in response["body"]
     assert "Traceback" not in response["body"] and "Throttling" not in response["body"]
-    assert post(services, ids["tier1-primary"])["statusCode"] == 200
+    assert state(services) == before
+    assert press(services, ids["tier1-primary"], "dismiss")["statusCode"] == 200
 
 
-def test_a_3_kb_body_is_refused_with_413(services: FakeServices) -> None:
+# ----- size and shape of the body -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encode", [False, True])
+@pytest.mark.parametrize("size", [MAX_FORM_BYTES + 1, 2 * MAX_FORM_BYTES + 1, 10 * MAX_FORM_BYTES])
+def test_a_body_over_the_form_limit_is_refused_with_413(
+    services: FakeServices, size: int, encode: bool
+) -> None:
     ids = published(services)
-    token = form_token(call(request("GET", ids["tier1-primary"]), services))
+    fields = open_page(services, ids["tier1-primary"]).press("request_changes", "hostile-social")
+    prefix = urlencode({**fields, "revised_text": "x"})
+    body = prefix + "x" * (size - len(prefix))
+    assert len(body) == size
     before = state(services)
-    body = urlencode({"form_token": token, "decision": "approve", "padding": "x" * 3_000})
+    event = request("POST", ids["tier1-primary"], body)
+    if encode:
+        event["body"] = base64.b64encode(body.encode()).decode()
+        event["isBase64Encoded"] = True
 
-    response = call(request("POST", ids["tier1-primary"], body), services)
+    response = call(event, services)
 
     assert response["statusCode"] == 413
     assert_safe_headers(response)
+    assert "too large" in response["body"]
     assert state(services) == before
+
+
+def test_a_full_2000_character_revision_percent_encoded_fits(services: FakeServices) -> None:
+    ids = published(services)
+    web = next(
+        d["key"] for d in next(iter(services.incidents.items.values())).drafts if d["channel"] == "web"
+    )
+    revised = "€<&>\"'" * 333 + "ab"
+    assert len(revised) == 2000
+
+    response = press(
+        services, ids["tier1-primary"], "request_changes", web, revised_text=revised, note="é" * 1000
+    )
+
+    assert response["statusCode"] == 200
+    assert services.escalation.succeeded[0][1]["revised_text"] == revised
 
 
 @pytest.mark.parametrize(
@@ -258,8 +491,9 @@ def test_a_3_kb_body_is_refused_with_413(services: FakeServices) -> None:
         "=&=&=",
         "\x00\x01\x02\xff",
         "&".join(f"f{i}=1" for i in range(20)),  # more fields than a real form has
-        '{"decision": "approve"}',
-        "decision=approve&decision=dismiss&form_token=1.x",
+        '{"decision": "dismiss"}',
+        "decision=dismiss&decision=escalate&form_token=1.x",
+        "form_token=%FF%FE&decision=dismiss",
         "",
     ],
 )
@@ -274,12 +508,27 @@ def test_a_malformed_body_decides_nothing_and_is_no_server_error(services: FakeS
     assert state(services) == before
 
 
+def test_a_body_of_none_decides_nothing(services: FakeServices) -> None:
+    ids = published(services)
+    before = state(services)
+    event = request("POST", ids["tier1-primary"])
+    event["body"] = None
+
+    response = call(event, services)
+
+    assert response["statusCode"] == 400
+    assert state(services) == before
+
+
 @pytest.mark.parametrize(
     "body",
     [
         base64.b64encode(b"\xff\xfe" * 100).decode(),
         "not base64 at all!",
+        "====",
+        "Zm9ybV90b2tlbj0xLngmZGVjaXNpb249YXBwcm92ZQ",  # valid characters, padding missing
         base64.b64encode(b"x" * 9000).decode(),
+        base64.b64encode(b"form_token=1.x&decision=dismiss").decode(),
     ],
 )
 def test_a_binary_or_broken_base64_body_is_a_clear_4xx(services: FakeServices, body: str) -> None:
@@ -296,14 +545,27 @@ def test_a_binary_or_broken_base64_body_is_a_clear_4xx(services: FakeServices, b
     assert state(services) == before
 
 
+def test_a_base64_encoded_form_from_the_page_decides(services: FakeServices) -> None:
+    """Some proxies base64-encode every body: the form inside is still a form."""
+    ids = published(services)
+    fields = open_page(services, ids["tier1-primary"]).press("dismiss")
+    event = request("POST", ids["tier1-primary"], base64.b64encode(urlencode(fields).encode()).decode())
+    event["isBase64Encoded"] = True
+
+    assert call(event, services)["statusCode"] == 200
+    assert services.escalation.succeeded[0][1]["decision"] == "dismiss"
+
+
 # ----- not found and hostile input ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/a", "/a/", "/b/Xb3kQ9pLm2vT7wZr1cYd0A", "/a/Xb3kQ9pLm2vT7wZr1cYd0A/extra"]
+    "path",
+    ["/", "/a", "/a/", "/b/Xb3kQ9pLm2vT7wZr1cYd0A", "/a/Xb3kQ9pLm2vT7wZr1cYd0A/extra", "/A/x", "//a/x"],
 )
-def test_an_unknown_path_is_a_404_page(services: FakeServices, path: str) -> None:
-    response = call(request("GET", path=path), services)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_unknown_path_is_a_404_page(services: FakeServices, path: str, method: str) -> None:
+    response = call(request(method, path=path), services)
 
     assert response["statusCode"] == 404
     assert "There is nothing at this address" in response["body"]
@@ -317,22 +579,25 @@ def hostile_events(link_id: str) -> list[dict[str, Any]]:
         request("GET", "<script>alert(1)</script>"),
         request("GET", "A" * 5_000),
         request("GET", "é" * 22),
+        request("GET", link_id.upper() if link_id.upper() != link_id else link_id.lower()),
         request("HEAD", link_id + "x"),
-        request("POST", link_id, "form_token=²³.abc&decision=approve"),
-        request("POST", link_id, "form_token=" + "9" * 60 + ".x&decision=approve"),
-        request("POST", link_id, "form_token=1716466440.x&decision=" + "approve" * 100),
-        request("POST", "x" * 22, "form_token=1.x&decision=approve"),
+        request("HEAD", link_id[:-1]),
+        request("POST", link_id, "form_token=²³.abc&decision=dismiss"),
+        request("POST", link_id, "form_token=" + "9" * 60 + ".x&decision=dismiss"),
+        request("POST", link_id, "form_token=1716466440.x&decision=" + "dismiss" * 100),
+        request("POST", link_id, "form_token=1716466440.x&tick=stakeholders_informed"),
+        request("POST", "x" * 22, "form_token=1.x&decision=dismiss"),
         request("DELETE", link_id),
-        request("PUT", link_id, "decision=approve"),
-        request("PATCH", link_id, "decision=approve"),
+        request("PUT", link_id, "decision=dismiss"),
+        request("PATCH", link_id, "decision=dismiss"),
         request("OPTIONS", link_id),
     ]
     binary = request("POST", link_id)
-    binary["body"] = base64.b64encode(b"form_token=1.x&decision=approve").decode()
+    binary["body"] = base64.b64encode(b"form_token=1.x&decision=dismiss").decode()
     binary["isBase64Encoded"] = True
     events.append(binary)
-    bare = request("POST", link_id, "decision=approve")  # a script, not a browser: no headers, no agent
-    bare["requestContext"]["identity"] = {"sourceIp": "198.51.100.7", "userAgent": None}
+    bare = request("POST", link_id, "decision=dismiss")  # a script, not a browser: no headers, no agent
+    bare["requestContext"]["identity"] = {"sourceIp": None, "userAgent": None}
     bare["headers"] = None
     bare["multiValueHeaders"] = None
     events.append(bare)
@@ -357,13 +622,22 @@ def test_hostile_requests_never_get_a_server_error_nor_change_anything(services:
     assert state(services) == before
 
 
-def test_neither_the_link_id_nor_the_task_token_is_logged(services: FakeServices, logs: Any) -> None:
+def test_neither_the_link_id_nor_the_task_token_is_logged(
+    services: FakeServices, logs: Any, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.INFO)  # the level deployed
     ids = published(services)
     captured = logs(app)
 
-    post(services, ids["tier1-primary"])
+    press(services, ids["tier1-primary"], "stakeholders_informed")
+    press(services, ids["tier1-primary"], "dismiss")
     call(request("GET", ids["tier1-backup"]), services)
+    call(request("HEAD", ids["tier1-backup"]), services)
+    post(services, ids["tier1-backup"], {"form_token": "1.x", "decision": "dismiss"})
+    fresh = published(FakeServices())  # another world: a link that cannot decide here
+    call(request("POST", fresh["tier1-primary"], "form_token=1.x&decision=dismiss"), services)
 
     assert "Link submitted" in captured.text  # the capture works
-    for secret in (ids["tier1-primary"], ids["tier1-backup"], TOKEN[:30]):
-        assert secret not in captured.text
+    written = captured.text + caplog.text + "".join(capfd.readouterr())
+    for secret in (*ids.values(), fresh["tier1-primary"], TOKEN[:30], link_key(ids["tier1-primary"])):
+        assert secret not in written

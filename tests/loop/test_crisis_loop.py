@@ -1,7 +1,8 @@
 """Whole-loop tests: the real template on the embedded runtime, driven like a person and a mail scanner.
 
 One runtime serves the module (start-up is the expensive part); each test uses a brand of its own, so
-incidents never collide. Tier timeouts are a few seconds here through template parameters.
+incidents never collide. One policy minute lasts a second here (`PolicyMinuteSeconds`), so a tier's
+response time is a few seconds.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from crisiswatch.adapters.dynamodb import DynamoIncidentStore
 from crisiswatch.adapters.tables import ActionLinkItem, MentionItem, QuarantineItem
 from crisiswatch.domain.incidents import Incident
 from crisiswatch.domain.links import link_key
-from crisiswatch_ops.demo import LINK, read_page
+from crisiswatch_ops.contacts import sync_local
+from crisiswatch_ops.demo import LINK
+from crisiswatch_ops.pages import read_page
 from crisiswatch_ops.history import execution_events, format_timeline, timeline
 from crisiswatch_ops.replay import ReplayFile, drive_schedule, incidents_of, scenario_clock_start, upload
 from crisiswatch_ops.runtime import LocalRuntime
@@ -30,8 +33,8 @@ from crisiswatch_ops.synthetic import burst_scenario, write_jsonl
 
 pytestmark = pytest.mark.runtime
 ROOT = Path(__file__).resolve().parents[2]
+POLICY = ROOT / "tests" / "data" / "escalation_policy_loop.toml"
 TIER1_SECONDS = 6
-TIER2_SECONDS = 10
 T = TypeVar("T")
 
 
@@ -53,10 +56,12 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
         ROOT,
         state,
         parameter_overrides={
-            "Tier1TimeoutSeconds": str(TIER1_SECONDS),
-            "Tier2TimeoutSeconds": str(TIER2_SECONDS),
-            "Tier1Phone": "+15555550101",
-            "Tier2Phone": "+15555550102",
+            "PolicyMinuteSeconds": "1",
+            "EscalationPolicyFile": str(POLICY),
+            "OwnerResponseSeconds": "8",
+            "MonitorIntervalSeconds": "2",
+            "CalmSeconds": "4",
+            "ReviewTimeoutSeconds": "6",
             "WatchlistFile": "",
         },
         build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
@@ -64,6 +69,7 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
     ) as rt:
         os.environ.update(rt.environ())
         Stack(rt.stack_name, rt.outputs).bind()
+        sync_local(rt)
         yield rt
     os.environ.clear()
     os.environ.update(saved)
@@ -89,13 +95,20 @@ def replay_crisis(
     return incidents[0]
 
 
-def messages_to(runtime: LocalRuntime, stack: Stack, topic_output: str, incident: Incident) -> list[Any]:
-    topic = stack.output(topic_output)
+def messages_to(runtime: LocalRuntime, stack: Stack, endpoints: set[str], incident: Incident) -> list[Any]:
+    """What the contacts topic delivered to these emails and phones about this incident."""
+    topic = stack.output("ContactsTopicArn")
     return [
         delivery
         for delivery in runtime.outbox.messages()
-        if delivery.topic_arn == topic and incident.brand in str(delivery.message) + str(delivery.subject)
+        if delivery.topic_arn == topic
+        and delivery.endpoint in endpoints
+        and incident.brand in str(delivery.message) + str(delivery.subject)
     ]
+
+
+TIER1 = {"riley@example.com", "+15555550111", "rowan@example.com"}
+TIER2 = {"casey@example.com", "+15555550112"}
 
 
 def link_from(delivery: Any) -> str:
@@ -122,13 +135,13 @@ def test_tier1_silent_then_tier2_approves_by_link(
 ) -> None:
     incident = replay_crisis(runtime, stack, tmp_path, "Loop Approve Co")
     assert incident.explanation["signals"], "the alert explains itself"
-    tier1 = wait_for("tier 1 messages", lambda: messages_to(runtime, stack, "Tier1TopicArn", incident))
+    tier1 = wait_for("tier 1 messages", lambda: messages_to(runtime, stack, TIER1, incident))
     assert {delivery.protocol for delivery in tier1} == {"email", "sms"}
     sms = next(delivery for delivery in tier1 if delivery.protocol == "sms")
     assert len(str(sms.message)) <= 160
     tier2 = wait_for(
         "tier 2 messages",
-        lambda: messages_to(runtime, stack, "Tier2TopicArn", incident),
+        lambda: messages_to(runtime, stack, TIER2, incident),
         timeout=TIER1_SECONDS + 30,
     )
     url = link_from(next(delivery for delivery in tier2 if delivery.protocol == "email"))
@@ -138,18 +151,20 @@ def test_tier1_silent_then_tier2_approves_by_link(
     assert page.headers["Cache-Control"] == "no-store"
     assert page.headers["Referrer-Policy"] == "no-referrer"
     form = read_page(page.text)
-    assert set(form.buttons) == {"approve", "dismiss"}
+    assert {"approve", "acknowledge", "request_changes", "escalate", "dismiss"} <= set(form.buttons)
+    statement = form.statements[0]
 
-    decided = requests.post(url, data={**form.fields, "decision": "approve"}, timeout=30)
+    decided = requests.post(url, data=form.press("approve", statement), timeout=30)
     assert decided.status_code == 200, decided.text
     assert finished(runtime, incident.incident_id) == "SUCCEEDED"
     final = DynamoIncidentStore().get(incident.incident_id)
-    assert final is not None
-    assert (final.status.value, final.decision, final.decided_by) == ("approved", "approve", "tier2-primary")
+    assert final is not None and final.statement is not None
+    assert (final.decision, final.decided_by, final.statement["approved_by"]) == ("approve", "c1", "c1")
+    assert final.status.value == "resolved", "published, calm, resolved; the review is still due"
 
-    again = requests.post(url, data={**form.fields, "decision": "dismiss"}, timeout=30)
+    again = requests.post(url, data=form.press("dismiss"), timeout=30)
     assert again.status_code == 409
-    assert "tier2-primary" in again.text and "approve" in again.text
+    assert "c1" in again.text and "approve" in again.text
 
     tier1_url = link_from(next(delivery for delivery in tier1 if delivery.protocol == "email"))
     late = requests.get(tier1_url, timeout=30)
@@ -159,8 +174,10 @@ def test_tier1_silent_then_tier2_approves_by_link(
     kinds = [event["type"] for event in events]
     assert "TaskTimedOut" in kinds and kinds[-1] == "ExecutionSucceeded"
     story = format_timeline(timeline(runtime.client("stepfunctions"), final.execution_arn, final.incident_id))
-    assert "tier.timed_out" in story and "decision.submitted" in story
-    tokens = {item.task_token for item in ActionLinkItem.scan() if item.incident_id == final.incident_id}
+    assert "tier.timed_out" in story and "decision.submitted" in story and "statement.published" in story
+    tokens = {
+        item.task_token for item in ActionLinkItem.scan() if item.incident_id == final.incident_id and item.task_token
+    }
     assert tokens and all(token and token not in story for token in tokens), (
         "a task token leaked into history"
     )
@@ -168,22 +185,22 @@ def test_tier1_silent_then_tier2_approves_by_link(
 
 def test_dismiss_at_tier1_releases_the_brand(runtime: LocalRuntime, stack: Stack, tmp_path: Path) -> None:
     incident = replay_crisis(runtime, stack, tmp_path, "Loop Dismiss Co")
-    tier1 = wait_for("tier 1 messages", lambda: messages_to(runtime, stack, "Tier1TopicArn", incident))
+    tier1 = wait_for("tier 1 messages", lambda: messages_to(runtime, stack, TIER1, incident))
     url = link_from(next(delivery for delivery in tier1 if delivery.protocol == "email"))
     form = read_page(requests.get(url, timeout=30).text)
-    response = requests.post(url, data={**form.fields, "decision": "dismiss"}, timeout=30)
+    response = requests.post(url, data=form.press("dismiss"), timeout=30)
     assert response.status_code == 200
     assert finished(runtime, incident.incident_id) == "SUCCEEDED"
     final = DynamoIncidentStore().get(incident.incident_id)
-    assert final is not None and final.status.value == "dismissed" and final.decided_by == "tier1-primary"
-    assert not messages_to(runtime, stack, "Tier2TopicArn", incident), "a decision stops the escalation"
+    assert final is not None and final.status.value == "dismissed" and final.decided_by in {"r1", "r2"}
+    assert not messages_to(runtime, stack, TIER2, incident), "a decision stops the escalation"
 
 
 def test_scanner_get_and_head_storm_changes_nothing(
     runtime: LocalRuntime, stack: Stack, tmp_path: Path
 ) -> None:
     incident = replay_crisis(runtime, stack, tmp_path, "Loop Scanner Co")
-    tier1 = wait_for("tier 1 messages", lambda: messages_to(runtime, stack, "Tier1TopicArn", incident))
+    tier1 = wait_for("tier 1 messages", lambda: messages_to(runtime, stack, TIER1, incident))
     url = link_from(next(delivery for delivery in tier1 if delivery.protocol == "email"))
     for _ in range(15):
         assert requests.get(url, timeout=30).status_code == 200
@@ -201,7 +218,7 @@ def test_scanner_get_and_head_storm_changes_nothing(
         assert 400 <= response.status_code < 500
     forged = url[: -len(link_id)] + ("A" * 22)
     assert requests.get(forged, timeout=30).status_code == 404
-    assert requests.post(url, data=b"\xff\xfe" * 4000, timeout=30).status_code == 413
+    assert requests.post(url, data=b"\xff\xfe" * 40_000, timeout=30).status_code == 413
     assert ActionLinkItem.get(link_key(link_id)).state == "pending"
     assert execution_status(runtime, incident.incident_id) == "RUNNING"
 

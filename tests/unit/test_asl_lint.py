@@ -97,17 +97,50 @@ def test_every_wait_for_a_task_token_times_out() -> None:
         assert "$$.Task.Token" in json.dumps(state["Parameters"]), f"{name} never hands out its task token"
 
 
-def test_every_callback_timeout_comes_from_a_template_parameter() -> None:
+CURSOR_TIMEOUT = "$.cursor.wait_seconds"
+"""Tier waits take their length from the cursor: the policy's minutes times PolicyMinuteSeconds."""
+
+
+def test_every_callback_timeout_comes_from_a_template_parameter_or_the_policy_cursor() -> None:
     keys = sorted(set(PLACEHOLDER.findall(raw_asl())))
     sentinel = {key: str(900_001 + i) for i, key in enumerate(keys)}
     data = json.loads(PLACEHOLDER.sub(lambda m: sentinel[m.group(1)], raw_asl()))
     by_value = {int(value): key for key, value in sentinel.items()}
     parameters = load_template()["Parameters"]
+    waiting = 0
     for name, state in all_states(data["States"]):
-        if state.get("Resource", "").endswith(".waitForTaskToken"):
-            key = by_value.get(state["TimeoutSeconds"])
-            assert key is not None, f"{name} has a hard-coded timeout"
-            assert substitutions()[key] in ({"Ref": p} for p in parameters), f"{name}: {key} is no parameter"
+        if not state.get("Resource", "").endswith(".waitForTaskToken"):
+            continue
+        waiting += 1
+        if "TimeoutSecondsPath" in state:
+            assert state["TimeoutSecondsPath"] == CURSOR_TIMEOUT, f"{name} waits on an unknown path"
+            continue
+        key = by_value.get(state["TimeoutSeconds"])
+        assert key is not None, f"{name} has a hard-coded timeout"
+        assert substitutions()[key] in ({"Ref": p} for p in parameters), f"{name}: {key} is no parameter"
+    assert waiting >= 3, "tiers, monitoring and the review each wait for people"
+
+
+def test_the_policy_cursor_is_scaled_by_a_template_parameter() -> None:
+    template = load_template()
+    minute = template["Parameters"]["PolicyMinuteSeconds"]
+    assert minute["Default"] == 60 and minute["MinValue"] >= 1
+    for function in ("CrisisPlanFunction", "RequestDecisionFunction"):
+        variables = template["Resources"][function]["Properties"]["Environment"]["Variables"]
+        assert variables["POLICY_MINUTE_SECONDS"] == {"Ref": "PolicyMinuteSeconds"}, function
+        for env, parameter in (
+            ("OWNER_RESPONSE_SECONDS", "OwnerResponseSeconds"),
+            ("MONITOR_INTERVAL_SECONDS", "MonitorIntervalSeconds"),
+            ("CALM_SECONDS", "CalmSeconds"),
+            ("REVIEW_SECONDS", "ReviewTimeoutSeconds"),
+        ):
+            assert variables[env] == {"Ref": parameter}, f"{function}: {env}"
+
+
+def test_every_wait_state_takes_its_time_from_the_plan() -> None:
+    waits = [(name, state) for name, state in all_states(definition()["States"]) if state["Type"] == "Wait"]
+    for name, state in waits:
+        assert "SecondsPath" in state or "TimestampPath" in state, f"{name} waits a hard-coded time"
 
 
 @pytest.mark.parametrize("field", ["Retry", "Catch"])

@@ -74,8 +74,9 @@ def test_the_template_declares_the_functions_we_test() -> None:
         "FetchMentionsFunction",
         "ScoreMentionsFunction",
         "StartEscalationFunction",
-        "NotifyTierFunction",
-        "RecordOutcomeFunction",
+        "RequestDecisionFunction",
+        "CrisisPlanFunction",
+        "PublishStatementFunction",
         "ActionLinksFunction",
     }
 
@@ -139,18 +140,28 @@ NEEDED: dict[str, set[tuple[str, str]]] = {
         ("dynamodb:UpdateItem", "IncidentsTable"),
         ("dynamodb:PutItem", "AuditTable"),
     },
-    "NotifyTierFunction": {
+    "RequestDecisionFunction": {
         ("dynamodb:GetItem", "IncidentsTable"),
+        ("dynamodb:GetItem", "ActionLinksTable"),
         ("dynamodb:PutItem", "ActionLinksTable"),
+        ("dynamodb:UpdateItem", "ActionLinksTable"),
         ("dynamodb:PutItem", "AuditTable"),
     },
-    "RecordOutcomeFunction": {
+    "CrisisPlanFunction": {
+        ("dynamodb:GetItem", "IncidentsTable"),
         ("dynamodb:UpdateItem", "IncidentsTable"),
+        ("dynamodb:GetItem", "DetectorTable"),
         ("dynamodb:UpdateItem", "DetectorTable"),
+        ("dynamodb:PutItem", "AuditTable"),
+    },
+    "PublishStatementFunction": {
+        ("dynamodb:GetItem", "IncidentsTable"),
+        ("dynamodb:UpdateItem", "IncidentsTable"),
         ("dynamodb:PutItem", "AuditTable"),
     },
     "ActionLinksFunction": {
         ("dynamodb:GetItem", "IncidentsTable"),
+        ("dynamodb:UpdateItem", "IncidentsTable"),
         ("dynamodb:GetItem", "ActionLinksTable"),
         ("dynamodb:PutItem", "ActionLinksTable"),
         ("dynamodb:UpdateItem", "ActionLinksTable"),
@@ -219,4 +230,4 @@ def test_the_state_machine_may_invoke_only_its_own_functions() -> None:
         for p in machine["Policies"]
         if "LambdaInvokePolicy" in p
     }
-    assert invoked == {"NotifyTierFunction", "RecordOutcomeFunction"}
+    assert invoked == {"CrisisPlanFunction", "RequestDecisionFunction", "PublishStatementFunction"}

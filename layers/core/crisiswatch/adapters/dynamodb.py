@@ -325,12 +325,17 @@ def incident_from_item(item: IncidentItem) -> Incident:
         route=dict(item.route or {}),
         drafts=list(item.drafts or []),
         statement=item.statement,
-        checklist={str(key): dict(value) for key, value in item.checklist.as_dict().items()}
-        if item.checklist is not None
-        else {},
+        checklist=_checklist(item),
         resolved_at=item.resolved_at,
         review=item.review,
     )
+
+
+def _checklist(item: IncidentItem) -> dict[str, dict[str, str]]:
+    if item.checklist is None:
+        return {}
+    ticked: dict[str, Any] = item.checklist.as_dict()  # type: ignore[no-untyped-call]
+    return {str(key): {str(k): str(v) for k, v in dict(value).items()} for key, value in ticked.items()}
 
 
 def _change_actions(changes: IncidentChanges) -> list[Action]:

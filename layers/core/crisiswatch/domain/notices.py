@@ -69,7 +69,7 @@ def compose(
     first_statement: str,
 ) -> Notice:
     """The notice for one recipient; `who` says why they get it ("tier 1: On-call responders")."""
-    deadline = expires_at.strftime("%H:%M UTC")
+    deadline = expires_at.strftime("%a %d %b %Y, %H:%M UTC")  # a review may be due days later
     sev = incident.severity.value
     verb = _SMS_VERB.get((phase, message), "open")
     sms = sms_text(incident, verb, url)
@@ -91,8 +91,8 @@ def compose(
         )
         body = (
             f"Hello {name},\n\n{lead}\n\n{_what_we_see(incident)}\n\n"
-            f"You are told as {who}. {ask} before {deadline}; after that the incident goes to the next "
-            f"tier.\n\nThe holding statement proposed (see every option on the page):\n\n"
+            f"You are told as {who}. {ask} before {deadline}; after that the incident moves on to the "
+            f"next people on the route.\n\nThe holding statement proposed (see every option on the page):\n\n"
             f"    {first_statement}\n\nReview and decide: {url}\n\n{closing}"
         )
         return Notice(subject, body, sms)

@@ -85,10 +85,13 @@ class LinkPage:
 
     @property
     def drafts(self) -> list[dict[str, Any]]:
-        """Statements offered, newest revision first: exactly the text that would be published."""
+        """Statements offered, exactly as they would be published: revisions (newest first), then the
+        pre-approved drafts in the library's order (the holding statement first)."""
         if self.incident is None:
             return []
-        return list(reversed(self.incident.drafts))
+        revisions = [draft for draft in self.incident.drafts if draft.get("revised_by")]
+        originals = [draft for draft in self.incident.drafts if not draft.get("revised_by")]
+        return [*reversed(revisions), *originals]
 
     @property
     def expires_at(self) -> datetime | None:
@@ -217,7 +220,10 @@ def decide(
             link, submission.tick, client, fresh_token, incident, request, links, incidents, audit, now
         )
     if link.state is not LinkState.PENDING or _expired(link, request, now):
-        return _closed_page(link, incident, request, links, now)
+        page = _closed_page(link, incident, request, links, now)
+        if page.outcome is Outcome.EXPIRED:  # a decision that came too late leaves a trace
+            audit.record(link.incident_id, "link.late", link.recipient, {"tier": link.tier, "client": client}, now)
+        return page
     try:
         choice = Decision(submission.decision)
     except ValueError:
@@ -324,6 +330,7 @@ def _tick(
             Outcome.TICKED,
             link,
             fresh,
+            decided=links.decision_for(link.notification_id),  # someone decided: no buttons to offer
             form_token=fresh_token,
             message=f"Ticked: {item.value.replace('_', ' ')}.",
             request=request,
