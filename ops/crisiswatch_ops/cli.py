@@ -49,7 +49,11 @@ def _cmd_local(args: argparse.Namespace) -> int:
         build=not args.no_build,
         speedup=args.speedup,
     ) as runtime:
+        from .contacts import sync_local  # noqa: PLC0415
+
+        subscribed = sync_local(runtime)
         print("CrisisWatch embedded runtime is up.\n")
+        print(f"  Contacts     : {len(subscribed.added)} email/SMS subscriptions from the escalation policy")
         print(f"  AWS endpoint : {runtime.endpoint_url}")
         print(f"  Action links : {runtime.api_url}/a/<link id>")
         print(f"  Outbox       : {STATE_DIR / 'local' / 'outbox.jsonl'}")
@@ -65,6 +69,31 @@ def _cmd_local(args: argparse.Namespace) -> int:
                 pass
         except KeyboardInterrupt:
             pass
+    return 0
+
+
+def _cmd_contacts(args: argparse.Namespace) -> int:
+    from crisiswatch.domain.policy import PolicyError, load_policy  # noqa: PLC0415
+
+    from .contacts import sync_contacts  # noqa: PLC0415
+
+    try:
+        policy = load_policy(args.policy)
+    except PolicyError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    people = policy.all_contacts()
+    if args.action == "check":
+        print(f"{args.policy}: valid; {len(policy.tiers)} tiers, {len(people)} contacts")
+        return 0
+    stack = Stack.find(args.stack)
+    report = sync_contacts(stack.client("sns"), stack.output("ContactsTopicArn"), policy)
+    for line in report.lines():
+        print(line)
+    if report.added:
+        print(
+            "New email subscribers get a confirmation mail from SNS and receive nothing until they confirm."
+        )
     return 0
 
 
@@ -214,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="template parameter override, e.g. Tier1TimeoutSeconds=30",
+        help="template parameter override, e.g. PolicyMinuteSeconds=1",
     )
     local.add_argument("--no-build", action="store_true")
     local.set_defaults(run=_cmd_local)
@@ -239,6 +268,18 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("incident")
     history.add_argument("--stack")
     history.set_defaults(run=_cmd_history)
+
+    contacts = commands.add_parser(
+        "contacts",
+        help="subscribe the escalation policy's contacts to the stack's contacts topic",
+        description="Reconciles the contacts topic with the policy: each contact's email and phone "
+        "subscribe with a filter on their id; people no longer in the policy are unsubscribed. Run it "
+        "after each `sam deploy` that changes config/escalation_policy.toml.",
+    )
+    contacts.add_argument("action", choices=["sync", "check"], help="sync subscriptions, or only validate")
+    contacts.add_argument("--policy", default="config/escalation_policy.toml")
+    contacts.add_argument("--stack")
+    contacts.set_defaults(run=_cmd_contacts)
 
     classify = commands.add_parser(
         "classify",

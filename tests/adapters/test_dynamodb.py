@@ -9,11 +9,14 @@ from crisiswatch.adapters.dynamodb import (
     DynamoAggregateStore,
     DynamoAuditLog,
     DynamoCursorStore,
+    DynamoDetectorFeedback,
+    DynamoDetectorStateStore,
     DynamoMentionStore,
     DynamoQuarantineStore,
     mention_from_item,
 )
-from crisiswatch.adapters.tables import MentionItem
+from crisiswatch.adapters.tables import DetectorItem, MentionItem
+from crisiswatch.domain.detection import DetectorState
 from crisiswatch.domain.scoring import MentionScore
 from tests.adapters.conftest import DynamoTables
 from tests.fakes import T0, make_mention
@@ -115,3 +118,24 @@ def test_quarantine_keeps_every_rejected_item(dynamo: DynamoTables) -> None:
     assert len(items) == 3
     assert max(len(i["raw"]["S"]) for i in items) == 100_000
     assert max(len(i["reason"]["S"]) for i in items) == 1_000
+
+
+def test_false_alarms_accumulate_beside_the_detector_state_without_touching_it(dynamo: DynamoTables) -> None:
+    states = DynamoDetectorStateStore()
+    state = DetectorState(last_bucket="2024-05-23T12:00:00Z", buckets_seen=7)
+    assert states.save("Acme Coffee", state, None)
+    feedback = DynamoDetectorFeedback()
+
+    feedback.false_alarm("Acme Coffee", "inc-acme-coffee-20240523T1200Z", "tier1-primary", T0)
+    feedback.false_alarm("Acme Coffee", "inc-acme-coffee-20240524T0900Z", "tier2-primary", T0 + timedelta(1))
+    feedback.false_alarm("New Brand", "inc-new-brand-20240523T1200Z", "tier1-primary", T0)
+
+    item = DetectorItem.get("Acme Coffee")
+    assert [entry["incident_id"] for entry in item.false_alarms] == [
+        "inc-acme-coffee-20240523T1200Z",
+        "inc-acme-coffee-20240524T0900Z",
+    ]
+    assert item.false_alarms[0]["by"] == "tier1-primary"
+    loaded, version = states.load("Acme Coffee")
+    assert loaded.buckets_seen == 7 and version == 1, "feedback never bumps the state's version"
+    assert DetectorItem.get("New Brand").false_alarms[0]["incident_id"] == "inc-new-brand-20240523T1200Z"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -12,12 +13,14 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from crisiswatch.adapters.notifications import SnsNotifier
+from crisiswatch.adapters.notifications import RecordingPublisher, SnsCommsChannel, SnsNotifier
 from crisiswatch.adapters.stepfunctions import StepFunctionsEscalation
 from crisiswatch.domain.errors import InvalidRequestError, TransientError
+from crisiswatch.domain.policy import parse_policy
 from crisiswatch.ports import OutboundMessage
 from crisiswatch.usecases.escalation import start_escalation
-from tests.fakes import FakeAuditLog, FakeIncidentStore, make_incident
+from crisiswatch_ops.contacts import sync_contacts
+from tests.fakes import TEST_POLICY, FakeAuditLog, FakeIncidentStore, make_incident
 
 REGION = "eu-west-1"
 
@@ -64,9 +67,9 @@ def received(sns: dict[str, Any], recipient: str) -> list[dict[str, Any]]:
 
 
 def test_each_recipient_receives_only_their_own_message(sns: dict[str, Any]) -> None:
-    notifier = SnsNotifier(sns["client"], {1: sns["topic"]})
+    notifier = SnsNotifier(sns["client"], sns["topic"])
 
-    notifier.send(1, [message("tier1-primary"), message("tier1-backup")])
+    notifier.send([message("tier1-primary"), message("tier1-backup")])
 
     for recipient in ("tier1-primary", "tier1-backup"):
         (envelope,) = received(sns, recipient)
@@ -75,7 +78,7 @@ def test_each_recipient_receives_only_their_own_message(sns: dict[str, Any]) -> 
 
 
 def test_messages_carry_an_email_and_an_sms_body(sns: dict[str, Any]) -> None:
-    SnsNotifier(sns["client"], {1: sns["topic"]}).send(1, [message("tier1-primary")])
+    SnsNotifier(sns["client"], sns["topic"]).send([message("tier1-primary")])
 
     (params,) = sns["published"]
     assert params["MessageStructure"] == "json"
@@ -92,7 +95,7 @@ def test_a_subject_is_made_acceptable_to_sns(sns: dict[str, Any]) -> None:
     # SNS refuses subjects with line breaks or control characters, or of 100 characters and more.
     subject = "[SEV1] Acme\nCoffee\t\x07 " + "very long brand name " * 10
 
-    SnsNotifier(sns["client"], {1: sns["topic"]}).send(1, [message("tier1-primary", subject)])
+    SnsNotifier(sns["client"], sns["topic"]).send([message("tier1-primary", subject)])
 
     (params,) = sns["published"]
     assert len(params["Subject"]) < 100
@@ -100,10 +103,70 @@ def test_a_subject_is_made_acceptable_to_sns(sns: dict[str, Any]) -> None:
     assert params["Subject"].startswith("[SEV1] Acme Coffee")
 
 
-def test_a_tier_without_a_topic_is_an_error(sns: dict[str, Any]) -> None:
-    with pytest.raises(InvalidRequestError, match="tier 3"):
-        SnsNotifier(sns["client"], {1: sns["topic"]}).send(3, [message("tier3-primary")])
+def test_no_contacts_topic_is_an_error_and_sends_nothing(sns: dict[str, Any]) -> None:
+    with pytest.raises(InvalidRequestError, match="contacts topic"):
+        SnsNotifier(sns["client"], "").send([message("tier1-primary")])
     assert sns["published"] == []
+
+
+def test_the_comms_channel_gets_a_plain_announcement(sns: dict[str, Any]) -> None:
+    SnsCommsChannel(sns["client"], sns["topic"]).announce("[SEV2] Acme\nCoffee: published", "The text")
+
+    (params,) = sns["published"]
+    assert params["Subject"] == "[SEV2] Acme Coffee: published" and params["Message"] == "The text"
+    with pytest.raises(InvalidRequestError):
+        SnsCommsChannel(sns["client"], "").announce("s", "b")
+
+
+def test_the_recording_publisher_records_the_post_in_the_audit_trail() -> None:
+    audit = FakeAuditLog()
+    at = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+
+    reference = RecordingPublisher(audit).post("inc-1", "social", "We are looking into it.", at)
+
+    (entry,) = audit.entries
+    assert (entry.kind, entry.actor) == ("statement.posted", "recorded")
+    assert entry.detail == {"channel": "social", "text": "We are looking into it.", "ref": reference}
+
+
+def _subscriptions(sns: dict[str, Any], topic: str) -> dict[tuple[str, str], Any]:
+    found = {}
+    for item in sns["client"].list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]:
+        attributes = sns["client"].get_subscription_attributes(SubscriptionArn=item["SubscriptionArn"])
+        found[(item["Protocol"], item["Endpoint"])] = json.loads(attributes["Attributes"]["FilterPolicy"])
+    return found
+
+
+def test_contacts_sync_subscribes_each_contact_behind_their_own_filter_and_is_idempotent(
+    sns: dict[str, Any],
+) -> None:
+    topic = sns["client"].create_topic(Name="contacts")["TopicArn"]
+    policy = parse_policy(TEST_POLICY)
+
+    first = sync_contacts(sns["client"], topic, policy)
+    again = sync_contacts(sns["client"], topic, policy)
+
+    subscribed = _subscriptions(sns, topic)
+    assert subscribed[("email", "t1@example.com")] == {"recipient": ["tier1-primary"]}
+    assert subscribed[("sms", "+15555550101")] == {"recipient": ["tier1-primary"]}
+    assert subscribed[("sms", "+15555550103")] == {"recipient": ["exec-duty"]}
+    assert len(subscribed) == len(first.added) == 6  # four emails, two phones
+    assert again.added == [] and again.removed == [] and len(again.kept) == 6
+
+
+def test_contacts_sync_removes_people_who_left_the_policy(sns: dict[str, Any]) -> None:
+    topic = sns["client"].create_topic(Name="contacts")["TopicArn"]
+    sync_contacts(sns["client"], topic, parse_policy(TEST_POLICY))
+    smaller = parse_policy(
+        TEST_POLICY.replace(
+            '  { id = "tier1-backup", name = "Tier 1 backup", email = "t1b@example.com" },\n', ""
+        )
+    )
+
+    report = sync_contacts(sns["client"], topic, smaller)
+
+    assert report.removed == ["email t1b@example.com"]
+    assert ("email", "t1b@example.com") not in _subscriptions(sns, topic)
 
 
 # ----- Step Functions -------------------------------------------------------------------------------

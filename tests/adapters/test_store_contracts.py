@@ -12,8 +12,9 @@ import pytest
 
 from crisiswatch.adapters import dynamodb as ddb
 from crisiswatch.domain.detection import DetectorState
-from crisiswatch.domain.incidents import Decision, IncidentStatus
-from crisiswatch.domain.links import ActionLink, LinkState, link_key, new_link_id
+from crisiswatch.domain.errors import IncidentNotFoundError
+from crisiswatch.domain.incidents import Decision, IncidentChanges, IncidentStatus
+from crisiswatch.domain.links import ActionLink, DecisionRequest, LinkState, link_key, new_link_id
 from crisiswatch.domain.scoring import MentionScore, score_mention
 from crisiswatch.domain.taxonomy import default_taxonomy
 from tests import fakes
@@ -244,8 +245,18 @@ def test_an_incident_round_trips_and_records_its_decision(stores: Stores) -> Non
     assert (loaded.opened_at, loaded.detected_bucket) == (incident.opened_at, incident.detected_bucket)
 
     decided_at = T0 + timedelta(minutes=9)
-    result = stores.incidents.record_decision(
-        incident.incident_id, "approved", "approve", "tier1-primary", decided_at
+    result = stores.incidents.update(
+        incident.incident_id,
+        IncidentChanges(
+            status=IncidentStatus.APPROVED,
+            decision="approve",
+            decided_by="tier1-primary",
+            decided_at=decided_at,
+            owner="tier1-primary",
+            route={"rounds": [{"tiers": ["responders"], "response_seconds": 900}], "includes_legal": False},
+            drafts=[{"key": "holding-social", "text": "We are looking into it."}],
+            statement={"key": "holding-social", "approved_by": "tier1-primary"},
+        ),
     )
     stores.incidents.set_execution(incident.incident_id, "arn:aws:states:eu-west-1:1:execution:E:x")
 
@@ -257,7 +268,37 @@ def test_an_incident_round_trips_and_records_its_decision(stores: Stores) -> Non
     )
     again = stores.incidents.get(incident.incident_id)
     assert again is not None and again.execution_arn == "arn:aws:states:eu-west-1:1:execution:E:x"
-    assert again.status is IncidentStatus.APPROVED
+    assert again.status is IncidentStatus.APPROVED and again.owner == "tier1-primary"
+    assert again.drafts == [{"key": "holding-social", "text": "We are looking into it."}]
+    assert again.statement == {"key": "holding-social", "approved_by": "tier1-primary"}
+    assert again.route["rounds"][0]["tiers"] == ["responders"]
+    assert again.summary == incident.summary, "an update leaves the other fields alone"
+
+
+def test_updating_an_unknown_incident_is_an_error(stores: Stores) -> None:
+    with pytest.raises(IncidentNotFoundError):
+        stores.incidents.update("inc-nobody-20240523T1200Z", IncidentChanges(status=IncidentStatus.RESOLVED))
+    with pytest.raises(IncidentNotFoundError):
+        stores.incidents.tick("inc-nobody-20240523T1200Z", "acknowledged", "r1", T0)
+
+
+def test_a_checklist_item_is_ticked_once_and_keeps_its_first_actor(stores: Stores) -> None:
+    incident = make_incident()
+    stores.incidents.open(incident)
+
+    assert stores.incidents.tick(incident.incident_id, "acknowledged", "tier1-primary", T0) is True
+    assert (
+        stores.incidents.tick(incident.incident_id, "acknowledged", "tier2-primary", T0 + timedelta(1))
+        is False
+    )
+    assert stores.incidents.tick(incident.incident_id, "published", "crisiswatch", T0) is True
+
+    loaded = stores.incidents.get(incident.incident_id)
+    assert loaded is not None
+    assert loaded.checklist == {
+        "acknowledged": {"by": "tier1-primary", "at": "2024-05-23T12:00:00Z"},
+        "published": {"by": "crisiswatch", "at": "2024-05-23T12:00:00Z"},
+    }
 
 
 def test_incidents_are_listed_newest_first(stores: Stores) -> None:
@@ -272,38 +313,94 @@ def test_incidents_are_listed_newest_first(stores: Stores) -> None:
 # ----- action links ---------------------------------------------------------------------------------
 
 
+NOTIFICATION = "inc-acme-coffee-20240523T1200Z/tiers1/abcd1234"
+
+
+def a_request(
+    notification_id: str = NOTIFICATION, expires_at: datetime = T0 + timedelta(minutes=15)
+) -> DecisionRequest:
+    return DecisionRequest(
+        notification_id=notification_id,
+        incident_id="inc-acme-coffee-20240523T1200Z",
+        phase="tiers",
+        tier=1,
+        recipients=("tier1-primary", "tier1-backup"),
+        allowed=(Decision.APPROVE, Decision.DISMISS),
+        expires_at=expires_at,
+    )
+
+
 def two_links(stores: Stores) -> tuple[ActionLink, ActionLink]:
+    stores.links.open_request(a_request(), "token-of-the-first-wait")
     made = []
     for recipient in ("tier1-primary", "tier1-backup"):
         link = ActionLink(
             key=link_key(new_link_id()),
             incident_id="inc-acme-coffee-20240523T1200Z",
-            notification_id="inc-acme-coffee-20240523T1200Z/t1/abcd1234",
+            notification_id=NOTIFICATION,
             tier=1,
             recipient=recipient,
             expires_at=T0 + timedelta(minutes=15),
             allowed=(Decision.APPROVE, Decision.DISMISS),
         )
-        stores.links.add(link, f"token-for-{recipient}")
+        stores.links.add(link)
         made.append(link)
     return made[0], made[1]
 
 
-def test_a_link_round_trips_with_its_token(stores: Stores) -> None:
+def test_a_request_round_trips_with_its_token_and_is_the_incidents_current_one(stores: Stores) -> None:
     primary, _ = two_links(stores)
 
     assert stores.links.get(primary.key) == primary
-    assert stores.links.task_token(primary.key) == "token-for-tier1-primary"
+    assert stores.links.request(NOTIFICATION) == a_request()
+    assert stores.links.current_request("inc-acme-coffee-20240523T1200Z") == a_request()
+    assert stores.links.task_token(NOTIFICATION) == "token-of-the-first-wait"
     assert stores.links.get(link_key(new_link_id())) is None
-    assert stores.links.task_token(link_key(new_link_id())) is None
+    assert stores.links.task_token("inc-acme-coffee-20240523T1200Z/tiers1/unknown") is None
+    assert stores.links.current_request("inc-nobody-20240523T1200Z") is None
 
 
-def test_a_link_key_cannot_be_added_twice(stores: Stores) -> None:
+def test_a_rebound_request_resumes_the_new_wait_and_expires_later(stores: Stores) -> None:
+    two_links(stores)
+    later = T0 + timedelta(minutes=25)
+
+    stores.links.rebind(NOTIFICATION, "token-of-the-reminder-wait", later)
+
+    assert stores.links.task_token(NOTIFICATION) == "token-of-the-reminder-wait"
+    rebound = stores.links.request(NOTIFICATION)
+    assert rebound is not None and rebound.expires_at == later
+
+
+def test_a_newer_request_becomes_the_current_one(stores: Stores) -> None:
+    two_links(stores)
+    newer = a_request("inc-acme-coffee-20240523T1200Z/tiers2/ffff0000")
+
+    stores.links.open_request(newer, "token-of-round-two")
+
+    assert stores.links.current_request("inc-acme-coffee-20240523T1200Z") == newer
+    assert stores.links.task_token(NOTIFICATION) == "token-of-the-first-wait", "the old request keeps its own"
+
+
+def test_a_link_key_or_request_cannot_be_added_twice(stores: Stores) -> None:
     primary, _ = two_links(stores)
 
     with pytest.raises(Exception):  # noqa: B017 - the fake and PynamoDB raise different types
-        stores.links.add(primary, "another token")
-    assert stores.links.task_token(primary.key) == "token-for-tier1-primary"
+        stores.links.add(primary)
+    with pytest.raises(Exception):  # noqa: B017
+        stores.links.open_request(a_request(), "another token")
+    assert stores.links.task_token(NOTIFICATION) == "token-of-the-first-wait"
+
+
+def test_requests_pointers_and_locks_are_never_taken_for_links(stores: Stores) -> None:
+    primary, _ = two_links(stores)
+    stores.links.claim(primary, "approve", "tier1-primary", T0)
+
+    for key in (
+        f"request#{NOTIFICATION}",
+        "current#inc-acme-coffee-20240523T1200Z",
+        f"decision#{NOTIFICATION}",
+    ):
+        assert stores.links.get(key) is None
 
 
 def test_a_claim_has_one_winner_per_notification(stores: Stores) -> None:
@@ -353,7 +450,7 @@ def test_claiming_an_unknown_link_fails(stores: Stores) -> None:
     ghost = ActionLink(
         key=link_key(new_link_id()),
         incident_id=primary.incident_id,
-        notification_id="inc-acme-coffee-20240523T1200Z/t1/other",
+        notification_id="inc-acme-coffee-20240523T1200Z/tiers1/other",
         tier=1,
         recipient="mallory",
         expires_at=primary.expires_at,
