@@ -106,3 +106,7 @@ def main() -> None:
     print(f"  schedule tick -> first notification           median {_median(tick_to_notify)}")
     print(f"  approval POST -> statement published         median {_median(post_to_published)}")
     print()
+
+
+if __name__ == "__main__":
+    main()
