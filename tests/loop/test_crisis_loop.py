@@ -24,8 +24,8 @@ from crisiswatch.domain.incidents import Incident
 from crisiswatch.domain.links import link_key
 from crisiswatch_ops.contacts import sync_local
 from crisiswatch_ops.demo import LINK
-from crisiswatch_ops.pages import read_page
 from crisiswatch_ops.history import execution_events, format_timeline, timeline
+from crisiswatch_ops.pages import read_page
 from crisiswatch_ops.replay import ReplayFile, drive_schedule, incidents_of, scenario_clock_start, upload
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack
@@ -123,11 +123,11 @@ def execution_status(runtime: LocalRuntime, incident_id: str) -> str:
 
 
 def finished(runtime: LocalRuntime, incident_id: str) -> str:
-    return wait_for(
-        "the execution to finish",
-        lambda: (status := execution_status(runtime, incident_id)) != "RUNNING" and status,
-        timeout=60,
-    )
+    def ended() -> str | None:
+        status = execution_status(runtime, incident_id)
+        return None if status == "RUNNING" else status
+
+    return wait_for("the execution to finish", ended, timeout=60)
 
 
 def test_tier1_silent_then_tier2_approves_by_link(
@@ -176,7 +176,9 @@ def test_tier1_silent_then_tier2_approves_by_link(
     story = format_timeline(timeline(runtime.client("stepfunctions"), final.execution_arn, final.incident_id))
     assert "tier.timed_out" in story and "decision.submitted" in story and "statement.published" in story
     tokens = {
-        item.task_token for item in ActionLinkItem.scan() if item.incident_id == final.incident_id and item.task_token
+        item.task_token
+        for item in ActionLinkItem.scan()
+        if item.incident_id == final.incident_id and item.task_token
     }
     assert tokens and all(token and token not in story for token in tokens), (
         "a task token leaked into history"

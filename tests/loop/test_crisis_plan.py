@@ -84,6 +84,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     os.environ.update(saved)
 
 
+def unless(value: str, unwanted: str) -> str | None:
+    return None if value == unwanted else value
+
+
 class Story:
     """One incident, driven through the plan like the people on the route would."""
 
@@ -111,14 +115,17 @@ class Story:
         return [
             d
             for d in self.runtime.outbox.messages(protocol=protocol)
-            if d.topic_arn == topic and (self.incident_id in str(d.message) or self.incident.brand in str(d.message))
+            if d.topic_arn == topic
+            and (self.incident_id in str(d.message) or self.incident.brand in str(d.message))
         ]
 
     def emails_to(self, endpoint: str, subject: str = "") -> list[Any]:
         return [d for d in self.deliveries() if d.endpoint == endpoint and subject in str(d.subject)]
 
     def link(self, endpoint: str, subject: str = "", timeout: float = 30) -> str:
-        email = wait_for(f"an email to {endpoint} ({subject})", lambda: self.emails_to(endpoint, subject), timeout)[-1]
+        email = wait_for(
+            f"an email to {endpoint} ({subject})", lambda: self.emails_to(endpoint, subject), timeout
+        )[-1]
         match = LINK.search(str(email.message))
         assert match, email.message
         return match.group(0)
@@ -147,10 +154,14 @@ class Story:
         return str(self.runtime.client("stepfunctions").describe_execution(executionArn=arn)["status"])
 
     def finished(self, timeout: float = 60) -> str:
-        return wait_for("the execution to end", lambda: (s := self.status()) != "RUNNING" and s, timeout)
+        return wait_for("the execution to end", lambda: unless(self.status(), "RUNNING"), timeout)
 
     def wait_status(self, status: str, timeout: float = 30) -> Incident:
-        return wait_for(f"status {status}", lambda: (i := self.current()).status.value == status and i, timeout)
+        return wait_for(f"status {status}", lambda: self._with_status(status), timeout)
+
+    def _with_status(self, status: str) -> Incident | None:
+        incident = self.current()
+        return incident if incident.status.value == status else None
 
 
 # The maintenance-window test comes first: the window closes WINDOW_SECONDS after start-up.
@@ -181,7 +192,11 @@ def test_approve_at_tier_1_publishes_the_statement(world: dict[str, Any]) -> Non
     assert published.statement is not None and published.statement["key"] == statement
     assert published.statement["approved_by"] == "r1" and published.statement["ref"]
     comms = story.stack.output("CommsChannelTopicArn")
-    announced = [d for d in story.runtime.outbox.messages() if d.topic_arn == comms and story.incident_id in str(d.message)]
+    announced = [
+        d
+        for d in story.runtime.outbox.messages()
+        if d.topic_arn == comms and story.incident_id in str(d.message)
+    ]
     assert announced and published.statement["text"] in str(announced[0].message)
     assert not story.emails_to("casey@example.com"), "a decision at tier 1 stops the escalation"
     assert {"acknowledged", "facts_gathered", "statement_approved", "published"} <= set(published.checklist)
@@ -212,7 +227,11 @@ def test_every_tier_silent_ends_in_the_fallback(world: dict[str, Any]) -> None:
 
     assert story.current().status.value == "unanswered"
     ops = story.stack.output("OpsAlertsTopicArn")
-    assert [d for d in story.runtime.outbox.messages() if d.topic_arn == ops and story.incident_id in str(d.message)]
+    assert [
+        d
+        for d in story.runtime.outbox.messages()
+        if d.topic_arn == ops and story.incident_id in str(d.message)
+    ]
     assert "escalation.exhausted" in story.audit()
     assert DetectorItem.get(story.incident.brand).open_incident_id is None, "the brand can alert again"
 
@@ -231,7 +250,10 @@ def test_acknowledge_then_the_owner_approves_then_resolves_and_reviews(world: di
     resolve_url = story.link("rowan@example.com", subject="monitoring")
     assert story.press(resolve_url, "resolve").status_code == 200
     review_url = story.link("rowan@example.com", subject="review")
-    assert story.press(review_url, "review_done", note="Holding line worked; reply faster at night.").status_code == 200
+    assert (
+        story.press(review_url, "review_done", note="Holding line worked; reply faster at night.").status_code
+        == 200
+    )
 
     assert story.finished() == "SUCCEEDED"
     final = story.current()
@@ -249,7 +271,7 @@ def test_request_changes_then_the_revision_is_approved_and_published(world: dict
     revised = "We are looking into reports about our oat latte and will update everyone within the hour."
     assert story.press(url, "request_changes", statement, revised_text=revised).status_code == 200
 
-    second = wait_for("the revised request", lambda: (u := story.link("riley@example.com")) != url and u)
+    second = wait_for("the revised request", lambda: unless(story.link("riley@example.com"), url))
     again = story.open_page(second)
     assert again.statements[0].startswith("revision-")
     assert story.press(second, "approve", again.statements[0]).status_code == 200

@@ -222,7 +222,9 @@ def decide(
     if link.state is not LinkState.PENDING or _expired(link, request, now):
         page = _closed_page(link, incident, request, links, now)
         if page.outcome is Outcome.EXPIRED:  # a decision that came too late leaves a trace
-            audit.record(link.incident_id, "link.late", link.recipient, {"tier": link.tier, "client": client}, now)
+            audit.record(
+                link.incident_id, "link.late", link.recipient, {"tier": link.tier, "client": client}, now
+            )
         return page
     try:
         choice = Decision(submission.decision)
@@ -289,7 +291,12 @@ def decide(
     )
     fresh = incidents.get(link.incident_id) or incident
     page = LinkPage(
-        Outcome.DECIDED, decided, fresh, form_token=form_token(secret, link_id, now), decided=decided, request=request
+        Outcome.DECIDED,
+        decided,
+        fresh,
+        form_token=form_token(secret, link_id, now),
+        decided=decided,
+        request=request,
     )
     return _with_checklist(page)
 
