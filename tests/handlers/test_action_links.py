@@ -20,6 +20,7 @@ from crisiswatch.usecases.escalation import assess, request_decision
 from crisiswatch_ops.pages import Page, read_page
 from tests.fakes import FakeServices, make_incident
 from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
+from tests.unit.test_decisions import offered
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
@@ -170,7 +171,7 @@ def test_get_shows_the_confirmation_page_and_changes_nothing(services: FakeServi
     assert page.title.startswith("Decision needed")
     assert set(page.buttons) == TIER_CHOICES
     incident = next(iter(services.incidents.items.values()))
-    assert page.statements == [d["key"] for d in reversed(incident.drafts)]
+    assert page.statements == [d["key"] for d in offered(incident.drafts)]
     assert page.fields["form_token"]
     assert "tier1-primary" in response["body"]
     assert "<script" not in response["body"].lower()  # no auto-submitting script, and no injected one
@@ -409,7 +410,9 @@ def test_an_expired_request_gives_an_expired_page(services: FakeServices) -> Non
     ):
         assert response["statusCode"] == 410
         assert "This request has expired" in response["body"]
-    assert state(services) == before
+    after = state(services)
+    assert after[:5] == before[:5] and after[6:] == before[6:]  # nothing decided, nothing resumed
+    assert services.audit.kinds() == ["link.late"]  # the late POST left a trace; the GET did not
 
 
 def test_a_wait_that_just_ended_asks_to_try_again_and_decides_nothing(services: FakeServices) -> None:

@@ -174,6 +174,12 @@ class Scene:
         )
 
 
+def offered(drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The order a page offers statements in: revisions newest first, then the library's drafts."""
+    revisions = [draft for draft in drafts if draft.get("revised_by")]
+    return [*reversed(revisions), *(draft for draft in drafts if not draft.get("revised_by"))]
+
+
 def scene(
     severity: Severity = Severity.SEV2,
     crisis_types: tuple[str, ...] = ("product_failure",),
@@ -237,23 +243,28 @@ def test_opening_a_link_shows_a_confirmation_with_a_form_token() -> None:
     assert page.form_token
 
 
-def test_the_confirmation_offers_the_drafts_exactly_as_stored_newest_first() -> None:
+def test_the_confirmation_offers_the_drafts_exactly_as_stored_revisions_first() -> None:
     s = scene()
-    revision = {
-        "key": "revision-1",
-        "kind": "holding_statement",
-        "channel": "social",
-        "label": "Holding, revised",
-        "text": "We <b>hear</b> you & we're on it.\n\n  Two spaces kept.",
-        "template_key": None,
-        "revised_by": "tier1-primary",
-    }
-    s.world.incidents.update(s.incident_id, IncidentChanges(drafts=[*s.incident.drafts, revision]))
+    originals = s.incident.drafts
+    assert originals[0]["key"] == "holding-social-product"  # the holding statement leads
+
+    def revision(n: int) -> dict[str, Any]:
+        return {
+            "key": f"revision-{n}",
+            "kind": "holding_statement",
+            "channel": "social",
+            "label": f"Holding, revised {n}",
+            "text": f"We <b>hear</b> you & we're on it ({n}).\n\n  Two spaces kept.",
+            "template_key": "holding-social-product",
+            "revised_by": "tier1-primary",
+        }
+
+    s.world.incidents.update(s.incident_id, IncidentChanges(drafts=[*originals, revision(1), revision(2)]))
 
     page = s.view(s.ids["tier1-backup"])
 
-    assert page.drafts == list(reversed(s.incident.drafts))
-    assert page.drafts[0] == revision
+    assert page.drafts == [revision(2), revision(1), *originals]
+    assert page.drafts == offered(s.incident.drafts)
 
 
 def test_the_confirmation_carries_the_checklist() -> None:
@@ -709,7 +720,7 @@ def test_another_recipients_link_after_someone_decided_says_already_decided_by_t
     assert s.state() == after_first
 
 
-def test_an_expired_request_says_so_and_changes_nothing() -> None:
+def test_an_expired_request_says_so_and_decides_nothing() -> None:
     s = scene()
     link_id = s.ids["tier1-primary"]
     token = form_token(LINK_SECRET, link_id, EXPIRES)
@@ -725,7 +736,9 @@ def test_an_expired_request_says_so_and_changes_nothing() -> None:
         assert page.status == 410
         assert page.form_token == ""
         assert page.expires_at == EXPIRES
-    assert s.state() == before
+    after = s.state()
+    assert after[:5] == before[:5] and after[6:] == before[6:]  # everything but the audit trail
+    assert s.kinds() == ["link.late", "link.late"]  # each late decision leaves a trace; the tick does not
     assert s.view(link_id, EXPIRES - timedelta(seconds=1)).outcome is Outcome.CONFIRM
 
 
@@ -744,10 +757,11 @@ def test_the_request_not_the_link_decides_when_a_link_expires() -> None:
     assert s.succeeded()[0][0] == "monitor-token-2"
 
 
-def test_a_click_after_the_request_expired_is_audited_as_late() -> None:
+@pytest.mark.parametrize("plan", ["ok", "dead"])
+def test_a_click_after_the_request_expired_is_audited_as_late(plan: str) -> None:
     s = scene()
     link_id = s.ids["tier1-primary"]
-    s.world.escalation.succeed_plan = ["dead"]
+    s.world.escalation.succeed_plan = [plan]
     late = EXPIRES + timedelta(seconds=30)
     token = form_token(LINK_SECRET, link_id, late)
     before = s.state()
@@ -760,11 +774,24 @@ def test_a_click_after_the_request_expired_is_audited_as_late() -> None:
     assert s.state()[:5] == before[:5]  # links, locks, requests, tokens, incident: all as they were
     assert s.world.links.decision_for(s.link("tier1-primary").notification_id) is None
     assert s.link("tier1-primary").state is LinkState.PENDING
-    if s.kinds() != ["link.late"]:
-        pytest.xfail(
-            "decisions.decide returns the closed page for an expired request before the resume, so its "
-            '"link.late" audit (after a failed resume) can never run: a late click leaves no trace'
-        )
+    (entry,) = s.world.audit.entries
+    assert (entry.kind, entry.actor, entry.at) == ("link.late", "tier1-primary", late)
+    assert entry.detail == {"tier": 1, "client": CLIENT}
+    assert link_id not in repr(entry)
+
+
+def test_a_late_click_on_a_decided_request_names_the_decider_and_is_not_late() -> None:
+    s = scene()
+    assert s.submit(s.ids["tier1-backup"], "dismiss").outcome is Outcome.DECIDED
+    after = s.state()
+    link_id = s.ids["tier1-primary"]
+    late = EXPIRES + timedelta(minutes=1)
+
+    page = s.submit(link_id, "dismiss", token=form_token(LINK_SECRET, link_id, late), now=late)
+
+    assert page.outcome is Outcome.ALREADY_DECIDED
+    assert page.decided is not None and page.decided.decided_by == "tier1-backup"
+    assert s.state() == after
 
 
 def test_a_dead_token_while_the_request_lives_is_retry_and_the_link_works_after_the_next_wait() -> None:

@@ -226,6 +226,8 @@ def decide(
                 link.incident_id, "link.late", link.recipient, {"tier": link.tier, "client": client}, now
             )
         return page
+    if links.decision_for(link.notification_id) is not None:  # another recipient decided first
+        return _closed_page(link, incident, request, links, now)
     try:
         choice = Decision(submission.decision)
     except ValueError:
@@ -259,6 +261,7 @@ def decide(
         )
     if not resumed:
         links.release(link)  # Nothing was decided: later visits must not say "decided by".
+        request = links.request(link.notification_id) or request  # a reminder may have moved it on
         if not _expired(link, request, now):
             # The wait this request was bound to just ended (a reminder is being sent): the next one
             # takes over within seconds, and the link works again then.
