@@ -207,7 +207,7 @@ def expected_outcome(sub: Submission, *, known: bool, token_ok: bool, late: bool
         if late:
             return closed
         return Outcome.TICKED if sub.tick == "stakeholders_informed" else Outcome.BAD_FORM
-    if late:
+    if late or taken:  # someone decided: that is the answer, whatever this form says
         return closed
     if sub.decision not in TIER_CHOICES:
         return Outcome.BAD_FORM
@@ -218,7 +218,7 @@ def expected_outcome(sub: Submission, *, known: bool, token_ok: bool, late: bool
         revised = sub.revised_text.strip()
         if sub.decision == "request_changes" and not 0 < len(revised) <= LIMITS[channel]:
             return Outcome.BAD_FORM
-    return Outcome.ALREADY_DECIDED if taken else Outcome.DECIDED
+    return Outcome.DECIDED
 
 
 def check_effects(

@@ -187,6 +187,27 @@ def _decision_output(
     return output
 
 
+def _no_longer_open(
+    link: ActionLink,
+    client: str,
+    incident: Incident | None,
+    request: DecisionRequest | None,
+    links: ActionLinkStore,
+    audit: AuditLog,
+    now: datetime,
+) -> LinkPage | None:
+    """The page for a link that can no longer decide, or None while it can."""
+    if link.state is not LinkState.PENDING or _expired(link, request, now):
+        page = _closed_page(link, incident, request, links, now)
+        if page.outcome is Outcome.EXPIRED:  # a decision that came too late leaves a trace
+            detail = {"tier": link.tier, "client": client}
+            audit.record(link.incident_id, "link.late", link.recipient, detail, now)
+        return page
+    if links.decision_for(link.notification_id) is not None:  # another recipient decided first
+        return _closed_page(link, incident, request, links, now)
+    return None
+
+
 def decide(
     link_id: str,
     submission: Submission,
@@ -219,15 +240,9 @@ def decide(
         return _tick(
             link, submission.tick, client, fresh_token, incident, request, links, incidents, audit, now
         )
-    if link.state is not LinkState.PENDING or _expired(link, request, now):
-        page = _closed_page(link, incident, request, links, now)
-        if page.outcome is Outcome.EXPIRED:  # a decision that came too late leaves a trace
-            audit.record(
-                link.incident_id, "link.late", link.recipient, {"tier": link.tier, "client": client}, now
-            )
-        return page
-    if links.decision_for(link.notification_id) is not None:  # another recipient decided first
-        return _closed_page(link, incident, request, links, now)
+    closed = _no_longer_open(link, client, incident, request, links, audit, now)
+    if closed is not None:
+        return closed
     try:
         choice = Decision(submission.decision)
     except ValueError:
