@@ -30,14 +30,14 @@ from .adapters.tables import bind_tables
 from .config import ConfigError, Settings, load_settings
 from .domain.breaker import CircuitBreaker
 from .domain.detection import CrisisDetector, Detector
-from .domain.policy import EscalationPolicy, load_policy
 from .domain.scoring import SentimentAnalyzer
-from .domain.statements import StatementLibrary, default_statements, load_statements
 from .domain.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
 
-if TYPE_CHECKING:  # pydantic and requests cost the other functions' cold starts: only fetches load them
+if TYPE_CHECKING:  # pydantic and requests cost the other functions' cold starts: only their users load them
     import requests
 
+    from .domain.policy import EscalationPolicy
+    from .domain.statements import StatementLibrary
     from .domain.watchlist import Watchlist
 
 LINK_SECRET_MAX_AGE = 300
@@ -178,12 +178,16 @@ class Services:
     @cached_property
     def policy(self) -> EscalationPolicy:
         """Read once per container: a changed policy arrives with a new deployment."""
+        from .domain.policy import load_policy  # noqa: PLC0415 - pydantic: only the plan's functions
+
         if not self.settings.policy_file:
             raise ConfigError("ESCALATION_POLICY_FILE is not set: the crisis plan needs its policy")
         return load_policy(self.settings.policy_file)
 
     @cached_property
     def statements(self) -> StatementLibrary:
+        from .domain.statements import default_statements, load_statements  # noqa: PLC0415
+
         path = self.settings.statements_file
         return load_statements(path) if path else default_statements()
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidRequestError
 from .incidents import Decision
-from .policy import EscalationPolicy, Route
+
+if TYPE_CHECKING:  # pydantic is for whoever loads the policy; config imports Timing from here
+    from .policy import EscalationPolicy, Route
 
 
 class Phase(StrEnum):

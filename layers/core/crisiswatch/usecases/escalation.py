@@ -7,7 +7,7 @@ cursor, read the rest from the stores, and return the next cursor; the machine o
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.checklist import ChecklistItem
 from ..domain.crisis_plan import (
@@ -25,9 +25,14 @@ from ..domain.errors import IncidentNotFoundError, InvalidRequestError
 from ..domain.incidents import Incident, IncidentChanges, IncidentStatus
 from ..domain.links import ActionLink, DecisionRequest, link_key, new_link_id
 from ..domain.notices import compose
-from ..domain.policy import Contact, EscalationPolicy, Route
-from ..domain.statements import StatementFacts, StatementLibrary
+from ..domain.statements import StatementFacts
 from ..ports import ActionLinkStore, AuditLog, EscalationStarter, IncidentStore, Notifier, OutboundMessage
+
+if (
+    TYPE_CHECKING
+):  # the policy is loaded (with pydantic) by the functions that route; StartEscalation never does
+    from ..domain.policy import Contact, EscalationPolicy, Route
+    from ..domain.statements import StatementLibrary
 
 SYSTEM = "crisiswatch"
 """The actor of what the flow does by itself, in the audit trail and the checklist."""

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.checklist import ChecklistItem
 from ..domain.clock import parse_iso, to_iso
 from ..domain.crisis_plan import Cursor, Timing, after_decision, monitor_cursor
 from ..domain.errors import InvalidRequestError
 from ..domain.incidents import Decision, Incident, IncidentChanges, IncidentStatus
-from ..domain.policy import EscalationPolicy
 from ..domain.statements import Draft, StatementsError
 from ..ports import (
     AuditLog,
@@ -21,6 +20,9 @@ from ..ports import (
     StatementPublisher,
 )
 from .escalation import SYSTEM, load_incident, rounds_of
+
+if TYPE_CHECKING:
+    from ..domain.policy import EscalationPolicy
 
 MAX_NOTE = 1000
 

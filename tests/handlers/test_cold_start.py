@@ -1,0 +1,51 @@
+"""What a function pays at cold start: heavy libraries load only in the functions that use them.
+
+Each handler module is imported in a fresh interpreter, as Lambda would, and the modules it pulled in
+are listed. pydantic (policy and watchlist validation), requests (source connectors) and NLTK (VADER)
+each cost tens to hundreds of milliseconds; the other functions must not pay for them on import.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.handlers.conftest import ROOT
+
+HEAVY = ("pydantic", "requests", "nltk")
+PROBE = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("app", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def imported_by(function: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(ROOT / "functions" / function / "app.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(ROOT / "layers" / "core"), "POWERTOOLS_TRACE_DISABLED": "1", "PATH": ""},
+    )
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        "start_escalation",
+        "crisis_plan",
+        "request_decision",
+        "publish_statement",
+        "action_links",
+        "score_mentions",
+    ],
+)
+def test_a_function_imports_no_heavy_library_it_does_not_need_at_start(function: str) -> None:
+    assert imported_by(function) & set(HEAVY) == set()
