@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from crisiswatch.adapters.dynamodb import (
     DynamoAggregateStore,
     DynamoAuditLog,
@@ -15,7 +17,8 @@ from crisiswatch.adapters.dynamodb import (
     DynamoQuarantineStore,
     mention_from_item,
 )
-from crisiswatch.adapters.tables import DetectorItem, MentionItem
+from crisiswatch.adapters.tables import DetectorItem, MentionItem, bind_tables, transaction_connection
+from crisiswatch.config import Tables
 from crisiswatch.domain.detection import DetectorState
 from crisiswatch.domain.scoring import MentionScore
 from tests.adapters.conftest import DynamoTables
@@ -139,3 +142,22 @@ def test_false_alarms_accumulate_beside_the_detector_state_without_touching_it(d
     loaded, version = states.load("Acme Coffee")
     assert loaded.buckets_seen == 7 and version == 1, "feedback never bumps the state's version"
     assert DetectorItem.get("New Brand").false_alarms[0]["incident_id"] == "inc-new-brand-20240523T1200Z"
+
+
+def test_binding_to_another_stack_sends_transactions_to_its_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A process that binds twice (the test suite, an operator's CLI) must not keep writing transactions
+    # to the endpoint of the first binding, nor to real AWS when the first binding had none.
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5001")
+    bind_tables(Tables())
+    first = transaction_connection().client.meta.endpoint_url
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5002")
+    bind_tables(Tables())
+
+    assert first == "http://127.0.0.1:5001"
+    assert transaction_connection().client.meta.endpoint_url == "http://127.0.0.1:5002"
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    bind_tables(Tables())  # leave no connection behind for the next test

@@ -7,10 +7,8 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -33,18 +31,13 @@ from .tables import (
     MentionItem,
     QuarantineItem,
     StoryItem,
+    transaction_connection,
 )
 
 SEEN_MARKER_TTL = timedelta(days=14)
 STORY_TTL = timedelta(days=7)
 """A story copied a week later is news again, not syndication."""
 """Stream records are retried for at most a day; two weeks of markers is ample."""
-
-
-@cache
-def _connection() -> Connection:
-    """One connection per container: each new one builds a botocore client (about 0.1 s)."""
-    return Connection()
 
 
 def _conditional_failed(error: Exception) -> bool:
@@ -230,7 +223,7 @@ class DynamoAggregateStore:
             for crisis_type in score.crisis_types:
                 type_key = (key[0], f"{key[1]}#{crisis_type}")
                 type_counts[type_key] = type_counts.get(type_key, 0) + 1
-        with TransactWrite(connection=_connection()) as transaction:
+        with TransactWrite(connection=transaction_connection()) as transaction:
             # Markers first: a cancellation's reasons then index straight into the chunk.
             for mention, _score in chunk:
                 transaction.save(
@@ -371,7 +364,7 @@ class DynamoIncidentStore:
         )
         lock = DetectorItem(incident.brand)
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=transaction_connection()) as transaction:
                 transaction.update(
                     lock,
                     actions=[
@@ -506,7 +499,7 @@ def _request_from_item(item: ActionLinkItem) -> DecisionRequest:
 class DynamoActionLinkStore:
     def open_request(self, request: DecisionRequest, task_token: str) -> None:
         purge_at = request.expires_at + timedelta(days=_LINK_RECORD_DAYS)
-        with TransactWrite(connection=_connection()) as transaction:
+        with TransactWrite(connection=transaction_connection()) as transaction:
             transaction.save(
                 ActionLinkItem(
                     _REQUEST + request.notification_id,
@@ -585,7 +578,7 @@ class DynamoActionLinkStore:
     def claim(self, link: ActionLink, decision: str, decided_by: str, at: datetime) -> bool:
         lock = ActionLinkItem(_DECISION + link.notification_id, winning_key=link.key, decided_at=at)
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=transaction_connection()) as transaction:
                 transaction.save(lock, condition=ActionLinkItem.key.does_not_exist())
                 transaction.update(
                     ActionLinkItem(link.key),
@@ -604,7 +597,7 @@ class DynamoActionLinkStore:
         return True
 
     def release(self, link: ActionLink) -> None:
-        with TransactWrite(connection=_connection()) as transaction:
+        with TransactWrite(connection=transaction_connection()) as transaction:
             transaction.delete(ActionLinkItem(_DECISION + link.notification_id))
             transaction.update(
                 ActionLinkItem(link.key),

@@ -7,6 +7,7 @@ an aggregate.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from pynamodb.attributes import (
@@ -18,6 +19,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.connection import Connection
 from pynamodb.models import Model
 
 from ..config import Tables
@@ -175,8 +177,20 @@ class AuditItem(Model):
     detail = JSONAttribute(default=dict)
 
 
+@cache
+def transaction_connection() -> Connection:
+    """The connection transactions go through, one per container: each new one builds a botocore client
+    (about 0.1 s). Like the models' own connections, it is made afresh after `bind_tables`."""
+    return Connection()
+
+
 def bind_tables(tables: Tables) -> None:
-    """Point the models at the deployed tables (the names come from the stack through the settings)."""
+    """Point the models at the deployed tables (the names come from the stack through the settings).
+
+    The cached connections are dropped too: they remember the endpoint and region they were made for,
+    and a process that binds to another stack (a test, an operator's CLI) must reach that stack.
+    """
+    transaction_connection.cache_clear()
     pairs: list[tuple[type[Model], str]] = [
         (MentionItem, tables.mentions),
         (QuarantineItem, tables.quarantine),
