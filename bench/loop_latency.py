@@ -19,8 +19,7 @@ import requests
 
 from crisiswatch.adapters.dynamodb import DynamoIncidentStore
 from crisiswatch_ops.contacts import sync_local
-from crisiswatch_ops.demo import LINK
-from crisiswatch_ops.pages import read_page
+from crisiswatch_ops.pages import LINK, read_page
 from crisiswatch_ops.replay import ReplayFile, incidents_of, scenario_clock_start, upload
 from crisiswatch_ops.runtime import Delivery, LocalRuntime
 from crisiswatch_ops.stack import Stack

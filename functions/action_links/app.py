@@ -12,6 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.clock import utc_now
+from crisiswatch.domain.incidents import NOTE_LIMIT
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Submission, decide, view_link
 from crisiswatch.web.pages import SECURITY_HEADERS, render_link_page, render_message
 from crisiswatch.wiring import Services, get_services
@@ -19,7 +20,6 @@ from crisiswatch.wiring import Services, get_services
 MAX_FORM_BYTES = 32_768
 """A revised 2,000-character statement fits even percent-encoded; far more is not from our page."""
 MAX_FIELDS = 8
-MAX_NOTE = 1_000
 
 logger = Logger()
 tracer = Tracer()
@@ -72,7 +72,7 @@ def submit(link_id: str) -> Response[str]:
         decision=field("decision", 32),
         statement=field("statement", 64),
         revised_text=field("revised_text", MAX_FORM_BYTES),
-        note=field("note", MAX_NOTE),
+        note=field("note", NOTE_LIMIT),
         tick=field("tick", 64),
     )
     identity = event.request_context.identity

@@ -5,7 +5,6 @@ approves the revision -> published -> monitored until calm -> resolved -> review
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -20,7 +19,7 @@ from crisiswatch.domain.incidents import Incident
 
 from .contacts import sync_local
 from .history import format_timeline, timeline
-from .pages import Page, read_page
+from .pages import LINK, Page, read_page
 from .replay import (
     ReplayFile,
     ReplayReport,
@@ -52,7 +51,6 @@ REVISED_STATEMENT = (
     "We know some of you found glass in a can of our cold brew. Please stop drinking it and keep the can; "
     "we are recalling the batch now. Updates within the hour. DM us for a refund."
 )
-LINK = re.compile(r"https?://\S+/a/[A-Za-z0-9_-]{22}")
 T = TypeVar("T")
 
 
@@ -88,13 +86,12 @@ def _show_delivery(delivery: Any) -> None:
 
 
 def _about(runtime: LocalRuntime, topic_arn: str, incident_id: str, subject: str) -> list[Any]:
-    """Emails about this incident whose subject holds `subject`, with the SMS sent alongside the first."""
-    emails = [
+    """Emails about this incident whose subject holds `subject`."""
+    return [
         d
         for d in runtime.outbox.messages(protocol="email")
         if d.topic_arn == topic_arn and incident_id in str(d.message) and subject in str(d.subject)
     ]
-    return emails
 
 
 def _link_of(delivery: Any) -> str:

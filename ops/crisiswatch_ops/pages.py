@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+LINK = re.compile(r"https?://\S+/a/[A-Za-z0-9_-]{22}")
+"""An action link as it appears in an email or SMS."""
 
 
 @dataclass

@@ -8,12 +8,10 @@ response time is a few seconds.
 from __future__ import annotations
 
 import json
-import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import requests
@@ -22,57 +20,22 @@ from crisiswatch.adapters.dynamodb import DynamoIncidentStore
 from crisiswatch.adapters.tables import ActionLinkItem, MentionItem, QuarantineItem
 from crisiswatch.domain.incidents import Incident
 from crisiswatch.domain.links import link_key
-from crisiswatch_ops.contacts import sync_local
-from crisiswatch_ops.demo import LINK
 from crisiswatch_ops.history import execution_events, format_timeline, timeline
-from crisiswatch_ops.pages import read_page
+from crisiswatch_ops.pages import LINK, read_page
 from crisiswatch_ops.replay import ReplayFile, drive_schedule, incidents_of, scenario_clock_start, upload
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack
 from crisiswatch_ops.synthetic import burst_scenario, write_jsonl
+from tests.loop.plan_runtime import plan_runtime, wait_for
 
 pytestmark = pytest.mark.runtime
-ROOT = Path(__file__).resolve().parents[2]
-POLICY = ROOT / "tests" / "data" / "escalation_policy_loop.toml"
 TIER1_SECONDS = 6
-T = TypeVar("T")
-
-
-def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 60) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
-    state = tmp_path_factory.mktemp("runtime")
-    saved = dict(os.environ)
-    with LocalRuntime(
-        ROOT,
-        state,
-        parameter_overrides={
-            "PolicyMinuteSeconds": "1",
-            "EscalationPolicyFile": str(POLICY),
-            "OwnerResponseSeconds": "8",
-            "MonitorIntervalSeconds": "2",
-            "CalmSeconds": "4",
-            "ReviewTimeoutSeconds": "6",
-            "WatchlistFile": "",
-        },
-        build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
-        start_scheduler=False,
-    ) as rt:
-        os.environ.update(rt.environ())
-        Stack(rt.stack_name, rt.outputs).bind()
-        sync_local(rt)
+    with plan_runtime(tmp_path_factory.mktemp("runtime")) as rt:
         yield rt
-    os.environ.clear()
-    os.environ.update(saved)
 
 
 @pytest.fixture

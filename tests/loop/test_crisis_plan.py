@@ -7,13 +7,9 @@ links over HTTP, as they would from their phones. One policy minute lasts one se
 
 from __future__ import annotations
 
-import os
-import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import requests
@@ -21,36 +17,14 @@ import requests
 from crisiswatch.adapters.dynamodb import DynamoAuditLog, DynamoIncidentStore
 from crisiswatch.adapters.tables import DetectorItem
 from crisiswatch.domain.incidents import Incident, Severity, incident_id_for
-from crisiswatch_ops.contacts import sync_local
-from crisiswatch_ops.pages import Page, read_page
+from crisiswatch_ops.pages import LINK, Page, read_page
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack
+from tests.loop.plan_runtime import LOOP_POLICY, plan_runtime, wait_for
 
 pytestmark = pytest.mark.runtime
-ROOT = Path(__file__).resolve().parents[2]
-POLICY = ROOT / "tests" / "data" / "escalation_policy_loop.toml"
-LINK = re.compile(r"https?://\S+/a/[A-Za-z0-9_-]{22}")
 WINDOW_SECONDS = 75
 """The maintenance window the module's policy opens at start-up: SEV3 alerts are held until it ends."""
-PARAMETERS = {
-    "PolicyMinuteSeconds": "1",
-    "OwnerResponseSeconds": "8",
-    "MonitorIntervalSeconds": "2",
-    "CalmSeconds": "4",
-    "ReviewTimeoutSeconds": "6",
-    "WatchlistFile": "",
-}
-T = TypeVar("T")
-
-
-def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 30) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")
@@ -60,28 +34,16 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     window_end = now + timedelta(seconds=WINDOW_SECONDS)
     policy = state / "policy.toml"
     policy.write_text(
-        POLICY.read_text(encoding="utf-8")
+        LOOP_POLICY.read_text(encoding="utf-8")
         + "\n[[maintenance_windows]]\n"
         + f'start = "{(now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}"\n'
         + f'end = "{window_end.strftime("%Y-%m-%dT%H:%M:%SZ")}"\n'
         + 'reason = "Spring campaign launch"\nhold = ["SEV3"]\n',
         encoding="utf-8",
     )
-    saved = dict(os.environ)
-    with LocalRuntime(
-        ROOT,
-        state,
-        parameter_overrides={**PARAMETERS, "EscalationPolicyFile": str(policy)},
-        build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
-        start_scheduler=False,
-    ) as rt:
-        os.environ.update(rt.environ())
+    with plan_runtime(state, policy) as rt:
         stack = Stack(rt.stack_name, rt.outputs)
-        stack.bind()
-        sync_local(rt)
         yield {"runtime": rt, "stack": stack, "window_end": window_end, "held": {}}
-    os.environ.clear()
-    os.environ.update(saved)
 
 
 def unless(value: str, unwanted: str) -> str | None:
@@ -312,8 +274,10 @@ def test_sev1_tells_the_executive_at_once(world: dict[str, Any]) -> None:
     story = Story(world, "Plan Sev1 Co", Severity.SEV1, ("product_failure",))
     story.link("emery@example.com")
     story.link("riley@example.com")
-    assert "legal_reviewed" not in [item for item in story.current().route.get("rounds", [])]
-    assert not story.emails_to("casey@example.com")
+    route = story.current().route
+    assert [planned["tiers"] for planned in route["rounds"]] == [["responders", "executive"], ["comms_lead"]]
+    assert route["includes_legal"] is False, "no legal review on a product failure's checklist"
+    assert not story.emails_to("casey@example.com"), "the comms lead waits for the second round"
 
 
 def test_the_held_alert_goes_out_when_the_window_ends(world: dict[str, Any]) -> None:

@@ -809,7 +809,7 @@ def test_a_dead_token_while_the_request_lives_is_retry_and_the_link_works_after_
     assert s.world.links.decision_for(s.link("tier1-primary").notification_id) is None
     assert s.view(link_id).outcome is Outcome.CONFIRM
 
-    reminder = after_timeout(s.cursor, rounds_of(s.incident, s.world.policy, TIMING), TIMING)
+    reminder = after_timeout(s.cursor, rounds_of(s.incident, s.world.policy, TIMING))
     fresh = s.ask(reminder, "reminder-token", SENT + timedelta(minutes=10))
     assert fresh.keys() == {"tier1-primary", "tier1-backup"}
     assert fresh["tier1-primary"] != link_id

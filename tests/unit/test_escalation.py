@@ -442,7 +442,7 @@ def test_a_reminder_reuses_the_request_rebinds_it_and_sends_fresh_links() -> Non
     result = ask(
         world,
         incident,
-        after_timeout(first, rounds_of(incident, world.policy, TIMING), TIMING),
+        after_timeout(first, rounds_of(incident, world.policy, TIMING)),
         token=TOKEN2,
         now=later,
     )
@@ -475,7 +475,7 @@ def test_a_reminder_with_no_request_to_reuse_opens_one() -> None:
     world, incident = assessed()
     first = first_cursor(world, incident)
 
-    ask(world, incident, after_timeout(first, rounds_of(incident, world.policy, TIMING), TIMING))
+    ask(world, incident, after_timeout(first, rounds_of(incident, world.policy, TIMING)))
 
     request = world.links.current_request(incident.incident_id)
     assert request is not None and world.links.task_token(request.notification_id) == TOKEN

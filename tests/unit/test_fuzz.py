@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from crisiswatch.domain.checklist import ChecklistItem
 from crisiswatch.domain.errors import InvalidMentionError
-from crisiswatch.domain.incidents import Decision
+from crisiswatch.domain.incidents import NOTE_LIMIT, Decision
 from crisiswatch.domain.links import form_token
 from crisiswatch.domain.mentions import (
     MAX_FIELD_CHARS,
@@ -462,7 +462,7 @@ def test_the_handler_decides_or_ticks_only_on_a_valid_form(
         decision=posted.get("decision", "")[:32],
         statement=posted.get("statement", "")[:64],
         revised_text=posted.get("revised_text", "")[: app.MAX_FORM_BYTES],
-        note=posted.get("note", "")[: app.MAX_NOTE],
+        note=posted.get("note", "")[:NOTE_LIMIT],
         tick=posted.get("tick", "")[:64],
     )
     before = handler_state(services)

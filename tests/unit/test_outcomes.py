@@ -136,7 +136,7 @@ def test_acknowledging_in_the_second_round_keeps_the_round_for_a_later_hand_over
     )
 
     assert (following.phase, following.round) == (Phase.OWNER, 1)
-    assert after_timeout(following, rounds_of(incident, world.policy, TIMING), TIMING) == NOBODY
+    assert after_timeout(following, rounds_of(incident, world.policy, TIMING)) == NOBODY
 
 
 # ----- approve --------------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def test_approving_a_statement_that_was_not_offered_is_refused_and_changes_nothi
 def test_request_changes_adds_a_revision_and_asks_the_same_people_again() -> None:
     world, incident = assessed()
     rounds = rounds_of(incident, world.policy, TIMING)
-    reminded = after_timeout(cursor_at(world, incident), rounds, TIMING)
+    reminded = after_timeout(cursor_at(world, incident), rounds)
     text = "We know about the problem with our cold brew and are on it. Update by 3pm."
 
     following = decide(

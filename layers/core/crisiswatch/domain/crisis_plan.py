@@ -10,7 +10,7 @@ the next; the links sent in the first message keep working across them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -104,7 +104,6 @@ class Cursor:
     message: Message = Message.NOTIFY
     deadline_seconds: int = 0
     """Seconds from this wait's start until the whole request expires (links expire then)."""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -114,7 +113,6 @@ class Cursor:
             "wait_seconds": self.wait_seconds,
             "message": self.message.value,
             "deadline_seconds": self.deadline_seconds,
-            **({"extra": self.extra} if self.extra else {}),
         }
 
     @classmethod
@@ -129,7 +127,6 @@ class Cursor:
                 wait_seconds=int(data.get("wait_seconds", 1)),
                 message=Message(data.get("message", Message.NOTIFY)),
                 deadline_seconds=int(data.get("deadline_seconds", 0)),
-                extra=dict(data.get("extra") or {}),
             )
         except (KeyError, ValueError, TypeError) as error:
             raise InvalidRequestError(f"malformed cursor: {error!r}") from None
@@ -156,7 +153,7 @@ def start_round(rounds: list[PlannedRound], index: int) -> Cursor:
     )
 
 
-def after_timeout(cursor: Cursor, rounds: list[PlannedRound], timing: Timing) -> Cursor:
+def after_timeout(cursor: Cursor, rounds: list[PlannedRound]) -> Cursor:
     """A wait ran out: remind the same people if a reminder is due, else move on to the next round."""
     if cursor.phase is Phase.TIERS and cursor.round < len(rounds):
         reminders = rounds[cursor.round].reminders_before

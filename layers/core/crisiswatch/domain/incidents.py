@@ -10,6 +10,9 @@ from typing import Any
 
 from .clock import to_iso
 
+NOTE_LIMIT = 1_000
+"""Characters kept of a note on a decision or a review: a sentence or two, not a document."""
+
 
 class Severity(StrEnum):
     SEV1 = "SEV1"
@@ -31,23 +34,6 @@ class IncidentStatus(StrEnum):
     DISMISSED = "dismissed"
     UNANSWERED = "unanswered"
     FAILED = "failed"
-
-    @property
-    def is_open(self) -> bool:
-        """Still needs people: the brand's one-incident slot stays taken."""
-        return self in _OPEN_STATUSES
-
-
-_OPEN_STATUSES = frozenset(
-    {
-        IncidentStatus.HELD,
-        IncidentStatus.ESCALATING,
-        IncidentStatus.ACKNOWLEDGED,
-        IncidentStatus.APPROVED,
-        IncidentStatus.PUBLISHED,
-        IncidentStatus.MONITORING,
-    }
-)
 
 
 class Decision(StrEnum):

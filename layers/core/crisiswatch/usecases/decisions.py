@@ -9,7 +9,7 @@ from typing import Any
 
 from ..domain.checklist import ChecklistLine, checklist_lines, parse_person_item
 from ..domain.errors import TransientError
-from ..domain.incidents import Decision, Incident
+from ..domain.incidents import NOTE_LIMIT, Decision, Incident
 from ..domain.links import (
     ActionLink,
     DecisionRequest,
@@ -22,8 +22,6 @@ from ..domain.links import (
 )
 from ..domain.statements import CHANNEL_LIMITS, Channel
 from ..ports import ActionLinkStore, AuditLog, IncidentStore, TaskCallbacks
-
-MAX_NOTE = 1000
 
 
 class Outcome(StrEnum):
@@ -183,7 +181,7 @@ def _decision_output(
                 return f"The revised statement is {len(text)} characters; this channel takes {limit}."
             output["revised_text"] = text
     if submission.note.strip():
-        output["note"] = submission.note.strip()[:MAX_NOTE]
+        output["note"] = submission.note.strip()[:NOTE_LIMIT]
     return output
 
 

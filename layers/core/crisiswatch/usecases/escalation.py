@@ -55,7 +55,7 @@ def start_escalation(
         # execution (same name and input) with its ARN again, which is no new start either.
         return None
     incidents.set_execution(incident_id, execution_arn)
-    audit.record(incident_id, "escalation.started", "system", {"execution_arn": execution_arn}, now)
+    audit.record(incident_id, "escalation.started", SYSTEM, {"execution_arn": execution_arn}, now)
     return execution_arn
 
 
@@ -243,7 +243,7 @@ def time_ran_out(
     cursor = Cursor.from_dict(cursor_data)
     incident = load_incident(incidents, incident_id)
     rounds = rounds_of(incident, policy, timing)
-    following = after_timeout(cursor, rounds, timing)
+    following = after_timeout(cursor, rounds)
     if following.message is Message.REMIND:
         return following.to_dict()  # the reminder itself is audited when it is sent
     audit.record(

@@ -9,7 +9,7 @@ from ..domain.checklist import ChecklistItem
 from ..domain.clock import parse_iso, to_iso
 from ..domain.crisis_plan import Cursor, Timing, after_decision, monitor_cursor
 from ..domain.errors import InvalidRequestError
-from ..domain.incidents import Decision, Incident, IncidentChanges, IncidentStatus
+from ..domain.incidents import NOTE_LIMIT, Decision, Incident, IncidentChanges, IncidentStatus
 from ..domain.statements import Draft, StatementsError
 from ..ports import (
     AuditLog,
@@ -23,8 +23,6 @@ from .escalation import SYSTEM, load_incident, rounds_of
 
 if TYPE_CHECKING:
     from ..domain.policy import EscalationPolicy
-
-MAX_NOTE = 1000
 
 
 def _parse_decision(raw: Any) -> tuple[Decision, str, dict[str, Any]]:
@@ -102,7 +100,7 @@ def record_decision(
                 "of": raw.get("statement"),
                 "revision": revision.key,
                 "text": revision.text,
-                "note": str(raw.get("note") or "")[:MAX_NOTE],
+                "note": str(raw.get("note") or "")[:NOTE_LIMIT],
             },
             now,
         )
@@ -265,7 +263,7 @@ def record_review(
         **(incident.review or {}),
         "done_by": decided_by,
         "done_at": to_iso(now),
-        "notes": str(raw.get("note") or "")[:MAX_NOTE],
+        "notes": str(raw.get("note") or "")[:NOTE_LIMIT],
     }
     incidents.update(incident_id, IncidentChanges(status=IncidentStatus.REVIEWED, review=review))
     incidents.tick(incident_id, ChecklistItem.REVIEW_DONE, decided_by, now)
