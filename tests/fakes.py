@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crisiswatch.config import Settings, Tables
+from crisiswatch.domain import timeline
 from crisiswatch.domain.breaker import CircuitBreaker, SourceHealth
 from crisiswatch.domain.clock import bucket_start, to_iso
 from crisiswatch.domain.detection import BucketStats, CrisisDetector, Detector, DetectorState
@@ -304,6 +305,27 @@ class FakeAuditLog:
     def kinds(self, incident_id: str | None = None) -> list[str]:
         return [e.kind for e in self.entries if incident_id is None or e.incident_id == incident_id]
 
+    def read(self, incident_id: str) -> list[timeline.AuditEntry]:
+        ordered = sorted((e for e in self.entries if e.incident_id == incident_id), key=lambda e: e.at)
+        return [timeline.AuditEntry(e.at, e.kind, e.actor, dict(e.detail)) for e in ordered]
+
+
+class FakeExecutionHistory:
+    def __init__(self) -> None:
+        self.histories: dict[str, list[timeline.HistoryEvent]] = {}
+
+    def events(self, execution_arn: str) -> Iterator[timeline.HistoryEvent]:
+        yield from self.histories.get(execution_arn, [])
+
+
+class FakeReportStore:
+    def __init__(self) -> None:
+        self.reports: dict[str, dict[str, tuple[bytes, str]]] = {}
+
+    def put(self, incident_id: str, files: dict[str, tuple[bytes, str]]) -> str:
+        self.reports[incident_id] = dict(files)
+        return f"memory://reports/{incident_id}/"
+
 
 # ----- escalation -----------------------------------------------------------------------------------
 
@@ -571,6 +593,8 @@ class FakeServices:
     notifier: FakeNotifier = field(default_factory=FakeNotifier)
     comms: FakeCommsChannel = field(default_factory=FakeCommsChannel)
     publisher: FakePublisher = field(default_factory=FakePublisher)
+    history: FakeExecutionHistory = field(default_factory=FakeExecutionHistory)
+    reports: FakeReportStore = field(default_factory=FakeReportStore)
     detector_feedback: FakeDetectorFeedback = field(default_factory=FakeDetectorFeedback)
     policy: EscalationPolicy = field(default_factory=lambda: parse_policy(TEST_POLICY))
     statements: StatementLibrary = field(default_factory=default_statements)

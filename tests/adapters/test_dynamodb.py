@@ -84,7 +84,7 @@ def test_the_audit_trail_reads_in_time_order_whatever_the_write_order(dynamo: Dy
     audit.record("inc-1", "same-instant", "system", {"n": 3}, times[1])
     audit.record("inc-2", "elsewhere", "system", {}, T0)
 
-    entries = DynamoAuditLog.entries("inc-1")
+    entries = DynamoAuditLog().read("inc-1")
 
     assert [e.at for e in entries] == sorted(e.at for e in entries)
     assert [e.kind for e in entries][-1] == "event-0"
@@ -94,7 +94,7 @@ def test_the_audit_trail_reads_in_time_order_whatever_the_write_order(dynamo: Dy
 def test_audit_details_are_stored_as_json(dynamo: DynamoTables) -> None:
     DynamoAuditLog().record("inc-1", "k", "tier1-primary", {"at": T0, "tier": 1, "nested": {"a": [1]}}, T0)
 
-    (entry,) = DynamoAuditLog.entries("inc-1")
+    (entry,) = DynamoAuditLog().read("inc-1")
     assert entry.detail == {"at": str(T0), "tier": 1, "nested": {"a": [1]}}
     assert (entry.actor, entry.at) == ("tier1-primary", T0)
     assert json.dumps(entry.detail)

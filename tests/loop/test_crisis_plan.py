@@ -109,7 +109,7 @@ class Story:
         return found
 
     def audit(self) -> list[str]:
-        return [entry.kind for entry in DynamoAuditLog.entries(self.incident_id)]
+        return [entry.kind for entry in DynamoAuditLog().read(self.incident_id)]
 
     def status(self) -> str:
         arn = wait_for("the execution", lambda: self.current().execution_arn)

@@ -78,6 +78,8 @@ def test_the_template_declares_the_functions_we_test() -> None:
         "CrisisPlanFunction",
         "PublishStatementFunction",
         "ActionLinksFunction",
+        "WriteReportFunction",
+        "DashboardFunction",
     }
 
 
@@ -90,6 +92,17 @@ def test_only_the_action_links_function_may_resume_a_waiting_workflow() -> None:
 def test_only_the_start_escalation_function_may_start_executions() -> None:
     assert who_may("states:StartExecution") == {"StartEscalationFunction"}
     assert who_may("states:StartSyncExecution") == set()
+
+
+def test_only_the_report_readers_may_read_execution_histories_and_only_of_the_escalation() -> None:
+    assert who_may("states:GetExecutionHistory") == {"WriteReportFunction", "DashboardFunction"}
+    machine = load_template()["Resources"]["EscalationStateMachine"]["Properties"]["Name"]
+    for function in ("WriteReportFunction", "DashboardFunction"):
+        (statement,) = [
+            s for s in statements(functions()[function]) if "states:GetExecutionHistory" in actions(s)
+        ]
+        (resource,) = resources(statement)
+        assert resource["Fn::Sub"].endswith(":execution:" + machine["Fn::Sub"] + ":*")
 
 
 def test_start_execution_is_scoped_to_the_escalation_state_machine() -> None:
@@ -111,10 +124,19 @@ def test_no_wildcard_actions_or_resources(function: str) -> None:
                 assert (function, action) in WILDCARD_ALLOWED, f"{function}: {action} on Resource '*'"
 
 
+# The dashboard lists incidents by reading their (small) table whole; nothing else scans anything.
+SCAN_ALLOWED = {("dynamodb:Scan", "IncidentsTable")}
+
+
 @pytest.mark.parametrize("function", sorted(functions()))
 def test_no_function_may_scan_or_delete_tables(function: str) -> None:
-    forbidden = {"dynamodb:Scan", "dynamodb:DeleteTable", "dynamodb:BatchWriteItem", "dynamodb:PartiQLDelete"}
+    forbidden = {"dynamodb:DeleteTable", "dynamodb:BatchWriteItem", "dynamodb:PartiQLDelete"}
     assert granted(function) & forbidden == set()
+    scans = {grant for grant in table_grants(function) if grant[0] == "dynamodb:Scan"}
+    if function == "DashboardFunction":
+        assert scans == SCAN_ALLOWED
+    else:
+        assert "dynamodb:Scan" not in granted(function)
 
 
 # What each function's adapters do on which table: a removed grant fails here, not in production.
@@ -158,6 +180,18 @@ NEEDED: dict[str, set[tuple[str, str]]] = {
         ("dynamodb:GetItem", "IncidentsTable"),
         ("dynamodb:UpdateItem", "IncidentsTable"),
         ("dynamodb:PutItem", "AuditTable"),
+    },
+    "WriteReportFunction": {
+        ("dynamodb:GetItem", "IncidentsTable"),
+        ("dynamodb:Query", "AuditTable"),
+        ("dynamodb:Query", "BucketsTable"),
+    },
+    "DashboardFunction": {
+        ("dynamodb:GetItem", "IncidentsTable"),
+        ("dynamodb:Scan", "IncidentsTable"),
+        ("dynamodb:Query", "AuditTable"),
+        ("dynamodb:Query", "BucketsTable"),
+        ("dynamodb:GetItem", "ActionLinksTable"),
     },
     "ActionLinksFunction": {
         ("dynamodb:GetItem", "IncidentsTable"),
@@ -230,4 +264,9 @@ def test_the_state_machine_may_invoke_only_its_own_functions() -> None:
         for p in machine["Policies"]
         if "LambdaInvokePolicy" in p
     }
-    assert invoked == {"CrisisPlanFunction", "RequestDecisionFunction", "PublishStatementFunction"}
+    assert invoked == {
+        "CrisisPlanFunction",
+        "RequestDecisionFunction",
+        "PublishStatementFunction",
+        "WriteReportFunction",
+    }

@@ -36,6 +36,9 @@ class Settings:
     action_base_url: str = ""
     link_secret_name: str = ""
     replay_bucket: str = ""
+    reports_bucket: str = ""
+    dashboard_secret_name: str = ""
+    """The dashboard's password (HTTP Basic, user `manager`)."""
     mention_ttl: timedelta = timedelta(days=90)
     watchlist_file: str = ""
     fetch_source_function: str = ""
@@ -86,6 +89,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         action_base_url=env.get("ACTION_BASE_URL", ""),
         link_secret_name=env.get("LINK_SECRET_NAME", ""),
         replay_bucket=env.get("REPLAY_BUCKET", ""),
+        reports_bucket=env.get("REPORTS_BUCKET", ""),
+        dashboard_secret_name=env.get("DASHBOARD_SECRET_NAME", ""),
         watchlist_file=env.get("WATCHLIST_FILE", ""),
         fetch_source_function=env.get("FETCH_SOURCE_FUNCTION", ""),
         taxonomy_file=env.get("CRISIS_TAXONOMY_FILE", ""),

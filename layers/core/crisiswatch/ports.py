@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -13,6 +13,7 @@ from .domain.incidents import Incident, IncidentChanges
 from .domain.links import ActionLink, DecisionRequest
 from .domain.mentions import Mention
 from .domain.scoring import MentionScore
+from .domain.timeline import AuditEntry, HistoryEvent
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,25 @@ class AuditLog(Protocol):
     def record(
         self, incident_id: str, kind: str, actor: str, detail: dict[str, Any], at: datetime
     ) -> None: ...
+
+
+class AuditTrail(Protocol):
+    def read(self, incident_id: str) -> list[AuditEntry]:
+        """Every entry of the incident's trail, oldest first."""
+        ...
+
+
+class ExecutionHistory(Protocol):
+    def events(self, execution_arn: str) -> Iterator[HistoryEvent]:
+        """Every event of the execution, oldest first (paged underneath; thousands are normal). Nothing
+        when Step Functions no longer keeps it (90 days after the run)."""
+        ...
+
+
+class ReportStore(Protocol):
+    def put(self, incident_id: str, files: dict[str, tuple[bytes, str]]) -> str:
+        """Store a report's files (name -> (content, media type)); returns where they are."""
+        ...
 
 
 class ActionLinkStore(Protocol):

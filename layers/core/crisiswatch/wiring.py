@@ -25,7 +25,8 @@ from .adapters.dynamodb import (
 )
 from .adapters.fan_out import LambdaFanOut
 from .adapters.notifications import RecordingPublisher, SnsCommsChannel, SnsNotifier
-from .adapters.stepfunctions import StepFunctionsEscalation
+from .adapters.reports import S3ReportStore
+from .adapters.stepfunctions import StepFunctionsEscalation, StepFunctionsHistory
 from .adapters.tables import bind_tables
 from .config import ConfigError, Settings, load_settings
 from .domain.breaker import CircuitBreaker
@@ -156,6 +157,16 @@ class Services:
         return StepFunctionsEscalation(boto3.client("stepfunctions"), self.settings.state_machine_arn)
 
     @cached_property
+    def history(self) -> StepFunctionsHistory:
+        return StepFunctionsHistory(boto3.client("stepfunctions"))
+
+    @cached_property
+    def reports(self) -> S3ReportStore:
+        if not self.settings.reports_bucket:
+            raise ConfigError("REPORTS_BUCKET is not set: reports have nowhere to go")
+        return S3ReportStore(self.s3, self.settings.reports_bucket)
+
+    @cached_property
     def sns(self) -> Any:
         return boto3.client("sns")
 
@@ -194,6 +205,12 @@ class Services:
     def link_secret(self) -> bytes:
         value = parameters.get_secret(self.settings.link_secret_name, max_age=LINK_SECRET_MAX_AGE)
         return str(value).encode("utf-8")
+
+    def dashboard_password(self) -> str:
+        if not self.settings.dashboard_secret_name:
+            raise ConfigError("DASHBOARD_SECRET_NAME is not set: the dashboard would be open to anyone")
+        value = parameters.get_secret(self.settings.dashboard_secret_name, max_age=LINK_SECRET_MAX_AGE)
+        return str(value)
 
 
 _services: Services | None = None

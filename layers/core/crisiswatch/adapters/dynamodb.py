@@ -21,6 +21,7 @@ from ..domain.incidents import Decision, Incident, IncidentChanges, IncidentStat
 from ..domain.links import ActionLink, DecisionRequest, LinkState
 from ..domain.mentions import Mention
 from ..domain.scoring import MentionScore
+from ..domain.timeline import AuditEntry
 from .tables import (
     ActionLinkItem,
     AuditItem,
@@ -434,8 +435,10 @@ class DynamoIncidentStore:
                 raise
 
     def list(self, limit: int = 100) -> list[Incident]:
-        items = [incident_from_item(item) for item in IncidentItem.scan(limit=limit)]
-        return sorted(items, key=lambda incident: incident.opened_at, reverse=True)
+        """The newest `limit` incidents. Incidents are few (a busy brand has tens a year), so every page of
+        the table is read: a scan's own limit would cut an arbitrary page, not the oldest."""
+        items = [incident_from_item(item) for item in IncidentItem.scan()]
+        return sorted(items, key=lambda incident: incident.opened_at, reverse=True)[:limit]
 
 
 class DynamoDetectorFeedback:
@@ -456,9 +459,11 @@ class DynamoAuditLog:
             detail=json.loads(json.dumps(detail, default=str)),
         ).save()
 
-    @staticmethod
-    def entries(incident_id: str) -> list[AuditItem]:
-        return list(AuditItem.query(incident_id))
+    def read(self, incident_id: str) -> list[AuditEntry]:
+        return [
+            AuditEntry(item.at, item.kind, item.actor, dict(item.detail or {}))
+            for item in AuditItem.query(incident_id)
+        ]
 
 
 def _link_from_item(item: ActionLinkItem) -> ActionLink:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from .clock import to_iso
+from .clock import parse_iso, to_iso
 
 NOTE_LIMIT = 1_000
 """Characters kept of a note on a decision or a review: a sentence or two, not a document."""
@@ -122,3 +123,59 @@ class IncidentChanges:
     statement: dict[str, Any] | None = None
     resolved_at: datetime | None = None
     review: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """Which incidents a manager asked to see; every field left empty matches everything."""
+
+    status: IncidentStatus | None = None
+    severity: Severity | None = None
+    brand: str = ""
+    """Matched case-insensitively anywhere in the brand's name."""
+    since: datetime | None = None
+    until: datetime | None = None
+    """Inclusive: an incident opened on the `until` day is in."""
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, str | None]) -> IncidentFilter:
+        """From query or command-line values (`status`, `severity`, `brand`, `from`, `to`); dates are
+        ISO days or times. A bad value raises ValueError saying which and what is allowed."""
+
+        def text(name: str) -> str:
+            return (raw.get(name) or "").strip()
+
+        def day(name: str, end: bool) -> datetime | None:
+            value = text(name)
+            if not value:
+                return None
+            try:
+                moment = parse_iso(value)
+            except ValueError:
+                raise ValueError(f"{name} must be a date like 2026-03-02, not {value!r}") from None
+            # A bare date means the whole day.
+            return (
+                moment + timedelta(days=1) - timedelta(microseconds=1) if end and len(value) == 10 else moment
+            )
+
+        status, severity = text("status").lower(), text("severity").upper()
+        if status and status not in {known.value for known in IncidentStatus}:
+            raise ValueError(f"status must be one of {', '.join(s.value for s in IncidentStatus)}")
+        if severity and severity not in {known.value for known in Severity}:
+            raise ValueError(f"severity must be one of {', '.join(s.value for s in Severity)}")
+        return cls(
+            status=IncidentStatus(status) if status else None,
+            severity=Severity(severity) if severity else None,
+            brand=text("brand")[:100],
+            since=day("from", end=False),
+            until=day("to", end=True),
+        )
+
+    def matches(self, incident: Incident) -> bool:
+        return (
+            (self.status is None or incident.status is self.status)
+            and (self.severity is None or incident.severity is self.severity)
+            and (not self.brand or self.brand.lower() in incident.brand.lower())
+            and (self.since is None or incident.opened_at >= self.since)
+            and (self.until is None or incident.opened_at <= self.until)
+        )

@@ -98,6 +98,8 @@ def assess(
             {"tiers": list(planned.tiers), "response_seconds": planned.response_seconds} for planned in rounds
         ],
         "includes_legal": includes_legal,
+        # A report reads a drill's seconds as the policy minutes they stand for.
+        "minute_seconds": timing.minute_seconds,
     }
     drafts = incident.drafts or [
         draft.to_dict()

@@ -1,0 +1,606 @@
+"""The post-crisis report: when we knew, who was told, what we said and who approved it, and did it work.
+
+Every figure is computed here from three records and nothing else: the incident, our audit trail and the
+execution history (the response), and the per-brand buckets of mentions (the public mood). Rendering is
+elsewhere (`web/`); this module is pure so the figures can be checked against those records.
+
+Two clocks meet in a report. Mentions carry *event time* (when people posted); the response carries
+*response time* (when the stack acted). They are joined at the alert: the detection's newest mention
+(`detected_at`) and the incident's opening (`opened_at`) are the same moment. In production one second of
+response time is one second; a drill that runs policy minutes as seconds (`PolicyMinuteSeconds`) is
+scaled back to policy minutes, so its chart and its figures read like the real thing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from .checklist import ChecklistItem
+from .clock import BUCKET
+from .detection import BucketStats
+from .incidents import Incident, IncidentStatus
+from .timeline import AuditEntry, HistoryEvent, TimelineEntry, merge
+
+SYSTEM = "crisiswatch"
+BASELINE_WINDOW = timedelta(hours=24)
+"""Buckets before the first sign that describe the brand's ordinary day."""
+CHART_LEAD = timedelta(hours=3)
+"""How much of the ordinary day the charts show before the first sign."""
+MAX_FOLLOW = timedelta(hours=48)
+"""How long after the alert the report follows the public mood."""
+ONSET_GAP = 3
+"""Buckets without any sign (15 minutes) that end the run-up to an alert, walking back from it."""
+RECOVERY_WINDOW = 3
+"""Buckets whose negative share is averaged when judging recovery (15 minutes)."""
+RECOVERY_HOLD = 6
+"""Buckets (30 minutes) the averaged share must stay near the baseline to count as recovered."""
+RECOVERY_TOLERANCE = 0.05
+"""How far above the ordinary negative share still counts as recovered."""
+GOLDEN_HOUR = timedelta(hours=1)
+"""A holding statement should be out within the first hour of the alert."""
+SLOW_DETECTION = timedelta(minutes=30)
+
+NOTIFICATION_KINDS = {
+    "tier.notified": "notified",
+    "reminder.sent": "reminded",
+    "owner.notified": "asked to approve (owner)",
+    "monitoring.notified": "asked to monitor",
+    "review.requested": "asked for the review",
+}
+DECISION_KINDS = {
+    "incident.acknowledged": "acknowledged",
+    "statement.approved": "approved the statement",
+    "statement.changes_requested": "asked for changes",
+    "incident.dismissed": "dismissed as a false alarm",
+    "incident.escalated": "escalated to the next tier",
+    "incident.resolved": "resolved",
+    "review.done": "confirmed the review",
+}
+RESPONSE_KINDS = frozenset(
+    {
+        "incident.acknowledged",
+        "statement.approved",
+        "statement.changes_requested",
+        "incident.dismissed",
+        "incident.escalated",
+    }
+)
+"""A person answering at all: the first of these is when someone acknowledged the alert."""
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str
+    label: str
+    at: datetime | None
+    """Response time; None when it never happened."""
+    seconds: float | None
+    """Since the incident opened, in policy time (a drill's seconds scaled to minutes)."""
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class Notification:
+    at: datetime
+    what: str
+    phase: str
+    tier: int
+    recipients: tuple[str, ...]
+    seconds: float
+    """Since the incident opened, in policy time."""
+
+
+@dataclass(frozen=True)
+class DecisionMade:
+    at: datetime
+    what: str
+    by: str
+    seconds: float
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PeriodStats:
+    label: str
+    start: datetime
+    end: datetime
+    """Exclusive."""
+    mentions: int
+    negative: int
+    scored: int
+    negative_reach: int
+
+    @property
+    def buckets(self) -> int:
+        return max(0, int((self.end - self.start) / BUCKET))
+
+    @property
+    def mean_volume(self) -> float:
+        return self.mentions / self.buckets if self.buckets else 0.0
+
+    @property
+    def negative_share(self) -> float:
+        return self.negative / self.scored if self.scored else 0.0
+
+
+@dataclass(frozen=True)
+class Baseline:
+    volume: float
+    """Mentions per 5 minutes the detector expected when it alerted."""
+    negative: float
+    """Negative mentions per 5 minutes the detector expected."""
+    negative_share: float
+    """Share of negative mentions on the ordinary day before the first sign."""
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A moment of the response, placed on the mentions' clock for the charts."""
+
+    key: str
+    label: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Finding:
+    text: str
+    worked: bool
+    """True for what went well, False for what to improve."""
+
+
+@dataclass(frozen=True)
+class ExecutionSummary:
+    events: int
+    status: str
+    """RUNNING until its last event ends it; UNKNOWN when the history has expired."""
+    failed_attempts: int
+    """Task attempts that failed (each was retried or caught)."""
+    timed_out_waits: int
+    """Waits for a decision that ran out (tiers that stayed silent, reminders due)."""
+
+
+@dataclass(frozen=True)
+class PostCrisisReport:
+    incident: Incident
+    generated_at: datetime
+    time_scale: float
+    """Policy seconds per response second: 1 in production, 60 in a drill of one-second minutes."""
+    onset: datetime
+    """Event time of the first sign: the start of the run-up of crisis-typed or unusually negative posts."""
+    time_to_detect: float
+    """Event seconds from the first sign to the detection's newest mention."""
+    milestones: list[Milestone]
+    notifications: list[Notification]
+    decisions: list[DecisionMade]
+    series: list[BucketStats]
+    """Every bucket of the charted window, gaps filled with empty buckets."""
+    baseline: Baseline
+    periods: list[PeriodStats]
+    peak: BucketStats | None
+    recovered_at: datetime | None
+    """Event time from which the negative share stayed near the baseline; None if it never did."""
+    crisis_types: list[tuple[str, int]]
+    top_terms: list[tuple[str, int]]
+    markers: list[Marker]
+    findings: list[Finding]
+    execution: ExecutionSummary
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+    @property
+    def recovery_seconds(self) -> float | None:
+        """Event seconds from the alert until the negative share was back near the baseline."""
+        if self.recovered_at is None:
+            return None
+        detected = self.incident.detected_at or self.incident.detected_bucket
+        return max(0.0, (self.recovered_at - detected).total_seconds())
+
+    def milestone(self, key: str) -> Milestone:
+        return next(item for item in self.milestones if item.key == key)
+
+    @property
+    def is_drill_scaled(self) -> bool:
+        return self.time_scale != 1.0
+
+
+def format_duration(seconds: float | None) -> str:
+    """`1 h 05 min`, `12 min 30 s`, `45 s`; an em dash when it never happened."""
+    if seconds is None:
+        return "—"
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    return f"{secs} s"
+
+
+def time_scale_of(incident: Incident) -> float:
+    """Policy seconds per response second, from the minute length the route was planned with."""
+    minute_seconds = incident.route.get("minute_seconds") if incident.route else None
+    if isinstance(minute_seconds, int | float) and 0 < minute_seconds <= 60:
+        return 60.0 / float(minute_seconds)
+    return 1.0
+
+
+def fill_gaps(buckets: Iterable[BucketStats], first: datetime, last: datetime) -> list[BucketStats]:
+    """Every bucket from `first` to `last` inclusive; buckets nobody posted in are empty, not missing."""
+    known = {stats.bucket: stats for stats in buckets}
+    series = []
+    moment = first
+    while moment <= last:
+        series.append(known.get(moment) or BucketStats(bucket=moment))
+        moment += BUCKET
+    return series
+
+
+def _signs(stats: BucketStats) -> bool:
+    return bool(stats.crisis_types) and any(stats.type_count(kind) for kind in stats.crisis_types)
+
+
+def find_onset(
+    series: Sequence[BucketStats], detected_bucket: datetime, expected_negative: float
+) -> datetime:
+    """Walk back from the alert through the run-up: buckets with crisis-typed posts, or at least twice
+    the usual negative posts (and two more), until 15 minutes pass with neither."""
+
+    def elevated(stats: BucketStats) -> bool:
+        return _signs(stats) or stats.negative >= 2 * expected_negative + 2
+
+    before = [stats for stats in series if stats.bucket <= detected_bucket]
+    onset = detected_bucket
+    quiet = 0
+    for stats in reversed(before):
+        if elevated(stats):
+            onset, quiet = stats.bucket, 0
+        else:
+            quiet += 1
+            if quiet >= ONSET_GAP:
+                break
+    return onset
+
+
+def _windowed_share(series: Sequence[BucketStats], index: int) -> float:
+    window = series[index : index + RECOVERY_WINDOW]
+    scored = sum(stats.scored for stats in window)
+    return sum(stats.negative for stats in window) / scored if scored else 0.0
+
+
+def find_recovery(series: Sequence[BucketStats], after: datetime, baseline_share: float) -> datetime | None:
+    """The first bucket after `after` from which the 15-minute negative share stays within the tolerance
+    of the ordinary share for 30 minutes (or to the end of the data, if at least 15 minutes remain)."""
+    limit = baseline_share + RECOVERY_TOLERANCE
+    start = next((index for index, stats in enumerate(series) if stats.bucket > after), len(series))
+    for index in range(start, len(series) - RECOVERY_WINDOW + 1):
+        hold = range(index, min(index + RECOVERY_HOLD, len(series) - RECOVERY_WINDOW + 1))
+        if all(_windowed_share(series, later) <= limit for later in hold):
+            return series[index].bucket
+    return None
+
+
+def period(label: str, series: Sequence[BucketStats], start: datetime, end: datetime) -> PeriodStats:
+    inside = [stats for stats in series if start <= stats.bucket < end]
+    return PeriodStats(
+        label=label,
+        start=start,
+        end=max(start, end),
+        mentions=sum(stats.volume for stats in inside),
+        negative=sum(stats.negative for stats in inside),
+        scored=sum(stats.scored for stats in inside),
+        negative_reach=sum(stats.negative_reach for stats in inside),
+    )
+
+
+def summarize_execution(history: Sequence[HistoryEvent]) -> ExecutionSummary:
+    if not history:
+        return ExecutionSummary(events=0, status="UNKNOWN", failed_attempts=0, timed_out_waits=0)
+    ending = {
+        "ExecutionSucceeded": "SUCCEEDED",
+        "ExecutionFailed": "FAILED",
+        "ExecutionAborted": "ABORTED",
+        "ExecutionTimedOut": "TIMED_OUT",
+    }
+    status = next((ending[event.type] for event in reversed(history) if event.type in ending), "RUNNING")
+    return ExecutionSummary(
+        events=len(history),
+        status=status,
+        failed_attempts=sum(event.type in {"TaskFailed", "LambdaFunctionFailed"} for event in history),
+        timed_out_waits=sum(event.type == "TaskTimedOut" for event in history),
+    )
+
+
+class _Clock:
+    """Response moments as policy seconds since the opening, and as moments on the mentions' clock."""
+
+    def __init__(self, incident: Incident, scale: float) -> None:
+        self._opened = incident.opened_at
+        self._detected = incident.detected_at or incident.detected_bucket
+        self._scale = scale
+
+    def seconds(self, at: datetime) -> float:
+        return (at - self._opened).total_seconds() * self._scale
+
+    def on_event_clock(self, at: datetime) -> datetime:
+        return self._detected + timedelta(seconds=self.seconds(at))
+
+
+def _first(audit: Sequence[AuditEntry], kinds: Iterable[str]) -> AuditEntry | None:
+    wanted = set(kinds)
+    return next((entry for entry in audit if entry.kind in wanted), None)
+
+
+def _milestones(incident: Incident, audit: Sequence[AuditEntry], clock: _Clock) -> list[Milestone]:
+    def found(key: str, label: str, entry: AuditEntry | None) -> Milestone:
+        if entry is None:
+            return Milestone(key, label, None, None)
+        return Milestone(key, label, entry.at, clock.seconds(entry.at), entry.actor)
+
+    return [
+        Milestone("detected", "Alert raised", incident.opened_at, 0.0, "detector"),
+        found("notified", "First people told", _first(audit, ["tier.notified"])),
+        found("acknowledged", "First answer from a person", _first(audit, RESPONSE_KINDS)),
+        found("approved", "Statement approved", _first(audit, ["statement.approved"])),
+        found("published", "Statement published", _first(audit, ["statement.published"])),
+        found("resolved", "Resolved", _first(audit, ["incident.resolved"])),
+        found("reviewed", "Review confirmed", _first(audit, ["review.done"])),
+    ]
+
+
+def _notifications(audit: Sequence[AuditEntry], clock: _Clock) -> list[Notification]:
+    return [
+        Notification(
+            at=entry.at,
+            what=NOTIFICATION_KINDS[entry.kind],
+            phase=str(entry.detail.get("phase", "")),
+            tier=int(entry.detail.get("tier") or 0),
+            recipients=tuple(str(person) for person in entry.detail.get("recipients", [])),
+            seconds=clock.seconds(entry.at),
+        )
+        for entry in audit
+        if entry.kind in NOTIFICATION_KINDS
+    ]
+
+
+def _decision_detail(entry: AuditEntry) -> str:
+    detail = entry.detail
+    if entry.kind == "statement.approved":
+        return f"{detail.get('statement', '')} ({detail.get('channel', '')})"
+    if entry.kind == "statement.changes_requested":
+        return f"{detail.get('of', '')} -> {detail.get('revision', '')}"
+    if entry.kind == "review.done":
+        return str(detail.get("notes", ""))
+    if entry.kind == "incident.resolved":
+        return str(detail.get("how", ""))
+    return ""
+
+
+def _decisions(audit: Sequence[AuditEntry], clock: _Clock) -> list[DecisionMade]:
+    return [
+        DecisionMade(
+            entry.at,
+            DECISION_KINDS[entry.kind],
+            entry.actor,
+            clock.seconds(entry.at),
+            _decision_detail(entry),
+        )
+        for entry in audit
+        if entry.kind in DECISION_KINDS
+    ]
+
+
+def _round_tiers(incident: Incident, tier: int) -> str:
+    rounds = incident.route.get("rounds", []) if incident.route else []
+    if 1 <= tier <= len(rounds):
+        return ", ".join(rounds[tier - 1].get("tiers", []))
+    return f"tier {tier}"
+
+
+def _reminder_findings(incident: Incident, audit: Sequence[AuditEntry], clock: _Clock) -> list[Finding]:
+    findings = []
+    for index, entry in enumerate(audit):
+        if entry.kind != "reminder.sent":
+            continue
+        recipients = set(entry.detail.get("recipients", []))
+        who = _round_tiers(incident, int(entry.detail.get("tier") or 0))
+        answer = None
+        for later in audit[index + 1 :]:
+            if later.kind in {"tier.timed_out", "owner.timed_out"}:
+                break
+            if later.kind in RESPONSE_KINDS and later.actor in recipients:
+                answer = later
+                break
+        if answer is not None:
+            waited = format_duration(clock.seconds(answer.at) - clock.seconds(entry.at))
+            findings.append(
+                Finding(f"The reminder to {who} worked: {answer.actor} answered {waited} later.", True)
+            )
+        else:
+            findings.append(Finding(f"The reminder to {who} got no answer before its time ran out.", False))
+    return findings
+
+
+def _silence_findings(incident: Incident, audit: Sequence[AuditEntry]) -> list[Finding]:
+    """Who did not answer in time, and whether anyone answered at all."""
+    findings = []
+    for entry in audit:
+        if entry.kind == "tier.timed_out":
+            who = _round_tiers(incident, int(entry.detail.get("tier") or 0))
+            text = f"{who} did not answer in time: check who is on call for it and their contact details."
+            findings.append(Finding(text, False))
+        elif entry.kind == "owner.timed_out":
+            text = f"{incident.owner or 'The owner'} acknowledged but did not approve in time."
+            findings.append(Finding(text, False))
+    if any(entry.kind == "escalation.exhausted" for entry in audit):
+        findings.append(Finding("Every tier stayed silent: the policy needs people who answer.", False))
+    return findings
+
+
+def _statement_findings(
+    incident: Incident, audit: Sequence[AuditEntry], published: Milestone
+) -> list[Finding]:
+    findings = []
+    revisions = sum(entry.kind == "statement.changes_requested" for entry in audit)
+    if revisions:
+        types = ", ".join(incident.crisis_types) or "this kind of crisis"
+        plural = "s" if revisions > 1 else ""
+        text = f"The pre-approved statement was revised {revisions} time{plural} before approval: "
+        findings.append(Finding(text + f"update the template for {types}.", False))
+    if published.seconds is not None:
+        in_time = published.seconds <= GOLDEN_HOUR.total_seconds()
+        text = f"The holding statement was out {format_duration(published.seconds)} after the alert"
+        findings.append(
+            Finding(text + (" (within the first hour)." if in_time else ": aim for the first hour."), in_time)
+        )
+    elif incident.status is not IncidentStatus.DISMISSED:
+        findings.append(Finding("No statement was published.", False))
+    return findings
+
+
+def _follow_through_findings(
+    incident: Incident, audit: Sequence[AuditEntry], published: Milestone, recovered_at: datetime | None
+) -> list[Finding]:
+    """The checklist, the review and whether the public mood recovered after we spoke."""
+    findings = []
+    ticked = incident.checklist
+    if incident.route.get("includes_legal") and ChecklistItem.LEGAL_REVIEWED.value not in ticked:
+        findings.append(Finding("Legal review was on the checklist but never ticked.", False))
+    if published.at is not None and ChecklistItem.STAKEHOLDERS_INFORMED.value not in ticked:
+        findings.append(Finding("Nobody ticked 'internal stakeholders informed'.", False))
+    if any(entry.kind == "review.overdue" for entry in audit):
+        findings.append(Finding("The post-crisis review was overdue.", False))
+    if published.at is not None and recovered_at is None:
+        findings.append(
+            Finding("Negativity had not returned to its usual level by the end of the data.", False)
+        )
+    elif published.at is not None:
+        findings.append(Finding("Negativity returned to its usual level (see recovery).", True))
+    return findings
+
+
+def _findings(
+    incident: Incident,
+    audit: Sequence[AuditEntry],
+    clock: _Clock,
+    milestones: list[Milestone],
+    time_to_detect: float,
+    recovered_at: datetime | None,
+    execution: ExecutionSummary,
+) -> list[Finding]:
+    """What went well and what to improve, each read off the records (never a generic tip)."""
+    published = next(item for item in milestones if item.key == "published")
+    waited = format_duration(time_to_detect)
+    if time_to_detect > SLOW_DETECTION.total_seconds():
+        text = f"The alert came {waited} after the first sign: review the watchlist keywords and crisis "
+        findings = [Finding(text + "terms for what was missed early.", False)]
+    else:
+        findings = [Finding(f"The alert came {waited} after the first sign.", True)]
+    findings += _silence_findings(incident, audit)
+    findings += _reminder_findings(incident, audit, clock)
+    findings += _statement_findings(incident, audit, published)
+    findings += _follow_through_findings(incident, audit, published, recovered_at)
+    if execution.failed_attempts:
+        text = f"{execution.failed_attempts} step attempts failed and were retried or caught: "
+        findings.append(Finding(text + "see the timeline for the errors.", False))
+    return findings
+
+
+def _markers(milestones: list[Milestone], clock: _Clock, incident: Incident) -> list[Marker]:
+    markers = [Marker("detected", "alert", incident.detected_at or incident.detected_bucket)]
+    labels = {"notified": "told", "approved": "approved", "published": "published", "resolved": "resolved"}
+    for item in milestones:
+        if item.key in labels and item.at is not None:
+            markers.append(Marker(item.key, labels[item.key], clock.on_event_clock(item.at)))
+    return markers
+
+
+def _pairs(raw: Any) -> list[tuple[str, int]]:
+    pairs = []
+    for item in raw or []:
+        if isinstance(item, list | tuple) and len(item) == 2:
+            pairs.append((str(item[0]), int(item[1])))
+    return pairs
+
+
+def build_report(
+    incident: Incident,
+    audit: Sequence[AuditEntry],
+    history: Sequence[HistoryEvent],
+    buckets: Iterable[BucketStats],
+    now: datetime,
+) -> PostCrisisReport:
+    """Every figure of the report from the incident, its audit trail, its execution history and the
+    brand's buckets from `BASELINE_WINDOW` before the alert to `MAX_FOLLOW` after it (see `window`)."""
+    audit = sorted(audit, key=lambda entry: entry.at)
+    scale = time_scale_of(incident)
+    clock = _Clock(incident, scale)
+    detected_bucket = incident.detected_bucket
+    expected = incident.explanation.get("expected", {}) if incident.explanation else {}
+    expected_volume = float(expected.get("volume") or 0.0)
+    expected_negative = float(expected.get("negative") or 0.0)
+
+    known = list(buckets)
+    first, last = window(incident)
+    newest = max((stats.bucket for stats in known if stats.bucket <= last), default=detected_bucket)
+    full = fill_gaps(known, first, max(newest, detected_bucket))
+    onset = find_onset(full, detected_bucket, expected_negative)
+    before = period("before", full, max(first, onset - BASELINE_WINDOW), onset)
+    baseline_share = (
+        before.negative_share
+        if before.scored
+        else (expected_negative / expected_volume if expected_volume else 0.0)
+    )
+    baseline = Baseline(expected_volume, expected_negative, baseline_share)
+    crisis = [stats for stats in full if stats.bucket >= onset]
+    peak = max(crisis, key=lambda stats: stats.volume, default=None)
+    recovered_at = find_recovery(full, peak.bucket if peak else detected_bucket, baseline_share)
+    end = full[-1].bucket + BUCKET
+    periods = [
+        before,
+        period("during", full, onset, recovered_at or end),
+        period("after", full, recovered_at or end, end),
+    ]
+    type_counts: Counter[str] = Counter()
+    for stats in full:
+        if onset <= stats.bucket < (recovered_at or end):
+            for kind in stats.crisis_types:
+                type_counts[kind] += stats.type_count(kind)
+    for kind in incident.crisis_types:
+        type_counts.setdefault(kind, 0)
+    evidence = incident.explanation.get("evidence", {}) if incident.explanation else {}
+    detected = incident.detected_at or detected_bucket
+    time_to_detect = max(0.0, (detected - onset).total_seconds())
+    milestones = _milestones(incident, audit, clock)
+    execution = summarize_execution(history)
+    chart_start = max(first, onset - CHART_LEAD)
+    return PostCrisisReport(
+        incident=incident,
+        generated_at=now,
+        time_scale=scale,
+        onset=onset,
+        time_to_detect=time_to_detect,
+        milestones=milestones,
+        notifications=_notifications(audit, clock),
+        decisions=_decisions(audit, clock),
+        series=[stats for stats in full if stats.bucket >= chart_start],
+        baseline=baseline,
+        periods=periods,
+        peak=peak,
+        recovered_at=recovered_at,
+        crisis_types=sorted(type_counts.items(), key=lambda pair: (-pair[1], pair[0])),
+        top_terms=_pairs(evidence.get("top_terms")),
+        markers=_markers(milestones, clock, incident),
+        findings=_findings(incident, audit, clock, milestones, time_to_detect, recovered_at, execution),
+        execution=execution,
+        timeline=merge(history, audit),
+    )
+
+
+def window(incident: Incident) -> tuple[datetime, datetime]:
+    """The buckets a report reads: a day before the alert (the ordinary day) to two days after."""
+    return incident.detected_bucket - BASELINE_WINDOW - CHART_LEAD, incident.detected_bucket + MAX_FOLLOW

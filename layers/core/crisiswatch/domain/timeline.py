@@ -1,0 +1,133 @@
+"""One incident's story in time: the state machine's execution history merged with our audit trail.
+
+The execution history says what the plan did (states entered, tasks run, retries, waits); the audit trail
+says what people and the flow decided and who they were. Step Functions forgets a history 90 days after
+the run; the audit trail is kept, so a timeline read later has the audit half only (and says so).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+_SECRET_KEYS = ("token", "secret", "password")
+_DETAIL_KEYS = {
+    "TaskScheduled": "taskScheduledEventDetails",
+    "TaskSucceeded": "taskSucceededEventDetails",
+    "TaskFailed": "taskFailedEventDetails",
+    "TaskTimedOut": "taskTimedOutEventDetails",
+    "TaskSubmitted": "taskSubmittedEventDetails",
+    "LambdaFunctionFailed": "lambdaFunctionFailedEventDetails",
+    "ExecutionStarted": "executionStartedEventDetails",
+    "ExecutionSucceeded": "executionSucceededEventDetails",
+    "ExecutionFailed": "executionFailedEventDetails",
+    "ExecutionAborted": "executionAbortedEventDetails",
+    "ExecutionTimedOut": "executionTimedOutEventDetails",
+}
+HISTORY = "execution"
+AUDIT = "audit"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of our own trail: what happened, who did it, when."""
+
+    at: datetime
+    kind: str
+    actor: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One event of a Step Functions execution history, as `GetExecutionHistory` returns it."""
+
+    event_id: int
+    at: datetime
+    type: str
+    state: str = ""
+    """The state entered or exited, for state events."""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_api(cls, event: dict[str, Any]) -> HistoryEvent:
+        kind = str(event["type"])
+        state_details = event.get("stateEnteredEventDetails") or event.get("stateExitedEventDetails") or {}
+        return cls(
+            event_id=int(event["id"]),
+            at=event["timestamp"],
+            type=kind,
+            state=str(state_details.get("name", "")),
+            detail=dict(event.get(_DETAIL_KEYS.get(kind, ""), {}) or {}),
+        )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    origin: str
+    """`execution` for the state machine's history, `audit` for our own trail."""
+    kind: str
+    actor: str
+    what: str
+
+
+def redact(value: Any) -> Any:
+    """Drop task tokens and secrets from anything shown to people."""
+    if isinstance(value, dict):
+        return {
+            key: "<redacted>" if any(word in str(key).lower() for word in _SECRET_KEYS) else redact(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(item) for item in value]
+    return value
+
+
+def _parsed(text: Any) -> Any:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def describe_event(event: HistoryEvent) -> str:
+    if event.state:
+        return event.state
+    details = event.detail
+    parts: list[str] = []
+    if "resource" in details:
+        parts.append(f"{details.get('resourceType', '')}:{details['resource']}")
+    for key in ("error", "cause"):
+        if details.get(key):
+            parts.append(f"{key}={str(details[key])[:160]}")
+    output = _parsed(details.get("output"))
+    if event.type in {"TaskSucceeded", "ExecutionSucceeded"} and output is not None:
+        parts.append(json.dumps(redact(output), default=str)[:200])
+    if event.type == "ExecutionStarted":
+        started = _parsed(details.get("input"))
+        if isinstance(started, dict) and isinstance(started.get("incident"), dict):
+            incident = started["incident"]
+            parts.append(f"incident {incident.get('incident_id')} ({incident.get('severity')})")
+    return " ".join(parts)
+
+
+def describe_audit(entry: AuditEntry) -> str:
+    detail = redact(dict(entry.detail))
+    detail.pop("explanation", None)  # shown with the incident itself; too long for one line
+    return json.dumps(detail, default=str, ensure_ascii=False)[:240] if detail else ""
+
+
+def merge(history: Iterable[HistoryEvent], audit: Iterable[AuditEntry]) -> list[TimelineEntry]:
+    """Both sources in one list, oldest first; at equal times the history comes first (it caused it)."""
+    entries = [
+        TimelineEntry(event.at, HISTORY, event.type, "crisiswatch", describe_event(event))
+        for event in history
+    ]
+    entries += [TimelineEntry(item.at, AUDIT, item.kind, item.actor, describe_audit(item)) for item in audit]
+    return sorted(entries, key=lambda entry: (entry.at, entry.origin != HISTORY))
