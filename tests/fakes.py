@@ -612,9 +612,15 @@ class FakeServices:
     def link_secret(self) -> bytes:
         return self.secret
 
+    def dashboard_password(self) -> str:
+        return DASHBOARD_PASSWORD
+
     def source_secret(self, name: str | None) -> dict[str, str]:
         return self.source_secrets.get(name or "", {})
 
+
+DASHBOARD_PASSWORD = "correct-horse-battery-staple"
+"""The password the dashboard's sample events in events/dashboard/ sign in with."""
 
 # ----- builders -------------------------------------------------------------------------------------
 

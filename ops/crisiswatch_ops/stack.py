@@ -65,3 +65,10 @@ class Stack:
 
     def client(self, service: str) -> Any:
         return boto3.client(service)  # type: ignore[call-overload]
+
+    def dashboard_password(self) -> str:
+        """The managers' password for the dashboard (user `manager`), as the stack generated it."""
+        secret = self.client("secretsmanager").get_secret_value(
+            SecretId=self.output("DashboardPasswordSecretArn")
+        )
+        return str(secret["SecretString"])

@@ -372,7 +372,8 @@ def _decision_detail(entry: AuditEntry) -> str:
     if entry.kind == "statement.approved":
         return f"{detail.get('statement', '')} ({detail.get('channel', '')})"
     if entry.kind == "statement.changes_requested":
-        return f"{detail.get('of', '')} -> {detail.get('revision', '')}"
+        note = str(detail.get("note") or "")
+        return f"{detail.get('of', '')} -> {detail.get('revision', '')}" + (f": {note}" if note else "")
     if entry.kind == "review.done":
         return str(detail.get("notes", ""))
     if entry.kind == "incident.resolved":
@@ -447,7 +448,7 @@ def _statement_findings(
     findings = []
     revisions = sum(entry.kind == "statement.changes_requested" for entry in audit)
     if revisions:
-        types = ", ".join(incident.crisis_types) or "this kind of crisis"
+        types = ", ".join(kind.replace("_", " ") for kind in incident.crisis_types) or "this kind of crisis"
         plural = "s" if revisions > 1 else ""
         text = f"The pre-approved statement was revised {revisions} time{plural} before approval: "
         findings.append(Finding(text + f"update the template for {types}.", False))
@@ -505,7 +506,12 @@ def _findings(
     findings += _statement_findings(incident, audit, published)
     findings += _follow_through_findings(incident, audit, published, recovered_at)
     if execution.failed_attempts:
-        text = f"{execution.failed_attempts} step attempts failed and were retried or caught: "
+        attempts = (
+            "1 step attempt"
+            if execution.failed_attempts == 1
+            else f"{execution.failed_attempts} step attempts"
+        )
+        text = f"{attempts} failed and were retried or caught: "
         findings.append(Finding(text + "see the timeline for the errors.", False))
     return findings
 
@@ -520,9 +526,10 @@ def _markers(milestones: list[Milestone], clock: _Clock, incident: Incident) -> 
 
 
 def _pairs(raw: Any) -> list[tuple[str, int]]:
+    """Top terms as stored with the alert; anything malformed is left out rather than failing a report."""
     pairs = []
-    for item in raw or []:
-        if isinstance(item, list | tuple) and len(item) == 2:
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, list | tuple) and len(item) == 2 and isinstance(item[1], int | float):
             pairs.append((str(item[0]), int(item[1])))
     return pairs
 

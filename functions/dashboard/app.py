@@ -1,0 +1,131 @@
+"""DashboardFunction: what managers see. Read-only pages behind HTTP Basic auth, rendered on the server."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from crisiswatch.domain.clock import utc_now
+from crisiswatch.domain.errors import IncidentNotFoundError
+from crisiswatch.domain.incidents import IncidentFilter
+from crisiswatch.usecases.reporting import compile_report, view_incident
+from crisiswatch.web.dashboard import DASHBOARD_HEADERS, render_incident_list, render_incident_page
+from crisiswatch.web.pages import render_message
+from crisiswatch.web.report_files import render_report_html, render_report_markdown
+from crisiswatch.wiring import Services, get_services
+
+USER = "manager"
+BASE = "/dashboard"
+# Links are relative: the same pages work under API Gateway's stage prefix, a custom domain and locally.
+FROM_LIST = "dashboard"
+FROM_INCIDENT = "../../dashboard"
+LIST_LIMIT = 500
+CHART_FILES = {"volume": "volume.svg", "negativity": "negativity.svg"}
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = APIGatewayRestResolver()
+_override: dict[str, Services] = {}
+
+
+def _services() -> Services:
+    return _override.get("services") or get_services()
+
+
+def _html(status: int, body: str, headers: dict[str, str] | None = None) -> Response[str]:
+    return Response(status_code=status, body=body, headers={**DASHBOARD_HEADERS, **(headers or {})})
+
+
+def _authorised(header: str | None, password: str) -> bool:
+    if not header or not header.startswith("Basic "):
+        return False
+    try:
+        user, _, given = base64.b64decode(header[6:], validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    # Both compared in constant time, so a wrong guess says nothing about how close it was.
+    user_ok = hmac.compare_digest(user.encode(), USER.encode())
+    return hmac.compare_digest(given.encode(), password.encode()) and user_ok
+
+
+def require_password(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    if not _authorised(app.current_event.headers.get("Authorization"), _services().dashboard_password()):
+        metrics.add_metric("DashboardUnauthorised", "Count", 1)
+        return _html(
+            401,
+            render_message("Sign in", "The dashboard needs the manager's password."),
+            {"WWW-Authenticate": 'Basic realm="CrisisWatch", charset="UTF-8"'},
+        )
+    return next_middleware(app)
+
+
+@app.get(BASE, middlewares=[require_password])
+def incident_list() -> Response[str]:
+    query = {key: value for key, value in (app.current_event.query_string_parameters or {}).items()}
+    try:
+        wanted = IncidentFilter.parse(query)
+    except ValueError as error:
+        return _html(400, render_message("Check the filter", str(error)))
+    incidents = [item for item in _services().incidents.list(limit=LIST_LIMIT) if wanted.matches(item)]
+    shown = {key: query.get(key, "")[:100] for key in ("status", "severity", "brand", "from", "to")}
+    return _html(200, render_incident_list(incidents, FROM_LIST, shown))
+
+
+@app.get(f"{BASE}/incidents/<incident_id>", middlewares=[require_password])
+def incident_page(incident_id: str) -> Response[str]:
+    s = _services()
+    try:
+        view = view_incident(incident_id, s.incidents, s.audit, s.history, s.aggregates, s.links, utc_now())
+    except IncidentNotFoundError:
+        return _html(404, render_message("Not found", "There is no incident with that id."))
+    return _html(200, render_incident_page(view.report, view.checklist, view.pending, FROM_INCIDENT))
+
+
+@app.get(f"{BASE}/incidents/<incident_id>/report.<kind>", middlewares=[require_password])
+def report(incident_id: str, kind: str) -> Response[str]:
+    s = _services()
+    try:
+        compiled = compile_report(incident_id, s.incidents, s.audit, s.history, s.aggregates, utc_now())
+    except IncidentNotFoundError:
+        return _html(404, render_message("Not found", "There is no incident with that id."))
+    if kind == "html":
+        return _html(200, render_report_html(compiled))
+    if kind == "md":
+        return _html(
+            200,
+            render_report_markdown(compiled, CHART_FILES),
+            {
+                "Content-Type": "text/markdown; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="{incident_id}.md"',
+            },
+        )
+    return _html(404, render_message("Not found", "Reports come as report.html or report.md."))
+
+
+@app.not_found
+def not_found(_error: Exception) -> Response[str]:
+    return _html(404, render_message("Not found", "There is nothing at this address."))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(
+    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+) -> dict[str, Any]:
+    # Events carry the Authorization header: never logged whole.
+    if services is not None:
+        _override["services"] = services
+    try:
+        return app.resolve(event, context)
+    finally:
+        _override.clear()

@@ -1,0 +1,44 @@
+"""WriteReportFunction: the post-crisis report, written to the reports bucket as an incident ends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from crisiswatch.domain.clock import utc_now
+from crisiswatch.domain.errors import InvalidRequestError
+from crisiswatch.usecases.reporting import write_report
+from crisiswatch.web.report_files import report_files
+from crisiswatch.wiring import Services, get_services
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+@logger.inject_lambda_context(log_event=True)
+def lambda_handler(
+    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+) -> dict[str, Any]:
+    services = services or get_services()
+    incident_id = event.get("incident_id") if isinstance(event, dict) else None
+    if not isinstance(incident_id, str) or not incident_id:
+        raise InvalidRequestError("incident_id is required")
+    where = write_report(
+        incident_id,
+        services.incidents,
+        services.audit,
+        services.history,
+        services.aggregates,
+        report_files,
+        services.reports,
+        utc_now(),
+    )
+    metrics.add_metric("ReportsWritten", MetricUnit.Count, 1)
+    logger.info("Report written", extra={"incident_id": incident_id, "where": where})
+    return {"report": where}
