@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 BUILT := .aws-sam/build/template.yaml
 SOURCES := template.yaml $(shell find functions layers statemachines config -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: help venv build lint test demo local bench deploy clean
+.PHONY: help venv build browser lint test demo local bench deploy clean
 
 help:
 	@echo "make demo    replay a crisis through the embedded AWS runtime (sets everything up first)"
@@ -27,6 +27,16 @@ $(INSTALLED): requirements/dev.lock pyproject.toml
 
 venv: $(INSTALLED)
 
+# The page tests drive Debian's Chromium through Playwright (which cannot fetch browsers of its own here).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+	  || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; \
+	else sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null; fi
+
+browser: $(CHROMIUM)
+
 $(BUILT): $(INSTALLED) $(SOURCES)
 	$(BIN)/sam build --cached --parallel
 	touch $@
@@ -39,7 +49,7 @@ lint: $(INSTALLED)
 	$(BIN)/mypy layers/core/crisiswatch ops/crisiswatch_ops functions
 	$(BIN)/sam validate --lint
 
-test: lint $(BUILT)
+test: lint $(BUILT) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 demo: $(BUILT)
