@@ -38,6 +38,7 @@ def lambda_handler(
         report_files,
         services.reports,
         utc_now(),
+        ending=str(event.get("ending") or "") or None,
     )
     metrics.add_metric("ReportsWritten", MetricUnit.Count, 1)
     logger.info("Report written", extra={"incident_id": incident_id, "where": where})

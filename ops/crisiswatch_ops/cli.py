@@ -1,5 +1,8 @@
-"""The `crisiswatch` command. Every subcommand that reads a stack works against AWS and against the
-embedded runtime alike: the endpoint comes from the environment (`AWS_ENDPOINT_URL`)."""
+"""The `crisiswatch` command: run the embedded runtime, replay crises, and follow incidents.
+
+Every command that reads a stack works against AWS and against the embedded runtime alike: the endpoint
+comes from the environment (`AWS_ENDPOINT_URL`), the stack from --stack or $CRISISWATCH_STACK_NAME.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +17,24 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from crisiswatch.adapters.dynamodb import DynamoIncidentStore
-from crisiswatch.domain.clock import to_iso, utc_now
+from rich.text import Text
 
+from crisiswatch.adapters.dynamodb import (
+    DynamoActionLinkStore,
+    DynamoAggregateStore,
+    DynamoAuditLog,
+    DynamoIncidentStore,
+)
+from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
+from crisiswatch.domain.clock import to_iso, utc_now
+from crisiswatch.domain.errors import IncidentNotFoundError
+from crisiswatch.domain.incidents import Incident, IncidentFilter, IncidentStatus, Severity
+from crisiswatch.domain.links import DecisionRequest
+from crisiswatch.domain.timeline import HISTORY
+from crisiswatch.usecases.reporting import compile_report, pending_request, view_incident
+
+from . import views
+from .history import read_timeline
 from .stack import Stack, StackNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +45,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import DemoFailedError, run_demo  # noqa: PLC0415 - keeps `--help` fast
 
     try:
-        return run_demo(PROJECT_ROOT, STATE_DIR / "demo", build=not args.no_build)
+        return run_demo(PROJECT_ROOT, STATE_DIR / "demo", build=not args.no_build, serve=args.serve)
     except DemoFailedError as error:
         print(f"\nDEMO FAILED: {error}", file=sys.stderr)
         return 1
@@ -56,6 +74,9 @@ def _cmd_local(args: argparse.Namespace) -> int:
         print(f"  Contacts     : {len(subscribed.added)} email/SMS subscriptions from the escalation policy")
         print(f"  AWS endpoint : {runtime.endpoint_url}")
         print(f"  Action links : {runtime.api_url}/a/<link id>")
+        stack = Stack(runtime.stack_name, runtime.outputs)
+        password = stack.dashboard_password()
+        print(f"  Dashboard    : {runtime.api_url}/dashboard (user manager, password {password})")
         print(f"  Outbox       : {STATE_DIR / 'local' / 'outbox.jsonl'}")
         print("\nUse it from another shell:")
         for key, value in runtime.environ().items():
@@ -149,40 +170,160 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_incidents(args: argparse.Namespace) -> int:
+def _bound_stack(args: argparse.Namespace) -> Stack:
+    stack = Stack.find(args.stack)
+    stack.bind()
+    return stack
 
-    Stack.find(args.stack).bind()
-    incidents = DynamoIncidentStore().list(limit=args.limit)
-    if args.brand:
-        incidents = [incident for incident in incidents if incident.brand == args.brand]
-    if args.status:
-        incidents = [incident for incident in incidents if incident.status.value == args.status]
-    if not incidents:
-        print("No incidents.")
-        return 0
-    print(f"{'INCIDENT':42} {'SEV':5} {'STATUS':11} {'OPENED':21} {'DECIDED BY':22} SUMMARY")
-    for incident in incidents:
-        print(
-            f"{incident.incident_id:42} {incident.severity.value:5} {incident.status.value:11} "
-            f"{to_iso(incident.opened_at):21} {(incident.decided_by or '-'):22} {incident.summary[:80]}"
+
+def _fail(message: str) -> int:
+    print(f"crisiswatch {message}", file=sys.stderr)
+    return 2
+
+
+def _cmd_incidents(args: argparse.Namespace) -> int:
+    try:
+        wanted = IncidentFilter.parse(
+            {
+                "status": args.status,
+                "severity": args.severity,
+                "brand": args.brand,
+                "from": args.since,
+                "to": args.until,
+            }
         )
+    except ValueError as error:
+        return _fail(f"incidents: {error}")
+    _bound_stack(args)
+    # The store reads every page anyway: filter all of them, then keep the newest --limit.
+    incidents = [item for item in DynamoIncidentStore().list(limit=sys.maxsize) if wanted.matches(item)]
+    incidents = incidents[: args.limit]
+    if args.json:
+        for incident in incidents:
+            print(json.dumps(views.incident_record(incident), ensure_ascii=False))
+        return 0
+    console = views.make_console()
+    if not incidents:
+        console.print("No incidents match.")
+        return 0
+    console.print(views.incidents_table(incidents))
     return 0
 
 
-def _cmd_history(args: argparse.Namespace) -> int:
-    from .history import format_timeline, timeline  # noqa: PLC0415
+def _cmd_show(args: argparse.Namespace) -> int:
+    stack = _bound_stack(args)
+    history = StepFunctionsHistory(stack.client("stepfunctions"))
+    console = views.make_console()
+    now = utc_now()
+    try:
+        with views.counting_events(history, views.make_console(stderr=True)) as counted:
+            view = view_incident(
+                args.incident,
+                DynamoIncidentStore(),
+                DynamoAuditLog(),
+                counted,
+                DynamoAggregateStore(),
+                DynamoActionLinkStore(),
+                now,
+            )
+    except IncidentNotFoundError:
+        return _fail(f"show: no incident {args.incident!r}")
+    for part in views.incident_details(view, now):
+        console.print(part)
+    return 0
 
-    stack = Stack.find(args.stack)
-    stack.bind()
+
+def _cmd_timeline(args: argparse.Namespace) -> int:
+    stack = _bound_stack(args)
     incident = DynamoIncidentStore().get(args.incident)
     if incident is None:
-        print(f"no incident {args.incident!r}", file=sys.stderr)
-        return 2
-    print(f"{incident.incident_id}  {incident.brand}  {incident.severity.value}  {incident.status.value}")
-    print(f"What we saw: {incident.summary}\n")
-    print(
-        format_timeline(timeline(stack.client("stepfunctions"), incident.execution_arn, incident.incident_id))
+        return _fail(f"timeline: no incident {args.incident!r}")
+    history = StepFunctionsHistory(stack.client("stepfunctions"))
+    with views.counting_events(history, views.make_console(stderr=True)) as counted:
+        entries = read_timeline(incident, counted, DynamoAuditLog())
+    if args.json:
+        for entry in entries:
+            print(json.dumps(views.timeline_record(entry), ensure_ascii=False))
+        return 0
+    console = views.make_console()
+    console.print(
+        Text.assemble(
+            (incident.incident_id, "bold"),
+            f"  {incident.brand}  ",
+            views.severity_text(incident.severity),
+            "  ",
+            views.status_text(incident.status),
+        )
     )
+    console.print(Text(f"What we saw: {incident.summary}\n"))
+    executed = sum(entry.origin == HISTORY for entry in entries)
+    table = views.timeline_table(entries)
+    table.caption = f"{executed:,} execution events and {len(entries) - executed:,} audit entries" + (
+        "; Step Functions no longer keeps this execution's history (90 days)"
+        if incident.execution_arn and not executed
+        else ""
+    )
+    console.print(table)
+    return 0
+
+
+def _cmd_pending(args: argparse.Namespace) -> int:
+    _bound_stack(args)
+    links = DynamoActionLinkStore()
+    waiting: list[tuple[Incident, DecisionRequest]] = []
+    for incident in DynamoIncidentStore().list(limit=sys.maxsize):
+        if incident.status in views.CLOSED_STATUSES:
+            continue
+        request = pending_request(incident.incident_id, links)
+        if request is not None:
+            waiting.append((incident, request))
+    console = views.make_console()
+    if not waiting:
+        console.print(views.NOTHING_PENDING)
+        return 0
+    waiting.sort(key=lambda pair: pair[1].expires_at)
+    for part in views.pending_requests(waiting, utc_now()):
+        console.print(part)
+    return 0
+
+
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    stack = Stack.find(args.stack)
+    print(f"Dashboard: {stack.output('DashboardUrl')}")
+    print("User:      manager")
+    print(f"Password:  {stack.dashboard_password()}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from crisiswatch.web.report_files import report_files  # noqa: PLC0415 - Jinja2 and charts: slow import
+
+    stack = _bound_stack(args)
+    history = StepFunctionsHistory(stack.client("stepfunctions"))
+    try:
+        with views.counting_events(history, views.make_console(stderr=True)) as counted:
+            report = compile_report(
+                args.incident,
+                DynamoIncidentStore(),
+                DynamoAuditLog(),
+                counted,
+                DynamoAggregateStore(),
+                utc_now(),
+            )
+    except IncidentNotFoundError:
+        return _fail(f"report: no incident {args.incident!r}")
+    out = Path(args.out) if args.out else Path("reports") / report.incident.incident_id
+    written = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, (content, _media_type) in sorted(report_files(report).items()):
+            (out / name).write_bytes(content)
+            written.append(out / name)
+    except OSError as error:
+        return _fail(f"report: cannot write {out}: {error.strerror or error}")
+    for path in written:
+        print(path)
+    print(f"Open {(out / 'report.html').resolve().as_uri()}")
     return 0
 
 
@@ -225,13 +366,34 @@ def _cmd_detect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _stack_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--stack", metavar="NAME", help="stack name (default $CRISISWATCH_STACK_NAME, else crisiswatch)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="crisiswatch", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="crisiswatch",
+        description=__doc__,
+        epilog="`crisiswatch COMMAND --help` describes a command. Colour follows the terminal and NO_COLOR.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the runtime does")
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help="replay a crisis end to end on the embedded runtime")
     demo.add_argument("--no-build", action="store_true", help="reuse the existing `sam build` output")
+    demo.add_argument(
+        "--serve", action="store_true", help="keep the runtime up after the story, to browse the dashboard"
+    )
     demo.set_defaults(run=_cmd_demo)
 
     local = commands.add_parser("local", help="keep the embedded runtime running (browser, AWS CLI)")
@@ -245,29 +407,93 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="template parameter override, e.g. PolicyMinuteSeconds=1",
     )
-    local.add_argument("--no-build", action="store_true")
+    local.add_argument("--no-build", action="store_true", help="reuse the existing `sam build` output")
     local.set_defaults(run=_cmd_local)
 
     replay = commands.add_parser("replay", help="replay a JSON Lines file of mentions through the pipeline")
-    replay.add_argument("file")
-    replay.add_argument("--brand", required=True)
+    replay.add_argument("file", help="JSON Lines, one mention per line (see scenarios/)")
+    replay.add_argument("--brand", required=True, help="the watched brand the mentions are about")
     replay.add_argument("--local", action="store_true", help="start an embedded runtime and replay into it")
     replay.add_argument("--speed", type=float, default=60.0, help="time compression against a real schedule")
-    replay.add_argument("--stack", help="stack name (default $CRISISWATCH_STACK_NAME or crisiswatch)")
-    replay.add_argument("--no-build", action="store_true")
+    _stack_option(replay)
+    replay.add_argument("--no-build", action="store_true", help="with --local: reuse the `sam build` output")
     replay.set_defaults(run=_cmd_replay)
 
-    incidents = commands.add_parser("incidents", help="list incidents")
-    incidents.add_argument("--brand")
-    incidents.add_argument("--status")
-    incidents.add_argument("--limit", type=int, default=100)
-    incidents.add_argument("--stack")
+    incidents = commands.add_parser(
+        "incidents",
+        help="list incidents, newest first, with filters",
+        description="Lists incidents, newest first: severity, status, when opened, brand, owner and what "
+        "was seen. Filters combine; dates are ISO days (2026-03-02, inclusive) or times.",
+    )
+    incidents.add_argument(
+        "--status", metavar="S", help=f"only this status: {', '.join(s.value for s in IncidentStatus)}"
+    )
+    incidents.add_argument(
+        "--severity", metavar="SEV", help=f"only this severity: {', '.join(s.value for s in Severity)}"
+    )
+    incidents.add_argument("--brand", metavar="TEXT", help="brands containing TEXT (any case)")
+    incidents.add_argument("--from", dest="since", metavar="DATE", help="opened on or after DATE")
+    incidents.add_argument("--to", dest="until", metavar="DATE", help="opened on or before DATE")
+    incidents.add_argument(
+        "--limit", type=_positive, default=100, metavar="N", help="at most N incidents (default 100)"
+    )
+    incidents.add_argument("--json", action="store_true", help="one JSON object per line instead of a table")
+    _stack_option(incidents)
     incidents.set_defaults(run=_cmd_incidents)
 
-    history = commands.add_parser("history", help="an incident's execution history and audit trail")
-    history.add_argument("incident")
-    history.add_argument("--stack")
-    history.set_defaults(run=_cmd_history)
+    show = commands.add_parser(
+        "show",
+        help="one incident: facts, why it was raised, checklist, who is asked now, response times",
+        description="Shows an incident as its owner needs it: the facts, the detector's explanation, the "
+        "communication checklist with who ticked what and when, the request waiting on people now (who, "
+        "which round, until when, what they can decide) and the response's key times.",
+    )
+    show.add_argument("incident", help="incident id, as `crisiswatch incidents` lists it")
+    _stack_option(show)
+    show.set_defaults(run=_cmd_show)
+
+    timeline = commands.add_parser(
+        "timeline",
+        aliases=["history"],
+        help="an incident's execution history and audit trail, in time order",
+        description="Merges the Step Functions execution history (every page of it) with the audit "
+        "trail: what the flow did and what people decided, oldest first. Task tokens and secrets are "
+        "redacted. Step Functions keeps a history 90 days; the audit trail stays.",
+    )
+    timeline.add_argument("incident", help="incident id")
+    timeline.add_argument("--json", action="store_true", help="one JSON object per entry instead of a table")
+    _stack_option(timeline)
+    timeline.set_defaults(run=_cmd_timeline)
+
+    pending = commands.add_parser(
+        "pending",
+        help="what open incidents are waiting on, oldest deadline first",
+        description="For each open incident, the request nobody has answered yet: who is asked, in which "
+        "phase and round, until when, and what they can decide.",
+    )
+    _stack_option(pending)
+    pending.set_defaults(run=_cmd_pending)
+
+    dashboard = commands.add_parser(
+        "dashboard",
+        help="the dashboard's address and the manager's password",
+        description="Prints the stack's DashboardUrl output and the password Secrets Manager generated for "
+        "it (user `manager`). On the embedded runtime the dashboard is at the action-link API's address.",
+    )
+    _stack_option(dashboard)
+    dashboard.set_defaults(run=_cmd_dashboard)
+
+    report = commands.add_parser(
+        "report",
+        help="write an incident's post-crisis report (HTML, Markdown, charts) to a folder",
+        description="Compiles the post-crisis report from the incident, its audit trail, its execution "
+        "history and the brand's mention counts, and writes report.html, report.md, volume.svg and "
+        "negativity.svg.",
+    )
+    report.add_argument("incident", help="incident id")
+    report.add_argument("--out", metavar="DIR", help="where to write (default ./reports/<incident id>/)")
+    _stack_option(report)
+    report.set_defaults(run=_cmd_report)
 
     contacts = commands.add_parser(
         "contacts",
@@ -277,8 +503,12 @@ def build_parser() -> argparse.ArgumentParser:
         "after each `sam deploy` that changes config/escalation_policy.toml.",
     )
     contacts.add_argument("action", choices=["sync", "check"], help="sync subscriptions, or only validate")
-    contacts.add_argument("--policy", default="config/escalation_policy.toml")
-    contacts.add_argument("--stack")
+    contacts.add_argument(
+        "--policy",
+        default="config/escalation_policy.toml",
+        help="escalation policy TOML (default config/escalation_policy.toml)",
+    )
+    _stack_option(contacts)
     contacts.set_defaults(run=_cmd_contacts)
 
     classify = commands.add_parser(
@@ -315,6 +545,11 @@ def main(argv: list[str] | None = None) -> int:
     except StackNotFoundError as error:
         print(str(error), file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `crisiswatch timeline ID | head`: the reader has what it wanted. Point stdout at /dev/null so the
+        # flush at exit does not raise again (https://docs.python.org/3/library/signal.html#note-on-sigpipe).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -13,12 +13,15 @@ from typing import Any, TypeVar
 
 import requests
 
-from crisiswatch.adapters.dynamodb import DynamoIncidentStore
-from crisiswatch.domain.clock import to_iso
+from crisiswatch.adapters.dynamodb import DynamoAggregateStore, DynamoAuditLog, DynamoIncidentStore
+from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
+from crisiswatch.domain.clock import to_iso, utc_now
 from crisiswatch.domain.incidents import Incident
+from crisiswatch.domain.report import PostCrisisReport, format_duration
+from crisiswatch.usecases.reporting import compile_report
 
 from .contacts import sync_local
-from .history import format_timeline, timeline
+from .history import read_timeline
 from .pages import LINK, Page, read_page
 from .replay import (
     ReplayFile,
@@ -31,6 +34,7 @@ from .replay import (
 )
 from .runtime import LocalRuntime
 from .stack import Stack
+from .views import explain, format_timeline
 
 DEMO_BRAND = "Northwind Coffee"
 DEMO_SCENARIO = Path("scenarios/cafe-recall.jsonl")
@@ -39,7 +43,8 @@ DEMO_PARAMETERS = {
     "PolicyMinuteSeconds": "1",
     "OwnerResponseSeconds": "120",
     "MonitorIntervalSeconds": "2",
-    "CalmSeconds": "6",
+    # The owner resolves by hand once the rest of the day has replayed; calm alone would take 10 minutes.
+    "CalmSeconds": "600",
     "ReviewTimeoutSeconds": "120",
     "OpsEmail": "ops@northwind.example",
     # The demo replays a scenario; live sources are unreachable offline, so the watchlist is off.
@@ -113,30 +118,7 @@ def _routed(incident_id: str) -> Incident | None:
     return found if found is not None and found.route else None
 
 
-def explain(explanation: dict[str, Any]) -> list[str]:
-    """The detector's explanation as a person reads it."""
-    observed, expected = explanation.get("observed", {}), explanation.get("expected", {})
-    lines = [
-        f"Signals: {', '.join(explanation.get('signals', []))}",
-        f"Volume {observed.get('volume')} against {expected.get('volume')} expected; "
-        f"negative {observed.get('negative')} against {expected.get('negative')}",
-    ]
-    for crisis_type, details in explanation.get("crisis_types", {}).items():
-        lines.append(
-            f"{crisis_type}: {details['observed']} reports in 15 min from {', '.join(details['sources'])}, "
-            f"usual {details['expected']}, p = {details['p_value']}"
-        )
-    evidence = explanation.get("evidence", {})
-    terms = ", ".join(f"{term} ({count})" for term, count in evidence.get("top_terms", [])[:6])
-    if terms:
-        lines.append(f"Top terms: {terms}")
-    for label, key in (("Report", "crisis_posts"), ("Most-reached negative post", "negative_posts")):
-        for post in evidence.get(key, []):
-            lines.append(f"{label}: {post['author']} ({post['reach']:,} followers): {post['text'][:80]}")
-    return lines
-
-
-def run_demo(project_root: Path, state_dir: Path, build: bool = True) -> int:
+def run_demo(project_root: Path, state_dir: Path, build: bool = True, serve: bool = False) -> int:
     started = time.monotonic()
     _step(1, "Start the embedded AWS runtime")
     with LocalRuntime(
@@ -262,7 +244,7 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True) -> int:
         )
         _show_delivery(announced[0])
 
-        _step(9, "Monitoring: the owner ticks the checklist; calm signals resolve the incident")
+        _step(9, "Monitoring: the rest of the day replays; the owner ticks the checklist, then resolves")
         monitoring = _wait(
             "the monitoring notice", lambda: _about(runtime, contacts, incident.incident_id, "monitoring"), 60
         )
@@ -272,13 +254,27 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True) -> int:
             watch_url, data=_open(watch_url).press("stakeholders_informed", name="tick"), timeout=30
         )
         _say(f"   POST tick stakeholders_informed -> {ticked.status_code} '{read_page(ticked.text).title}'")
+        rest_started = time.monotonic()
+        # The mentions after the alert: what the public made of the response, for the report's "after".
+        rest, last_tick = drive_schedule(
+            lambda moment: tick_and_settle(runtime, moment),
+            replay,
+            clock_start,
+            timedelta(minutes=5),
+            resume_after=report.last_tick,
+        )
+        _say(
+            f"   replayed the rest of the day: {rest} more ticks up to "
+            f"{to_iso(last_tick) if last_tick else '-'} ({time.monotonic() - rest_started:.0f} s)"
+        )
+        resolved = requests.post(watch_url, data=_open(watch_url).press("resolve"), timeout=30)
+        _say(f"   POST resolve -> {resolved.status_code} '{read_page(resolved.text).title}'")
+        if resolved.status_code != 200:
+            raise DemoFailedError("the resolution was not accepted")
         review = _wait(
             "the review request", lambda: _about(runtime, contacts, incident.incident_id, "review"), 60
         )
-        _say(
-            f"   resolved after {DEMO_PARAMETERS['CalmSeconds']} s of calm; "
-            f"[{review[0].protocol}] {review[0].subject}"
-        )
+        _say(f"   [{review[0].protocol}] {review[0].subject}")
 
         _step(10, "The owner confirms the post-crisis review")
         review_url = _link_of(review[0])
@@ -308,9 +304,67 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True) -> int:
         for milestone, seconds in (final.review or {}).get("response_seconds", {}).items():
             _say(f"   {milestone:<22} {seconds:>5} s after the incident opened")
 
-        _step(11, "What a manager reads: `crisiswatch history " + final.incident_id + "`")
-        _say(format_timeline(timeline(sfn, current, final.incident_id)))
+        _step(11, "What a manager reads: `crisiswatch timeline " + final.incident_id + "`")
+        _say(format_timeline(read_timeline(final, StepFunctionsHistory(sfn), DynamoAuditLog())))
+
+        _step(12, "The post-crisis report, written by the state machine as the incident ended")
+        folder = _download_report(runtime, stack, final.incident_id, state_dir / "report")
+        compiled = compile_report(
+            final.incident_id,
+            DynamoIncidentStore(),
+            DynamoAuditLog(),
+            StepFunctionsHistory(sfn),
+            DynamoAggregateStore(),
+            utc_now(),
+        )
+        for line in _report_lines(compiled):
+            _say(f"   {line}")
         _say()
-        _say(f"Outbox (every email and SMS sent): {state_dir / 'outbox.jsonl'}")
+        _say(f"Report   : {(folder / 'report.html').as_uri()}  (and report.md, volume.svg, negativity.svg)")
+        _say(f"Outbox   : {state_dir / 'outbox.jsonl'} (every email and SMS sent)")
+        password = stack.dashboard_password()
+        _say(f"Dashboard: {runtime.api_url}/dashboard  (user manager, password {password})")
         _say(f"Demo finished in {time.monotonic() - started:.0f} s.")
+        if serve:
+            _say("The runtime stays up for the dashboard (loopback only). Ctrl-C stops it.")
+            try:
+                while True:
+                    time.sleep(1)
+            except KeyboardInterrupt:
+                pass
+        else:
+            _say("The runtime stops with the demo: `crisiswatch demo --serve` keeps it up for the dashboard.")
     return 0
+
+
+def _report_lines(report: PostCrisisReport) -> list[str]:
+    """The report's figures in a few lines of text (policy time: this drill's seconds read as minutes)."""
+    lines = [f"first sign {report.onset:%H:%M} UTC; alert {format_duration(report.time_to_detect)} later"]
+    for milestone in report.milestones[1:]:
+        by = f" by {milestone.by}" if milestone.by else ""
+        lines.append(f"{milestone.label:<28} {format_duration(milestone.seconds):>12} after the alert{by}")
+    for period in report.periods:
+        lines.append(
+            f"{period.label:<7} {period.mean_volume:6.1f} mentions / 5 min, "
+            f"{period.negative_share:5.0%} negative, negative reach {period.negative_reach:,}"
+        )
+    recovery = format_duration(report.recovery_seconds) if report.recovered_at else "not yet"
+    lines.append(f"sentiment back to its usual level: {recovery} after the alert")
+    lines += [f"[{'+' if finding.worked else '-'}] {finding.text}" for finding in report.findings]
+    return lines
+
+
+def _download_report(runtime: LocalRuntime, stack: Stack, incident_id: str, folder: Path) -> Path:
+    """The report files the state machine wrote to the reports bucket, copied next to the demo's state."""
+    s3 = runtime.client("s3")
+    bucket = stack.output("ReportsBucketName")
+    prefix = f"reports/{incident_id}/"
+
+    def written() -> list[str]:
+        keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])]
+        return keys if any(key.endswith("report.html") for key in keys) else []
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for key in _wait("the report in the reports bucket", written, 60):
+        (folder / key.removeprefix(prefix)).write_bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    return folder

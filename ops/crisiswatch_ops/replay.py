@@ -149,12 +149,14 @@ def drive_schedule(
     stop_when: Callable[[], bool] | None = None,
     check_every: int = 3,
     progress: Callable[[int, datetime], None] | None = None,
+    resume_after: datetime | None = None,
 ) -> tuple[int, datetime | None]:
-    """Fire the schedule once per period of scenario time, from the first mention to past the last.
+    """Fire the schedule once per period of scenario time, from the first mention to past the last
+    (or from the tick after `resume_after`, to carry on a replay that stopped early).
 
     Returns how many ticks fired and the time of the last one.
     """
-    moment = clock_start + period
+    moment = (resume_after or clock_start) + period
     end = clock_start + (replay.last_at - bucket_start(replay.first_at)) + 2 * period
     ticks, last = 0, None
     while moment <= end:

@@ -9,24 +9,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
 
-from crisiswatch.adapters.dynamodb import DynamoIncidentStore
+from crisiswatch.adapters.dynamodb import DynamoAuditLog, DynamoIncidentStore
+from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
 from crisiswatch.adapters.tables import ActionLinkItem, MentionItem, QuarantineItem
-from crisiswatch.domain.incidents import Incident
 from crisiswatch.domain.links import link_key
-from crisiswatch_ops.history import execution_events, format_timeline, timeline
-from crisiswatch_ops.pages import LINK, read_page
-from crisiswatch_ops.replay import ReplayFile, drive_schedule, incidents_of, scenario_clock_start, upload
+from crisiswatch_ops.history import read_timeline
+from crisiswatch_ops.pages import read_page
+from crisiswatch_ops.replay import ReplayFile, drive_schedule, incidents_of, scenario_clock_start
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack
-from crisiswatch_ops.synthetic import burst_scenario, write_jsonl
-from tests.loop.plan_runtime import plan_runtime, wait_for
+from crisiswatch_ops.views import format_timeline
+from tests.loop.plan_runtime import (
+    TIER1,
+    TIER2,
+    execution_status,
+    finished,
+    link_from,
+    messages_to,
+    plan_runtime,
+    replay_crisis,
+    wait_for,
+)
 
 pytestmark = pytest.mark.runtime
 TIER1_SECONDS = 6
@@ -41,56 +50,6 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
 @pytest.fixture
 def stack(runtime: LocalRuntime) -> Stack:
     return Stack(runtime.stack_name, runtime.outputs)
-
-
-def replay_crisis(
-    runtime: LocalRuntime, stack: Stack, tmp_path: Path, brand: str, extra_raw_lines: tuple[str, ...] = ()
-) -> Incident:
-    start = datetime(2026, 2, 2, 8, 0, tzinfo=UTC) + timedelta(days=abs(hash(brand)) % 300)
-    path = write_jsonl(tmp_path / "scenario.jsonl", burst_scenario(brand, start), extra_raw_lines)
-    replay = ReplayFile.read(path, brand)
-    clock = scenario_clock_start(replay)
-    upload(runtime.client("s3"), stack.output("ReplayBucketName"), replay, clock, speed=1.0)
-    drive_schedule(lambda moment: runtime.scheduler.tick(at=moment), replay, clock, timedelta(minutes=5))
-    runtime.streams.wait_until_idle(timeout=60)
-    incidents = wait_for(f"an incident for {brand}", lambda: incidents_of(brand))
-    assert len(incidents) == 1, "one crisis must open exactly one incident"
-    return incidents[0]
-
-
-def messages_to(runtime: LocalRuntime, stack: Stack, endpoints: set[str], incident: Incident) -> list[Any]:
-    """What the contacts topic delivered to these emails and phones about this incident."""
-    topic = stack.output("ContactsTopicArn")
-    return [
-        delivery
-        for delivery in runtime.outbox.messages()
-        if delivery.topic_arn == topic
-        and delivery.endpoint in endpoints
-        and incident.brand in str(delivery.message) + str(delivery.subject)
-    ]
-
-
-TIER1 = {"riley@example.com", "+15555550111", "rowan@example.com"}
-TIER2 = {"casey@example.com", "+15555550112"}
-
-
-def link_from(delivery: Any) -> str:
-    match = LINK.search(str(delivery.message))
-    assert match, f"no action link in {delivery.message!r}"
-    return match.group(0)
-
-
-def execution_status(runtime: LocalRuntime, incident_id: str) -> str:
-    arn = wait_for("the execution", lambda: DynamoIncidentStore().get(incident_id).execution_arn)  # type: ignore[union-attr]
-    return str(runtime.client("stepfunctions").describe_execution(executionArn=arn)["status"])
-
-
-def finished(runtime: LocalRuntime, incident_id: str) -> str:
-    def ended() -> str | None:
-        status = execution_status(runtime, incident_id)
-        return None if status == "RUNNING" else status
-
-    return wait_for("the execution to finish", ended, timeout=60)
 
 
 def test_tier1_silent_then_tier2_approves_by_link(
@@ -133,10 +92,10 @@ def test_tier1_silent_then_tier2_approves_by_link(
     late = requests.get(tier1_url, timeout=30)
     assert late.status_code == 410, "tier 1's link expired with its tier"
 
-    events = list(execution_events(runtime.client("stepfunctions"), final.execution_arn or ""))
-    kinds = [event["type"] for event in events]
+    history = StepFunctionsHistory(runtime.client("stepfunctions"))
+    kinds = [event.type for event in history.events(final.execution_arn or "")]
     assert "TaskTimedOut" in kinds and kinds[-1] == "ExecutionSucceeded"
-    story = format_timeline(timeline(runtime.client("stepfunctions"), final.execution_arn, final.incident_id))
+    story = format_timeline(read_timeline(final, history, DynamoAuditLog()))
     assert "tier.timed_out" in story and "decision.submitted" in story and "statement.published" in story
     tokens = {
         item.task_token

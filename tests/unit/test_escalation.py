@@ -180,6 +180,7 @@ def test_assess_routes_drafts_ticks_facts_and_starts_the_first_round() -> None:
             {"tiers": ["comms_lead"], "response_seconds": 1800},
         ],
         "includes_legal": False,
+        "minute_seconds": 60,
     }
     expected = default_statements().drafts_for(StatementFacts("Acme Coffee", ("product_failure",)))
     assert stored.drafts == [draft.to_dict() for draft in expected]

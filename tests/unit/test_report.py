@@ -186,6 +186,7 @@ def test_sentiment_that_never_recovers_is_reported_as_such() -> None:
     report = build_report(incident(), AUDIT_TRAIL, [], series, at(60))
     assert report.recovered_at is None
     assert report.recovery_seconds is None
+    assert [p.label for p in report.periods] == ["before", "during"]
     assert any("had not returned" in f.text and not f.worked for f in report.findings)
 
 
@@ -230,6 +231,10 @@ def test_execution_summary_counts_failures_waits_and_status() -> None:
     )
     assert summarize_execution([]).status == "UNKNOWN"
     assert summarize_execution(history()[:3]).status == "RUNNING"
+    # Written by the execution's own last step: it says how it is ending.
+    assert summarize_execution(history()[:3], "FAILED").status == "FAILED"
+    assert summarize_execution(history()[:3], "bogus").status == "RUNNING"
+    assert summarize_execution(history(), "FAILED").status == "SUCCEEDED"  # the history knows better
 
 
 def test_an_incident_without_buckets_or_history_still_reports() -> None:

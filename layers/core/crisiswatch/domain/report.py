@@ -181,6 +181,7 @@ class PostCrisisReport:
     """Every bucket of the charted window, gaps filled with empty buckets."""
     baseline: Baseline
     periods: list[PeriodStats]
+    """Before and during the crisis; after it, once the negative share recovered."""
     peak: BucketStats | None
     recovered_at: datetime | None
     """Event time from which the negative share stayed near the baseline; None if it never did."""
@@ -297,16 +298,22 @@ def period(label: str, series: Sequence[BucketStats], start: datetime, end: date
     )
 
 
-def summarize_execution(history: Sequence[HistoryEvent]) -> ExecutionSummary:
+ENDINGS = frozenset({"SUCCEEDED", "FAILED"})
+
+
+def summarize_execution(history: Sequence[HistoryEvent], ending: str | None = None) -> ExecutionSummary:
+    """`ending` is how the execution is about to end, when the report is written by its last step (the
+    history cannot hold an end it has not reached yet)."""
     if not history:
         return ExecutionSummary(events=0, status="UNKNOWN", failed_attempts=0, timed_out_waits=0)
-    ending = {
+    ends = {
         "ExecutionSucceeded": "SUCCEEDED",
         "ExecutionFailed": "FAILED",
         "ExecutionAborted": "ABORTED",
         "ExecutionTimedOut": "TIMED_OUT",
     }
-    status = next((ending[event.type] for event in reversed(history) if event.type in ending), "RUNNING")
+    running = ending if ending in ENDINGS else "RUNNING"
+    status = next((ends[event.type] for event in reversed(history) if event.type in ends), running)
     return ExecutionSummary(
         events=len(history),
         status=status,
@@ -540,6 +547,7 @@ def build_report(
     history: Sequence[HistoryEvent],
     buckets: Iterable[BucketStats],
     now: datetime,
+    ending: str | None = None,
 ) -> PostCrisisReport:
     """Every figure of the report from the incident, its audit trail, its execution history and the
     brand's buckets from `BASELINE_WINDOW` before the alert to `MAX_FOLLOW` after it (see `window`)."""
@@ -567,11 +575,9 @@ def build_report(
     peak = max(crisis, key=lambda stats: stats.volume, default=None)
     recovered_at = find_recovery(full, peak.bucket if peak else detected_bucket, baseline_share)
     end = full[-1].bucket + BUCKET
-    periods = [
-        before,
-        period("during", full, onset, recovered_at or end),
-        period("after", full, recovered_at or end, end),
-    ]
+    periods = [before, period("during", full, onset, recovered_at or end)]
+    if recovered_at is not None:  # no "after" until the mood is back: the crisis is still on
+        periods.append(period("after", full, recovered_at, end))
     type_counts: Counter[str] = Counter()
     for stats in full:
         if onset <= stats.bucket < (recovered_at or end):
@@ -583,7 +589,7 @@ def build_report(
     detected = incident.detected_at or detected_bucket
     time_to_detect = max(0.0, (detected - onset).total_seconds())
     milestones = _milestones(incident, audit, clock)
-    execution = summarize_execution(history)
+    execution = summarize_execution(history, ending)
     chart_start = max(first, onset - CHART_LEAD)
     return PostCrisisReport(
         incident=incident,

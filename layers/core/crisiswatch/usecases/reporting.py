@@ -31,6 +31,7 @@ def compile_report(
     history: ExecutionHistory,
     aggregates: AggregateStore,
     now: datetime,
+    ending: str | None = None,
 ) -> PostCrisisReport:
     incident = incidents.get(incident_id)
     if incident is None:
@@ -38,7 +39,7 @@ def compile_report(
     events = list(history.events(incident.execution_arn)) if incident.execution_arn else []
     first, last = window(incident)
     buckets = aggregates.buckets(incident.brand, first, last).values()
-    return build_report(incident, audit.read(incident_id), events, buckets, now)
+    return build_report(incident, audit.read(incident_id), events, buckets, now, ending)
 
 
 def view_incident(
@@ -53,10 +54,17 @@ def view_incident(
     report = compile_report(incident_id, incidents, audit, history, aggregates, now)
     incident = report.incident
     includes_legal = bool(incident.route.get("includes_legal")) if incident.route else False
-    pending = links.current_request(incident_id)
-    if pending is not None and links.decision_for(pending.notification_id) is not None:
-        pending = None  # answered: the flow is moving on
-    return IncidentView(report, checklist_lines(incident.checklist, includes_legal), pending)
+    return IncidentView(
+        report, checklist_lines(incident.checklist, includes_legal), pending_request(incident_id, links)
+    )
+
+
+def pending_request(incident_id: str, links: ActionLinkStore) -> DecisionRequest | None:
+    """The question the incident is waiting on people to answer, if any."""
+    request = links.current_request(incident_id)
+    if request is not None and links.decision_for(request.notification_id) is not None:
+        return None  # answered: the current request stays until the flow opens its next one
+    return request
 
 
 def write_report(
@@ -68,7 +76,10 @@ def write_report(
     render: Callable[[PostCrisisReport], ReportFiles],
     store: ReportStore,
     now: datetime,
+    ending: str | None = None,
 ) -> str:
-    """Compile, render and store the report; returns where it is. Writing again replaces it."""
-    report = compile_report(incident_id, incidents, audit, history, aggregates, now)
+    """Compile, render and store the report; returns where it is. Writing again replaces it.
+
+    The state machine writes it as its last step and says how it is ending (`SUCCEEDED`, `FAILED`)."""
+    report = compile_report(incident_id, incidents, audit, history, aggregates, now, ending)
     return store.put(incident_id, render(report))

@@ -1,0 +1,394 @@
+"""What the `crisiswatch` command shows: rich tables for people at a terminal, plain lines and JSON for pipes,
+files and the demo.
+
+Every value that comes from an incident is wrapped in `Text`, never passed as a string: rich would read
+`[...]` in a brand name or a post as markup.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from crisiswatch.domain.checklist import ChecklistLine
+from crisiswatch.domain.clock import parse_iso, to_iso
+from crisiswatch.domain.incidents import Incident, IncidentStatus, Severity
+from crisiswatch.domain.links import DecisionRequest
+from crisiswatch.domain.report import PostCrisisReport, format_duration
+from crisiswatch.domain.timeline import HISTORY, HistoryEvent, TimelineEntry
+from crisiswatch.ports import ExecutionHistory
+from crisiswatch.usecases.reporting import IncidentView
+
+PIPE_WIDTH = 200
+"""Columns when output goes to a pipe or file: one line per row greps better than a table folded to 80."""
+NOTHING_PENDING = "Nothing is waiting on anyone."
+# A resolved incident is still waiting on its owner's review, so it is not closed.
+CLOSED_STATUSES = frozenset(
+    {
+        IncidentStatus.REVIEWED,
+        IncidentStatus.DISMISSED,
+        IncidentStatus.UNANSWERED,
+        IncidentStatus.FAILED,
+    }
+)
+SEVERITY_STYLES = {Severity.SEV1: "bold red", Severity.SEV2: "bold yellow", Severity.SEV3: "cyan"}
+STATUS_STYLES = {
+    IncidentStatus.HELD: "yellow",
+    IncidentStatus.ESCALATING: "bold magenta",
+    IncidentStatus.ACKNOWLEDGED: "bold",
+    IncidentStatus.APPROVED: "bold",
+    IncidentStatus.PUBLISHED: "green",
+    IncidentStatus.MONITORING: "green",
+    IncidentStatus.UNANSWERED: "bold red",
+    IncidentStatus.FAILED: "bold red",
+}
+"""Closed statuses not named here are dimmed: they need nobody."""
+PHASE_LABELS = {
+    "tiers": "escalation round",
+    "owner": "owner's approval",
+    "monitor": "monitoring",
+    "review": "post-crisis review",
+    "nobody": "fallback (every tier was silent)",
+}
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """Colour only where rich sees a terminal (and NO_COLOR is unset); no highlighting of numbers in text."""
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = PIPE_WIDTH
+    return console
+
+
+def when(moment: datetime, *, zone: bool = True) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M" + (" UTC" if zone else ""))
+
+
+def span(seconds: float) -> str:
+    """`format_duration`, in days past two of them: a week-old deadline is not `168 h 00 min`."""
+    return f"{seconds / 86_400:.0f} days" if seconds >= 2 * 86_400 else format_duration(seconds)
+
+
+def severity_text(severity: Severity) -> Text:
+    return Text(severity.value, style=SEVERITY_STYLES[severity])
+
+
+def status_text(status: IncidentStatus) -> Text:
+    return Text(status.value, style=STATUS_STYLES.get(status, "dim"))
+
+
+def _table(*columns: str, fixed: int = 0, title: str | None = None) -> Table:
+    """A plain table whose first `fixed` columns (ids, dates, codes) never wrap: the others give way."""
+    table = Table(
+        *columns, title=title, box=box.SIMPLE_HEAD, show_edge=False, title_justify="left", title_style="bold"
+    )
+    for column in table.columns[:fixed]:
+        column.no_wrap = True
+    return table
+
+
+# ----- incidents ---------------------------------------------------------------------------------------
+
+
+def incident_record(incident: Incident) -> dict[str, Any]:
+    """One incident as a JSON line."""
+    return {
+        "incident_id": incident.incident_id,
+        "brand": incident.brand,
+        "severity": incident.severity.value,
+        "status": incident.status.value,
+        "opened_at": to_iso(incident.opened_at),
+        "detected_at": to_iso(incident.detected_at or incident.detected_bucket),
+        "crisis_types": list(incident.crisis_types),
+        "owner": incident.owner,
+        "decision": incident.decision,
+        "decided_by": incident.decided_by,
+        "summary": incident.summary,
+    }
+
+
+def incidents_table(incidents: Sequence[Incident]) -> Table:
+    # Two lines per incident, the id first and whole: it is what people copy into `show`, and beside five
+    # other columns it would be folded or cut on an ordinary terminal. The summary gives way instead.
+    table = _table("Sev", "Status", "Opened (UTC)", "Incident", fixed=3)
+    for incident in incidents:
+        about = f"{incident.brand} (owner {incident.owner or '-'}): {incident.summary}"
+        table.add_row(
+            severity_text(incident.severity),
+            status_text(incident.status),
+            Text(when(incident.opened_at, zone=False)),
+            Group(
+                Text(incident.incident_id, style="bold", overflow="fold"),
+                Text(about, style="dim", no_wrap=True, overflow="ellipsis"),
+            ),
+        )
+    return table
+
+
+def explain(explanation: dict[str, Any]) -> list[str]:
+    """The detector's explanation as a person reads it."""
+    observed, expected = explanation.get("observed", {}), explanation.get("expected", {})
+    lines = [
+        f"Signals: {', '.join(explanation.get('signals', []))}",
+        f"Volume {observed.get('volume')} against {expected.get('volume')} expected; "
+        f"negative {observed.get('negative')} against {expected.get('negative')}",
+    ]
+    for crisis_type, details in explanation.get("crisis_types", {}).items():
+        lines.append(
+            f"{crisis_type}: {details['observed']} reports in 15 min from {', '.join(details['sources'])}, "
+            f"usual {details['expected']}, p = {details['p_value']}"
+        )
+    evidence = explanation.get("evidence", {})
+    terms = ", ".join(f"{term} ({count})" for term, count in evidence.get("top_terms", [])[:6])
+    if terms:
+        lines.append(f"Top terms: {terms}")
+    for label, key in (("Report", "crisis_posts"), ("Most-reached negative post", "negative_posts")):
+        for post in evidence.get(key, []):
+            lines.append(f"{label}: {post['author']} ({post['reach']:,} followers): {post['text'][:80]}")
+    return lines
+
+
+# ----- one incident ------------------------------------------------------------------------------------
+
+
+def _facts(incident: Incident) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    decided = (
+        f"{incident.decision} by {incident.decided_by or '?'}"
+        + (f" at {when(incident.decided_at)}" if incident.decided_at else "")
+        if incident.decision
+        else "-"
+    )
+    rows: list[tuple[str, Text]] = [
+        ("Brand", Text(incident.brand)),
+        ("Severity", severity_text(incident.severity)),
+        ("Status", status_text(incident.status)),
+        ("Crisis types", Text(", ".join(incident.crisis_types) or "-")),
+        ("Opened", Text(when(incident.opened_at))),
+        ("Detected", Text(when(incident.detected_at or incident.detected_bucket) + " (newest mention seen)")),
+        ("Owner", Text(incident.owner or "nobody yet")),
+        ("Decision", Text(decided)),
+        ("Summary", Text(incident.summary or "-")),
+    ]
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid
+
+
+def _checklist(lines: Sequence[ChecklistLine]) -> Table:
+    table = _table("", "Item", "By", "When", fixed=1, title="Checklist")
+    for line in lines:
+        done = line.done_by is not None
+        table.add_row(
+            Text("[x]", style="green") if done else Text("[ ]", style="dim"),
+            Text(line.label + (" (a person ticks it)" if line.tickable else "")),
+            Text(line.done_by or ""),
+            Text(when(parse_iso(line.done_at)) if line.done_at else ""),
+        )
+    return table
+
+
+def round_label(incident: Incident, request: DecisionRequest) -> str:
+    """`escalation round 2 of 3: comms_lead, legal` in the tier rounds; the phase alone otherwise."""
+    phase = PHASE_LABELS.get(request.phase, request.phase)
+    rounds = incident.route.get("rounds", []) if incident.route else []
+    if request.phase != "tiers" or not 1 <= request.tier <= len(rounds):
+        return phase
+    tiers = ", ".join(rounds[request.tier - 1].get("tiers", []))
+    return f"{phase} {request.tier} of {len(rounds)}: {tiers}"
+
+
+def _time_left(deadline: datetime, now: datetime) -> Text:
+    left = (deadline - now).total_seconds()
+    if left > 0:
+        return Text(f"in {span(left)}")
+    return Text(f"overdue by {span(-left)}", style="bold red")
+
+
+def decisions_text(request: DecisionRequest) -> Text:
+    return Text(", ".join(decision.value.replace("_", " ") for decision in request.allowed))
+
+
+def _pending(incident: Incident, request: DecisionRequest | None, now: datetime) -> RenderableType:
+    if request is None:
+        return Text(NOTHING_PENDING, style="dim")
+    # Who, what and until when only: the request's notification id and task token stay server-side.
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    grid.add_row("Waiting on", Text(", ".join(request.recipients) or "-"))
+    grid.add_row("Phase", Text(round_label(incident, request)))
+    grid.add_row(
+        "Until", Text.assemble(when(request.expires_at), " (", _time_left(request.expires_at, now), ")")
+    )
+    grid.add_row("They can", decisions_text(request))
+    return grid
+
+
+def _milestones(report: PostCrisisReport) -> Table:
+    scale = f", in policy time (the drill ran {report.time_scale:g}x fast)" if report.is_drill_scaled else ""
+    table = _table("Milestone", "After the alert", "At", "By", fixed=3, title=f"Response{scale}")
+    table.add_row(
+        Text("First sign -> alert"),
+        Text(format_duration(report.time_to_detect)),
+        Text(when(report.onset)),
+        "",
+    )
+    for milestone in report.milestones:
+        table.add_row(
+            Text(milestone.label),
+            Text(format_duration(milestone.seconds), style="" if milestone.at else "dim"),
+            Text(when(milestone.at) if milestone.at else "not yet", style="" if milestone.at else "dim"),
+            Text(milestone.by or ""),
+        )
+    return table
+
+
+def incident_details(view: IncidentView, now: datetime) -> list[RenderableType]:
+    """`crisiswatch show`: facts, why it was raised, the checklist, who is asked now, and the response."""
+    report = view.report
+    incident = report.incident
+    execution = report.execution
+    parts: list[RenderableType] = [Text(incident.incident_id, style="bold underline"), _facts(incident)]
+    if incident.explanation:
+        parts += [Text("\nWhy it was raised", style="bold"), Text("\n".join(explain(incident.explanation)))]
+    parts += [
+        Text(),
+        _checklist(view.checklist),
+        Text(),
+        Text("Pending request", style="bold"),
+        _pending(incident, view.pending, now),
+        Text(),
+        _milestones(report),
+        Text(
+            f"Execution {execution.status}: {execution.events:,} events, "
+            f"{execution.failed_attempts} failed attempts retried or caught, "
+            f"{execution.timed_out_waits} waits ran out.",
+            style="dim",
+        ),
+    ]
+    return parts
+
+
+def pending_requests(
+    waiting: Sequence[tuple[Incident, DecisionRequest]], now: datetime
+) -> list[RenderableType]:
+    """A block per incident rather than a table: seven columns beside a long incident id fold to nothing
+    on an ordinary terminal."""
+    parts: list[RenderableType] = []
+    for incident, request in waiting:
+        parts += [
+            Text.assemble(
+                (incident.incident_id, "bold"), "  ", severity_text(incident.severity), "  ", incident.brand
+            ),
+            Padding(_pending(incident, request, now), (0, 0, 1, 2), expand=False),
+        ]
+    return parts
+
+
+# ----- timeline ----------------------------------------------------------------------------------------
+
+
+def timeline_record(entry: TimelineEntry) -> dict[str, str]:
+    """One timeline entry as a JSON line."""
+    return {
+        "at": entry.at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "origin": entry.origin,
+        "kind": entry.kind,
+        "actor": entry.actor,
+        "what": entry.what,
+    }
+
+
+def _stamps(entries: Sequence[TimelineEntry]) -> Iterator[tuple[str, str]]:
+    """(time, offset from the first entry) per entry; the date only where the day changes."""
+    day: date | None = None
+    for entry in entries:
+        at = entry.at.astimezone(UTC)
+        stamp = at.strftime("%H:%M:%S.%f")[:-3]
+        if at.date() != day:
+            day = at.date()
+            stamp = f"{day.isoformat()} {stamp}"
+        seconds = (entry.at - entries[0].at).total_seconds()
+        # A drill's steps are fractions of a second apart; a real crisis spans days.
+        yield stamp, (f"+{seconds:.2f} s" if seconds < 60 else f"+{format_duration(seconds)}")
+
+
+def _is_trouble(entry: TimelineEntry) -> bool:
+    return any(
+        word in entry.kind.lower() for word in ("failed", "timed_out", "timedout", "aborted", "exhausted")
+    )
+
+
+def timeline_table(entries: Sequence[TimelineEntry]) -> Table:
+    table = _table("Time (UTC)", "Since start", "Source", "What", "Who", "Detail", fixed=4)
+    for entry, (stamp, offset) in zip(entries, _stamps(entries), strict=True):
+        style = "red" if _is_trouble(entry) else ("dim" if entry.origin == HISTORY else "")
+        table.add_row(
+            Text(stamp),
+            Text(offset),
+            Text(entry.origin, style="dim" if entry.origin == HISTORY else "cyan"),
+            Text(entry.kind, style=style or "bold"),
+            Text(entry.actor),
+            Text(entry.what, style=style),
+        )
+    return table
+
+
+def format_timeline(entries: Sequence[TimelineEntry]) -> str:
+    """The timeline as plain aligned lines (the demo's narration)."""
+    if not entries:
+        return "(no history)"
+    return "\n".join(
+        f"{stamp:23} {offset:>13}  {entry.origin:9} {entry.kind:28} {entry.actor:14} {entry.what}".rstrip()
+        for entry, (stamp, offset) in zip(entries, _stamps(entries), strict=True)
+    )
+
+
+# ----- progress ----------------------------------------------------------------------------------------
+
+
+class _CountedHistory:
+    def __init__(self, history: ExecutionHistory, progress: Progress, task: TaskID) -> None:
+        self._history = history
+        self._progress = progress
+        self._task = task
+
+    def events(self, execution_arn: str) -> Iterator[HistoryEvent]:
+        for event in self._history.events(execution_arn):
+            self._progress.advance(self._task)
+            yield event
+
+
+@contextmanager
+def counting_events(history: ExecutionHistory, console: Console) -> Iterator[ExecutionHistory]:
+    """`history`, its events counted on a spinner as the pages arrive (a long crisis has thousands).
+
+    The spinner goes away once done and is never written when `console` is no terminal.
+    """
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,.0f} events"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        # Rich would still end with a blank line on a pipe or in a CI log.
+        disable=not console.is_interactive,
+    )
+    with progress:
+        yield _CountedHistory(
+            history, progress, progress.add_task("Reading the execution history", total=None)
+        )
