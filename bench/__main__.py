@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import cost, ingest, loop_latency, nab, sentiment
+from . import cost, ingest, loop_latency, nab, report, sentiment
 
 
 def main() -> int:
@@ -14,6 +14,7 @@ def main() -> int:
     sentiment.main()
     cost.main(figures)
     nab.main()
+    report.main()
     return 0
 
 

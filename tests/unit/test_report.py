@@ -18,7 +18,7 @@ from crisiswatch.domain.report import (
     summarize_execution,
     time_scale_of,
 )
-from crisiswatch.domain.timeline import AUDIT, HISTORY, AuditEntry, HistoryEvent, merge, redact
+from crisiswatch.domain.timeline import AUDIT, HISTORY, AuditEntry, HistoryEvent, condense, merge, redact
 
 DETECTED = datetime(2026, 3, 2, 10, 20, tzinfo=UTC)
 OPENED = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -314,3 +314,19 @@ def test_filters_match_status_severity_brand_and_days() -> None:
     assert not wanted.matches(incident(brand="Acme"))
     assert not IncidentFilter.parse({"from": "2026-11-22"}).matches(incident())
     assert IncidentFilter.parse({}).matches(incident())
+
+
+def test_a_long_timeline_is_condensed_for_a_page_keeping_every_audit_entry() -> None:
+    events = [HistoryEvent(n, at(n), "LambdaFunctionScheduled") for n in range(1, 3000)]
+    events[10] = HistoryEvent(11, at(11), "TaskStateEntered", state="Check The Signals")
+    merged = merge(events, AUDIT_TRAIL)
+    shown, left_out = condense(merged, limit=100)
+    assert left_out == len(merged) - len(shown)
+    assert [e.kind for e in shown if e.origin == AUDIT] == [e.kind for e in AUDIT_TRAIL]
+    assert [e.what for e in shown if e.origin == HISTORY] == ["Check The Signals"]
+    assert condense(merged[:50], limit=100) == (merged[:50], 0)
+    # Even the milestones are too many: the oldest and the newest halves stay.
+    audit_only = merge([], [AuditEntry(at(n), "tier.notified", "crisiswatch") for n in range(300)])
+    shown, left_out = condense(audit_only, limit=100)
+    assert (len(shown), left_out) == (100, 200)
+    assert shown[0] == audit_only[0] and shown[-1] == audit_only[-1]

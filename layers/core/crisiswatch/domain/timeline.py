@@ -131,3 +131,27 @@ def merge(history: Iterable[HistoryEvent], audit: Iterable[AuditEntry]) -> list[
     ]
     entries += [TimelineEntry(item.at, AUDIT, item.kind, item.actor, describe_audit(item)) for item in audit]
     return sorted(entries, key=lambda entry: (entry.at, entry.origin != HISTORY))
+
+
+PAGE_LIMIT = 2_000
+"""Timeline entries one page shows: a Lambda response holds 6 MB, and 25,000 history events would not fit."""
+_MILESTONE_EVENTS = (
+    "StateEntered",
+    "Failed",
+    "TimedOut",
+    "Aborted",
+    "ExecutionStarted",
+    "ExecutionSucceeded",
+)
+
+
+def condense(entries: list[TimelineEntry], limit: int = PAGE_LIMIT) -> tuple[list[TimelineEntry], int]:
+    """At most `limit` entries for a page, and how many were left out: every audit entry and the
+    history's milestones (states entered, failures, time-outs, start and end) first; if even those are
+    too many, the oldest and newest halves. The command line and the report keep the whole timeline."""
+    if len(entries) <= limit:
+        return entries, 0
+    kept = [e for e in entries if e.origin == AUDIT or any(word in e.kind for word in _MILESTONE_EVENTS)]
+    if len(kept) > limit:
+        kept = kept[: limit // 2] + kept[len(kept) - (limit - limit // 2) :]
+    return kept, len(entries) - len(kept)

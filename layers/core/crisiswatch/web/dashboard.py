@@ -19,6 +19,7 @@ from ..domain.clock import parse_iso, to_iso
 from ..domain.incidents import Decision, Incident, IncidentStatus, Severity
 from ..domain.links import DecisionRequest
 from ..domain.report import PostCrisisReport, format_duration
+from ..domain.timeline import condense
 from .charts import negativity_chart, volume_chart
 from .pages import SECURITY_HEADERS
 
@@ -252,11 +253,14 @@ def render_incident_list(incidents: list[Incident], base_path: str, filters: dic
 def render_incident_page(
     report: PostCrisisReport, checklist: list[ChecklistLine], pending: DecisionRequest | None, base_path: str
 ) -> str:
+    timeline, left_out = condense(report.timeline)
     return (
         environment()
         .get_template("dashboard_incident.html")
         .render(
             **report_context(report),
+            timeline=timeline,
+            left_out=left_out,
             charts=inline_charts(report),
             checklist=checklist,
             pending=pending,
