@@ -19,7 +19,12 @@ from crisiswatch.domain.incidents import IncidentFilter
 from crisiswatch.usecases.reporting import compile_report, view_incident
 from crisiswatch.web.dashboard import DASHBOARD_HEADERS, render_incident_list, render_incident_page
 from crisiswatch.web.pages import render_message
-from crisiswatch.web.report_files import render_report_html, render_report_markdown
+from crisiswatch.web.report_files import (
+    CHART_FILES,
+    MARKDOWN_TYPE,
+    render_report_html,
+    render_report_markdown,
+)
 from crisiswatch.wiring import Services, get_services
 
 USER = "manager"
@@ -28,7 +33,6 @@ BASE = "/dashboard"
 FROM_LIST = "dashboard"
 FROM_INCIDENT = "../../dashboard"
 LIST_LIMIT = 500
-CHART_FILES = {"volume": "volume.svg", "negativity": "negativity.svg"}
 
 logger = Logger()
 tracer = Tracer()
@@ -70,7 +74,7 @@ def require_password(app: APIGatewayRestResolver, next_middleware: NextMiddlewar
 
 @app.get(BASE, middlewares=[require_password])
 def incident_list() -> Response[str]:
-    query = {key: value for key, value in (app.current_event.query_string_parameters or {}).items()}
+    query = dict(app.current_event.query_string_parameters or {})
     try:
         wanted = IncidentFilter.parse(query)
     except ValueError as error:
@@ -104,7 +108,7 @@ def report(incident_id: str, kind: str) -> Response[str]:
             200,
             render_report_markdown(compiled, CHART_FILES),
             {
-                "Content-Type": "text/markdown; charset=utf-8",
+                "Content-Type": MARKDOWN_TYPE,
                 "Content-Disposition": f'attachment; filename="{incident_id}.md"',
             },
         )

@@ -31,10 +31,9 @@ from crisiswatch.domain.errors import IncidentNotFoundError
 from crisiswatch.domain.incidents import Incident, IncidentFilter, IncidentStatus, Severity
 from crisiswatch.domain.links import DecisionRequest
 from crisiswatch.domain.timeline import HISTORY
-from crisiswatch.usecases.reporting import compile_report, pending_request, view_incident
+from crisiswatch.usecases.reporting import compile_report, incident_timeline, pending_request, view_incident
 
 from . import views
-from .history import read_timeline
 from .stack import Stack, StackNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -240,7 +239,7 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
         return _fail(f"timeline: no incident {args.incident!r}")
     history = StepFunctionsHistory(stack.client("stepfunctions"))
     with views.counting_events(history, views.make_console(stderr=True)) as counted:
-        entries = read_timeline(incident, counted, DynamoAuditLog())
+        entries = incident_timeline(incident, counted, DynamoAuditLog())
     if args.json:
         for entry in entries:
             print(json.dumps(views.timeline_record(entry), ensure_ascii=False))

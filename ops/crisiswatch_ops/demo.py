@@ -18,10 +18,9 @@ from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
 from crisiswatch.domain.clock import to_iso, utc_now
 from crisiswatch.domain.incidents import Incident
 from crisiswatch.domain.report import PostCrisisReport, format_duration
-from crisiswatch.usecases.reporting import compile_report
+from crisiswatch.usecases.reporting import compile_report, incident_timeline
 
 from .contacts import sync_local
-from .history import read_timeline
 from .pages import LINK, Page, read_page
 from .replay import (
     ReplayFile,
@@ -167,7 +166,7 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True, serve: boo
 
         _step(3, "Route: the escalation policy decides who is told, in which order")
         routed = _wait("the incident to be routed", lambda: _routed(incident.incident_id), 30)
-        for number, planned in enumerate(routed.route.get("rounds", []), start=1):
+        for number, planned in enumerate(routed.rounds, start=1):
             _say(
                 f"   round {number}: {', '.join(planned['tiers'])} "
                 f"({planned['response_seconds']} s to answer)"
@@ -305,7 +304,7 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True, serve: boo
             _say(f"   {milestone:<22} {seconds:>5} s after the incident opened")
 
         _step(11, "What a manager reads: `crisiswatch timeline " + final.incident_id + "`")
-        _say(format_timeline(read_timeline(final, StepFunctionsHistory(sfn), DynamoAuditLog())))
+        _say(format_timeline(incident_timeline(final, StepFunctionsHistory(sfn), DynamoAuditLog())))
 
         _step(12, "The post-crisis report, written by the state machine as the incident ended")
         folder = _download_report(runtime, stack, final.incident_id, state_dir / "report")

@@ -74,11 +74,6 @@ def when(moment: datetime, *, zone: bool = True) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M" + (" UTC" if zone else ""))
 
 
-def span(seconds: float) -> str:
-    """`format_duration`, in days past two of them: a week-old deadline is not `168 h 00 min`."""
-    return f"{seconds / 86_400:.0f} days" if seconds >= 2 * 86_400 else format_duration(seconds)
-
-
 def severity_text(severity: Severity) -> Text:
     return Text(severity.value, style=SEVERITY_STYLES[severity])
 
@@ -203,18 +198,17 @@ def _checklist(lines: Sequence[ChecklistLine]) -> Table:
 def round_label(incident: Incident, request: DecisionRequest) -> str:
     """`escalation round 2 of 3: comms_lead, legal` in the tier rounds; the phase alone otherwise."""
     phase = PHASE_LABELS.get(request.phase, request.phase)
-    rounds = incident.route.get("rounds", []) if incident.route else []
-    if request.phase != "tiers" or not 1 <= request.tier <= len(rounds):
+    tiers = incident.tiers_of_round(request.tier)
+    if request.phase != "tiers" or not tiers:
         return phase
-    tiers = ", ".join(rounds[request.tier - 1].get("tiers", []))
-    return f"{phase} {request.tier} of {len(rounds)}: {tiers}"
+    return f"{phase} {request.tier} of {len(incident.rounds)}: {', '.join(tiers)}"
 
 
 def _time_left(deadline: datetime, now: datetime) -> Text:
     left = (deadline - now).total_seconds()
     if left > 0:
-        return Text(f"in {span(left)}")
-    return Text(f"overdue by {span(-left)}", style="bold red")
+        return Text(f"in {format_duration(left)}")
+    return Text(f"overdue by {format_duration(-left)}", style="bold red")
 
 
 def decisions_text(request: DecisionRequest) -> Text:

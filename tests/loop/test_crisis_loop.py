@@ -19,7 +19,7 @@ from crisiswatch.adapters.dynamodb import DynamoAuditLog, DynamoIncidentStore
 from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
 from crisiswatch.adapters.tables import ActionLinkItem, MentionItem, QuarantineItem
 from crisiswatch.domain.links import link_key
-from crisiswatch_ops.history import read_timeline
+from crisiswatch.usecases.reporting import incident_timeline
 from crisiswatch_ops.pages import read_page
 from crisiswatch_ops.replay import ReplayFile, drive_schedule, incidents_of, scenario_clock_start
 from crisiswatch_ops.runtime import LocalRuntime
@@ -95,7 +95,7 @@ def test_tier1_silent_then_tier2_approves_by_link(
     history = StepFunctionsHistory(runtime.client("stepfunctions"))
     kinds = [event.type for event in history.events(final.execution_arn or "")]
     assert "TaskTimedOut" in kinds and kinds[-1] == "ExecutionSucceeded"
-    story = format_timeline(read_timeline(final, history, DynamoAuditLog()))
+    story = format_timeline(incident_timeline(final, history, DynamoAuditLog()))
     assert "tier.timed_out" in story and "decision.submitted" in story and "statement.published" in story
     tokens = {
         item.task_token

@@ -267,13 +267,15 @@ def test_recovery_needs_thirty_calm_minutes() -> None:
 
 
 def test_durations_read_like_a_person_wrote_them() -> None:
-    assert [format_duration(s) for s in (None, 0, 45, 60, 750, 3900)] == [
+    assert [format_duration(s) for s in (None, 0, 45, 60, 750, 3900, 47 * 3600, 7 * 86400 + 4 * 3600)] == [
         "—",
         "0 s",
         "45 s",
         "1 min",
         "12 min 30 s",
         "1 h 05 min",
+        "47 h 00 min",
+        "7 d 04 h",
     ]
 
 

@@ -95,6 +95,17 @@ class Incident:
     resolved_at: datetime | None = None
     review: dict[str, Any] | None = None
 
+    @property
+    def rounds(self) -> list[dict[str, Any]]:
+        """The route's rounds as planned: `{"tiers": [...], "response_seconds": n}`, round 1 first."""
+        rounds = self.route.get("rounds") if self.route else None
+        return rounds if isinstance(rounds, list) else []
+
+    def tiers_of_round(self, number: int) -> list[str]:
+        """The tiers told in round `number` (counted from 1); none for a round the route does not have."""
+        rounds = self.rounds
+        return list(rounds[number - 1].get("tiers", [])) if 1 <= number <= len(rounds) else []
+
     def facts(self) -> dict[str, Any]:
         """What the state machine carries: small, JSON-safe."""
         return {

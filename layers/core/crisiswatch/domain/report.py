@@ -209,12 +209,15 @@ class PostCrisisReport:
 
 
 def format_duration(seconds: float | None) -> str:
-    """`1 h 05 min`, `12 min 30 s`, `45 s`; an em dash when it never happened."""
+    """`3 d 04 h`, `1 h 05 min`, `12 min 30 s`, `45 s`; an em dash when it never happened. Days start at
+    two of them: a review confirmed a week later is not `168 h 00 min`."""
     if seconds is None:
         return "—"
     total = round(seconds)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
+    if hours >= 48:
+        return f"{hours // 24} d {hours % 24:02d} h"
     if hours:
         return f"{hours} h {minutes:02d} min"
     if minutes:
@@ -403,10 +406,7 @@ def _decisions(audit: Sequence[AuditEntry], clock: _Clock) -> list[DecisionMade]
 
 
 def _round_tiers(incident: Incident, tier: int) -> str:
-    rounds = incident.route.get("rounds", []) if incident.route else []
-    if 1 <= tier <= len(rounds):
-        return ", ".join(rounds[tier - 1].get("tiers", []))
-    return f"tier {tier}"
+    return ", ".join(incident.tiers_of_round(tier)) or f"tier {tier}"
 
 
 def _reminder_findings(incident: Incident, audit: Sequence[AuditEntry], clock: _Clock) -> list[Finding]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.checklist import ChecklistLine, checklist_lines
 from ..domain.errors import IncidentNotFoundError
+from ..domain.incidents import Incident
 from ..domain.links import DecisionRequest
 from ..domain.report import PostCrisisReport, build_report, window
+from ..domain.timeline import HistoryEvent, TimelineEntry, merge
 from ..ports import ActionLinkStore, AggregateStore, AuditTrail, ExecutionHistory, IncidentStore, ReportStore
 
 ReportFiles = dict[str, tuple[bytes, str]]
@@ -36,10 +38,22 @@ def compile_report(
     incident = incidents.get(incident_id)
     if incident is None:
         raise IncidentNotFoundError(incident_id)
-    events = list(history.events(incident.execution_arn)) if incident.execution_arn else []
+    events = list(_history_of(incident, history))
     first, last = window(incident)
     buckets = aggregates.buckets(incident.brand, first, last).values()
     return build_report(incident, audit.read(incident_id), events, buckets, now, ending)
+
+
+def _history_of(incident: Incident, history: ExecutionHistory) -> Iterator[HistoryEvent]:
+    # No execution yet (just opened) reads like an expired history: the audit trail tells the story.
+    return history.events(incident.execution_arn) if incident.execution_arn else iter(())
+
+
+def incident_timeline(
+    incident: Incident, history: ExecutionHistory, audit: AuditTrail
+) -> list[TimelineEntry]:
+    """The execution history merged with the audit trail, oldest first, without compiling a report."""
+    return merge(_history_of(incident, history), audit.read(incident.incident_id))
 
 
 def view_incident(
