@@ -108,6 +108,8 @@ class DetectReport:
     missing: int = 0
     negative: int = 0
     bad_timestamps: list[int] = field(default_factory=list)
+    unreadable: list[int] = field(default_factory=list)
+    """Lines the CSV reader refused (a field over its limit, a NUL): scored 0, written without fields."""
 
     def lines(self) -> list[str]:
         notes = [f"scored {self.rows} rows"]
@@ -118,6 +120,12 @@ class DetectReport:
         if self.bad_timestamps:
             shown = ", ".join(str(n) for n in self.bad_timestamps[:5])
             notes.append(f"{len(self.bad_timestamps)} unreadable timestamps (lines {shown}): scored 0")
+        if self.unreadable:
+            shown = ", ".join(str(n) for n in self.unreadable[:5])
+            notes.append(
+                f"{len(self.unreadable)} unreadable rows (lines {shown}; a field over "
+                f"{csv.field_size_limit():,} characters, or a NUL): scored 0, written with empty fields"
+            )
         return notes
 
 
@@ -137,10 +145,27 @@ def _count(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _rows(reader: Any) -> Iterator[tuple[int, list[str] | None]]:
+    """(line number, fields) per row, None for a row the reader refuses; reading goes on with the next
+    line (the csv reader recovers after its own errors)."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield reader.line_num, None
+            continue
+        yield reader.line_num, row
+
+
 def detect_csv(source: IO[str], target: IO[str]) -> DetectReport:
     """NAB format in (`timestamp,value`), `timestamp,value,anomaly_score` out, row for row."""
     reader = csv.reader(source)
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise AnalysisError(f"the header cannot be read: {error}") from None
     if header is None or [name.strip().lower() for name in header[:2]] != ["timestamp", "value"]:
         raise AnalysisError("the input must be a CSV whose header starts with `timestamp,value`")
     writer = csv.writer(target, lineterminator="\n")
@@ -148,7 +173,12 @@ def detect_csv(source: IO[str], target: IO[str]) -> DetectReport:
     detector = MentionAnomalyDetector()
     state = detector.new_state()
     report = DetectReport()
-    for number, row in enumerate(reader, 2):
+    for number, row in _rows(reader):
+        if row is None:
+            report.rows += 1
+            report.unreadable.append(number)
+            writer.writerow(["", "", f"{0.0:.6f}"])
+            continue
         if not row:
             continue
         stamp_text = row[0]

@@ -10,12 +10,16 @@ import argparse
 import json
 import logging
 import os
+import shlex
 import signal
 import sys
 import threading
 import time
+import traceback
 from datetime import timedelta
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 
@@ -34,7 +38,18 @@ from crisiswatch.domain.timeline import HISTORY
 from crisiswatch.usecases.reporting import compile_report, incident_timeline, pending_request, view_incident
 
 from . import views
+from .files import OutputPathError, refuse_same_file, replaced_atomically
+from .problems import EXIT_AWS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, Problem, explain
 from .stack import Stack, StackNotFoundError
+
+EXIT_CODES = """exit codes:
+  0  done
+  1  the command ran and found a problem in what it worked on (lines it could not read, work that
+     failed again)
+  2  bad arguments or input (an option, a file, an incident that does not exist)
+  3  AWS or its configuration (no region, no credentials, endpoint out of reach, no such stack,
+     access denied); the message names the setting and a hint says what to do
+  130 interrupted"""
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 STATE_DIR = PROJECT_ROOT / ".crisiswatch"
@@ -69,21 +84,24 @@ def _cmd_local(args: argparse.Namespace) -> int:
         from .contacts import sync_local  # noqa: PLC0415
 
         subscribed = sync_local(runtime)
+        # The runtime's own clients: the shell that started it may have no AWS settings at all.
+        stack = Stack(runtime.stack_name, runtime.outputs, make_client=runtime.client)
+        password = stack.dashboard_password()
         print("CrisisWatch embedded runtime is up.\n")
         print(f"  Contacts     : {len(subscribed.added)} email/SMS subscriptions from the escalation policy")
         print(f"  AWS endpoint : {runtime.endpoint_url}")
-        print(f"  Action links : {runtime.api_url}/a/<link id>")
-        stack = Stack(runtime.stack_name, runtime.outputs)
-        password = stack.dashboard_password()
-        print(f"  Dashboard    : {runtime.api_url}/dashboard (user manager, password {password})")
-        print(f"  Outbox       : {STATE_DIR / 'local' / 'outbox.jsonl'}")
-        print("\nUse it from another shell:")
+        print(f"  Action links : {stack.output('ActionApiUrl')}/a/<link id>")
+        print(f"  Dashboard    : {stack.output('DashboardUrl')} (user manager, password {password})")
+        print(f"  Outbox       : {runtime.outbox.path}")
+        print("\nUse it from another shell (no AWS account needed: these point everything here):")
         for key, value in runtime.environ().items():
-            print(f"  export {key}={value}")
-        print("  aws dynamodb list-tables")
+            print(f"  export {key}={shlex.quote(value)}")
+        print(f'  export PATH="{Path(sys.executable).parent}:$PATH"')
+        print("  crisiswatch incidents")
+        print("  crisiswatch dashboard")
         print("  crisiswatch replay scenarios/cafe-recall.jsonl --brand 'Northwind Coffee' --speed 600")
         print("  (the next schedule tick replays it; start with --speedup 10 for sooner ticks)")
-        print("\nCtrl-C stops it.")
+        print("\nCtrl-C stops it.", flush=True)
         try:
             while not stop.wait(1.0):
                 pass
@@ -177,7 +195,13 @@ def _bound_stack(args: argparse.Namespace) -> Stack:
 
 def _fail(message: str) -> int:
     print(f"crisiswatch {message}", file=sys.stderr)
-    return 2
+    return EXIT_USAGE
+
+
+def _print_json(value: Any) -> int:
+    """One JSON document on standard output: `json.loads` or `jq` read it whole."""
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+    return 0
 
 
 def _cmd_incidents(args: argparse.Namespace) -> int:
@@ -198,9 +222,7 @@ def _cmd_incidents(args: argparse.Namespace) -> int:
     incidents = [item for item in DynamoIncidentStore().list(limit=sys.maxsize) if wanted.matches(item)]
     incidents = incidents[: args.limit]
     if args.json:
-        for incident in incidents:
-            print(json.dumps(views.incident_record(incident), ensure_ascii=False))
-        return 0
+        return _print_json([views.incident_record(incident) for incident in incidents])
     console = views.make_console()
     if not incidents:
         console.print("No incidents match.")
@@ -227,6 +249,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
             )
     except IncidentNotFoundError:
         return _fail(f"show: no incident {args.incident!r}")
+    if args.json:
+        return _print_json(views.incident_view_record(view, now))
     for part in views.incident_details(view, now):
         console.print(part)
     return 0
@@ -240,10 +264,16 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     history = StepFunctionsHistory(stack.client("stepfunctions"))
     with views.counting_events(history, views.make_console(stderr=True)) as counted:
         entries = incident_timeline(incident, counted, DynamoAuditLog())
+    executed = sum(entry.origin == HISTORY for entry in entries)
+    history_expired = bool(incident.execution_arn) and not executed
     if args.json:
-        for entry in entries:
-            print(json.dumps(views.timeline_record(entry), ensure_ascii=False))
-        return 0
+        return _print_json(
+            {
+                "incident": views.incident_record(incident),
+                "history_expired": history_expired,
+                "entries": [views.timeline_record(entry) for entry in entries],
+            }
+        )
     console = views.make_console()
     console.print(
         Text.assemble(
@@ -255,12 +285,9 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
         )
     )
     console.print(Text(f"What we saw: {incident.summary}\n"))
-    executed = sum(entry.origin == HISTORY for entry in entries)
     table = views.timeline_table(entries)
     table.caption = f"{executed:,} execution events and {len(entries) - executed:,} audit entries" + (
-        "; Step Functions no longer keeps this execution's history (90 days)"
-        if incident.execution_arn and not executed
-        else ""
+        "; Step Functions no longer keeps this execution's history (90 days)" if history_expired else ""
     )
     console.print(table)
     return 0
@@ -276,21 +303,27 @@ def _cmd_pending(args: argparse.Namespace) -> int:
         request = pending_request(incident.incident_id, links)
         if request is not None:
             waiting.append((incident, request))
+    waiting.sort(key=lambda pair: pair[1].expires_at)
+    now = utc_now()
+    if args.json:
+        return _print_json([views.pending_record(incident, request, now) for incident, request in waiting])
     console = views.make_console()
     if not waiting:
         console.print(views.NOTHING_PENDING)
         return 0
-    waiting.sort(key=lambda pair: pair[1].expires_at)
-    for part in views.pending_requests(waiting, utc_now()):
+    for part in views.pending_requests(waiting, now):
         console.print(part)
     return 0
 
 
 def _cmd_dashboard(args: argparse.Namespace) -> int:
     stack = Stack.find(args.stack)
-    print(f"Dashboard: {stack.output('DashboardUrl')}")
-    print("User:      manager")
-    print(f"Password:  {stack.dashboard_password()}")
+    found = {"url": stack.output("DashboardUrl"), "user": "manager", "password": stack.dashboard_password()}
+    if args.json:
+        return _print_json(found)
+    print(f"Dashboard: {found['url']}")
+    print(f"User:      {found['user']}")
+    print(f"Password:  {found['password']}")
     return 0
 
 
@@ -345,21 +378,25 @@ def _cmd_classify(args: argparse.Namespace) -> int:
             print(format_row(result) if args.table else json.dumps(result, ensure_ascii=False))
     if errors:
         print(f"classify: {errors} lines could not be read (see their `error`)", file=sys.stderr)
-    return 1 if errors else 0
+    return EXIT_FAILED if errors else 0
 
 
 def _cmd_detect(args: argparse.Namespace) -> int:
     from .analysis import AnalysisError, detect_csv  # noqa: PLC0415
 
+    source_path, target_path = Path(args.input), Path(args.output)
     try:
+        refuse_same_file(source_path, target_path)
+        # The scores become the output only once the whole input was read: a rejected input, a crash or
+        # Ctrl-C leaves an existing output as it was.
         with (
-            open(args.input, encoding="utf-8", newline="") as source,
-            open(args.output, "w", encoding="utf-8", newline="") as target,
+            open(source_path, encoding="utf-8", newline="") as source,
+            replaced_atomically(target_path) as target,
         ):
             report = detect_csv(source, target)
-    except (AnalysisError, OSError, UnicodeDecodeError) as error:
-        print(f"detect: {error}", file=sys.stderr)
-        return 2
+    except (AnalysisError, OutputPathError, OSError, UnicodeDecodeError) as error:
+        print(f"crisiswatch detect: {error}", file=sys.stderr)
+        return EXIT_USAGE
     for line in report.lines():
         print(f"detect: {line}", file=sys.stderr)
     return 0
@@ -372,6 +409,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--json", action="store_true", help=what)
+
+
+def _version() -> str:
+    try:
+        return version("crisiswatch")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def _stack_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stack", metavar="NAME", help="stack name (default $CRISISWATCH_STACK_NAME, else crisiswatch)"
@@ -382,10 +430,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crisiswatch",
         description=__doc__,
-        epilog="`crisiswatch COMMAND --help` describes a command. Colour follows the terminal and NO_COLOR.",
+        epilog="`crisiswatch COMMAND --help` describes a command. Colour follows the terminal and NO_COLOR."
+        "\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what the runtime does")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log what the runtime does; tracebacks with errors"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help="replay a crisis end to end on the embedded runtime")
@@ -436,7 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     incidents.add_argument(
         "--limit", type=_positive, default=100, metavar="N", help="at most N incidents (default 100)"
     )
-    incidents.add_argument("--json", action="store_true", help="one JSON object per line instead of a table")
+    _json_option(incidents, "a JSON array of incidents instead of a table")
     _stack_option(incidents)
     incidents.set_defaults(run=_cmd_incidents)
 
@@ -448,6 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
         "which round, until when, what they can decide) and the response's key times.",
     )
     show.add_argument("incident", help="incident id, as `crisiswatch incidents` lists it")
+    _json_option(show, "one JSON object: the incident, explanation, checklist, pending request, response")
     _stack_option(show)
     show.set_defaults(run=_cmd_show)
 
@@ -460,7 +513,7 @@ def build_parser() -> argparse.ArgumentParser:
         "redacted. Step Functions keeps a history 90 days; the audit trail stays.",
     )
     timeline.add_argument("incident", help="incident id")
-    timeline.add_argument("--json", action="store_true", help="one JSON object per entry instead of a table")
+    _json_option(timeline, "one JSON object: the incident and its entries, each with its record as data")
     _stack_option(timeline)
     timeline.set_defaults(run=_cmd_timeline)
 
@@ -470,6 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="For each open incident, the request nobody has answered yet: who is asked, in which "
         "phase and round, until when, and what they can decide.",
     )
+    _json_option(pending, "a JSON array of waiting requests instead of text")
     _stack_option(pending)
     pending.set_defaults(run=_cmd_pending)
 
@@ -479,6 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Prints the stack's DashboardUrl output and the password Secrets Manager generated for "
         "it (user `manager`). On the embedded runtime the dashboard is at the action-link API's address.",
     )
+    _json_option(dashboard, "a JSON object with url, user and password")
     _stack_option(dashboard)
     dashboard.set_defaults(run=_cmd_dashboard)
 
@@ -534,6 +589,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _report(command: str, problem: Problem, verbose: bool) -> int:
+    if verbose:
+        traceback.print_exc()
+    for line in problem.lines(command):
+        print(line, file=sys.stderr)
+    return EXIT_AWS
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -542,13 +605,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except StackNotFoundError as error:
-        print(str(error), file=sys.stderr)
-        return 2
+        return _report(args.command, Problem(str(error), error.hint), args.verbose)
+    except KeyboardInterrupt:
+        print(f"crisiswatch {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `crisiswatch timeline ID | head`: the reader has what it wanted. Point stdout at /dev/null so the
         # flush at exit does not raise again (https://docs.python.org/3/library/signal.html#note-on-sigpipe).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception as error:
+        problem = explain(error)
+        if problem is None:
+            raise  # not the set-up: a defect, and its traceback is what a bug report needs
+        return _report(args.command, problem, args.verbose)
 
 
 if __name__ == "__main__":

@@ -7,10 +7,12 @@ the same commands work against AWS and against the local runtime.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError
 
 from crisiswatch.adapters.tables import bind_tables
 from crisiswatch.config import Tables
@@ -19,24 +21,37 @@ DEFAULT_STACK = "crisiswatch"
 
 
 class StackNotFoundError(RuntimeError):
-    pass
+    """No such stack, or one without an output a command needs."""
+
+    hint = (
+        "name it with --stack or CRISISWATCH_STACK_NAME; for the embedded runtime, use `make local`'s exports"
+    )
+
+
+def _default_client(service: str) -> Any:
+    return boto3.client(service)  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)
 class Stack:
     name: str
     outputs: dict[str, str]
+    make_client: Callable[[str], Any] = field(default=_default_client, repr=False, compare=False)
+    """boto3 clients for this stack; the environment decides the endpoint unless a runtime gives its own."""
 
     @classmethod
     def find(cls, name: str | None = None) -> Stack:
         stack_name = name or os.environ.get("CRISISWATCH_STACK_NAME") or DEFAULT_STACK
-        client = boto3.client("cloudformation")
+        client = _default_client("cloudformation")
         try:
             found = client.describe_stacks(StackName=stack_name)["Stacks"]
-        except client.exceptions.ClientError as error:
+        except ClientError as error:
+            # CloudFormation says "Stack with id X does not exist" as a ValidationError; anything else
+            # (access denied, expired credentials) is not a missing stack and is explained elsewhere.
+            if "does not exist" not in str(error.response.get("Error", {}).get("Message", "")):
+                raise
             raise StackNotFoundError(
-                f"no stack named {stack_name!r} at {client.meta.endpoint_url} "
-                "(set CRISISWATCH_STACK_NAME, or AWS_ENDPOINT_URL for the local runtime)"
+                f"no stack named {stack_name!r} at {client.meta.endpoint_url}"
             ) from error
         outputs = {item["OutputKey"]: item["OutputValue"] for item in found[0].get("Outputs", [])}
         return cls(stack_name, outputs)
@@ -64,7 +79,7 @@ class Stack:
         )
 
     def client(self, service: str) -> Any:
-        return boto3.client(service)  # type: ignore[call-overload]
+        return self.make_client(service)
 
     def dashboard_password(self) -> str:
         """The managers' password for the dashboard (user `manager`), as the stack generated it."""

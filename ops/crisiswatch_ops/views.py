@@ -96,7 +96,7 @@ def _table(*columns: str, fixed: int = 0, title: str | None = None) -> Table:
 
 
 def incident_record(incident: Incident) -> dict[str, Any]:
-    """One incident as a JSON line."""
+    """One incident as JSON."""
     return {
         "incident_id": incident.incident_id,
         "brand": incident.brand,
@@ -276,6 +276,65 @@ def incident_details(view: IncidentView, now: datetime) -> list[RenderableType]:
     return parts
 
 
+def pending_record(incident: Incident, request: DecisionRequest, now: datetime) -> dict[str, Any]:
+    """What a request waits for, as JSON: never its notification id or task token."""
+    return {
+        "incident_id": incident.incident_id,
+        "brand": incident.brand,
+        "severity": incident.severity.value,
+        "phase": request.phase,
+        "round": request.tier,
+        "asked": round_label(incident, request),
+        "recipients": list(request.recipients),
+        "expires_at": to_iso(request.expires_at),
+        "seconds_left": round((request.expires_at - now).total_seconds()),
+        "allowed": [decision.value for decision in request.allowed],
+    }
+
+
+def incident_view_record(view: IncidentView, now: datetime) -> dict[str, Any]:
+    """`crisiswatch show --json`: what `show` prints, as data."""
+    report = view.report
+    incident = report.incident
+    execution = report.execution
+    return {
+        **incident_record(incident),
+        "explanation": incident.explanation,
+        "checklist": [
+            {
+                "item": line.item.value,
+                "label": line.label,
+                "done_by": line.done_by,
+                "done_at": line.done_at,
+                "tickable": line.tickable,
+            }
+            for line in view.checklist
+        ],
+        "pending": pending_record(incident, view.pending, now) if view.pending else None,
+        "response": {
+            "time_scale": report.time_scale,
+            "onset": to_iso(report.onset),
+            "time_to_detect_seconds": report.time_to_detect,
+            "milestones": [
+                {
+                    "key": milestone.key,
+                    "label": milestone.label,
+                    "at": to_iso(milestone.at) if milestone.at else None,
+                    "seconds": milestone.seconds,
+                    "by": milestone.by,
+                }
+                for milestone in report.milestones
+            ],
+        },
+        "execution": {
+            "status": execution.status,
+            "events": execution.events,
+            "failed_attempts": execution.failed_attempts,
+            "timed_out_waits": execution.timed_out_waits,
+        },
+    }
+
+
 def pending_requests(
     waiting: Sequence[tuple[Incident, DecisionRequest]], now: datetime
 ) -> list[RenderableType]:
@@ -295,14 +354,15 @@ def pending_requests(
 # ----- timeline ----------------------------------------------------------------------------------------
 
 
-def timeline_record(entry: TimelineEntry) -> dict[str, str]:
-    """One timeline entry as a JSON line."""
+def timeline_record(entry: TimelineEntry) -> dict[str, Any]:
+    """One timeline entry as JSON: the line people read, and the whole record as data."""
     return {
         "at": entry.at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "origin": entry.origin,
         "kind": entry.kind,
         "actor": entry.actor,
         "what": entry.what,
+        "detail": entry.detail,
     }
 
 

@@ -123,7 +123,7 @@ def stack(aws_offline: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSt
         found = FakeStack(
             "test",
             {output: getattr(tables, name) for name, output in OUTPUT_KEYS.items()},
-            PagedHistory({EXECUTION: HISTORY_PAGES}),
+            sfn=PagedHistory({EXECUTION: HISTORY_PAGES}),
         )
 
         def find(cls: type[Stack], name: str | None = None) -> Stack:
@@ -260,7 +260,7 @@ def test_incidents_are_filtered_newest_first(
     code, out, err = run(capsys, "incidents", "--json", *options)
 
     assert (code, err) == (0, "")
-    assert [json.loads(line)["incident_id"] for line in out.splitlines()] == expected
+    assert [item["incident_id"] for item in json.loads(out)] == expected
 
 
 def test_incidents_table_shows_each_incident_in_plain_text(
@@ -378,7 +378,9 @@ def test_timeline_pages_the_history_and_merges_the_audit_trail_in_time_order(
 
     assert (code, err) == (0, "")
     assert stack.sfn.calls == [(EXECUTION, None), (EXECUTION, "1"), (EXECUTION, "2")]
-    entries = [json.loads(line) for line in out.splitlines()]
+    document = json.loads(out)
+    assert (document["incident"]["incident_id"], document["history_expired"]) == (NORTHWIND, False)
+    entries = document["entries"]
     assert [(entry["origin"], entry["kind"]) for entry in entries] == [
         ("execution", "ExecutionStarted"),
         ("execution", "TaskStateEntered"),  # once, although two pages carried it
@@ -395,6 +397,9 @@ def test_timeline_pages_the_history_and_merges_the_audit_trail_in_time_order(
     assert entries[3]["actor"] == "crisiswatch"
     assert SECRET_TOKEN not in out
     assert "<redacted>" in entries[2]["what"] and "<redacted>" in entries[3]["what"]
+    # The records are data, not JSON inside strings: a task's output and an audit entry's detail.
+    assert entries[2]["detail"]["output"] == {"task_token": "<redacted>", "sent": 2}
+    assert isinstance(entries[3]["detail"], dict) and entries[3]["detail"]
 
 
 def test_timeline_table_reads_in_order_and_counts_both_sources(
@@ -421,7 +426,7 @@ def test_timeline_counts_events_on_a_terminal_while_stdout_stays_clean(
 
     assert code == 0
     assert "Reading the execution history" in err and "6 events" in err
-    assert len([json.loads(line) for line in out.splitlines()]) == 9
+    assert len(json.loads(out)["entries"]) == 9
 
 
 def test_colour_is_for_terminals_and_no_color_turns_it_off(

@@ -73,6 +73,9 @@ class TimelineEntry:
     kind: str
     actor: str
     what: str
+    """One line for people (cut to fit)."""
+    detail: dict[str, Any] = field(default_factory=dict, compare=False)
+    """The whole record, redacted, with JSON inputs and outputs parsed: for `--json` readers."""
 
 
 def redact(value: Any) -> Any:
@@ -123,13 +126,29 @@ def describe_audit(entry: AuditEntry) -> str:
     return json.dumps(detail, default=str, ensure_ascii=False)[:240] if detail else ""
 
 
+def event_detail(event: HistoryEvent) -> dict[str, Any]:
+    """An event's details as data: Step Functions sends inputs and outputs as JSON text."""
+    detail: dict[str, Any] = {"id": event.event_id}
+    if event.state:
+        detail["state"] = event.state
+    for key, value in event.detail.items():
+        parsed = _parsed(value) if key in {"input", "output", "parameters"} else value
+        detail[key] = parsed if parsed is not None else value
+    return dict(redact(detail))
+
+
 def merge(history: Iterable[HistoryEvent], audit: Iterable[AuditEntry]) -> list[TimelineEntry]:
     """Both sources in one list, oldest first; at equal times the history comes first (it caused it)."""
     entries = [
-        TimelineEntry(event.at, HISTORY, event.type, "crisiswatch", describe_event(event))
+        TimelineEntry(
+            event.at, HISTORY, event.type, "crisiswatch", describe_event(event), event_detail(event)
+        )
         for event in history
     ]
-    entries += [TimelineEntry(item.at, AUDIT, item.kind, item.actor, describe_audit(item)) for item in audit]
+    entries += [
+        TimelineEntry(item.at, AUDIT, item.kind, item.actor, describe_audit(item), redact(dict(item.detail)))
+        for item in audit
+    ]
     return sorted(entries, key=lambda entry: (entry.at, entry.origin != HISTORY))
 
 
