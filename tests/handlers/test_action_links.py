@@ -7,16 +7,18 @@ import copy
 import logging
 import re
 from datetime import timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
 from crisiswatch.domain.clock import utc_now
-from crisiswatch.domain.crisis_plan import Cursor, Timing
+from crisiswatch.domain.crisis_plan import Cursor, Timing, start_round
 from crisiswatch.domain.incidents import IncidentChanges, Severity
 from crisiswatch.domain.links import link_key
-from crisiswatch.usecases.escalation import assess, request_decision
+from crisiswatch.usecases.escalation import assess, request_decision, rounds_of
+from crisiswatch.usecases.outcomes import publish_statement, record_decision
 from crisiswatch_ops.pages import Page, read_page
 from tests.fakes import FakeServices, make_incident
 from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
@@ -272,8 +274,86 @@ def test_a_revised_text_longer_than_its_channel_takes_decides_nothing(services: 
     )
 
     assert response["statusCode"] == 400
-    assert "this channel takes 280" in response["body"]
+    assert "The statement is 281 characters; the social channel takes at most 280." in response["body"]
     assert state(services) == before
+
+
+UNPUBLISHABLE = {
+    "nul": ("We are on it.\x00", "U+0000, a control character"),
+    "esc-sequence": ("We are \x1b[31mon it\x1b[0m.", "U+001B, a control character"),
+    "del": ("We are on it.\x7f", "U+007F, a control character"),
+    "c1": ("We are on it.\x9b2J", "U+009B, a control character"),
+    "bidi-override": ("Refunds: \u202e%001\u202c for all.", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    "bidi-isolate": ("We are \u2067on it\u2069.", "U+2067 RIGHT-TO-LEFT ISOLATE"),
+    "whitespace-only": (" \r\n\t\u3000 \r\n", "The statement is empty"),
+    "10000-characters": (
+        "x" * 10_000,
+        "The statement is 10000 characters; the social channel takes at most 280.",
+    ),
+    "limit+1-after-nfc": (
+        "e\u0301" * 281,
+        "The statement is 281 characters; the social channel takes at most 280.",
+    ),
+}
+
+
+@pytest.mark.parametrize(("typed", "said"), list(UNPUBLISHABLE.values()), ids=list(UNPUBLISHABLE))
+def test_a_revision_that_cannot_be_published_is_a_400_page_that_keeps_the_text(
+    services: FakeServices, typed: str, said: str
+) -> None:
+    ids = published(services)
+    page = open_page(services, ids["tier1-primary"])
+    before = state(services)
+
+    response = post(
+        services, ids["tier1-primary"], page.press("request_changes", "hostile-social", revised_text=typed)
+    )
+
+    assert response["statusCode"] == 400
+    assert_safe_headers(response)
+    assert "Nothing was decided" in response["body"] and said in response["body"]
+    assert state(services) == before  # nothing claimed, resumed, audited or stored: the incident unchanged
+    again = read_page(response["body"])
+    box = again.form_for("decision", "request_changes", "hostile-social")
+    assert box.fields["revised_text"] == typed  # as typed: nothing is lost
+    fixed = post(
+        services,
+        ids["tier1-primary"],
+        again.press("request_changes", "hostile-social", revised_text="Fixed."),
+    )
+    assert fixed["statusCode"] == 200
+    ((_, output),) = services.escalation.succeeded
+    assert output["revised_text"] == "Fixed."
+
+
+def test_an_approved_revision_goes_out_tidied_not_byte_for_byte(services: FakeServices) -> None:
+    ids = published(services)
+    typed = "We know.\r\n\r\n\r\nCafe\u0301 update at 3pm.\t \r\n#Ac\u200bme"
+    clean = "We know.\n\nCafé update at 3pm.\n#Acme"
+
+    response = press(services, ids["tier1-primary"], "request_changes", "hostile-social", revised_text=typed)
+
+    assert response["statusCode"] == 200
+    ((_, output),) = services.escalation.succeeded
+    assert output["revised_text"] == clean
+    (incident,) = services.incidents.items.values()
+    cursor = start_round(rounds_of(incident, services.policy, Timing()), 0).to_dict()
+    record = partial(
+        record_decision, incident.incident_id, cursor, policy=services.policy, timing=Timing(),
+        incidents=services.incidents, feedback=services.detector_feedback, audit=services.audit,
+        now=utc_now(),
+    )  # fmt: skip
+    record(decision_data=output)
+    record(decision_data={"decision": "approve", "decided_by": "tier1-backup", "statement": "revision-1"})
+    publish_statement(
+        incident.incident_id,
+        services.publisher,
+        services.comms,
+        services.incidents,
+        services.audit,
+        utc_now(),
+    )
+    assert services.publisher.posts == [(incident.incident_id, "social", clean)]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from crisiswatch.domain.clock import parse_iso
 from crisiswatch.domain.detection import DetectorState
 from crisiswatch.domain.errors import IncidentNotFoundError, InvalidRequestError
 from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus, Severity
+from crisiswatch.domain.statements import StatementTextError
 from tests.fakes import FakeServices
 from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
 
@@ -452,6 +453,50 @@ def test_publishing_without_an_approved_statement_is_a_typed_error(services: Fak
     with pytest.raises(InvalidRequestError):
         publish(load_event("publish_statement", "publish"), services)
     assert services.publisher.posts == []
+
+
+HOSTILE_TEXTS = {
+    "esc": "We are \x1b[31mon it\x1b[0m.",
+    "nul": "We are on it.\x00",
+    "bidi-override": "Refunds: \u202e%001\u202c",
+    "too-long-after-nfc": "e\u0301" * 281,
+}
+
+
+@pytest.mark.parametrize("text", list(HOSTILE_TEXTS.values())[:3], ids=list(HOSTILE_TEXTS)[:3])
+def test_a_revision_reaching_the_workflow_another_way_is_refused_there_too(
+    services: FakeServices, text: str
+) -> None:
+    assessed(services)
+    event = clone(load_event("crisis_plan", "decide_approve"))
+    event["decision"].update(decision="request_changes", revised_text=text)
+    before = stored(services)
+
+    with pytest.raises(InvalidRequestError, match="text: "):
+        plan(event, services)
+    assert stored(services) == before and services.audit.kinds(INCIDENT_ID) == []
+
+
+@pytest.mark.parametrize("text", list(HOSTILE_TEXTS.values()), ids=list(HOSTILE_TEXTS))
+def test_publishing_a_statement_that_could_not_have_been_approved_posts_nothing(
+    services: FakeServices, text: str
+) -> None:
+    assessed(services)
+    plan(load_event("crisis_plan", "decide_approve"), services)
+    statement = stored(services).statement
+    assert statement is not None
+    services.incidents.update(INCIDENT_ID, IncidentChanges(statement={**statement, "text": text}))
+    services.audit.entries.clear()
+    before = stored(services)
+
+    with pytest.raises(StatementTextError) as caught:
+        publish(load_event("publish_statement", "publish"), services)
+
+    # Step Functions sees the class name ("RefusedCharacterError", "StatementTooLongError"): the
+    # state machine's catch-all records the failure, and nothing went out.
+    assert type(caught.value).__name__ in {"RefusedCharacterError", "StatementTooLongError"}
+    assert services.publisher.posts == [] and services.comms.announced == []
+    assert stored(services) == before and services.audit.kinds(INCIDENT_ID) == []
 
 
 @pytest.mark.parametrize("event", [{}, {"incident_id": ""}, {"incident_id": 7}, [], None])

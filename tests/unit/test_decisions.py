@@ -37,7 +37,7 @@ from crisiswatch.domain.links import (
     link_key,
     new_link_id,
 )
-from crisiswatch.usecases.decisions import LinkPage, Outcome, Submission, decide, view_link
+from crisiswatch.usecases.decisions import LinkPage, Outcome, Revision, Submission, decide, view_link
 from crisiswatch.usecases.escalation import assess, request_decision, rounds_of
 from crisiswatch.usecases.outcomes import record_decision
 from tests.fakes import BASE_URL, LINK_SECRET, T0, FakeServices, make_incident
@@ -583,8 +583,66 @@ def test_request_changes_without_a_revised_text_changes_nothing(revised: str) ->
     page = s.submit(s.ids["tier1-primary"], "request_changes", statement=s.draft_key(), revised_text=revised)
 
     assert page.outcome is Outcome.BAD_FORM
-    assert "revised statement" in page.message
+    assert "The statement is empty" in page.message
     assert s.state() == before
+
+
+UNPUBLISHABLE = {
+    "nul": "We are on it.\x00",
+    "esc-sequence": "We are \x1b[31mon it\x1b[0m.",
+    "del": "We are on it.\x7f",
+    "c1-csi": "We are on it.\x9b2J",
+    "bidi-override": "Refunds: \u202e%001\u202c for all.",
+    "bidi-isolate": "We are \u2067on it\u2069.",
+    "whitespace-only": " \r\n\t\u3000 \r\n",
+    "zero-width-only": "\u200b\u200d\ufeff",
+    "10000-characters": "x" * 10_000,
+    "limit+1-after-nfc": "e\u0301" * 281,
+}
+
+
+@pytest.mark.parametrize("typed", list(UNPUBLISHABLE.values()), ids=list(UNPUBLISHABLE))
+def test_a_revision_that_cannot_be_published_decides_nothing_and_comes_back_as_typed(typed: str) -> None:
+    s = scene()
+    link_id = s.ids["tier1-primary"]
+    key = s.draft_key("social")
+    before = s.state()
+
+    page = s.submit(link_id, "request_changes", statement=key, revised_text=typed)
+
+    assert page.outcome is Outcome.BAD_FORM and page.status == 400
+    assert page.message.startswith("The revised statement was not sent for approval. ")
+    assert page.revision == Revision(key, typed)  # nothing typed is lost
+    assert page.form_token  # the choices are offered again, with a fresh form token
+    assert s.state() == before
+    fixed = s.submit(
+        link_id, "request_changes", statement=key, revised_text="We are on it.", token=page.form_token
+    )
+    assert fixed.outcome is Outcome.DECIDED
+    assert s.succeeded()[0][1]["revised_text"] == "We are on it."
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("We hear you.\r\n\r\n\r\nCafe\u0301 update at 3pm.  \r\n", "We hear you.\n\nCafé update at 3pm."),
+        ("Old Mac\rline endings\u2028too", "Old Mac\nline endings\ntoo"),
+        ("Sizes:\tS\tM", "Sizes: S M"),
+        ("#Ac\u200bme", "#Acme"),
+        ("e\u0301" * 280, "\u00e9" * 280),  # 560 code points typed, 280 after NFC: exactly the limit
+        ("x" * 139 + "\r\n" + "x" * 140, "x" * 139 + "\n" + "x" * 140),  # a browser's CRLF is one break
+    ],
+    ids=["crlf-nfd-trailing", "cr-and-line-separator", "tabs", "zero-width-space", "at-limit-nfc", "crlf"],
+)
+def test_a_revision_goes_for_approval_tidied(typed: str, sent: str) -> None:
+    s = scene()
+
+    page = s.submit(
+        s.ids["tier1-primary"], "request_changes", statement=s.draft_key("social"), revised_text=typed
+    )
+
+    assert page.outcome is Outcome.DECIDED, page.message
+    assert s.succeeded()[0][1]["revised_text"] == sent
 
 
 def test_a_revised_text_on_a_social_draft_is_measured_against_social_even_if_a_web_draft_exists() -> None:

@@ -24,6 +24,7 @@ from crisiswatch.domain.mentions import (
     mention_from_dict,
     mention_from_json_line,
 )
+from crisiswatch.domain.statements import Channel, StatementTextError, clean_statement
 from crisiswatch.usecases.decisions import HTTP_STATUS, Outcome, Submission
 from tests.fakes import LINK_SECRET, FakeServices
 from tests.handlers.test_action_links import (
@@ -143,7 +144,6 @@ LINK_FUZZ = settings(
 )
 ITEMS = [item.value for item in ChecklistItem]
 DRAFTS = {str(d["key"]): str(d["channel"]) for d in scene().incident.drafts}
-LIMITS = {"social": 280, "web": 2000}
 
 
 def text(max_size: int) -> st.SearchStrategy[str]:
@@ -177,7 +177,7 @@ statements = st.one_of(
 )
 revisions = st.one_of(
     text(300),
-    st.sampled_from(["", " ", "\n\t", "\u3000"]),
+    st.sampled_from(["", " ", "\n\t", "\u3000", "a\r\nb", "a\x1b[31mb", "a\u202eb", "\u200b"]),
     st.builds(
         lambda pad, char, n: pad + char * n + pad,
         st.sampled_from(["", "  ", "\n"]),
@@ -194,6 +194,14 @@ ticks = st.one_of(
     text(30),
 )
 notes = st.one_of(text(60), st.integers(990, 1100).map(lambda n: "n" * n))
+
+
+def revision(text: str, channel: str) -> str | None:
+    """The revision as the next approver will see it, or None if it is refused."""
+    try:
+        return clean_statement(text, Channel(channel))
+    except StatementTextError:
+        return None
 
 
 def expected_outcome(sub: Submission, *, known: bool, token_ok: bool, late: bool, taken: bool) -> Outcome:
@@ -215,8 +223,7 @@ def expected_outcome(sub: Submission, *, known: bool, token_ok: bool, late: bool
         channel = DRAFTS.get(sub.statement)
         if channel is None:
             return Outcome.BAD_FORM
-        revised = sub.revised_text.strip()
-        if sub.decision == "request_changes" and not 0 < len(revised) <= LIMITS[channel]:
+        if sub.decision == "request_changes" and revision(sub.revised_text, channel) is None:
             return Outcome.BAD_FORM
     return Outcome.DECIDED
 
@@ -239,7 +246,7 @@ def check_effects(
         if sub.decision in ("approve", "request_changes"):
             assert output["statement"] == sub.statement
         if sub.decision == "request_changes":
-            assert output["revised_text"] == sub.revised_text.strip()
+            assert output["revised_text"] == revision(sub.revised_text, DRAFTS[sub.statement])
         assert audit[-1].kind == "decision.submitted" and audit[-1].actor == "tier1-primary"
         assert len(locks_after) == len(locks_before) + 1
     elif outcome is Outcome.TICKED:

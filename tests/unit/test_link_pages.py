@@ -114,7 +114,7 @@ def test_statements_are_shown_exactly_as_stored_and_escaped() -> None:
     assert "&lt;script&gt;alert(" in text
     social = read.form_for("decision", "request_changes", "revision-1")
     assert social.fields["statement"] == "revision-1"
-    assert 'maxlength="280"' in text and 'maxlength="2000"' in text
+    assert "Up to 280 characters. Line breaks are kept" in text and "Up to 2000 characters." in text
 
 
 def test_hostile_brand_and_summary_are_escaped() -> None:
@@ -202,6 +202,51 @@ def test_request_changes_untouched_resends_the_draft_text() -> None:
     assert _press(s, "tier1-primary", "request_changes", key).outcome is Outcome.DECIDED
 
     assert s.succeeded()[0][1]["revised_text"] == stored.strip()
+
+
+def test_a_refused_revision_comes_back_in_its_box_with_why_and_the_page_still_decides() -> None:
+    s = scene()
+    key = s.draft_key("social")
+    typed = f"We are \x1b[31mon it\x1b[0m. {HOSTILE}"
+
+    page = _press(s, "tier1-primary", "request_changes", key, revised_text=typed)
+
+    text, read = rendered(page)
+    assert page.status == 400 and read.title == "Nothing was decided"
+    assert "Line 1, character 8 is U+001B, a control character" in text
+    assert re.search(r"<details open>\s*<summary>Ask for changes</summary>", text)
+    assert read.form_for("decision", "request_changes", key).fields["revised_text"] == typed
+    others = [str(d["key"]) for d in offered(s.incident.drafts) if d["key"] != key]
+    for other in others:  # the other boxes start from their own drafts, closed
+        draft_text = next(str(d["text"]) for d in s.incident.drafts if d["key"] == other)
+        assert read.form_for("decision", "request_changes", other).fields["revised_text"] == draft_text
+    assert text.count("<details open>") == 1 and text.count('class="error"') == 1
+    assert "<script>" not in text and "&lt;script&gt;alert(" in text
+    assert set(read.buttons) == TIER_CHOICES
+    assert all(form.fields["form_token"] == page.form_token for form in read.forms)
+    fixed = read.press("request_changes", key, revised_text="We are on it.")
+    assert s.post(s.ids["tier1-primary"], submission(fixed)).outcome is Outcome.DECIDED
+    assert s.succeeded()[0][1]["revised_text"] == "We are on it."
+
+
+def test_each_revision_box_says_its_limit_and_what_is_tidied() -> None:
+    s = scene()
+
+    text, _ = rendered(s.view(s.ids["tier1-primary"]))
+
+    for draft in s.incident.drafts:
+        limit = 280 if draft["channel"] == "social" else 2000
+        hint = re.search(rf'<p class="note" id="rules-{draft["key"]}">(.*?)</p>', text)
+        assert hint is not None and hint.group(1) == (
+            f"Up to {limit} characters. Line breaks are kept; tabs become spaces, and spaces at line ends "
+            "and extra blank lines are dropped. Other control characters and text-direction controls are "
+            "not accepted."
+        )
+        assert f'aria-describedby="rules-{draft["key"]}"' in text
+    boxes = re.findall(r'<textarea name="revised_text"[^>]*>', text)
+    # No maxlength: a browser counts UTF-16 units before NFC and cuts a paste silently; the server
+    # counts as the platform does and says by how much a text is over.
+    assert len(boxes) == len(s.incident.drafts) and not any("maxlength" in box for box in boxes)
 
 
 def test_resolve_and_review_buttons_decide() -> None:

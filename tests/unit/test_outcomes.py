@@ -24,6 +24,12 @@ from crisiswatch.domain.crisis_plan import (
 from crisiswatch.domain.detection import DetectorState
 from crisiswatch.domain.errors import IncidentNotFoundError, InvalidRequestError
 from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus
+from crisiswatch.domain.statements import (
+    EmptyStatementError,
+    RefusedCharacterError,
+    StatementTextError,
+    StatementTooLongError,
+)
 from crisiswatch.usecases.escalation import assess, rounds_of
 from crisiswatch.usecases.outcomes import (
     check_signals,
@@ -294,8 +300,26 @@ def test_request_changes_from_the_owner_asks_the_owner_again() -> None:
         {"statement": "holding-social-product"},
         {"statement": "unknown", "revised_text": "Fine."},
         {"revised_text": "Fine."},
+        {"statement": "holding-social-product", "revised_text": "Fine.\x00"},
+        {"statement": "holding-social-product", "revised_text": "\x1b[31mFine\x1b[0m"},
+        {"statement": "holding-social-product", "revised_text": "Fine.\x7f"},
+        {"statement": "holding-social-product", "revised_text": "Fine.\x85\x9b"},
+        {"statement": "holding-social-product", "revised_text": "Refund \u202e001$"},
+        {"statement": "holding-social-product", "revised_text": "\u200b\u200d"},
     ],
-    ids=["too-long-for-social", "blank", "no-text", "unknown-statement", "no-statement"],
+    ids=[
+        "too-long-for-social",
+        "blank",
+        "no-text",
+        "unknown-statement",
+        "no-statement",
+        "nul",
+        "esc",
+        "del",
+        "c1",
+        "bidi-override",
+        "zero-width-only",
+    ],
 )
 def test_a_revision_that_cannot_be_offered_is_refused_and_changes_nothing(change: dict[str, Any]) -> None:
     world, incident = assessed()
@@ -305,6 +329,23 @@ def test_a_revision_that_cannot_be_offered_is_refused_and_changes_nothing(change
         decide(world, incident, by("tier1-primary", "request_changes", **change))
 
     assert snapshot(world, incident) == before
+
+
+def test_a_revision_at_its_limit_once_composed_is_taken() -> None:
+    world, incident = assessed()
+
+    decide(
+        world,
+        incident,
+        by(
+            "tier1-primary",
+            "request_changes",
+            statement="holding-social-product",
+            revised_text="e\u0301" * 280,
+        ),
+    )
+
+    assert current(world, incident).drafts[-1]["text"] == "\u00e9" * 280
 
 
 def test_the_web_channel_takes_a_long_revision() -> None:
@@ -317,6 +358,25 @@ def test_the_web_channel_takes_a_long_revision() -> None:
     )
 
     assert current(world, incident).drafts[-1]["text"] == "w" * 2000
+
+
+def test_a_revision_from_the_workflow_is_stored_tidied_and_published_as_stored() -> None:
+    world, incident = assessed()
+    typed = "We know.\r\n\r\n\r\nCafe\u0301 update at 3pm.\t \r\n"
+
+    decide(
+        world,
+        incident,
+        by("tier1-primary", "request_changes", statement="holding-social-product", revised_text=typed),
+    )
+    decide(world, current(world, incident), by("tier1-backup", "approve", statement="revision-1"))
+    publish(world, current(world, incident))
+
+    clean = "We know.\n\nCafé update at 3pm."
+    assert current(world, incident).drafts[-1]["text"] == clean
+    changes, approved, published = world.audit.entries
+    assert changes.detail["text"] == approved.detail["text"] == published.detail["text"] == clean
+    assert world.publisher.posts == [(incident.incident_id, "social", clean)]
 
 
 # ----- dismiss and escalate -------------------------------------------------------------------------
@@ -455,6 +515,89 @@ def test_publishing_without_an_approved_statement_is_refused() -> None:
 
     assert world.publisher.posts == [] and world.comms.announced == []
     assert current(world, incident).status is IncidentStatus.ESCALATING
+
+
+def with_statement(text: str, channel: str = "social") -> tuple[FakeServices, Incident]:
+    """An approved statement as stored, whatever put it there (a record from before revisions were
+    tidied, or a store edited by hand)."""
+    world, incident = approved()
+    assert incident.statement is not None
+    world.incidents.update(
+        incident.incident_id,
+        IncidentChanges(statement={**incident.statement, "text": text, "channel": channel}),
+    )
+    return world, current(world, incident)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("We are on it.\x00", RefusedCharacterError),
+        ("We are \x1b[31mon it\x1b[0m", RefusedCharacterError),
+        ("We are on it.\x7f", RefusedCharacterError),
+        ("We are on it.\x9b", RefusedCharacterError),
+        ("Refunds \u202e001$\u202c", RefusedCharacterError),
+        ("\u2066hidden\u2069", RefusedCharacterError),
+        (" \r\n\u200b ", EmptyStatementError),
+        ("x" * 281, StatementTooLongError),
+        ("e\u0301" * 281, StatementTooLongError),
+        ("x" * 10_000, StatementTooLongError),
+    ],
+    ids=[
+        "nul",
+        "esc",
+        "del",
+        "c1",
+        "bidi-override",
+        "bidi-isolate",
+        "blank",
+        "limit+1",
+        "limit+1-nfc",
+        "10000",
+    ],
+)
+def test_the_publish_guard_posts_nothing_that_could_not_have_been_approved(
+    text: str, error: type[StatementTextError]
+) -> None:
+    world, incident = with_statement(text)
+    before = snapshot(world, incident)
+
+    with pytest.raises(error):
+        publish(world, incident)
+
+    assert world.publisher.posts == [] and world.comms.announced == []
+    assert snapshot(world, incident) == before
+
+
+def test_the_publish_guard_tidies_a_statement_approved_before_revisions_were_tidied() -> None:
+    world, incident = with_statement("We know.\r\nCafe\u0301 update\tat 3pm.  \r\n\r\n\r\nSorry.\r\n")
+
+    publish(world, incident)
+
+    clean = "We know.\nCafé update at 3pm.\n\nSorry."
+    assert world.publisher.posts == [(incident.incident_id, "social", clean)]
+    stored = current(world, incident).statement
+    assert stored is not None and stored["text"] == clean  # the record says what went out
+    (entry,) = world.audit.entries
+    assert entry.detail["text"] == clean
+    ((_, body),) = world.comms.announced
+    assert body.endswith(clean)
+
+
+def test_a_statement_at_its_web_limit_after_nfc_is_published() -> None:
+    world, incident = with_statement("e\u0301" * 2000, "web")
+
+    publish(world, incident)
+
+    assert world.publisher.posts == [(incident.incident_id, "web", "\u00e9" * 2000)]
+
+
+def test_a_statement_on_an_unknown_channel_is_not_published() -> None:
+    world, incident = with_statement("Fine.", "fax")
+
+    with pytest.raises(InvalidRequestError, match="channel is unknown"):
+        publish(world, incident)
+    assert world.publisher.posts == []
 
 
 def test_publishing_for_an_unknown_incident_is_refused() -> None:

@@ -21,6 +21,7 @@ from crisiswatch.domain.statements import (
     StatementKind,
     StatementLibrary,
     StatementsError,
+    StatementTooLongError,
     default_statements,
     load_statements,
     render,
@@ -470,9 +471,12 @@ def test_web_drafts_may_be_long_but_not_longer_than_the_web_limit() -> None:
 
 def test_a_revision_is_held_to_the_channel_limit_and_needs_a_reviser() -> None:
     draft = drafts()[0]
-    with pytest.raises(StatementsError) as caught:
-        draft.revised("y" * 281, " ")
+    with pytest.raises(StatementTooLongError) as caught:
+        draft.revised("y" * 281, "sam@acme.test")
     assert caught.value.problems == [
-        "text: 281 characters; social allows 280",
-        "revised_by: say who revised it",
+        "text: The statement is 281 characters; the social channel takes at most 280."
     ]
+    assert (caught.value.length, caught.value.limit) == (281, 280)
+    with pytest.raises(StatementsError) as unsigned:
+        draft.revised("Fine.", " ")
+    assert unsigned.value.problems == ["revised_by: say who revised it"]

@@ -10,12 +10,16 @@ Filling is deliberately small: ``{brand}``, ``{topic}``, ``{contact}`` and ``{ne
 format's attribute access and indexing (``{brand.__class__}``) would let a data file reach into
 objects. Values go in verbatim and are never read again as a template, so a brand called
 "{contact}" stays "{contact}". Escaping for HTML is the page's job, not this module's.
+
+A responder's revision is tidied by `clean_statement` before anyone approves it, so what is approved is
+what is published, byte for byte; publishing runs the same check once more as a last guard.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -45,7 +49,9 @@ class Channel(StrEnum):
 
 
 CHANNEL_LIMITS: Mapping[Channel, int] = MappingProxyType({Channel.SOCIAL: 280, Channel.WEB: 2000})
-"""Characters (code points) a filled draft may have on each channel."""
+"""Characters a statement may have on each channel: Unicode code points of the NFC form, which is what
+the platforms start from (X counts NFC code points, weighting some ranges double; weights are not
+modelled here)."""
 
 PLACEHOLDERS = frozenset({"brand", "topic", "contact", "next_update"})
 
@@ -146,15 +152,11 @@ class Draft:
         )
 
     def revised(self, text: str, by: str) -> Draft:
-        """The responder's changed wording, held to the same limit; the template stays on record."""
-        problems = _too_long(text, self.channel, "text")
-        if not text.strip():
-            problems.append("text: a revision cannot be empty")
+        """The responder's changed wording, tidied and held to the channel's limit (`clean_statement`
+        raises a `StatementTextError` saying why not); the template stays on record."""
         if not by.strip():
-            problems.append("revised_by: say who revised it")
-        if problems:
-            raise StatementsError(problems)
-        return replace(self, text=text, revised_by=by)
+            raise StatementsError(["revised_by: say who revised it"])
+        return replace(self, text=clean_statement(text, self.channel), revised_by=by)
 
 
 @dataclass(frozen=True)
@@ -282,6 +284,124 @@ class StatementLibrary:
             if specific:
                 return specific
         return [t for t in candidates if not t.crisis_types]
+
+
+# ---- the text of a statement: tidied once, checked before approval and again before publishing ------
+
+
+class StatementTextError(StatementsError):
+    """A statement's text cannot be approved or published; `message` says why, in words for the page."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([f"text: {message}"])
+        self.message = message
+
+
+class EmptyStatementError(StatementTextError):
+    def __init__(self) -> None:
+        super().__init__("The statement is empty: write the text to publish.")
+
+
+class RefusedCharacterError(StatementTextError):
+    """A character that could disguise the text or break it on the way out (see `clean_statement`)."""
+
+    def __init__(self, code_point: int, what: str, line: int, column: int, count: int) -> None:
+        name = unicodedata.name(chr(code_point), "")
+        more = f"; {count - 1} more {'follows' if count == 2 else 'follow'}" if count > 1 else ""
+        super().__init__(
+            f"Line {line}, character {column} is U+{code_point:04X}{' ' + name if name else ''}, {what}, "
+            f"and cannot be published{more}. Delete {'them' if more else 'it'} and send the text again."
+        )
+        self.code_point, self.line, self.column, self.count = code_point, line, column, count
+
+
+class StatementTooLongError(StatementTextError):
+    def __init__(self, length: int, limit: int, channel: Channel) -> None:
+        super().__init__(
+            f"The statement is {length} characters; the {channel.value} channel takes at most {limit}."
+        )
+        self.length, self.limit, self.channel = length, limit, channel
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
+"""CRLF, CR, VT, FF, NEL and the Unicode line and paragraph separators: each becomes one LF."""
+_REFUSED = re.compile(
+    "(?P<control>[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f])"
+    "|(?P<bidi>[\u202a-\u202e\u2066-\u2069])"
+    "|(?P<surrogate>[\ud800-\udfff])"
+    "|(?P<annotation>[\ufff9-\ufffb])"
+    "|(?P<tag>[\U000e0000-\U000e007f])"
+)
+_WHY = {
+    "control": "a control character (line breaks are the only ones kept)",
+    "bidi": "a text-direction control (it can make a text read differently from what it holds)",
+    "surrogate": "half of a surrogate pair (no platform can store it)",
+    "annotation": "an interlinear annotation mark (it can hide text)",
+    "tag": "an invisible tag character (it can carry hidden text)",
+}
+_FLAG_TAGS = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
+"""The one use of tag characters in a statement: subdivision flags such as England's."""
+_ZERO_WIDTH_RUN = re.compile("[\u200b\u200c\u200d\u2060]+")
+"""Zero-width space, non-joiner, joiner and word joiner: kept only where scripts and emoji use them."""
+_BLANK_LINES = re.compile("\n{3,}")
+
+
+def normalise_statement(text: str) -> str:
+    """The text as it will be published, or a `StatementTextError` saying what must change.
+
+    Refused (the responder sees where, and fixes it): control characters other than the line breaks
+    and TAB below (C0, DEL, C1: NUL, ESC sequences, backspaces); text-direction embeddings,
+    overrides and isolates (U+202A-U+202E, U+2066-U+2069), which make a text display differently
+    from its characters; lone surrogates; interlinear annotation marks and tag characters (outside a
+    flag emoji), which hide text. Refusing rather than dropping them: the responder should know.
+
+    Tidied (invisible, or looks the same): CRLF, CR, VT, FF, NEL, U+2028 and U+2029 become LF and TAB
+    a space; Unicode NFC; U+FEFF removed; zero-width spaces, joiners and non-joiners kept only
+    between two characters that are neither ASCII nor spaces (emoji sequences, Persian, Indic and
+    Thai text), removed elsewhere (inside an English word they only break search and hashtags);
+    trailing whitespace on each line trimmed, the text trimmed, runs of blank lines cut to one.
+
+    Idempotent: the result tidies to itself.
+    """
+    text = _LINE_BREAK.sub("\n", text)
+    _refuse(text)
+    text = unicodedata.normalize("NFC", text.replace("\t", " ").replace("\ufeff", ""))
+    text = unicodedata.normalize("NFC", _ZERO_WIDTH_RUN.sub(_joining, text))
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = _BLANK_LINES.sub("\n\n", text).strip()
+    if not text:
+        raise EmptyStatementError()
+    return text
+
+
+def clean_statement(text: str, channel: Channel) -> str:
+    """`normalise_statement`, then the channel's limit counted on the result (code points after NFC)."""
+    clean = normalise_statement(text)
+    limit = CHANNEL_LIMITS[channel]
+    if len(clean) > limit:
+        raise StatementTooLongError(len(clean), limit, channel)
+    return clean
+
+
+def _refuse(text: str) -> None:
+    # Flag emoji blanked out (same length, so positions hold) before the scan: linear in any case.
+    found = list(_REFUSED.finditer(_FLAG_TAGS.sub(lambda flag: " " * len(flag.group()), text)))
+    if found:
+        first = found[0]
+        line = text.count("\n", 0, first.start()) + 1
+        column = first.start() - (text.rfind("\n", 0, first.start()) + 1) + 1
+        why = _WHY[str(first.lastgroup)]
+        raise RefusedCharacterError(ord(first.group()), why, line, column, len(found))
+
+
+def _joining(match: re.Match[str]) -> str:
+    """A run of zero-width characters stays only between two characters that may need it joined."""
+    text, start, end = match.string, match.start(), match.end()
+    if start == 0 or end == len(text):
+        return ""
+    before, after = text[start - 1], text[end]
+    keep = all(ord(char) > 0x7F and not char.isspace() for char in (before, after))
+    return match.group() if keep else ""
 
 
 def render(text: str, values: Mapping[str, str]) -> str:

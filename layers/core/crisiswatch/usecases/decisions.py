@@ -20,7 +20,7 @@ from ..domain.links import (
     link_key,
     verify_form_token,
 )
-from ..domain.statements import CHANNEL_LIMITS, Channel
+from ..domain.statements import Channel, StatementTextError, clean_statement
 from ..ports import ActionLinkStore, AuditLog, IncidentStore, TaskCallbacks
 
 
@@ -66,6 +66,14 @@ class Submission:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """A revised text that was not accepted, shown again in its box so nothing typed is lost."""
+
+    statement: str
+    text: str
+
+
+@dataclass(frozen=True)
 class LinkPage:
     outcome: Outcome
     link: ActionLink | None = None
@@ -76,6 +84,8 @@ class LinkPage:
     message: str = ""
     request: DecisionRequest | None = None
     checklist: list[ChecklistLine] = field(default_factory=list)
+    revision: Revision | None = None
+    """Set when a revision was refused: the page offers its choices again, with the text as typed."""
 
     @property
     def status(self) -> int:
@@ -173,13 +183,11 @@ def _decision_output(
             return "Choose one of the statements shown."
         output["statement"] = submission.statement
         if choice is Decision.REQUEST_CHANGES:
-            text = submission.revised_text.strip()
-            limit = CHANNEL_LIMITS[Channel(draft.get("channel", Channel.WEB.value))]
-            if not text:
-                return "Write the revised statement in the box before asking for changes."
-            if len(text) > limit:
-                return f"The revised statement is {len(text)} characters; this channel takes {limit}."
-            output["revised_text"] = text
+            channel = Channel(draft.get("channel", Channel.WEB.value))
+            try:  # tidied here, so the text the next approver sees is the text published
+                output["revised_text"] = clean_statement(submission.revised_text, channel)
+            except StatementTextError as error:
+                return f"The revised statement was not sent for approval. {error.message}"
     if submission.note.strip():
         output["note"] = submission.note.strip()[:NOTE_LIMIT]
     return output
@@ -257,7 +265,21 @@ def decide(
         )
     output = _decision_output(choice, submission, link, incident, now)
     if isinstance(output, str):
-        return _with_checklist(LinkPage(Outcome.BAD_FORM, link, incident, message=output, request=request))
+        if choice is not Decision.REQUEST_CHANGES:
+            return _with_checklist(
+                LinkPage(Outcome.BAD_FORM, link, incident, message=output, request=request)
+            )
+        # The link still decides: the page offers the choices again, the refused text in its box.
+        page = LinkPage(
+            Outcome.BAD_FORM,
+            link,
+            incident,
+            form_token=form_token(secret, link_id, now),
+            message=output,
+            request=request,
+            revision=Revision(submission.statement, submission.revised_text),
+        )
+        return _with_checklist(page)
     if not links.claim(link, choice.value, link.recipient, now):
         return _closed_page(link, incident, request, links, now)
     token = links.task_token(link.notification_id)

@@ -10,7 +10,7 @@ from ..domain.clock import parse_iso, to_iso
 from ..domain.crisis_plan import Cursor, Timing, after_decision, monitor_cursor
 from ..domain.errors import InvalidRequestError
 from ..domain.incidents import NOTE_LIMIT, Decision, Incident, IncidentChanges, IncidentStatus
-from ..domain.statements import Draft, StatementsError
+from ..domain.statements import Channel, Draft, StatementsError, clean_statement
 from ..ports import (
     AuditLog,
     CommsChannel,
@@ -128,22 +128,21 @@ def record_decision(
 def _revise(incident: Incident, raw: dict[str, Any], decided_by: str) -> Draft:
     """A revised statement becomes a draft of its own, offered for approval next."""
     base = _draft(incident, str(raw.get("statement") or ""))
-    text = str(raw.get("revised_text") or "").strip()
-    if not text:
-        raise InvalidRequestError("a change request carries the revised text")
     count = sum(1 for draft in incident.drafts if draft.get("revised_by"))
     try:
-        return Draft.from_dict(
+        revision = Draft.from_dict(
             {
                 **base,
                 "key": f"revision-{count + 1}",
                 "label": f"{base.get('label', base['key'])}, revised by {decided_by}",
-                "text": text,
                 "revised_by": decided_by,
             }
         )
+        # Tidied and checked again (the page did it already): a decision may reach the workflow
+        # by another road, and only a clean text may be offered for approval.
+        return revision.revised(str(raw.get("revised_text") or ""), decided_by)
     except StatementsError as error:
-        raise InvalidRequestError(str(error)) from None
+        raise InvalidRequestError(str(error)) from error
 
 
 def publish_statement(
@@ -161,9 +160,21 @@ def publish_statement(
         raise InvalidRequestError(f"{incident_id} has no approved statement")
     if statement.get("ref"):
         return {"ref": statement["ref"], "already": True}
-    channel, text = str(statement.get("channel", "")), str(statement.get("text", ""))
+    try:
+        channel = Channel(str(statement.get("channel"))).value
+    except ValueError:
+        raise InvalidRequestError(f"{incident_id}: the statement's channel is unknown") from None
+    # The last guard: a text that cannot be published raises its StatementTextError and nothing is
+    # posted. A text approved before revisions were tidied goes out tidied, and is recorded as such.
+    text = clean_statement(str(statement.get("text", "")), Channel(channel))
     reference = publisher.post(incident_id, channel, text, now)
-    published = {**statement, "ref": reference, "publisher": publisher.name, "published_at": to_iso(now)}
+    published = {
+        **statement,
+        "text": text,
+        "ref": reference,
+        "publisher": publisher.name,
+        "published_at": to_iso(now),
+    }
     incidents.update(incident_id, IncidentChanges(status=IncidentStatus.PUBLISHED, statement=published))
     incidents.tick(incident_id, ChecklistItem.PUBLISHED, SYSTEM, now)
     comms.announce(

@@ -6,6 +6,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..domain.statements import CHANNEL_LIMITS
 from ..usecases.decisions import LinkPage
 
 SECURITY_HEADERS = {
@@ -30,7 +31,11 @@ def _environment() -> Environment:
 
 
 def render_link_page(page: LinkPage) -> str:
-    return _environment().get_template("link.html").render(page=page, outcome=page.outcome.value)
+    return (
+        _environment()
+        .get_template("link.html")
+        .render(page=page, outcome=page.outcome.value, limits=CHANNEL_LIMITS)
+    )
 
 
 def render_message(title: str, message: str) -> str:
