@@ -27,6 +27,24 @@ $(INSTALLED): requirements/dev.lock pyproject.toml
 
 venv: $(INSTALLED)
 
+# Validators with dependencies of their own: checkov pins a boto3 that dev.lock cannot hold (its own
+# virtual environment, requirements/checkov.lock); asl-validator comes from npm (tools/package-lock.json).
+CHECKOV_VENV := .venv-checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download --framework cloudformation
+CHECKOV_INSTALLED := $(CHECKOV_VENV)/.installed
+NODE_TOOLS := tools/node_modules/.installed
+ASL_VALIDATOR := tools/node_modules/.bin/asl-validator
+TRANSFORMED := .aws-sam/transformed/template.json
+
+$(CHECKOV_INSTALLED): requirements/checkov.lock
+	$(PYTHON_BOOT) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements/checkov.lock
+	touch $@
+
+$(NODE_TOOLS): tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund --silent
+	touch $@
+
 # The page tests drive Debian's Chromium through Playwright (which cannot fetch browsers of its own here).
 CHROMIUM := /usr/bin/chromium
 
@@ -43,11 +61,18 @@ $(BUILT): $(INSTALLED) $(SOURCES)
 
 build: $(BUILT)
 
-lint: $(INSTALLED)
+# cfn-lint with its informational checks too; checkov on template.yaml and on what SAM makes of it
+# (generated roles, permissions, API stage), every accepted finding suppressed in template.yaml.
+lint: $(INSTALLED) $(CHECKOV_INSTALLED) $(NODE_TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy layers/core/crisiswatch ops/crisiswatch_ops functions
 	$(BIN)/sam validate --lint
+	$(BIN)/cfn-lint --include-checks I -- template.yaml
+	$(ASL_VALIDATOR) --json-path statemachines/escalation.asl.json
+	$(CHECKOV) --file template.yaml
+	$(BIN)/python -m crisiswatch_ops.sam_transform template.yaml $(TRANSFORMED)
+	$(CHECKOV) --file $(TRANSFORMED)
 
 test: lint $(BUILT) $(CHROMIUM)
 	$(BIN)/python -m pytest

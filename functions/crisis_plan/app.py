@@ -72,7 +72,9 @@ def _monitor(s: Services, incident_id: str, event: dict[str, Any]) -> dict[str, 
 
 
 def _resolve(s: Services, incident_id: str, event: dict[str, Any]) -> dict[str, Any]:
-    return outcomes.resolve(incident_id, event.get("resolution"), s.incidents, s.audit, utc_now())
+    return outcomes.resolve(
+        incident_id, event.get("resolution"), s.settings.timing, s.incidents, s.audit, utc_now()
+    )
 
 
 def _review(s: Services, incident_id: str, event: dict[str, Any]) -> dict[str, Any]:

@@ -157,7 +157,10 @@ def test_publish_then_monitor_then_resolve_then_review(services: FakeServices) -
     assert len(services.publisher.posts) == 1 and len(services.comms.announced) == 1
     assert monitored["calm"] is False and monitored["checks"] == 1
     assert monitored["cursor"]["phase"] == "monitor" and monitored["cursor"]["message"] == "notify"
-    assert resolved == {"resolved_by": "tier1-primary"}
+    assert resolved["resolved_by"] == "tier1-primary"
+    review = resolved["cursor"]
+    assert (review["phase"], review["message"]) == ("review", "notify")
+    assert review["wait_seconds"] == review["deadline_seconds"] == services.settings.timing.review_seconds
     assert reviewed == {"reviewed_by": "tier1-primary"}
     incident = stored(services)
     assert incident.status is IncidentStatus.REVIEWED

@@ -78,6 +78,33 @@ def test_stack_resources_exist_in_moto(runtime: LocalRuntime):
     assert f'"TimeoutSeconds": {DECISION_TIMEOUT_SECONDS}' in machine["definition"]
 
 
+def test_operations_resources_deploy_alarms_keys_log_groups_and_the_api_account(runtime: LocalRuntime):
+    (alarm,) = runtime.client("cloudwatch").describe_alarms(
+        AlarmNames=[runtime.outputs["ProbeErrorsAlarmName"]]
+    )["MetricAlarms"]
+    assert alarm["AlarmName"] == "crisiswatch-probe-errors"
+    assert alarm["AlarmActions"] == [runtime.outputs["AlertsTopicArn"]]
+    assert alarm["TreatMissingData"] == "notBreaching"
+    assert [query["Id"] for query in alarm["Metrics"]] == ["total", "probe"]
+    stat = alarm["Metrics"][1]["MetricStat"]
+    assert stat["Metric"]["Dimensions"] == [
+        {"Name": "FunctionName", "Value": runtime.resources["ProbeFunction"]}
+    ]
+
+    key = runtime.resources["TopicKey"]
+    attributes = runtime.client("sns").get_topic_attributes(TopicArn=runtime.outputs["AlertsTopicArn"])
+    assert attributes["Attributes"]["KmsMasterKeyId"] == key
+    assert runtime.client("kms").get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is True
+
+    (group,) = runtime.client("logs").describe_log_groups(logGroupNamePrefix="/aws/lambda/crisiswatch/probe")[
+        "logGroups"
+    ]
+    assert group["retentionInDays"] == 14
+
+    role = runtime.client("iam").get_role(RoleName=runtime.resources["ApiLogsRole"])["Role"]["Arn"]
+    assert runtime.client("apigateway").get_account()["cloudwatchRoleArn"] == role
+
+
 def test_another_process_can_use_the_runtime_through_its_environment(runtime: LocalRuntime):
     script = (
         "import boto3, os\n"

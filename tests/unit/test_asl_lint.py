@@ -39,15 +39,31 @@ def raw_asl() -> str:
     return ASL_PATH.read_text(encoding="utf-8")
 
 
+def stored_asl() -> dict[str, Any]:
+    """The file as kept in git: plain JSON that asl-validator and Workflow Studio accept."""
+    return json.loads(raw_asl())  # type: ignore[no-any-return]
+
+
 def dummy(key: str) -> str:
-    """A value of the right shape: ARNs are quoted in the ASL, numbers are not."""
     if key.endswith("Arn"):
         return f"arn:aws:lambda:eu-west-1:123456789012:function:{key}"
-    return "60"
+    return f"{key}-value"
 
 
 def definition() -> dict[str, Any]:
     return json.loads(PLACEHOLDER.sub(lambda m: dummy(m.group(1)), raw_asl()))  # type: ignore[no-any-return]
+
+
+def strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from strings(item)
 
 
 def all_states(states: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -79,6 +95,17 @@ def test_every_placeholder_has_a_substitution_and_every_substitution_is_used() -
     assert set(substitutions()) - used == set(), "substitutions the definition never uses"
 
 
+def test_the_definition_is_valid_json_as_stored_and_every_placeholder_is_a_whole_string() -> None:
+    data = stored_asl()
+
+    assert data["StartAt"] in data["States"]
+    placeholders = [text for text in strings(data) if PLACEHOLDER.search(text)]
+    assert placeholders, "the ARNs come from the template"
+    # A whole string: substitution cannot turn it into a number or break the JSON around it.
+    assert [text for text in placeholders if not PLACEHOLDER.fullmatch(text)] == []
+    assert len(placeholders) == len(PLACEHOLDER.findall(raw_asl())), "a placeholder outside a JSON string"
+
+
 def test_the_definition_is_valid_json_once_substituted() -> None:
     data = definition()
 
@@ -97,27 +124,19 @@ def test_every_wait_for_a_task_token_times_out() -> None:
         assert "$$.Task.Token" in json.dumps(state["Parameters"]), f"{name} never hands out its task token"
 
 
-CURSOR_TIMEOUT = "$.cursor.wait_seconds"
-"""Tier waits take their length from the cursor: the policy's minutes times PolicyMinuteSeconds."""
-
-
-def test_every_callback_timeout_comes_from_a_template_parameter_or_the_policy_cursor() -> None:
-    keys = sorted(set(PLACEHOLDER.findall(raw_asl())))
-    sentinel = {key: str(900_001 + i) for i, key in enumerate(keys)}
-    data = json.loads(PLACEHOLDER.sub(lambda m: sentinel[m.group(1)], raw_asl()))
-    by_value = {int(value): key for key, value in sentinel.items()}
-    parameters = load_template()["Parameters"]
+def test_every_callback_waits_as_long_as_the_cursor_it_hands_out() -> None:
+    """Timeouts come from a cursor (the policy times PolicyMinuteSeconds, or MonitorIntervalSeconds and
+    ReviewTimeoutSeconds through CrisisPlanFunction's environment), never from a hard-coded number, and
+    the wait is the one the message tells its recipients about."""
     waiting = 0
-    for name, state in all_states(data["States"]):
-        if not state.get("Resource", "").endswith(".waitForTaskToken"):
+    for name, state in tasks():
+        if not state["Resource"].endswith(".waitForTaskToken"):
             continue
         waiting += 1
-        if "TimeoutSecondsPath" in state:
-            assert state["TimeoutSecondsPath"] == CURSOR_TIMEOUT, f"{name} waits on an unknown path"
-            continue
-        key = by_value.get(state["TimeoutSeconds"])
-        assert key is not None, f"{name} has a hard-coded timeout"
-        assert substitutions()[key] in ({"Ref": p} for p in parameters), f"{name}: {key} is no parameter"
+        assert "TimeoutSeconds" not in state and "HeartbeatSeconds" not in state, f"{name}: hard-coded wait"
+        cursor = state["Parameters"]["Payload"].get("cursor.$")
+        assert cursor, f"{name} hands out no cursor"
+        assert state.get("TimeoutSecondsPath") == f"{cursor}.wait_seconds", f"{name} waits on another path"
     assert waiting >= 3, "tiers, monitoring and the review each wait for people"
 
 

@@ -19,6 +19,7 @@ from crisiswatch.domain.crisis_plan import (
     after_timeout,
     monitor_cursor,
     owner_cursor,
+    review_cursor,
     start_round,
 )
 from crisiswatch.domain.detection import DetectorState
@@ -715,12 +716,14 @@ def test_a_person_resolving_frees_the_brand_and_starts_the_review_record() -> No
     result = resolve(
         incident.incident_id,
         {"decision": "resolve", "decided_by": "tier1-primary", "tier": 0},
+        TIMING,
         world.incidents,
         world.audit,
         resolved_at,
     )
 
-    assert result == {"resolved_by": "tier1-primary"}
+    assert result == {"resolved_by": "tier1-primary", "cursor": review_cursor(TIMING).to_dict()}
+    assert result["cursor"]["wait_seconds"] == TIMING.review_seconds
     stored = current(world, incident)
     assert (stored.status, stored.resolved_at) == (IncidentStatus.RESOLVED, resolved_at)
     assert world.incidents.open_by_brand == {}
@@ -748,9 +751,9 @@ def test_a_person_resolving_frees_the_brand_and_starts_the_review_record() -> No
 def test_calm_resolves_as_crisiswatch(resolution: Any) -> None:
     world, incident = published()
 
-    result = resolve(incident.incident_id, resolution, world.incidents, world.audit, LATER)
+    result = resolve(incident.incident_id, resolution, TIMING, world.incidents, world.audit, LATER)
 
-    assert result == {"resolved_by": "crisiswatch"}
+    assert result == {"resolved_by": "crisiswatch", "cursor": review_cursor(TIMING).to_dict()}
     stored = current(world, incident)
     assert stored.review is not None and stored.review["resolved_by"] == "crisiswatch"
     assert stored.checklist["resolved"]["by"] == "crisiswatch"
@@ -774,7 +777,7 @@ def test_resolving_an_unknown_incident_is_refused() -> None:
     world, _ = published()
 
     with pytest.raises(IncidentNotFoundError):
-        resolve("inc-nobody-20240523T1200Z", None, world.incidents, world.audit, LATER)
+        resolve("inc-nobody-20240523T1200Z", None, TIMING, world.incidents, world.audit, LATER)
     assert world.audit.entries == []
 
 
@@ -783,7 +786,9 @@ def test_resolving_an_unknown_incident_is_refused() -> None:
 
 def resolved() -> tuple[FakeServices, Incident]:
     world, incident = published()
-    resolve(incident.incident_id, {"decided_by": "tier1-primary"}, world.incidents, world.audit, LATER)
+    resolve(
+        incident.incident_id, {"decided_by": "tier1-primary"}, TIMING, world.incidents, world.audit, LATER
+    )
     world.audit.entries.clear()
     return world, current(world, incident)
 
@@ -858,7 +863,7 @@ def test_acknowledge_approve_publish_monitor_resolve_review_ticks_the_whole_chec
     publish(world, incident)
     first = check(world, incident, {"checks": 0}, LATER)
     assert check(world, incident, first, LATER + timedelta(seconds=600))["calm"] is True
-    resolve(incident.incident_id, {"decided_by": "crisiswatch"}, world.incidents, world.audit, LATER)
+    resolve(incident.incident_id, {"decided_by": "crisiswatch"}, TIMING, world.incidents, world.audit, LATER)
     world.incidents.update(incident.incident_id, IncidentChanges())  # a no-op write changes nothing
     record_review(
         incident.incident_id,

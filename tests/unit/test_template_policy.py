@@ -270,3 +270,49 @@ def test_the_state_machine_may_invoke_only_its_own_functions() -> None:
         "PublishStatementFunction",
         "WriteReportFunction",
     }
+
+
+# Topics are encrypted with TopicsKey: publishing needs a data key from it. CloudWatch alarms are let in
+# by the key policy; every other publisher (functions, the state machine) through its own IAM policy.
+KMS_TOPIC_ACTIONS = {"kms:GenerateDataKey", "kms:Decrypt"}
+TOPICS_KEY_ARN = {"Fn::GetAtt": ["TopicsKey", "Arn"]}
+
+
+def publishers() -> dict[str, dict[str, Any]]:
+    """Every function and state machine with a SNSPublishMessagePolicy, by logical id."""
+    resources = load_template()["Resources"]
+    return {
+        name: r["Properties"]
+        for name, r in resources.items()
+        if r["Type"] in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine")
+        and any(
+            isinstance(p, dict) and "SNSPublishMessagePolicy" in p
+            for p in r["Properties"].get("Policies", [])
+        )
+    }
+
+
+def kms_grants(props: dict[str, Any]) -> list[Statement]:
+    return [s for s in statements(props) if any(a.startswith("kms:") for a in actions(s))]
+
+
+def test_the_topic_publishers_are_the_ones_we_know() -> None:
+    assert set(publishers()) == {
+        "RequestDecisionFunction",
+        "PublishStatementFunction",
+        "EscalationStateMachine",
+    }
+
+
+@pytest.mark.parametrize("publisher", sorted(publishers()))
+def test_every_topic_publisher_may_use_the_topics_key_and_only_it(publisher: str) -> None:
+    grants = kms_grants(publishers()[publisher])
+
+    assert {a for s in grants for a in actions(s)} == KMS_TOPIC_ACTIONS, "SNS asks KMS for a data key"
+    assert all(resources(s) == [TOPICS_KEY_ARN] for s in grants)
+
+
+def test_only_topic_publishers_are_granted_the_key() -> None:
+    for name, props in functions().items():
+        if name not in publishers():
+            assert kms_grants(props) == [], f"{name} may use a key it never needs"

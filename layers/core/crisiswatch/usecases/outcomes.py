@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.checklist import ChecklistItem
 from ..domain.clock import parse_iso, to_iso
-from ..domain.crisis_plan import Cursor, Timing, after_decision, monitor_cursor
+from ..domain.crisis_plan import Cursor, Timing, after_decision, monitor_cursor, review_cursor
 from ..domain.errors import InvalidRequestError
 from ..domain.incidents import NOTE_LIMIT, Decision, Incident, IncidentChanges, IncidentStatus
 from ..domain.statements import Channel, Draft, StatementsError, clean_statement
@@ -234,9 +234,17 @@ def check_signals(
 
 
 def resolve(
-    incident_id: str, resolution: Any, incidents: IncidentStore, audit: AuditLog, now: datetime
+    incident_id: str,
+    resolution: Any,
+    timing: Timing,
+    incidents: IncidentStore,
+    audit: AuditLog,
+    now: datetime,
 ) -> dict[str, Any]:
-    """Resolved by a person or by calm: the brand is freed and the review record is started."""
+    """Resolved by a person or by calm: the brand is freed and the review record is started.
+
+    Returns the review's cursor: the state machine waits its `wait_seconds` (ReviewTimeoutSeconds).
+    """
     resolution = resolution if isinstance(resolution, dict) else {}
     by = str(resolution.get("decided_by") or SYSTEM)
     incident = load_incident(incidents, incident_id)
@@ -249,7 +257,7 @@ def resolve(
     audit.record(
         incident_id, "incident.resolved", by, {"how": "by a person" if by != SYSTEM else "calm"}, now
     )
-    return {"resolved_by": by}
+    return {"resolved_by": by, "cursor": review_cursor(timing).to_dict()}
 
 
 def response_times(incident: Incident, now: datetime) -> dict[str, int]:

@@ -1,10 +1,13 @@
 """CloudFormation support moto 5.2.5 lacks, built on moto's own backends.
 
-moto's CloudFormation skips ``AWS::SNS::Subscription`` and ``AWS::SecretsManager::Secret`` with a
-warning ("No Moto CloudFormation support"): the subscription is never created and ``!Ref`` to
-either resolves to nothing. These models create them through moto's SNS and Secrets Manager
-backends exactly as the API calls would (Subscribe + SetSubscriptionAttributes, CreateSecret with
-GetRandomPassword), so filter policies and generated secrets behave as moto implements them.
+moto's CloudFormation skips ``AWS::SNS::Subscription``, ``AWS::SecretsManager::Secret``,
+``AWS::CloudWatch::Alarm`` and ``AWS::ApiGateway::Account`` with a warning ("No Moto
+CloudFormation support"): the resource is never created and ``!Ref`` to it resolves to nothing.
+These models create them through moto's SNS, Secrets Manager, CloudWatch and API Gateway backends
+exactly as the API calls would (Subscribe + SetSubscriptionAttributes, CreateSecret with
+GetRandomPassword, PutMetricAlarm, UpdateAccount), so filter policies, generated secrets, alarms
+(listed by DescribeAlarms, never evaluated: moto does not) and the account's logging role behave as
+moto implements them.
 
 moto discovers CloudFormation models through ``CloudFormationModel.__subclasses__()`` behind
 ``lru_cache``; importing this module defines the classes and ``apply`` clears those caches.
@@ -15,8 +18,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from moto.apigateway.models import apigateway_backends
 from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricStat, cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.sns.models import sns_backends
@@ -226,11 +231,196 @@ def _flag(value: Any) -> bool:
     return value is True or str(value).lower() == "true"
 
 
+class CloudWatchAlarm(CloudFormationModel):
+    """``AWS::CloudWatch::Alarm`` (one metric or metric math); ``Ref`` is the alarm name."""
+
+    def __init__(self, name: str, arn: str, region_name: str) -> None:
+        self.name = name
+        self.arn = arn
+        self.region_name = region_name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CloudWatch::Alarm"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "AlarmName"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name == "Arn":
+            return self.arn
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+    ) -> CloudWatchAlarm:
+        properties = cloudformation_json["Properties"]
+        alarm = cloudwatch_backends[account_id][region_name].put_metric_alarm(
+            name=resource_name,
+            namespace=properties.get("Namespace"),
+            metric_name=properties.get("MetricName"),
+            metric_data_queries=[_query(q) for q in properties["Metrics"]]
+            if "Metrics" in properties
+            else None,
+            comparison_operator=properties["ComparisonOperator"],
+            evaluation_periods=int(properties["EvaluationPeriods"]),
+            datapoints_to_alarm=_int_or_none(properties.get("DatapointsToAlarm")),
+            period=_int_or_none(properties.get("Period")),  # type: ignore[arg-type]  # None with Metrics
+            threshold=float(properties["Threshold"]),
+            statistic=properties.get("Statistic"),
+            extended_statistic=properties.get("ExtendedStatistic"),
+            description=properties.get("AlarmDescription", ""),
+            dimensions=list(properties.get("Dimensions", [])),
+            alarm_actions=list(properties.get("AlarmActions", [])),
+            ok_actions=list(properties.get("OKActions", [])),
+            insufficient_data_actions=list(properties.get("InsufficientDataActions", [])),
+            unit=properties.get("Unit"),
+            actions_enabled=_flag(properties.get("ActionsEnabled", True)),
+            treat_missing_data=properties.get("TreatMissingData"),
+            evaluate_low_sample_count_percentile=properties.get("EvaluateLowSampleCountPercentile"),
+            threshold_metric_id=properties.get("ThresholdMetricId"),
+            tags=properties.get("Tags"),
+        )
+        return cls(alarm.name, alarm.alarm_arn, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: CloudWatchAlarm,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> CloudWatchAlarm:
+        original_resource.delete(account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+    ) -> None:
+        cloudwatch_backends[account_id][region_name].delete_alarms([resource_name])
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        cloudwatch_backends[account_id][self.region_name].delete_alarms([self.name])
+
+
+def _query(query: dict[str, Any]) -> MetricDataQuery:
+    """One item of an alarm's ``Metrics``, as moto's PutMetricAlarm handler builds it."""
+    stat = query.get("MetricStat")
+    metric_stat = None
+    if stat:
+        metric = stat["Metric"]
+        metric_stat = MetricStat(
+            metric=Metric(
+                metric_name=metric["MetricName"],
+                namespace=metric["Namespace"],
+                dimensions=[Dimension(d["Name"], d["Value"]) for d in metric.get("Dimensions", [])],
+            ),
+            period=stat["Period"],
+            stat=stat["Stat"],
+            unit=stat.get("Unit"),
+        )
+    return MetricDataQuery(
+        query_id=query["Id"],
+        label=query.get("Label"),  # type: ignore[arg-type]  # moto annotates str, accepts None
+        period=query.get("Period"),  # type: ignore[arg-type]
+        return_data=query.get("ReturnData", True),
+        expression=query.get("Expression"),
+        metric_stat=metric_stat,
+    )
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+class ApiGatewayAccount(CloudFormationModel):
+    """``AWS::ApiGateway::Account``: the region's CloudWatch role for API Gateway logs.
+
+    As in AWS, deleting the resource leaves the account setting as it is. ``Ref`` is a fixed id.
+    """
+
+    def __init__(self, account_id: str, region_name: str) -> None:
+        self.account_id = account_id
+        self.region_name = region_name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return f"apigateway-account-{self.account_id}"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::ApiGateway::Account"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return False
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+    ) -> ApiGatewayAccount:
+        role = (cloudformation_json.get("Properties") or {}).get("CloudWatchRoleArn")
+        if role:
+            apigateway_backends[account_id][region_name].update_account(
+                [{"op": "replace", "path": "/cloudwatchRoleArn", "value": role}]
+            )
+        return cls(account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: ApiGatewayAccount,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> ApiGatewayAccount:
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+    ) -> None:
+        return None
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        return None
+
+
+#: Every model above, checked by ``apply``.
+MODELS: tuple[type[CloudFormationModel], ...] = (
+    SnsSubscription,
+    SecretsManagerSecret,
+    CloudWatchAlarm,
+    ApiGatewayAccount,
+)
+
+
 def apply() -> None:
     """Make moto's CloudFormation see the models defined above."""
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
         cached.cache_clear()
     model_map = parsing.get_model_map()
-    for model in (SnsSubscription, SecretsManagerSecret):
+    for model in MODELS:
         if model_map.get(model.cloudformation_type()) is not model:
             raise RuntimeError(f"moto did not register {model.cloudformation_type()}")
