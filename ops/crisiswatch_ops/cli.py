@@ -117,6 +117,32 @@ def _cmd_contacts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_redrive(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
+    from .redrive import EXPIRED_ADVICE, QUEUES, Outcome, Redriver, Status  # noqa: PLC0415
+
+    stack = Stack.find(args.stack)
+    names = list(QUEUES) if args.queue == "all" else [args.queue]
+    queues = {name: stack.output(QUEUES[name]) for name in names}
+
+    def report(outcome: Outcome) -> None:
+        print(json.dumps(outcome.as_json()) if args.json else outcome.line(), flush=True)
+
+    redriver = Redriver.from_environment(dry_run=args.dry_run, drop_expired=args.drop_expired, report=report)
+    try:
+        summary = redriver.run(queues)
+    except (BotoCoreError, ClientError) as error:
+        return _fail(f"redrive: cannot read the dead-letter queues: {error}")
+    if args.json:
+        print(json.dumps(summary.as_json(names)))
+    else:
+        print(summary.line(names))
+        if summary.count(Status.EXPIRED):
+            print(EXPIRED_ADVICE)
+    return summary.exit_code
+
+
 def _cmd_replay(args: argparse.Namespace) -> int:
     from .replay import ReplayFile, ReplayReport, drive_schedule, incidents_of, upload  # noqa: PLC0415
 
@@ -509,6 +535,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _stack_option(contacts)
     contacts.set_defaults(run=_cmd_contacts)
+
+    redrive = commands.add_parser(
+        "redrive",
+        help="replay what the dead-letter queues hold, once the cause is fixed",
+        description="Replays each message of the stack's dead-letter queues: a failed stream batch is "
+        "read again from its stream (between the sequence numbers in the message), filtered like the "
+        "event source mapping and sent to the function as the DynamoDB-stream event; a failed "
+        "asynchronous fetch is invoked again with its original event. A message is deleted only once "
+        "its replay succeeded; what fails again, or whose records have left the stream (after 24 "
+        "hours), stays and is reported. Exit status: 0 all replayed, 1 some not, 2 usage or setup.",
+    )
+    redrive.add_argument(
+        "--queue",
+        choices=["fetch", "score", "escalation", "all"],
+        default="all",
+        help="which dead-letter queue (default all)",
+    )
+    redrive.add_argument("--dry-run", action="store_true", help="show what would be replayed; change nothing")
+    redrive.add_argument(
+        "--drop-expired",
+        action="store_true",
+        help="delete the messages whose records have left the stream (after reporting them)",
+    )
+    redrive.add_argument("--json", action="store_true", help="one JSON object per message, then a summary")
+    _stack_option(redrive)
+    redrive.set_defaults(run=_cmd_redrive)
 
     classify = commands.add_parser(
         "classify",
