@@ -5,9 +5,10 @@
   so ``Sum`` over a period is what CloudWatch would show.
 * ``AWS/SQS`` ``ApproximateNumberOfMessagesVisible`` and ``...NotVisible`` (dimension ``QueueName``):
   :class:`QueueDepths` samples every queue through the SQS API and puts a datapoint whenever a depth
-  changes, and at least once a minute otherwise (AWS reports queue metrics each minute). A dead-letter
-  queue filling up therefore shows within one sampling interval; :meth:`QueueDepths.sample` samples at
-  once, so a test never waits on the interval.
+  changes, and every :data:`HEARTBEAT_SECONDS` otherwise (AWS reports queue metrics each minute; twice
+  a minute here, so every 60-second period an alarm evaluates holds a datapoint). A dead-letter queue
+  filling up therefore shows within one sampling interval; :meth:`QueueDepths.sample` samples at once,
+  so a test never waits on the interval.
 
 Datapoints carry moto's clock (wall time), not the scheduler's virtual clock. Nothing else is emulated:
 no ``Duration``/``Throttles``/``IteratorAge``, no ``ApproximateAgeOfOldestMessage``, and moto evaluates
@@ -32,8 +33,8 @@ LAMBDA_NAMESPACE = "AWS/Lambda"
 SQS_NAMESPACE = "AWS/SQS"
 VISIBLE = "ApproximateNumberOfMessagesVisible"
 NOT_VISIBLE = "ApproximateNumberOfMessagesNotVisible"
-#: AWS reports SQS metrics once a minute; a depth that does not change is repeated this often.
-HEARTBEAT_SECONDS = 60.0
+#: A depth that does not change is put again this often (AWS reports SQS metrics once a minute).
+HEARTBEAT_SECONDS = 30.0
 SAMPLE_SECONDS = 1.0
 
 

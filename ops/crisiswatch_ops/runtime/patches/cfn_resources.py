@@ -1,10 +1,12 @@
 """CloudFormation support moto 5.2.5 lacks, built on moto's own backends.
 
-moto's CloudFormation skips ``AWS::SNS::Subscription`` and ``AWS::SecretsManager::Secret`` with a
-warning ("No Moto CloudFormation support"): the subscription is never created and ``!Ref`` to
-either resolves to nothing. These models create them through moto's SNS and Secrets Manager
-backends exactly as the API calls would (Subscribe + SetSubscriptionAttributes, CreateSecret with
-GetRandomPassword), so filter policies and generated secrets behave as moto implements them.
+moto's CloudFormation skips ``AWS::SNS::Subscription``, ``AWS::SecretsManager::Secret`` and
+``AWS::CloudWatch::Alarm`` with a warning ("No Moto CloudFormation support"): the resource is never
+created and ``!Ref`` to it resolves to nothing. These models create them through moto's SNS, Secrets
+Manager and CloudWatch backends exactly as the API calls would (Subscribe +
+SetSubscriptionAttributes, CreateSecret with GetRandomPassword, PutMetricAlarm), so filter policies,
+generated secrets and alarms behave as moto implements them (moto never evaluates an alarm: the
+runtime's :mod:`..alarms` does, for single-metric alarms).
 
 moto discovers CloudFormation models through ``CloudFormationModel.__subclasses__()`` behind
 ``lru_cache``; importing this module defines the classes and ``apply`` clears those caches.
@@ -17,6 +19,7 @@ from typing import Any
 
 from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricStat, cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.sns.models import sns_backends
@@ -226,11 +229,131 @@ def _flag(value: Any) -> bool:
     return value is True or str(value).lower() == "true"
 
 
+class CloudWatchAlarm(CloudFormationModel):
+    """``AWS::CloudWatch::Alarm``; ``Ref`` is the alarm name, ``Fn::GetAtt Arn`` its ARN."""
+
+    def __init__(self, name: str, arn: str, region_name: str) -> None:
+        self.name = name
+        self.arn = arn
+        self.region_name = region_name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CloudWatch::Alarm"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "AlarmName"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name == "Arn":
+            return self.arn
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+    ) -> CloudWatchAlarm:
+        properties = cloudformation_json["Properties"]
+        name = str(properties.get("AlarmName") or resource_name)
+        dimensions = properties.get("Dimensions") or []
+        alarm = cloudwatch_backends[account_id][region_name].put_metric_alarm(
+            name=name,
+            namespace=properties.get("Namespace"),
+            metric_name=properties.get("MetricName"),
+            metric_data_queries=_metric_queries(properties.get("Metrics")),
+            comparison_operator=properties["ComparisonOperator"],
+            evaluation_periods=int(properties["EvaluationPeriods"]),
+            datapoints_to_alarm=_int_or_none(properties.get("DatapointsToAlarm")),
+            period=int(properties.get("Period") or 60),
+            threshold=float(properties.get("Threshold") or 0),
+            statistic=properties.get("Statistic"),
+            extended_statistic=properties.get("ExtendedStatistic"),
+            description=properties.get("AlarmDescription"),
+            dimensions=[{"Name": item["Name"], "Value": str(item["Value"])} for item in dimensions],
+            alarm_actions=list(properties.get("AlarmActions") or []),
+            ok_actions=list(properties.get("OKActions") or []),
+            insufficient_data_actions=list(properties.get("InsufficientDataActions") or []),
+            unit=properties.get("Unit"),
+            actions_enabled=_flag(properties.get("ActionsEnabled", True)),
+            treat_missing_data=properties.get("TreatMissingData"),
+            evaluate_low_sample_count_percentile=properties.get("EvaluateLowSampleCountPercentile"),
+            threshold_metric_id=properties.get("ThresholdMetricId"),
+            tags=properties.get("Tags"),
+        )
+        return cls(name, alarm.alarm_arn, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: CloudWatchAlarm,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> CloudWatchAlarm:
+        cloudwatch_backends[account_id][region_name].delete_alarms([original_resource.name])
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+    ) -> None:
+        cloudwatch_backends[account_id][region_name].delete_alarms([resource_name])
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        cloudwatch_backends[account_id][self.region_name].delete_alarms([self.name])
+
+
+def _metric_queries(metrics: Any) -> list[MetricDataQuery] | None:
+    """A metric-math alarm's ``Metrics`` as moto's PutMetricAlarm stores them (kept, not evaluated)."""
+    if not metrics:
+        return None
+    queries = []
+    for metric in metrics:
+        stat: Any = metric.get("MetricStat") or {}
+        detail: Any = stat.get("Metric") or {}
+        metric_stat = None
+        if detail.get("MetricName"):
+            dimensions = [Dimension(d.get("Name"), d.get("Value")) for d in detail.get("Dimensions", [])]
+            metric_stat = MetricStat(
+                metric=Metric(detail["MetricName"], detail.get("Namespace"), dimensions),
+                period=stat.get("Period"),
+                stat=stat.get("Stat"),
+                unit=stat.get("Unit"),
+            )
+        queries.append(
+            MetricDataQuery(
+                query_id=metric.get("Id"),
+                label=metric.get("Label"),
+                period=metric.get("Period"),
+                return_data=metric.get("ReturnData"),
+                expression=metric.get("Expression"),
+                metric_stat=metric_stat,
+            )
+        )
+    return queries
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 def apply() -> None:
     """Make moto's CloudFormation see the models defined above."""
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
         cached.cache_clear()
     model_map = parsing.get_model_map()
-    for model in (SnsSubscription, SecretsManagerSecret):
+    for model in (SnsSubscription, SecretsManagerSecret, CloudWatchAlarm):
         if model_map.get(model.cloudformation_type()) is not model:
             raise RuntimeError(f"moto did not register {model.cloudformation_type()}")
