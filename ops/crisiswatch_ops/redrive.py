@@ -182,7 +182,8 @@ def read_batch(streams: Any, batch: StreamBatch) -> list[dict[str, Any]]:
     end = int(batch.end)
     records: list[dict[str, Any]] = []
     empty = 0
-    while iterator and empty < EMPTY_READS:
+    past_end = False
+    while iterator and empty < EMPTY_READS and not past_end:
         try:
             response = streams.get_records(ShardIterator=iterator, Limit=1000)
         except ClientError as error:
@@ -193,13 +194,11 @@ def read_batch(streams: Any, batch: StreamBatch) -> list[dict[str, Any]]:
         empty = 0 if page else empty + 1
         for record in page:
             sequence = int(record["dynamodb"]["SequenceNumber"])
-            if sequence > end:
+            if sequence <= end:
+                records.append(record)
+            past_end = sequence >= end
+            if past_end:
                 break
-            records.append(record)
-        if records and int(records[-1]["dynamodb"]["SequenceNumber"]) >= end:
-            break
-        if page and int(page[-1]["dynamodb"]["SequenceNumber"]) > end:
-            break
         iterator = response.get("NextShardIterator")
     found = [str(record["dynamodb"]["SequenceNumber"]) for record in records]
     if not found or found[0] != batch.start or found[-1] != batch.end:
