@@ -50,13 +50,16 @@ VISIBILITY_SECONDS = 900
 EMPTY_READS = 3
 STREAM_RETENTION = "24 hours"
 EXPIRED_ADVICE = (
-    "Expired batches cannot be replayed: DynamoDB Streams keeps records "
-    f"{STREAM_RETENTION}, and only their sequence range and arrival times are in the message. "
-    "The items themselves may still be in their table (mentions stay until their TTL); what the "
-    "function did not do for them (counting, detection, starting an escalation) has to be made up "
-    "by hand for that time window. The messages stay in the queue as the record of what was missed "
-    "(14 days) and keep its alarm raised; once handled, run `crisiswatch redrive --drop-expired` "
-    "to delete them."
+    f"Expired batches cannot be replayed: DynamoDB Streams keeps records {STREAM_RETENTION}, and a "
+    "message holds only their sequence range and arrival times (shown above). The items are still in "
+    "their table, but what the function should have done is missing for that window: for `score`, "
+    "the mentions that arrived then are not in the bucket counts (reports and the dashboard show "
+    "fewer, and the detector judged those buckets without them); for `escalation`, incidents opened "
+    "then may have no escalation running (`crisiswatch incidents --from DAY`, then `crisiswatch show`): "
+    "invoking StartEscalationFunction with a one-record stream event holding the incident_id key "
+    "starts one, and does nothing if one runs. The messages stay in the queue (up to 14 "
+    "days) as the record of what was missed, and keep its alarm raised; once handled, "
+    "`crisiswatch redrive --drop-expired` deletes them."
 )
 
 
