@@ -135,6 +135,33 @@ def _cmd_contacts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_redrive(args: argparse.Namespace) -> int:
+    from .redrive import EXPIRED_ADVICE, QUEUES, Outcome, Redriver, Status  # noqa: PLC0415
+
+    stack = Stack.find(args.stack)
+    names = list(QUEUES) if args.queue == "all" else [args.queue]
+    queues = {name: stack.output(QUEUES[name]) for name in names}
+    outcomes: list[Outcome] = []
+
+    def report(outcome: Outcome) -> None:
+        # People see each message as it is replayed; scripts get one document at the end.
+        outcomes.append(outcome)
+        if not args.json:
+            print(outcome.line(), flush=True)
+
+    redriver = Redriver.from_environment(dry_run=args.dry_run, drop_expired=args.drop_expired, report=report)
+    summary = redriver.run(queues)  # AWS and configuration errors are explained by main()
+    if args.json:
+        _print_json(
+            {"messages": [outcome.as_json() for outcome in outcomes], "summary": summary.as_json(names)}
+        )
+    else:
+        print(summary.line(names))
+        if summary.count(Status.EXPIRED):
+            print(EXPIRED_ADVICE)
+    return summary.exit_code
+
+
 def _cmd_replay(args: argparse.Namespace) -> int:
     from .replay import ReplayFile, ReplayReport, drive_schedule, incidents_of, upload  # noqa: PLC0415
 
@@ -564,6 +591,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _stack_option(contacts)
     contacts.set_defaults(run=_cmd_contacts)
+
+    redrive = commands.add_parser(
+        "redrive",
+        help="replay what the dead-letter queues hold, once the cause is fixed",
+        description="Replays each message of the stack's dead-letter queues: a failed stream batch is "
+        "read again from its stream (between the sequence numbers in the message), filtered like the "
+        "event source mapping and sent to the function as the DynamoDB-stream event; a failed "
+        "asynchronous fetch is invoked again with its original event. A message is deleted only once "
+        "its replay succeeded; what fails again, or whose records have left the stream (after 24 "
+        "hours), stays and is reported. Exit status: 0 all replayed, 1 some not (run it again once "
+        "fixed), 2 bad arguments, 3 AWS or its configuration.",
+    )
+    redrive.add_argument(
+        "--queue",
+        choices=["fetch", "score", "escalation", "all"],
+        default="all",
+        help="which dead-letter queue (default all)",
+    )
+    redrive.add_argument("--dry-run", action="store_true", help="show what would be replayed; change nothing")
+    redrive.add_argument(
+        "--drop-expired",
+        action="store_true",
+        help="delete the messages whose records have left the stream (after reporting them)",
+    )
+    _json_option(redrive, "one JSON object at the end: each message's outcome and the summary")
+    _stack_option(redrive)
+    redrive.set_defaults(run=_cmd_redrive)
 
     classify = commands.add_parser(
         "classify",

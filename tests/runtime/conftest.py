@@ -52,6 +52,7 @@ def runtime(fixture_app: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     )
     rt.start()
     rt.scheduler.pause()  # nothing fires on its own unless a test resumes the clock
+    rt.alarms.pause()  # alarms change (and notify) only when a test evaluates them
     try:
         yield rt
     finally:

@@ -1,8 +1,10 @@
-"""Schedule -> function -> table -> stream -> function, with a partial batch failure retried."""
+"""Schedule -> function -> table -> stream -> function, with a partial batch failure retried, and a
+record that keeps failing dead-lettered."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from datetime import UTC, datetime
 
@@ -133,3 +135,40 @@ def test_expired_items_are_not_deleted_by_moto_so_readers_filter(runtime: LocalR
     assert table.get_item(
         TableName=runtime.outputs["MentionsTableName"], Key={"pk": {"S": "expired"}, "sk": {"S": "000"}}
     )["Item"]
+
+
+def test_a_mention_that_keeps_failing_goes_to_the_templates_dead_letter_queue(runtime: LocalRuntime):
+    """The mapping from the template keeps its DestinationConfig; the queue's depth is a metric."""
+    function = runtime.resources["ProcessMentionsFunction"]
+    mappings = runtime.client("lambda").list_event_source_mappings(FunctionName=function)
+    [mapping] = mappings["EventSourceMappings"]
+    sqs = runtime.client("sqs")
+    url = runtime.outputs["StreamDeadLetterQueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    assert mapping["DestinationConfig"] == {"OnFailure": {"Destination": queue_arn}}
+    runtime.streams.wait_until_idle(timeout=30)
+    before = _stats(runtime)
+
+    runtime.client("dynamodb").put_item(
+        TableName=runtime.outputs["MentionsTableName"],
+        Item={
+            "pk": {"S": "batch#doomed"},
+            "sk": {"S": "000"},
+            "source": {"S": "rss"},
+            "failAlways": {"BOOL": True},
+        },
+    )
+    runtime.streams.wait_until_idle(timeout=30)
+
+    [message] = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    record = json.loads(message["Body"])
+    sequence = _results(runtime, "doomed")["000"]["sequenceNumber"]["S"]
+    info = record["DDBStreamBatchInfo"]
+    assert (info["startSequenceNumber"], info["endSequenceNumber"]) == (sequence, sequence)
+    assert info["batchSize"] == 1
+    assert record["requestContext"]["approximateInvokeCount"] == 4  # MaximumRetryAttempts: 3
+    after = _stats(runtime)
+    assert after.dead_lettered - before.dead_lettered == 1 and after.failures - before.failures == 1
+    depth = runtime.queue_depths.sample()[url.rsplit("/", 1)[-1]]
+    assert depth.visible + depth.not_visible == 1
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

@@ -1,13 +1,18 @@
-"""Event source mappings created at run time: function errors, bisection and the retry limit."""
+"""Event source mappings created at run time: function errors, bisection, the retry limit, and the
+on-failure destination that receives what the retries could not deliver."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.utilities.parser.models.dynamodb import (
+    DynamoDBStreamLambdaOnFailureDestinationModel,
+)
 
 from crisiswatch_ops.runtime import LocalRuntime
 
@@ -30,7 +35,8 @@ def handler(event, context):
         )
     if "poison" in keys:
         raise ValueError(f"cannot process a batch with poison: {keys}")
-    return {"processed": len(keys)}
+    stuck = [r["dynamodb"]["SequenceNumber"] for r, key in zip(event["Records"], keys) if key == "stuck"]
+    return {"processed": len(keys), "batchItemFailures": [{"itemIdentifier": s} for s in stuck]}
 """
 
 
@@ -45,11 +51,15 @@ def _table(runtime: LocalRuntime, name: str, stream: bool) -> dict:
     )["TableDescription"]
 
 
-def _setup(runtime: LocalRuntime, **mapping: Any) -> tuple[str, str, str]:
-    """A stream table, a recording function and a mapping between them; returns (source, seen, uuid)."""
+def _setup(runtime: LocalRuntime, *keys: str, **mapping: Any) -> tuple[str, str, str]:
+    """A stream table, a recording function and a mapping between them; returns (source, seen, uuid).
+
+    ``keys`` are written before the mapping exists, so its first read takes them all in one batch.
+    """
     suffix = uuid.uuid4().hex[:8]
     source = _table(runtime, f"source-{suffix}", stream=True)
     _table(runtime, f"seen-{suffix}", stream=False)
+    _put(runtime, source["TableName"], *keys)
     trust = json.dumps({"Version": "2012-10-17", "Statement": []})
     role = runtime.client("iam").create_role(RoleName=f"rec-{suffix}", AssumeRolePolicyDocument=trust)[
         "Role"
@@ -112,3 +122,102 @@ def test_updating_a_mapping_keeps_its_position_in_the_stream(runtime: LocalRunti
     runtime.streams.wait_until_idle(timeout=30)
     assert _deliveries(runtime, seen) == {"first": 1, "second": 1, "third": 1}
     assert runtime.streams.stats[mapping].records == 3
+
+
+def _queue(runtime: LocalRuntime) -> tuple[str, str]:
+    sqs = runtime.client("sqs")
+    url = sqs.create_queue(QueueName=f"dlq-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return url, arn
+
+
+def _messages(runtime: LocalRuntime, url: str) -> list[dict]:
+    sqs = runtime.client("sqs")
+    found = []
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in batch:
+            found.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return found
+
+
+def _stream_keys(runtime: LocalRuntime, table: str) -> dict[str, str]:
+    """Sequence number -> key of every record in the table's stream."""
+    streams = runtime.client("dynamodbstreams")
+    arn = runtime.client("dynamodb").describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+    return {record["dynamodb"]["SequenceNumber"]: record["dynamodb"]["Keys"]["pk"]["S"] for record in records}
+
+
+def test_a_record_that_exhausts_its_retries_reaches_the_on_failure_queue_as_batch_metadata(
+    runtime: LocalRuntime,
+):
+    url, arn = _queue(runtime)
+    source, seen, mapping = _setup(
+        runtime,
+        "a",
+        "b",
+        "poison",
+        "d",
+        BatchSize=4,
+        MaximumRetryAttempts=1,
+        BisectBatchOnFunctionError=True,
+        DestinationConfig={"OnFailure": {"Destination": arn}},
+    )
+    runtime.streams.wait_until_idle(timeout=30)
+
+    [record] = _messages(runtime, url)
+    parsed = DynamoDBStreamLambdaOnFailureDestinationModel.model_validate(record)  # AWS's documented shape
+    keys = _stream_keys(runtime, source)
+    info = record["DDBStreamBatchInfo"]
+    assert keys[info["startSequenceNumber"]] == keys[info["endSequenceNumber"]] == "poison"
+    assert parsed.ddb_stream_batch_info.batch_size == 1
+    assert (
+        info["streamArn"]
+        == runtime.client("dynamodb").describe_table(TableName=source)["Table"]["LatestStreamArn"]
+    )
+    assert info["shardId"].startswith("shardId-")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", info["approximateArrivalOfFirstRecord"])
+    context = record["requestContext"]
+    assert context["condition"] == "RetryAttemptsExhausted"
+    assert context["functionArn"] == runtime.streams.stats[mapping].function_arn
+    # [a b poison d] -> [poison d] -> [poison] and its one retry: four invocations saw the record
+    assert context["approximateInvokeCount"] == 4
+    assert record["responseContext"] == {
+        "statusCode": 200,
+        "executedVersion": "$LATEST",
+        "functionError": "Unhandled",
+    }
+    assert record["version"] == "1.0" and "Records" not in json.dumps(record)  # metadata, not the records
+    stats = runtime.streams.stats[mapping]
+    assert (stats.failures, stats.dead_lettered, stats.destination_errors) == (1, 1, 0)
+    assert _deliveries(runtime, seen) == {"a": 2, "b": 2, "poison": 4, "d": 3}
+
+
+def test_a_partial_batch_failure_dead_letters_from_the_failed_record_on(runtime: LocalRuntime):
+    """With ReportBatchItemFailures the retries restart at the failed record, so after the last one the
+    destination gets the range from that record to the end of the batch."""
+    url, arn = _queue(runtime)
+    source, seen, mapping = _setup(
+        runtime,
+        "ok",
+        "stuck",
+        "after",
+        BatchSize=10,
+        MaximumRetryAttempts=2,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+        DestinationConfig={"OnFailure": {"Destination": arn}},
+    )
+    runtime.streams.wait_until_idle(timeout=30)
+
+    [record] = _messages(runtime, url)
+    keys = _stream_keys(runtime, source)
+    info = record["DDBStreamBatchInfo"]
+    assert (keys[info["startSequenceNumber"]], keys[info["endSequenceNumber"]]) == ("stuck", "after")
+    assert info["batchSize"] == 2
+    assert record["requestContext"]["approximateInvokeCount"] == 3
+    assert "functionError" not in record["responseContext"]  # the function answered; a record failed
+    assert runtime.streams.stats[mapping].dead_lettered == 2
+    assert _deliveries(runtime, seen) == {"ok": 1, "stuck": 3, "after": 3}

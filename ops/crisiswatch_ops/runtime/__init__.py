@@ -12,8 +12,10 @@ Operator-side only (never shipped inside a Lambda). No Docker, no AWS account, n
 Pieces: ``build`` (sam build), ``server`` (moto in server mode), ``patches`` (one module per fix
 to moto), ``deploy`` (package + SAM transform + CloudFormation in moto), ``lambda_runner`` and
 ``worker_bootstrap`` (warm Python workers for Lambda), ``streams`` (DynamoDB stream pollers),
-``scheduler`` (EventBridge schedules on a virtual clock), ``outbox`` (SNS email/SMS), and
-``api_gateway`` (the template's API routes on a local HTTP server).
+``destinations`` (on-failure invocation records), ``metrics`` (Lambda and SQS metrics in
+CloudWatch), ``alarms`` (a small alarm evaluator), ``scheduler`` (EventBridge schedules on a virtual
+clock), ``outbox`` (SNS email/SMS), and ``api_gateway`` (the template's API routes on a local HTTP
+server).
 """
 
 from __future__ import annotations

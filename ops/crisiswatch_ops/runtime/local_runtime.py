@@ -20,11 +20,13 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from . import patches
+from .alarms import AlarmEvaluator
 from .api_gateway import ApiGateway, routes_from_template
 from .build import built_template_path, sam_build
 from .constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, get_logger
 from .deploy import DeployResult, deploy
 from .lambda_runner import LambdaRunner
+from .metrics import QueueDepths
 from .outbox import Outbox
 from .patches import lambda_async_invoke, lambda_invoke, sns_outbox
 from .scheduler import Scheduler, VirtualClock
@@ -71,6 +73,8 @@ class LocalRuntime:
         self._api: ApiGateway | None = None
         self._streams: StreamPollers | None = None
         self._scheduler: Scheduler | None = None
+        self._queue_depths: QueueDepths | None = None
+        self._alarms: AlarmEvaluator | None = None
         self._deployment: DeployResult | None = None
         self._lambda_client: Any = None
         self.outbox = Outbox(self.state_dir / "outbox.jsonl")
@@ -142,6 +146,11 @@ class LocalRuntime:
         )
         self._streams = StreamPollers(self._server.endpoint_url)
         self._streams.start()
+        self._queue_depths = QueueDepths(self._server.endpoint_url)
+        self._queue_depths.sample()
+        self._queue_depths.start()
+        self._alarms = AlarmEvaluator(self._server.endpoint_url)
+        self._alarms.start()
         self._scheduler = Scheduler(
             self._server.endpoint_url, clock=self._clock, resolve_name=self._physical_name
         )
@@ -172,6 +181,8 @@ class LocalRuntime:
             lambda: self._runner.close() if self._runner else None,
             lambda: self._scheduler.stop() if self._scheduler else None,
             lambda: self._streams.stop() if self._streams else None,
+            lambda: self._queue_depths.stop() if self._queue_depths else None,
+            lambda: self._alarms.stop() if self._alarms else None,
             lambda: self._api.stop() if self._api else None,
             lambda: lambda_invoke.install(None),
             lambda: sns_outbox.install(None),
@@ -183,6 +194,8 @@ class LocalRuntime:
             except Exception:
                 LOG.warning("error while stopping the local runtime", exc_info=True)
         self._scheduler = self._streams = None
+        self._queue_depths = None
+        self._alarms = None
         self._api = None
         self._runner = None
         self._server = None
@@ -224,6 +237,16 @@ class LocalRuntime:
     @property
     def streams(self) -> StreamPollers:
         return self._require(self._streams, "stream pollers")
+
+    @property
+    def queue_depths(self) -> QueueDepths:
+        """SQS queue depths as ``AWS/SQS`` metrics; ``sample()`` publishes the current ones at once."""
+        return self._require(self._queue_depths, "queue depth metrics")
+
+    @property
+    def alarms(self) -> AlarmEvaluator:
+        """Evaluates the stack's alarms every few seconds; ``evaluate()`` does it at once."""
+        return self._require(self._alarms, "alarm evaluator")
 
     @property
     def lambda_runner(self) -> LambdaRunner:

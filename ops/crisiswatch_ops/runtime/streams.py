@@ -16,7 +16,13 @@ Failures, as documented for stream sources:
   empty or missing ``itemIdentifier`` fails the whole batch;
 * after ``MaximumRetryAttempts`` retries the records are dropped (counted in ``failures``). AWS's
   default (-1, retry until the record expires after 24 h) would stall a local stream forever, so
-  an unset or -1 value means :data:`DEFAULT_MAX_RETRIES` here.
+  an unset or -1 value means :data:`DEFAULT_MAX_RETRIES` here;
+* a dropped batch goes to the mapping's ``DestinationConfig.OnFailure`` queue or topic, if any, as
+  AWS's invocation record with batch metadata (:mod:`.destinations`): the sequence range of the
+  records still failing, not the records (``dead_lettered`` counts those records).
+
+Retries are counted, never timed: the short pause between attempts only keeps a failing function from
+spinning, so how many attempts a batch gets does not depend on how loaded the machine is.
 
 The stream patch wakes pollers on every write, so a record reaches the function in milliseconds;
 ``wait_until_idle`` returns once every stream is read to its end and no invocation is running.
@@ -24,18 +30,18 @@ The stream patch wakes pollers on every write, so a record reaches the function 
 
 from __future__ import annotations
 
-import base64
 import json
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from moto.events.models import EventPattern
 
-from .constants import REGION, get_logger
+from ..stream_records import EventFilter, lambda_event_record, sequence_number
+from . import destinations
+from .constants import get_logger
 from .patches.dynamodb_streams import ACTIVITY, StreamActivity
 from .server import make_client
 
@@ -59,6 +65,8 @@ class MappingStats:
     invocations: int = 0
     retries: int = 0
     failures: int = 0  # records dropped after exhausting retries
+    dead_lettered: int = 0  # of those, records whose batch metadata reached the on-failure destination
+    destination_errors: int = 0  # failed batches that could not be delivered to the destination
     filtered: int = 0  # records that did not match FilterCriteria
     function_errors: int = 0
     partial_failures: int = 0
@@ -77,6 +85,7 @@ class MappingConfig:
     max_retries: int
     bisect: bool
     filters: tuple[str, ...] = field(default=())
+    on_failure: str | None = None
 
     @classmethod
     def from_api(cls, mapping: dict[str, Any], default_max_retries: int) -> MappingConfig:
@@ -97,6 +106,7 @@ class MappingConfig:
             max_retries=int(retries),
             bisect=bool(mapping.get("BisectBatchOnFunctionError")),
             filters=patterns,
+            on_failure=destinations.on_failure_destination(mapping.get("DestinationConfig")),
         )
 
 
@@ -122,7 +132,8 @@ class _Poller(threading.Thread):
             connect_timeout=5,
             retries={"total_max_attempts": 1},  # an invocation must never be silently repeated
         )
-        self._patterns = [EventPattern.load(pattern) for pattern in config.filters]
+        self._filter = EventFilter(config.filters)
+        self._shard_id: str | None = None
         self._stopping = threading.Event()
         self._state = threading.Condition()
         self._idle = False
@@ -183,7 +194,7 @@ class _Poller(threading.Thread):
                     self._activity.wait_for_change(self.table_arn, seen, remaining, self._stopping)
         self.stats.batches += 1
         self.stats.records += len(records)
-        events = [self._event_record(record) for record in records]
+        events = [lambda_event_record(record, self.config.event_source_arn) for record in records]
         matching = [event for event in events if self._matches(event)]
         self.stats.filtered += len(events) - len(matching)
         if matching:
@@ -193,7 +204,7 @@ class _Poller(threading.Thread):
 
     def _open_iterator(self) -> str:
         stream = self._streams.describe_stream(StreamArn=self.config.event_source_arn)["StreamDescription"]
-        shard_id = stream["Shards"][0]["ShardId"]
+        shard_id = self._shard_id = str(stream["Shards"][0]["ShardId"])
         arguments = {"StreamArn": self.config.event_source_arn, "ShardId": shard_id}
         if self.checkpoint is not None:
             arguments.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=self.checkpoint)
@@ -211,58 +222,70 @@ class _Poller(threading.Thread):
             self._iterator = response.get("NextShardIterator")
         return records
 
-    def _event_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        """A GetRecords record in the shape Lambda puts in ``event["Records"]``."""
-        dynamodb = _jsonable(record["dynamodb"])
-        created = record["dynamodb"].get("ApproximateCreationDateTime")
-        if isinstance(created, datetime):
-            dynamodb["ApproximateCreationDateTime"] = int(created.timestamp())
-        return {
-            "eventID": record["eventID"],
-            "eventName": record["eventName"],
-            "eventVersion": record.get("eventVersion", "1.1"),
-            "eventSource": "aws:dynamodb",
-            "awsRegion": REGION,
-            "dynamodb": dynamodb,
-            "eventSourceARN": self.config.event_source_arn,
-        }
-
     def _matches(self, event: dict[str, Any]) -> bool:
-        if not self._patterns:
-            return True
-        return any(pattern.matches_event(cast(Any, event)) for pattern in self._patterns)
+        return self._filter.matches(event)
 
     # -- delivery with retries
-    def _deliver(self, records: list[dict[str, Any]], retries_left: int) -> None:
+    def _deliver(self, records: list[dict[str, Any]], retries_left: int, invoked_before: int = 0) -> None:
+        """Invoke until the records succeed or their retries run out; ``invoked_before`` counts the
+        invocations that already included them (before a bisection)."""
         pending = records
         attempt = 0
+        invocations = invoked_before
         while pending and not self._stopping.is_set():
-            failed_from, function_error = self._invoke(pending)
-            if failed_from is None:
+            outcome = self._invoke(pending)
+            invocations += 1
+            if outcome.failed_from is None:
                 return
-            if function_error and self.config.bisect and len(pending) > 1:
+            if outcome.function_error and self.config.bisect and len(pending) > 1:
                 middle = len(pending) // 2
-                self._deliver(pending[:middle], retries_left - attempt)
-                self._deliver(pending[middle:], retries_left - attempt)
+                self._deliver(pending[:middle], retries_left - attempt, invocations)
+                self._deliver(pending[middle:], retries_left - attempt, invocations)
                 return
-            retry = pending[failed_from:]
+            retry = pending[outcome.failed_from :]
             if attempt >= retries_left:
                 self.stats.failures += len(retry)
                 LOG.warning(
                     "%s: dropping %d record(s) from %s after %d retries",
                     self.config.function_arn,
                     len(retry),
-                    retry[0]["dynamodb"].get("SequenceNumber"),
+                    sequence_number(retry[0]),
                     attempt,
                 )
+                self._dead_letter(retry, invocations, outcome)
                 return
             attempt += 1
             self.stats.retries += 1
             self._stopping.wait(min(0.05 * 2 ** (attempt - 1), 1.0))
             pending = retry
 
-    def _invoke(self, records: list[dict[str, Any]]) -> tuple[int | None, bool]:
-        """Invoke once; return (index to retry from or None, whether the function errored)."""
+    def _dead_letter(self, records: list[dict[str, Any]], invocations: int, last: _Outcome) -> None:
+        """Send the batch's metadata to the mapping's on-failure destination, as Lambda does."""
+        destination = self.config.on_failure
+        if destination is None:
+            return
+        record = destinations.stream_failure_record(
+            records=records,
+            shard_id=self._shard_id or "",
+            stream_arn=self.config.event_source_arn,
+            function_arn=self.config.function_arn,
+            request_id=last.request_id,
+            invoke_count=invocations,
+            status_code=last.status_code,
+            function_error=destinations.UNHANDLED if last.function_error else None,
+            executed_version=last.executed_version,
+        )
+        try:
+            destinations.send(destination, record)
+        except destinations.DestinationError as error:
+            self.stats.destination_errors += 1
+            self.stats.last_error = str(error)
+            LOG.warning("%s: %s", self.config.function_arn, error)
+            return
+        self.stats.dead_lettered += len(records)
+
+    def _invoke(self, records: list[dict[str, Any]]) -> _Outcome:
+        """Invoke once; the outcome says where to retry from (None: done) and whether it errored."""
         self.stats.invocations += 1
         try:
             response = self._lambda.invoke(
@@ -274,17 +297,35 @@ class _Poller(threading.Thread):
         except (BotoCoreError, ClientError) as error:  # throttled, deleted function...: retried like an error
             self.stats.function_errors += 1
             self.stats.last_error = f"{type(error).__name__}: {error}"
-            return 0, True
+            status = 500
+            if isinstance(error, ClientError):
+                status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 500)
+            return _Outcome(0, True, str(uuid.uuid4()), status)
+        metadata = response.get("ResponseMetadata", {})
+        request_id = str(metadata.get("RequestId") or uuid.uuid4())
+        status = int(response.get("StatusCode") or 200)
+        version = str(response.get("ExecutedVersion") or "$LATEST")
         if response.get("FunctionError"):
             self.stats.function_errors += 1
             self.stats.last_error = body.decode("utf-8", errors="replace")[:1000]
-            return 0, True
+            return _Outcome(0, True, request_id, status, version)
         if not self.config.report_item_failures:
-            return None, False
+            return _Outcome(None, False, request_id, status, version)
         failed_from = _first_failure(body, records)
         if failed_from is not None:
             self.stats.partial_failures += 1
-        return failed_from, False
+        return _Outcome(failed_from, False, request_id, status, version)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One invocation of a batch: where to retry from (None: all done) and its response context."""
+
+    failed_from: int | None
+    function_error: bool
+    request_id: str
+    status_code: int = 200
+    executed_version: str = "$LATEST"
 
 
 def _first_failure(body: bytes, records: list[dict[str, Any]]) -> int | None:
@@ -298,7 +339,7 @@ def _first_failure(body: bytes, records: list[dict[str, Any]]) -> int | None:
     failures = response.get("batchItemFailures")
     if not failures:
         return None
-    positions = {str(record["dynamodb"]["SequenceNumber"]): index for index, record in enumerate(records)}
+    positions = {sequence_number(record): index for index, record in enumerate(records)}
     indexes: list[int] = []
     for failure in failures:
         identifier = failure.get("itemIdentifier") if isinstance(failure, dict) else None
@@ -306,19 +347,6 @@ def _first_failure(body: bytes, records: list[dict[str, Any]]) -> int | None:
             return 0  # malformed or unknown identifier: the whole batch failed
         indexes.append(positions[str(identifier)])
     return min(indexes)
-
-
-def _jsonable(value: Any) -> Any:
-    """boto3's parsed record back to the JSON Lambda sends (bytes as base64, datetimes as epoch)."""
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, bytes | bytearray):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, datetime):
-        return int(value.timestamp())
-    return value
 
 
 class StreamPollers:

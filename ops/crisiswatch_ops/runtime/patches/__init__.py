@@ -14,6 +14,7 @@ from . import (
     dynamodb_table_cfn,
     dynamodb_transactions,
     lambda_async_invoke,
+    lambda_event_invoke_config,
     lambda_invoke,
     lambda_layers_cfn,
     sns_outbox,
@@ -33,6 +34,7 @@ def apply_all() -> None:
             return
         lambda_invoke.apply()
         lambda_async_invoke.apply()
+        lambda_event_invoke_config.apply()
         stepfunctions_cfn.apply()
         stepfunctions_execution_name.apply()
         lambda_layers_cfn.apply()
@@ -51,6 +53,7 @@ __all__ = [
     "dynamodb_table_cfn",
     "dynamodb_transactions",
     "lambda_async_invoke",
+    "lambda_event_invoke_config",
     "lambda_invoke",
     "lambda_layers_cfn",
     "sns_outbox",

@@ -5,9 +5,9 @@ moto's CloudFormation skips ``AWS::SNS::Subscription``, ``AWS::SecretsManager::S
 CloudFormation support"): the resource is never created and ``!Ref`` to it resolves to nothing.
 These models create them through moto's SNS, Secrets Manager, CloudWatch and API Gateway backends
 exactly as the API calls would (Subscribe + SetSubscriptionAttributes, CreateSecret with
-GetRandomPassword, PutMetricAlarm, UpdateAccount), so filter policies, generated secrets, alarms
-(listed by DescribeAlarms, never evaluated: moto does not) and the account's logging role behave as
-moto implements them.
+GetRandomPassword, PutMetricAlarm, UpdateAccount), so filter policies, generated secrets, alarms and
+the account's logging role behave as moto implements them. moto never evaluates an alarm: the
+runtime's :mod:`..alarms` does, for single-metric alarms.
 
 moto discovers CloudFormation models through ``CloudFormationModel.__subclasses__()`` behind
 ``lru_cache``; importing this module defines the classes and ``apply`` clears those caches.

@@ -5,7 +5,9 @@ is the only place moto reaches for Docker. The replacement hands the function's 
 configuration to the installed :class:`~crisiswatch_ops.runtime.lambda_runner.LambdaRunner`; with
 no runner installed it defers to moto's original. Logs still go to moto's CloudWatch Logs (group
 ``/aws/lambda/<name>``) as the original did; the returned ``logs`` is the last 4 KB, like
-``LogResult`` in AWS.
+``LogResult`` in AWS. Each invocation also counts towards the function's ``AWS/Lambda`` ``Invocations``
+and ``Errors`` metrics (:mod:`..metrics`), and its request id is kept per thread
+(:func:`last_request_id`) for the invocation records of on-failure destinations.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction, lambda_backends
 
+from .. import metrics
 from ..constants import get_logger
 from ..lambda_runner import FunctionCode, LambdaRunner, LayerCode
 from . import _patching
@@ -25,6 +28,13 @@ LOG = get_logger("lambda")
 TARGET = (LambdaFunction, "_invoke_lambda")
 _STATE_LOCK = threading.Lock()
 _RUNNER: LambdaRunner | None = None
+_LAST = threading.local()
+
+
+def last_request_id() -> str | None:
+    """The request id of the last invocation this thread ran (None if it ran none)."""
+    value = getattr(_LAST, "request_id", None)
+    return str(value) if value is not None else None
 
 
 def install(runner: LambdaRunner | None) -> None:
@@ -84,11 +94,15 @@ def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
         event = {}  # moto turns an empty request body into the string "{}"; Lambda passes {}
     if isinstance(event, bytes):
         event = json.loads(event)
+    _LAST.request_id = None
     try:
         invocation = runner.invoke(function_code(self), event)
     except Exception as error:  # the runner itself failed: report it like Lambda's service errors
         LOG.warning("could not run %s", self.function_name, exc_info=True)
         payload = {"errorType": "Runtime.Unknown", "errorMessage": f"local runner failed: {error}"}
+        metrics.count_invocation(self.account_id, self.region, self.function_name, errored=True)
         return json.dumps(payload), True, ""
+    _LAST.request_id = invocation.request_id
     self.save_logs(invocation.logs)
+    metrics.count_invocation(self.account_id, self.region, self.function_name, errored=invocation.errored)
     return invocation.payload, invocation.errored, invocation.log_tail
