@@ -17,6 +17,14 @@ function error answers 502 ``{"message": "Internal server error"}`` (500 for HTT
 malformed proxy response answers 502; HEAD reaches the function as HEAD and the body is dropped;
 bodies over 10 MB answer 413; a function slower than 29 s answers 504; a base64 response body is
 decoded for REST only when ``BinaryMediaTypes`` matches the response type or the ``Accept`` header.
+
+Requests are refused before any route is looked at, always with an answer (JSON ``{"message": ...}``,
+``Connection: close``), never by dropping the connection: broken framing (a bad or conflicting
+``Content-Length``, a ``Transfer-Encoding`` other than ``chunked`` or next to a ``Content-Length``, a
+bad or truncated chunk, a body shorter than announced) and malformed request or header lines answer
+400; a method other than ``DELETE GET HEAD OPTIONS PATCH POST PUT`` (case-sensitive, as in API
+Gateway) answers 405 with ``Allow``; http.server's own 414, 431 and 505 (an HTTP/2 request line) are
+worded the same way. The listen backlog takes bursts of hundreds of connections.
 """
 
 from __future__ import annotations
@@ -25,6 +33,8 @@ import base64
 import fnmatch
 import hashlib
 import json
+import re
+import socket
 import threading
 import time
 import urllib.parse
@@ -33,6 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -42,8 +53,19 @@ from .server import make_client
 LOG = get_logger("api")
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
-#: An oversized body is read and dropped up to this size before answering 413; beyond, the socket closes.
-DISCARD_LIMIT_BYTES = 64 * 1024 * 1024
+#: After an early answer (413, 400, 405) what the client still sends is read and dropped up to this size
+#: and for this long (a "lingering close"); beyond, the socket closes.
+LINGER_LIMIT_BYTES = 64 * 1024 * 1024
+LINGER_SECONDS = 30.0
+#: The methods API Gateway routes (``ANY`` covers exactly these); anything else answers 405.
+ROUTED_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+#: A chunk-size or trailer line longer than this is not a chunked body.
+MAX_CHUNK_LINE_BYTES = 4096
+MAX_TRAILER_LINES = 100
+# Exact grammars: int() alone would also take "+5", " 5", "5_0", "٥" and "0x5". The bounds are past any body.
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,15}")
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,18}")
+_BAD_FIELD_VALUE = re.compile(r"[\r\n\x00]")  # obs-fold or CR/LF/NUL in a value: RFC 9112 says reject
 INTEGRATION_TIMEOUT_SECONDS = 29.0
 IMPLICIT_REST_API = "ServerlessRestApi"
 IMPLICIT_HTTP_API = "ServerlessHttpApi"
@@ -472,19 +494,103 @@ def _json_response(status: int, body: dict[str, Any]) -> _Response:
     return _Response(status, [("Content-Type", "application/json")], json.dumps(body).encode("utf-8"))
 
 
+class _FramingError(Exception):
+    """The request's framing cannot be trusted: answer 400 and close the connection."""
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # listen() backlog: connections the kernel completes before serve_forever accepts them. The default
+    # of 5 overflows when a page, a script or a test opens a burst of connections at once: the extra
+    # handshakes are dropped, and a third to a half of 200 simultaneous requests were reset or hung.
+    # 1024 absorbs such bursts (Linux caps it at net.core.somaxconn); each accepted one gets a thread.
+    request_queue_size = 1024
     gateway: ApiGateway
+
+    def shutdown_request(self, request: socket.socket | tuple[bytes, socket.socket]) -> None:
+        """Close the connection the way Apache and nginx do (a "lingering close").
+
+        After an early answer (400, 405, 413) the client may still be sending its body. Closing a
+        socket with unread bytes resets the connection, and a client still writing gets EPIPE or
+        ECONNRESET instead of the answer. So: FIN after the answer, read and drop what still comes
+        (bounded), then close. A client that has already closed costs one recv().
+        """
+        if isinstance(request, socket.socket):
+            try:
+                request.shutdown(socket.SHUT_WR)
+                request.settimeout(LINGER_SECONDS)
+                deadline, dropped = time.monotonic() + LINGER_SECONDS, 0
+                while dropped < LINGER_LIMIT_BYTES and time.monotonic() < deadline:
+                    chunk = request.recv(1 << 16)
+                    if not chunk:
+                        break
+                    dropped += len(chunk)
+            except OSError:
+                pass  # reset, timed out or not connected: nothing left to save
+        self.close_request(request)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
     server_version = "crisiswatch-local-apigateway"
+    # Until the request line's version is read, http.server assumes HTTP/0.9 and writes errors with no
+    # status line and no headers, which no client reads as an answer. HTTP/0.9 is refused anyway
+    # (parse_request), so an error found that early is written as an HTTP/1.0 one.
+    default_request_version = "HTTP/1.0"
+
+    def parse_request(self) -> bool:
+        """http.server's parsing, then what it lets through or leaves unanswered (False: answered)."""
+        if not super().parse_request():
+            if not self.requestline.strip():  # the one failure http.server closes on without a word
+                self.send_error(HTTPStatus.BAD_REQUEST, "Empty request line")
+            return False
+        if len(self.requestline.split()) != 3:  # "GET /": HTTP/0.9, which API Gateway does not speak
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad request syntax")
+            return False
+        # email's parser turns a line without a colon (and every header after it) into a body, and
+        # keeps obs-fold continuations and NULs: RFC 9112 says reject them.
+        if self.headers.defects or any(_BAD_FIELD_VALUE.search(value) for value in self.headers.values()):
+            self.send_error(HTTPStatus.BAD_REQUEST, "Malformed header line")
+            return False
+        # http.server would answer 501 for any method without a do_<METHOD>. API Gateway routes only
+        # these (case-sensitively: "get" is not GET); "ANY" routes mean exactly these too.
+        if self.command not in ROUTED_METHODS:
+            self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
+            return False
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Every refusal, http.server's own included, in API Gateway's style: JSON, then close.
+
+        After a syntax or framing error the next request on the connection cannot be found.
+        """
+        self.close_connection = True
+        self.log_error("code %d, message %s", code, message)
+        body = json.dumps({"message": message or HTTPStatus(code).phrase}).encode("utf-8")
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        if code == HTTPStatus.METHOD_NOT_ALLOWED:
+            self.send_header("Allow", ", ".join(ROUTED_METHODS))
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _serve(self) -> None:
         started = time.monotonic()
-        response = self._read_and_handle()
+        try:
+            body = self._read_body()
+        except _FramingError as error:
+            self.send_error(HTTPStatus.BAD_REQUEST, str(error))
+            return
+        if body is None:
+            self.close_connection = True  # the rest of the body is still coming: drop it and close
+            response = _json_response(413, {"message": "Request Too Long"})
+        else:
+            response = self._handle(body)
         self.send_response(response.status)
         names = {name.lower() for name, _ in response.headers}
         for name, value in response.headers:
@@ -493,6 +599,8 @@ class _Handler(BaseHTTPRequestHandler):
         if "x-amzn-requestid" not in names:
             self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
         self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD" and response.body:
             self.wfile.write(response.body)
@@ -504,18 +612,8 @@ class _Handler(BaseHTTPRequestHandler):
             (time.monotonic() - started) * 1000,
         )
 
-    def _read_and_handle(self) -> _Response:
+    def _handle(self, body: bytes) -> _Response:
         split = urllib.parse.urlsplit(self.path)
-        length_header = self.headers.get("Content-Length")
-        chunked = "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
-        if length_header is not None and int(length_header) > MAX_BODY_BYTES:
-            self.close_connection = True
-            self._discard(int(length_header))  # so the client reads the 413 instead of a broken pipe
-            return _json_response(413, {"message": "Request Too Long"})
-        body = self._read_chunked() if chunked else self.rfile.read(int(length_header or 0))
-        if body is None:
-            self.close_connection = True
-            return _json_response(413, {"message": "Request Too Long"})
         headers = [
             (name, value) for name, value in self.headers.items() if name.lower() != "transfer-encoding"
         ]
@@ -528,29 +626,57 @@ class _Handler(BaseHTTPRequestHandler):
             LOG.warning("API request %s %s failed", self.command, self.path, exc_info=True)
             return _json_response(500, {"message": "Internal server error"})
 
-    def _discard(self, length: int) -> None:
-        remaining = min(length, DISCARD_LIMIT_BYTES)
-        while remaining > 0:
-            chunk = self.rfile.read(min(remaining, 1 << 20))
-            if not chunk:
-                return
-            remaining -= len(chunk)
+    def _read_body(self) -> bytes | None:
+        """The request body; None if it is over 10 MB (left unread). Raises _FramingError."""
+        lengths = self.headers.get_all("Content-Length") or []
+        codings = self.headers.get_all("Transfer-Encoding") or []
+        if codings:
+            if lengths:  # RFC 9112 allows either; both is how requests are smuggled past proxies
+                raise _FramingError("Both Content-Length and Transfer-Encoding")
+            if ",".join(codings).strip().lower() != "chunked":
+                raise _FramingError("Unsupported Transfer-Encoding")
+            return self._read_chunked()
+        values = {value.strip() for header in lengths for value in header.split(",")}
+        if not values:
+            return b""
+        text = values.pop()
+        if values or not _CONTENT_LENGTH.fullmatch(text):
+            raise _FramingError("Invalid Content-Length")
+        length = int(text)
+        if length > MAX_BODY_BYTES:
+            return None
+        body = self.rfile.read(length)
+        if len(body) < length:
+            raise _FramingError("Body shorter than Content-Length")
+        return body
 
     def _read_chunked(self) -> bytes | None:
         data = bytearray()
         while True:
-            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            line = self.rfile.readline(MAX_CHUNK_LINE_BYTES)
+            size_text = line.split(b";", maxsplit=1)[0].strip()
+            if not line.endswith(b"\n") or not _CHUNK_SIZE.fullmatch(size_text):
+                raise _FramingError("Invalid chunk size")
+            size = int(size_text, 16)
             if size == 0:
-                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                    pass
-                return bytes(data)
+                break
             if len(data) + size > MAX_BODY_BYTES:
                 return None
-            data += self.rfile.read(size)
-            self.rfile.readline()
+            chunk = self.rfile.read(size)
+            if len(chunk) < size or self.rfile.readline(3) not in (b"\r\n", b"\n"):
+                raise _FramingError("Truncated or malformed chunk")
+            data += chunk
+        for _ in range(MAX_TRAILER_LINES):  # trailers are dropped: a proxy event has no place for them
+            line = self.rfile.readline(MAX_CHUNK_LINE_BYTES)
+            if line in (b"\r\n", b"\n"):
+                return bytes(data)
+            if not line.endswith(b"\n"):
+                raise _FramingError("Truncated chunked body")
+        raise _FramingError("Too many trailer lines")
 
     def log_message(self, format: str, *args: Any) -> None:
         LOG.debug(format, *args)
 
-    # http.server dispatches on do_<METHOD>; every method goes through the same gateway.
+    # http.server dispatches on do_<METHOD> (parse_request lets only ROUTED_METHODS through); every
+    # method goes through the same gateway.
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve  # noqa: N815
