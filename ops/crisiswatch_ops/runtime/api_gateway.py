@@ -23,8 +23,9 @@ Requests are refused before any route is looked at, always with an answer (JSON 
 ``Content-Length``, a ``Transfer-Encoding`` other than ``chunked`` or next to a ``Content-Length``, a
 bad or truncated chunk, a body shorter than announced) and malformed request or header lines answer
 400; a method other than ``DELETE GET HEAD OPTIONS PATCH POST PUT`` (case-sensitive, as in API
-Gateway) answers 405 with ``Allow``; http.server's own 414, 431 and 505 (an HTTP/2 request line) are
-worded the same way. The listen backlog takes bursts of hundreds of connections.
+Gateway) answers 405 with ``Allow``; http.server's own 414 and 431 are worded the same way, and an
+HTTP/2 request line answers 400 (never a 5xx for anything a client sends). The listen backlog takes
+bursts of hundreds of connections.
 """
 
 from __future__ import annotations
@@ -566,6 +567,10 @@ class _Handler(BaseHTTPRequestHandler):
         After a syntax or framing error the next request on the connection cannot be found.
         """
         self.close_connection = True
+        if code == HTTPStatus.HTTP_VERSION_NOT_SUPPORTED:
+            # An HTTP/2 request line on an HTTP/1 connection is a malformed request, not a server fault:
+            # nothing a client sends may be answered with a 5xx.
+            code, message = HTTPStatus.BAD_REQUEST, f"Unsupported HTTP version: {message or ''}".strip()
         self.log_error("code %d, message %s", code, message)
         body = json.dumps({"message": message or HTTPStatus(code).phrase}).encode("utf-8")
         self.send_response(code)
