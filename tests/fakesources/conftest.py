@@ -17,13 +17,16 @@ from crisiswatch_ops.fakesources import Corpus, FakeSettings, FakeSourceServer, 
 START = datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
 END = START + timedelta(hours=12)
 BRAND = "Northwind"
-READ_TIMEOUT = 0.3
-"""Seconds: every request of `fast_session` times out this fast; the server holds timeouts for 1 s."""
-HOLD_SECONDS = 1.0
+READ_TIMEOUT = 3.0
+"""Seconds: the read timeout of `fast_session`. It must outlast any answer the server does give on a busy
+machine (or a test would race the machine), so it is far above a local answer's milliseconds."""
+HOLD_SECONDS = 3600.0
+"""An injected timeout holds its answer until the server stops: past any read timeout, whatever the
+machine's speed."""
 
 
 class TimeoutCapAdapter(HTTPAdapter):
-    """Caps each request's timeout, so a held response times out in a fraction of a second."""
+    """Sets each request's timeout to `READ_TIMEOUT` instead of the connector's own (tens of seconds)."""
 
     def send(self, request: Any, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs["timeout"] = (READ_TIMEOUT, READ_TIMEOUT)
@@ -31,7 +34,7 @@ class TimeoutCapAdapter(HTTPAdapter):
 
 
 def fast_session(retries: int = 3) -> requests.Session:
-    """`http_session(retries=3, backoff=0.01)` as deployed, without jitter and with a short timeout."""
+    """`http_session(retries=3, backoff=0.01)` as deployed, without jitter and with `READ_TIMEOUT`."""
     session = http_session(retries=retries, backoff=0.01, max_wait=5.0)
     retry = session.get_adapter("http://").max_retries  # type: ignore[attr-defined]
     retry.backoff_jitter = 0.0

@@ -37,8 +37,11 @@ from crisiswatch.adapters.sources.base import Secret, SourceContext
 from crisiswatch.adapters.sources.http import http_session
 from crisiswatch.domain.watchlist import Brand
 
-REQUEST_TIMEOUT_CAP = 0.5
-"""Seconds: the read timeout every request of `fast_session` gets (a delayed reply times out quickly)."""
+REQUEST_TIMEOUT = 30.0
+"""Seconds: the read timeout of `fast_session`'s requests. It only bounds a hang: an answer that comes
+slowly on a busy machine must not turn into a timeout, or the test would race the machine."""
+HANG_TIMEOUT = 0.5
+"""Seconds: the read timeout of `hanging_session`, for tests whose server never answers (`Reply.hang`)."""
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,9 @@ class Reply:
     status: int = 200
     body: Any = b""
     headers: Mapping[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-    """Seconds to wait before answering (longer than the client's timeout: a timeout)."""
+    hang: bool = False
+    """Never answer while the test runs (the server lets go when it stops): a timeout, whatever the
+    machine's speed, where a reply that merely came late would race the client's timer."""
 
     def encoded(self) -> tuple[bytes, str]:
         if isinstance(self.body, bytes):
@@ -86,6 +90,8 @@ class ScriptedServer:
         self.unexpected: list[Recorded] = []
         self.errors: list[str] = []
         """Tracebacks of responders that raised (served as a 500)."""
+        self.released = threading.Event()
+        """Set when the server stops: hanging replies end then."""
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
@@ -97,6 +103,7 @@ class ScriptedServer:
         return self
 
     def stop(self) -> None:
+        self.released.set()
         self._httpd.shutdown()
         self._httpd.server_close()
 
@@ -159,8 +166,8 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             reply = server._next(recorded)
             if reply is None:
                 reply = Reply(404, {"error": f"unscripted request {self.command} {parts.path}"})
-            if reply.delay:
-                time.sleep(reply.delay)
+            if reply.hang:
+                server.released.wait()
             body, content_type = reply.encoded()
             try:
                 self.send_response(reply.status)
@@ -191,20 +198,27 @@ def scripted_server() -> Iterator[ScriptedServer]:
         server.stop()
 
 
-class _TimeoutCapAdapter(HTTPAdapter):
-    """Caps each request's timeout so a test of a slow server does not wait the real 10 s."""
+class _TimeoutAdapter(HTTPAdapter):
+    """Sets each request's timeout, instead of the connector's own, for the test's purpose."""
+
+    def __init__(self, timeout: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.timeout = timeout
 
     def send(self, request: Any, *args: Any, **kwargs: Any) -> requests.Response:
-        kwargs["timeout"] = (REQUEST_TIMEOUT_CAP, REQUEST_TIMEOUT_CAP)
+        kwargs["timeout"] = (self.timeout, self.timeout)
         return super().send(request, *args, **kwargs)
 
 
-def make_fast_session(retries: int = 2, max_wait: float = 1.0) -> requests.Session:
-    """`http_session()` as deployed, but with millisecond backoff and a short timeout."""
+def make_fast_session(
+    retries: int = 2, max_wait: float = 1.0, timeout: float = REQUEST_TIMEOUT
+) -> requests.Session:
+    """`http_session()` as deployed, but with millisecond backoff; `timeout` only bounds a hang, except
+    in `hanging_session`, whose server never answers."""
     session = http_session(retries=retries, backoff=0.01, max_wait=max_wait)
     retry = session.get_adapter("http://").max_retries  # type: ignore[attr-defined]
     retry.backoff_jitter = 0.0
-    adapter = _TimeoutCapAdapter(max_retries=retry)
+    adapter = _TimeoutAdapter(timeout, max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -217,6 +231,11 @@ def fast_session() -> Iterator[requests.Session]:
         yield session
     finally:
         session.close()
+
+
+def hanging_session(retries: int = 2) -> requests.Session:
+    """A session that gives up quickly, for a server scripted with `Reply(hang=True)`."""
+    return make_fast_session(retries=retries, timeout=HANG_TIMEOUT)
 
 
 class FakeUsageStore:

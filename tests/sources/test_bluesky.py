@@ -25,7 +25,7 @@ from crisiswatch.adapters.sources.errors import (
 from crisiswatch.domain.mentions import MAX_TEXT_CHARS
 from crisiswatch.domain.watchlist import BlueskySpec, Brand
 
-from .conftest import Reply, ScriptedServer, source_context
+from .conftest import Reply, ScriptedServer, hanging_session, source_context
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"
 NOW = datetime(2024, 6, 10, 7, 0, tzinfo=UTC)
@@ -514,11 +514,11 @@ def test_a_500_is_retried_then_succeeds(server, fast_session):
     assert len(result.mentions) == 2
 
 
-def test_a_timeout_is_unavailable(server, fast_session):
-    logged_in(server).script("GET", SEARCH, *[Reply(200, POSTS, delay=1.0)] * 3)
+def test_a_timeout_is_unavailable(server):
+    logged_in(server).script("GET", SEARCH, *[Reply(200, POSTS, hang=True)] * 3)
 
     with pytest.raises(SourceUnavailableError):
-        make_source(server, fast_session).fetch(None, NOW)
+        make_source(server, hanging_session()).fetch(None, NOW)
 
 
 def test_a_short_retry_after_is_waited_out(server, fast_session):

@@ -23,7 +23,7 @@ from crisiswatch.adapters.sources.hackernews import HackerNewsSource
 from crisiswatch.domain.watchlist import Brand, HackerNewsSpec
 from crisiswatch.ports import FetchResult
 
-from .conftest import Recorded, Reply, ScriptedServer, make_fast_session, source_context
+from .conftest import Recorded, Reply, ScriptedServer, hanging_session, make_fast_session, source_context
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hackernews"
 NOW = datetime(2024, 6, 4, 15, 0, tzinfo=UTC)
@@ -338,9 +338,9 @@ def test_persistent_5xx_and_timeouts_raise_source_unavailable(scripted_server):
 
 
 def test_a_timeout_raises_source_unavailable(scripted_server):
-    scripted_server.always("GET", PATH, Reply(200, {"hits": []}, delay=0.7))
+    scripted_server.always("GET", PATH, Reply(200, {"hits": []}, hang=True))
     source = make_source(scripted_server)
-    source.context = source_context(BRAND, make_fast_session(retries=0))
+    source.context = source_context(BRAND, hanging_session(retries=0))
     with pytest.raises(SourceUnavailableError):
         source.fetch(None, NOW)
 

@@ -23,7 +23,7 @@ from crisiswatch.adapters.sources.rss import RssSource
 from crisiswatch.domain.watchlist import Brand, RssSpec
 from crisiswatch.ports import FetchResult
 
-from .conftest import Recorded, Reply, ScriptedServer, make_fast_session, source_context
+from .conftest import Recorded, Reply, ScriptedServer, hanging_session, make_fast_session, source_context
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rss"
 NOW = datetime(2024, 6, 4, 15, 0, tzinfo=UTC)
@@ -307,9 +307,9 @@ def test_a_500_is_retried(scripted_server):
 
 
 def test_a_timeout_of_the_only_feed_raises_unavailable(scripted_server):
-    scripted_server.always("GET", "/business/rss.xml", Reply(200, fixture("news_rss2.xml"), XML, delay=0.7))
+    scripted_server.always("GET", "/business/rss.xml", Reply(200, fixture("news_rss2.xml"), XML, hang=True))
     source = make_source(scripted_server, [NEWS])
-    source.context = source_context(BRAND, make_fast_session(retries=0))
+    source.context = source_context(BRAND, hanging_session(retries=0))
     with pytest.raises(SourceUnavailableError):
         source.fetch(None, NOW)
 

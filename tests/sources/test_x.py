@@ -22,7 +22,15 @@ from crisiswatch.adapters.sources.x import XSource
 from crisiswatch.domain.watchlist import Brand, XSpec
 from crisiswatch.ports import FetchResult
 
-from .conftest import FakeUsageStore, Recorded, Reply, ScriptedServer, make_fast_session, source_context
+from .conftest import (
+    FakeUsageStore,
+    Recorded,
+    Reply,
+    ScriptedServer,
+    hanging_session,
+    make_fast_session,
+    source_context,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "x"
 NOW = datetime(2024, 6, 4, 15, 0, tzinfo=UTC)
@@ -496,11 +504,11 @@ def test_a_500_is_retried(scripted_server):
 
 
 def test_a_timeout_raises_unavailable_and_keeps_the_reservation(scripted_server):
-    scripted_server.always("GET", PATH, Reply(200, {"meta": {"result_count": 0}}, delay=0.7))
+    scripted_server.always("GET", PATH, Reply(200, {"meta": {"result_count": 0}}, hang=True))
     usage = FakeUsageStore()
     source = make_source(scripted_server, usage)
     source.context = source_context(
-        BRAND, make_fast_session(retries=0), secret=lambda: {"bearer_token": TOKEN}, usage=usage
+        BRAND, hanging_session(retries=0), secret=lambda: {"bearer_token": TOKEN}, usage=usage
     )
     with pytest.raises(SourceUnavailableError):
         source.fetch(None, NOW)

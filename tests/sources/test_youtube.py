@@ -21,7 +21,15 @@ from crisiswatch.adapters.sources.youtube import YouTubeSource
 from crisiswatch.domain.watchlist import Brand, YouTubeSpec
 from crisiswatch.ports import FetchResult
 
-from .conftest import FakeUsageStore, Recorded, Reply, ScriptedServer, make_fast_session, source_context
+from .conftest import (
+    FakeUsageStore,
+    Recorded,
+    Reply,
+    ScriptedServer,
+    hanging_session,
+    make_fast_session,
+    source_context,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "youtube"
 NOW = datetime(2024, 6, 4, 15, 0, tzinfo=UTC)  # 08:00 in Los Angeles (PDT)
@@ -434,10 +442,10 @@ def test_a_500_is_retried(scripted_server, api):
 
 
 def test_a_timeout_raises_unavailable(scripted_server):
-    scripted_server.always("GET", SEARCH, Reply(200, {"items": []}, delay=0.7))
+    scripted_server.always("GET", SEARCH, Reply(200, {"items": []}, hang=True))
     source = make_source(scripted_server)
     source.context = source_context(
-        BRAND, make_fast_session(retries=0), secret=lambda: {"api_key": API_KEY}, usage=FakeUsageStore()
+        BRAND, hanging_session(retries=0), secret=lambda: {"api_key": API_KEY}, usage=FakeUsageStore()
     )
     with pytest.raises(SourceUnavailableError) as raised:
         source.fetch(None, NOW)
