@@ -12,8 +12,9 @@ Operator-side only (never shipped inside a Lambda). No Docker, no AWS account, n
 Pieces: ``build`` (sam build), ``server`` (moto in server mode), ``patches`` (one module per fix
 to moto), ``deploy`` (package + SAM transform + CloudFormation in moto), ``lambda_runner`` and
 ``worker_bootstrap`` (warm Python workers for Lambda), ``streams`` (DynamoDB stream pollers),
-``scheduler`` (EventBridge schedules on a virtual clock), ``outbox`` (SNS email/SMS), and
-``api_gateway`` (the template's API routes on a local HTTP server).
+``scheduler`` (EventBridge schedules on a virtual clock), ``outbox`` (SNS email/SMS),
+``api_gateway`` (the template's API routes on a local HTTP server), and ``stepfunctions`` (a state
+machine's waits end when a test or a demo says the time ran out: ``rt.stepfunctions.expire_wait``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .lambda_runner import Invocation, LambdaRunner
 from .local_runtime import LocalRuntime
 from .outbox import Delivery, Outbox
 from .scheduler import FireResult, Scheduler, VirtualClock
+from .stepfunctions import StepFunctionsClock, Wait
 from .streams import MappingStats, StreamPollers
 
 __all__ = [
@@ -41,6 +43,8 @@ __all__ = [
     "Outbox",
     "Route",
     "Scheduler",
+    "StepFunctionsClock",
     "StreamPollers",
     "VirtualClock",
+    "Wait",
 ]

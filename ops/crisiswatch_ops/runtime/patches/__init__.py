@@ -19,6 +19,7 @@ from . import (
     sns_outbox,
     stepfunctions_cfn,
     stepfunctions_execution_name,
+    stepfunctions_waits,
 )
 
 _LOCK = threading.Lock()
@@ -35,6 +36,7 @@ def apply_all() -> None:
         lambda_async_invoke.apply()
         stepfunctions_cfn.apply()
         stepfunctions_execution_name.apply()
+        stepfunctions_waits.apply()
         lambda_layers_cfn.apply()
         dynamodb_streams.apply()
         dynamodb_table_cfn.apply()
@@ -56,4 +58,5 @@ __all__ = [
     "sns_outbox",
     "stepfunctions_cfn",
     "stepfunctions_execution_name",
+    "stepfunctions_waits",
 ]
