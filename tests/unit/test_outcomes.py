@@ -23,7 +23,8 @@ from crisiswatch.domain.crisis_plan import (
 )
 from crisiswatch.domain.detection import DetectorState
 from crisiswatch.domain.errors import IncidentNotFoundError, InvalidRequestError
-from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus
+from crisiswatch.domain.incidents import Decision, Incident, IncidentChanges, IncidentStatus
+from crisiswatch.domain.links import DecisionRequest
 from crisiswatch.usecases.escalation import assess, rounds_of
 from crisiswatch.usecases.outcomes import (
     check_signals,
@@ -573,6 +574,7 @@ def test_a_person_resolving_frees_the_brand_and_starts_the_review_record() -> No
         incident.incident_id,
         {"decision": "resolve", "decided_by": "tier1-primary", "tier": 0},
         world.incidents,
+        world.links,
         world.audit,
         resolved_at,
     )
@@ -605,7 +607,7 @@ def test_a_person_resolving_frees_the_brand_and_starts_the_review_record() -> No
 def test_calm_resolves_as_crisiswatch(resolution: Any) -> None:
     world, incident = published()
 
-    result = resolve(incident.incident_id, resolution, world.incidents, world.audit, LATER)
+    result = resolve(incident.incident_id, resolution, world.incidents, world.links, world.audit, LATER)
 
     assert result == {"resolved_by": "crisiswatch"}
     stored = current(world, incident)
@@ -631,7 +633,7 @@ def test_resolving_an_unknown_incident_is_refused() -> None:
     world, _ = published()
 
     with pytest.raises(IncidentNotFoundError):
-        resolve("inc-nobody-20240523T1200Z", None, world.incidents, world.audit, LATER)
+        resolve("inc-nobody-20240523T1200Z", None, world.incidents, world.links, world.audit, LATER)
     assert world.audit.entries == []
 
 
@@ -640,7 +642,14 @@ def test_resolving_an_unknown_incident_is_refused() -> None:
 
 def resolved() -> tuple[FakeServices, Incident]:
     world, incident = published()
-    resolve(incident.incident_id, {"decided_by": "tier1-primary"}, world.incidents, world.audit, LATER)
+    resolve(
+        incident.incident_id,
+        {"decided_by": "tier1-primary"},
+        world.incidents,
+        world.links,
+        world.audit,
+        LATER,
+    )
     world.audit.entries.clear()
     return world, current(world, incident)
 
@@ -696,13 +705,55 @@ def test_only_review_done_completes_a_review(decision: Any) -> None:
 def test_an_overdue_review_is_audited_and_changes_nothing_else() -> None:
     world, incident = resolved()
 
-    result = review_overdue(incident.incident_id, world.incidents, world.audit, LATER)
+    result = review_overdue(incident.incident_id, world.incidents, world.links, world.audit, LATER)
 
     assert result == {"overdue": True}
     assert [(e.kind, e.actor) for e in world.audit.entries] == [("review.overdue", "crisiswatch")]
     assert current(world, incident) == incident
     with pytest.raises(IncidentNotFoundError):
-        review_overdue("inc-nobody-20240523T1200Z", world.incidents, world.audit, LATER)
+        review_overdue("inc-nobody-20240523T1200Z", world.incidents, world.links, world.audit, LATER)
+
+
+def open_request(world: FakeServices, incident: Incident, phase: Phase) -> DecisionRequest:
+    request = DecisionRequest(
+        notification_id=f"{incident.incident_id}/{phase.value}/x",
+        incident_id=incident.incident_id,
+        phase=phase.value,
+        tier=0,
+        recipients=("tier1-primary",),
+        allowed=(Decision.RESOLVE,) if phase is Phase.MONITOR else (Decision.REVIEW_DONE,),
+        expires_at=LATER + timedelta(days=7),
+    )
+    world.links.open_request(request, "token")
+    return request
+
+
+@pytest.mark.parametrize("by", ["crisiswatch", "tier1-primary"])
+def test_resolving_expires_the_monitoring_links_at_once(by: str) -> None:
+    world, incident = published()
+    request = open_request(world, incident, Phase.MONITOR)
+
+    resolve(incident.incident_id, {"decided_by": by}, world.incidents, world.links, world.audit, LATER)
+
+    assert world.links.requests[request.notification_id].expires_at == LATER
+
+
+def test_an_overdue_review_expires_the_review_link_even_if_its_clock_says_otherwise() -> None:
+    world, incident = resolved()
+    request = open_request(world, incident, Phase.REVIEW)
+
+    review_overdue(incident.incident_id, world.incidents, world.links, world.audit, LATER)
+
+    assert world.links.requests[request.notification_id].is_expired(LATER)
+
+
+def test_resolving_leaves_a_request_of_another_phase_alone() -> None:
+    world, incident = published()
+    request = open_request(world, incident, Phase.REVIEW)
+
+    resolve(incident.incident_id, None, world.incidents, world.links, world.audit, LATER)
+
+    assert world.links.requests[request.notification_id] == request
 
 
 # ----- the whole plan -------------------------------------------------------------------------------
@@ -715,7 +766,9 @@ def test_acknowledge_approve_publish_monitor_resolve_review_ticks_the_whole_chec
     publish(world, incident)
     first = check(world, incident, {"checks": 0}, LATER)
     assert check(world, incident, first, LATER + timedelta(seconds=600))["calm"] is True
-    resolve(incident.incident_id, {"decided_by": "crisiswatch"}, world.incidents, world.audit, LATER)
+    resolve(
+        incident.incident_id, {"decided_by": "crisiswatch"}, world.incidents, world.links, world.audit, LATER
+    )
     world.incidents.update(incident.incident_id, IncidentChanges())  # a no-op write changes nothing
     record_review(
         incident.incident_id,
