@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from typing import Any
 
@@ -45,11 +44,16 @@ def _table(runtime: LocalRuntime, name: str, stream: bool) -> dict:
     )["TableDescription"]
 
 
-def _setup(runtime: LocalRuntime, **mapping: Any) -> tuple[str, str, str]:
-    """A stream table, a recording function and a mapping between them; returns (source, seen, uuid)."""
+def _setup(runtime: LocalRuntime, before: tuple[str, ...] = (), **mapping: Any) -> tuple[str, str, str]:
+    """A stream table, a recording function and a mapping between them; returns (source, seen, uuid).
+
+    Keys in `before` are written before the mapping exists: the poller's first read (from the stream's
+    start) finds them all at once, so they make one batch however slow the machine is.
+    """
     suffix = uuid.uuid4().hex[:8]
     source = _table(runtime, f"source-{suffix}", stream=True)
     _table(runtime, f"seen-{suffix}", stream=False)
+    _put(runtime, source["TableName"], *before)
     trust = json.dumps({"Version": "2012-10-17", "Statement": []})
     role = runtime.client("iam").create_role(RoleName=f"rec-{suffix}", AssumeRolePolicyDocument=trust)[
         "Role"
@@ -84,15 +88,13 @@ def _deliveries(runtime: LocalRuntime, seen: str) -> dict[str, int]:
 
 
 def test_a_failing_batch_is_bisected_and_the_poison_record_dropped_after_its_retries(runtime: LocalRuntime):
-    source, seen, mapping = _setup(
+    _source, seen, mapping = _setup(
         runtime,
+        before=("a", "b", "poison", "d"),  # one batch of four
         BatchSize=4,
-        MaximumBatchingWindowInSeconds=1,  # collect the four writes into one batch
         MaximumRetryAttempts=2,
         BisectBatchOnFunctionError=True,
     )
-    _put(runtime, source, "a", "b", "poison", "d")
-    time.sleep(0.1)
     runtime.streams.wait_until_idle(timeout=30)
 
     stats = runtime.streams.stats[mapping]
