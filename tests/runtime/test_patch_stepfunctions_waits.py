@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from moto.stepfunctions.parser.asl.component.state.exec.execute_state import ExecutionState
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_callback
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
 from moto.stepfunctions.parser.asl.eval.callback.callback import (
@@ -48,7 +49,7 @@ def _wait_machine(seconds: int) -> str:
 
 
 def _token_machine(notify_arn: str, timeout_seconds: int) -> str:
-    """Ask for a decision; a timeout is caught and the execution then waits an hour (still running)."""
+    """Ask for a decision; then, answered or timed out, wait an hour (the execution runs on)."""
     return json.dumps(
         {
             "StartAt": "Notify And Wait",
@@ -63,10 +64,11 @@ def _token_machine(notify_arn: str, timeout_seconds: int) -> str:
                     "TimeoutSeconds": timeout_seconds,
                     "ResultPath": "$.decision",
                     "Catch": [{"ErrorEquals": ["States.Timeout"], "ResultPath": "$.error", "Next": "Hold"}],
-                    "Next": "Decided",
+                    "Next": "Decided Hold",
                 },
                 "Hold": {"Type": "Wait", "Seconds": HOUR, "Next": "Timed Out"},
                 "Timed Out": {"Type": "Pass", "Result": "timed-out", "ResultPath": "$.outcome", "End": True},
+                "Decided Hold": {"Type": "Wait", "Seconds": HOUR, "Next": "Decided"},
                 "Decided": {"Type": "Pass", "Result": "decided", "ResultPath": "$.outcome", "End": True},
             },
         }
@@ -102,6 +104,15 @@ def test_moto_hooks_keep_their_shape():
     pattern = inspect.getsource(task._eval_integration_pattern)
     assert "self._eval_wait_for_task_token(" in pattern and "raise CallbackTimeoutError()" in pattern
     assert "callback_endpoint.interrupt_all()" in pattern
+
+    # The token exists (in the context object) while the state's attempts run, and only then.
+    body = inspect.getsource(task._eval_body)
+    assert body.index("update_task_token()") < body.index("super()._eval_body(env=env)")
+    assert 'context_object_data.pop("Task", None)' in body
+    state = _patching.original(*stepfunctions_waits.TASK_STATE)
+    assert state is ExecutionState._eval_state, "moto's callback tasks inherit the retry loop"
+    assert list(inspect.signature(state).parameters) == ["self", "env"]
+    assert "self._evaluate_with_timeout(env)" in inspect.getsource(state)
 
     wait_interval = _patching.original(*stepfunctions_waits.WAIT_STATE)
     assert list(inspect.signature(wait_interval).parameters) == ["self", "env", "wait_seconds"]
@@ -243,23 +254,28 @@ def test_expire_wait_times_a_task_out_and_a_late_answer_is_refused(runtime: Loca
 def test_a_task_that_times_out_on_its_own_refuses_a_late_answer_too(
     runtime: LocalRuntime, token_machine: Any
 ) -> None:
+    """A one-second timeout: it fires while the task waits, or even before its Lambda returned (moto
+    starts the clock before the invocation, as AWS does). The token is closed either way."""
     arn, token = _start_and_get_token(runtime, token_machine(1))
-    held = _until(
-        "the task's own timeout", lambda: [w for w in runtime.stepfunctions.waits(arn) if w.state == "Hold"]
-    )
-    assert held and "TaskTimedOut" in [event["type"] for event in _history(runtime, arn)]
+    _until("the Catch to move on", lambda: [w for w in runtime.stepfunctions.waits(arn) if w.state == "Hold"])
+    assert "TaskTimedOut" in [event["type"] for event in _history(runtime, arn)]
     assert _late_answer_error(runtime, token) == "TaskTimedOut"
     runtime.stepfunctions.expire_wait(arn, state="Hold")
 
 
-def test_an_answer_in_time_is_taken_and_nothing_is_left_to_expire(runtime: LocalRuntime, token_machine: Any):
+def test_an_answer_in_time_is_taken_and_a_second_one_is_refused(runtime: LocalRuntime, token_machine: Any):
     arn, token = _start_and_get_token(runtime, token_machine(HOUR))
-    runtime.client("stepfunctions").send_task_success(taskToken=token, output=json.dumps({"approved": True}))
     sfn = runtime.client("stepfunctions")
+    sfn.send_task_success(taskToken=token, output=json.dumps({"approved": True}))
+    held = _until("the next state", lambda: runtime.stepfunctions.waits(arn))
+    assert [wait.state for wait in held] == ["Decided Hold"], "the answer was taken: nothing left to expire"
+    assert _late_answer_error(runtime, token) == "TaskTimedOut", "a task answers once, as in AWS"
+
+    runtime.stepfunctions.expire_wait(arn, state="Decided Hold")
     done = _until(
         "the execution to end",
         lambda: (d := sfn.describe_execution(executionArn=arn)) and d["status"] != "RUNNING" and d,
     )
     assert json.loads(done["output"])["outcome"] == "decided"
-    with pytest.raises(TimeoutError):
-        runtime.stepfunctions.expire_wait(arn, timeout=0.2)
+    assert json.loads(done["output"])["decision"] == {"approved": True}
+    assert _late_answer_error(runtime, token) == "InvalidToken", "no running execution knows it any more"

@@ -10,10 +10,11 @@ time ran out: on a busy machine both raced it. With this patch:
   ``expire(execution_arn)`` ends the execution's current wait now, exactly as if its time had run out:
   the task fails with ``States.Timeout`` (``TaskTimedOut`` in the history) and its Catch takes over; a
   Wait state moves on to its next state. Waits nobody expires still end on their own, on time;
-* a task token whose wait timed out (by itself or by ``expire``) stays timed out: a late
-  SendTaskSuccess/Failure/Heartbeat answers ``TaskTimedOut`` as in AWS. moto 5.2.5 keeps the token's
-  endpoint and quietly accepts the late answer while the execution runs on, so a decision made just
-  after a timeout vanished without an error.
+* a task token is closed once its task is over (it timed out, by itself or by ``expire``, even
+  while its Lambda was still starting; or it was answered): a late SendTaskSuccess/Failure/Heartbeat
+  answers ``TaskTimedOut`` as in AWS. moto 5.2.5 keeps the token's endpoint and quietly accepts the
+  late answer while the execution runs on, so a decision made just after a timeout vanished without
+  an error.
 
 Heartbeat waits (``HeartbeatSeconds``) are left to moto and cannot be expired.
 """
@@ -28,6 +29,7 @@ from typing import Any
 
 from moto.core.exceptions import AWSError
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_callback
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resource import ResourceCondition
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
 from moto.stepfunctions.parser.asl.eval.callback.callback import (
     CallbackConsumerTimeout,
@@ -41,6 +43,8 @@ from . import _patching
 
 LOG = get_logger("stepfunctions.waits")
 TASK_WAIT = (state_task_service_callback.StateTaskServiceCallback, "_eval_wait_for_task_token")
+TASK_STATE = (state_task_service_callback.StateTaskServiceCallback, "_eval_state")
+"""Inherited from ExecutionState: every attempt of the task, its retries and its Catch."""
 WAIT_STATE = (WaitFunction, "_wait_interval")
 NOTIFY = (CallbackPoolManager, "notify")
 HEARTBEAT = (CallbackPoolManager, "heartbeat")
@@ -148,6 +152,21 @@ def _eval_wait_for_task_token(
     return outcome or CallbackOutcomeTimedOut(callback_id=callback_endpoint.callback_id)
 
 
+def _eval_callback_state(self: Any, env: Any) -> None:
+    # moto's callback task creates its token (`update_task_token`) before evaluating the state; once
+    # every attempt is over, however it ended, nobody can answer that token any more.
+    task = env.states.context_object.context_object_data.get("Task") or {}
+    token = task.get("Token") if self.resource.condition == ResourceCondition.WaitForTaskToken else None
+    try:
+        _patching.original(*TASK_STATE)(self, env)
+    finally:
+        endpoint = env.callback_pool_manager.get(token) if token else None
+        if endpoint is not None:
+            with _TOKENS:
+                if endpoint.consumer_error is None:
+                    endpoint.report(CallbackConsumerTimeout())
+
+
 def _wait_interval(self: Any, env: Any, wait_seconds: int) -> None:
     # moto: `env.program_state_event.wait(wait_seconds)`, waiting again after an unrelated wake-up while
     # the execution runs. The same, in slices, ending early on `expire`.
@@ -240,6 +259,7 @@ def expire(execution_arn: str, state: str | None = None, timeout: float = 30.0) 
 
 def apply() -> None:
     _patching.replace(*TASK_WAIT, _eval_wait_for_task_token)
+    _patching.replace(*TASK_STATE, _eval_callback_state)
     _patching.replace(*WAIT_STATE, _wait_interval)
     _patching.replace(*NOTIFY, _notify)
     _patching.replace(*HEARTBEAT, _heartbeat)
