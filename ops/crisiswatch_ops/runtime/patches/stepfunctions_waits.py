@@ -188,7 +188,7 @@ def _wait_interval(self: Any, env: Any, wait_seconds: int) -> None:
 def _refuse_timed_out(pool: Any, callback_id: str) -> None:
     endpoint = pool.get(callback_id)
     if endpoint is not None and isinstance(endpoint.consumer_error, CallbackConsumerTimeout):
-        raise TaskTimedOutError("Task Timed Out: the wait for this task token ended before this answer")
+        raise TaskTimedOutError("Task Timed Out: 'Provided task does not exist anymore'")  # as AWS says
 
 
 def _notify(self: Any, callback_id: str, outcome: Any) -> bool:
