@@ -354,6 +354,11 @@ class FakeActionLinkStore:
         self.requests[notification_id] = replace(request, expires_at=expires_at)
         self.tokens[notification_id] = task_token
 
+    def close_request(self, notification_id: str, at: datetime) -> None:
+        request = self.requests.get(notification_id)
+        if request is not None and request.expires_at > at:
+            self.requests[notification_id] = replace(request, expires_at=at)
+
     def current_request(self, incident_id: str) -> DecisionRequest | None:
         found = self.current.get(incident_id)
         return self.requests.get(found) if found else None

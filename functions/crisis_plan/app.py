@@ -33,7 +33,14 @@ def _assess(s: Services, incident_id: str, event: dict[str, Any]) -> dict[str, A
 
 def _time_ran_out(s: Services, incident_id: str, event: dict[str, Any]) -> dict[str, Any]:
     return escalation.time_ran_out(
-        incident_id, event.get("cursor"), s.policy, s.settings.timing, s.incidents, s.audit, utc_now()
+        incident_id,
+        event.get("cursor"),
+        s.policy,
+        s.settings.timing,
+        s.incidents,
+        s.links,
+        s.audit,
+        utc_now(),
     )
 
 
@@ -56,7 +63,9 @@ def _unanswered(s: Services, incident_id: str, event: dict[str, Any]) -> dict[st
 
 
 def _failed(s: Services, incident_id: str, event: dict[str, Any]) -> dict[str, Any]:
-    return escalation.record_failure(incident_id, event.get("error"), s.incidents, s.audit, utc_now())
+    return escalation.record_failure(
+        incident_id, event.get("error"), s.incidents, s.links, s.audit, utc_now()
+    )
 
 
 def _monitor(s: Services, incident_id: str, event: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +82,7 @@ def _monitor(s: Services, incident_id: str, event: dict[str, Any]) -> dict[str, 
 
 def _resolve(s: Services, incident_id: str, event: dict[str, Any]) -> dict[str, Any]:
     return outcomes.resolve(
-        incident_id, event.get("resolution"), s.settings.timing, s.incidents, s.audit, utc_now()
+        incident_id, event.get("resolution"), s.settings.timing, s.incidents, s.links, s.audit, utc_now()
     )
 
 
@@ -82,7 +91,7 @@ def _review(s: Services, incident_id: str, event: dict[str, Any]) -> dict[str, A
 
 
 def _review_overdue(s: Services, incident_id: str, event: dict[str, Any]) -> dict[str, Any]:
-    return outcomes.review_overdue(incident_id, s.incidents, s.audit, utc_now())
+    return outcomes.review_overdue(incident_id, s.incidents, s.links, s.audit, utc_now())
 
 
 STEPS: dict[str, Step] = {

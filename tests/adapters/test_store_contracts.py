@@ -371,6 +371,20 @@ def test_a_rebound_request_resumes_the_new_wait_and_expires_later(stores: Stores
     assert rebound is not None and rebound.expires_at == later
 
 
+def test_a_closed_request_expires_then_and_closing_never_moves_an_expiry_later(stores: Stores) -> None:
+    two_links(stores)
+    closed_at = T0 + timedelta(minutes=2)
+
+    stores.links.close_request(NOTIFICATION, closed_at)
+    stores.links.close_request(NOTIFICATION, T0 + timedelta(hours=1))  # a late close changes nothing
+    stores.links.close_request("inc-acme-coffee-20240523T1200Z/tiers9/unknown", closed_at)
+
+    closed = stores.links.request(NOTIFICATION)
+    assert closed is not None and closed.expires_at == closed_at and closed.is_expired(closed_at)
+    assert stores.links.task_token(NOTIFICATION) == "token-of-the-first-wait"
+    assert stores.links.request("inc-acme-coffee-20240523T1200Z/tiers9/unknown") is None
+
+
 def test_a_newer_request_becomes_the_current_one(stores: Stores) -> None:
     two_links(stores)
     newer = a_request("inc-acme-coffee-20240523T1200Z/tiers2/ffff0000")

@@ -75,7 +75,7 @@ def expected_markers(records: Records) -> dict[str, datetime]:
 def test_the_milestones_are_the_first_audit_entries_of_their_kind(
     report: PostCrisisReport, records: Records
 ) -> None:
-    assert report.time_scale == SCALE == 60.0
+    assert report.time_scale == SCALE == 1.0
     assert [item.key for item in report.milestones] == ["detected", *MILESTONE_KINDS]
     alert = report.milestone("detected")
     assert (alert.at, alert.seconds, alert.by) == (records.incident.opened_at, 0.0, "detector")

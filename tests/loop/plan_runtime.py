@@ -1,5 +1,11 @@
-"""The embedded runtime the crisis-plan tests share: the real template, the loop's test policy, and one
-policy minute lasting one second, so a tier's response time is a few seconds."""
+"""The embedded runtime the crisis-plan tests share: the real template and the loop's test policy, in
+real time (a policy minute is a minute, a tier has an hour).
+
+No test races the machine. Every wait of the plan is long, so nothing runs out while a slow machine
+opens a link; a test that wants silence says when time runs out (`run_out`: the runtime ends the
+execution's wait as if its time had run out) and then waits for what that causes (a reminder in the
+outbox, the next tier told). Every `wait_for` timeout only bounds a hang.
+"""
 
 from __future__ import annotations
 
@@ -22,14 +28,21 @@ from crisiswatch_ops.synthetic import burst_scenario, write_jsonl
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOP_POLICY = ROOT / "tests" / "data" / "escalation_policy_loop.toml"
+CALM_SECONDS = 1
+"""Calm is judged by the Lambda on the wall clock: the signals must stay quiet this long between checks."""
 PLAN_PARAMETERS = {
-    "PolicyMinuteSeconds": "1",
-    "OwnerResponseSeconds": "8",
-    "MonitorIntervalSeconds": "2",
-    "CalmSeconds": "4",
-    "ReviewTimeoutSeconds": "6",
+    "PolicyMinuteSeconds": "60",
+    "OwnerResponseSeconds": "3600",
+    # Signals are re-checked only when a test ends the monitoring wait (`let_calm_pass`).
+    "MonitorIntervalSeconds": "3600",
+    "CalmSeconds": str(CALM_SECONDS),
+    "ReviewTimeoutSeconds": "86400",
     "WatchlistFile": "",
 }
+ASK = "Ask For A Decision"
+MONITOR = "Wait For Resolve Or Recheck"
+REVIEW = "Ask For The Review"
+HOLD = "Hold Until The Window Ends"
 TIER1 = {"riley@example.com", "+15555550111", "rowan@example.com"}
 TIER2 = {"casey@example.com", "+15555550112"}
 T = TypeVar("T")
@@ -99,9 +112,36 @@ def link_from(delivery: Any) -> str:
     return match.group(0)
 
 
+def execution_arn(incident_id: str) -> str:
+    def started() -> str | None:
+        incident = DynamoIncidentStore().get(incident_id)
+        return incident.execution_arn if incident else None
+
+    return wait_for("the execution", started)
+
+
 def execution_status(runtime: LocalRuntime, incident_id: str) -> str:
-    arn = wait_for("the execution", lambda: DynamoIncidentStore().get(incident_id).execution_arn)  # type: ignore[union-attr]
+    arn = execution_arn(incident_id)
     return str(runtime.client("stepfunctions").describe_execution(executionArn=arn)["status"])
+
+
+def run_out(runtime: LocalRuntime, incident_id: str, state: str = ASK) -> None:
+    """The incident's current wait (in `state`) runs out now: silence, without waiting for it.
+
+    Waits for the execution to reach that wait first (the message that starts it may still be going
+    out); each call ends one wait, so calling twice lets a reminder's wait run out too.
+    """
+    runtime.stepfunctions.expire_wait(execution_arn(incident_id), state=state, timeout=60)
+
+
+def let_calm_pass(runtime: LocalRuntime, incident_id: str) -> None:
+    """The signals stay quiet for CalmSeconds, then the monitoring wait ends: the next check finds calm.
+
+    Call it once monitoring has asked the owner (the first check is done by then). The sleep is a lower
+    bound (calm needs that much wall-clock time to pass), never a race: waiting longer changes nothing.
+    """
+    time.sleep(CALM_SECONDS + 0.1)
+    run_out(runtime, incident_id, MONITOR)
 
 
 def finished(runtime: LocalRuntime, incident_id: str) -> str:

@@ -1,8 +1,8 @@
 """Whole-loop tests: the real template on the embedded runtime, driven like a person and a mail scanner.
 
 One runtime serves the module (start-up is the expensive part); each test uses a brand of its own, so
-incidents never collide. One policy minute lasts a second here (`PolicyMinuteSeconds`), so a tier's
-response time is a few seconds.
+incidents never collide. The plan runs in real time (a tier has an hour): silence is a test ending the
+wait (`run_out`), never a test waiting for a timer, so no outcome depends on how fast the machine is.
 """
 
 from __future__ import annotations
@@ -26,19 +26,21 @@ from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack
 from crisiswatch_ops.views import format_timeline
 from tests.loop.plan_runtime import (
+    REVIEW,
     TIER1,
     TIER2,
     execution_status,
     finished,
+    let_calm_pass,
     link_from,
     messages_to,
     plan_runtime,
     replay_crisis,
+    run_out,
     wait_for,
 )
 
 pytestmark = pytest.mark.runtime
-TIER1_SECONDS = 6
 
 
 @pytest.fixture(scope="module")
@@ -61,11 +63,9 @@ def test_tier1_silent_then_tier2_approves_by_link(
     assert {delivery.protocol for delivery in tier1} == {"email", "sms"}
     sms = next(delivery for delivery in tier1 if delivery.protocol == "sms")
     assert len(str(sms.message)) <= 160
-    tier2 = wait_for(
-        "tier 2 messages",
-        lambda: messages_to(runtime, stack, TIER2, incident),
-        timeout=TIER1_SECONDS + 30,
-    )
+    run_out(runtime, incident.incident_id)  # tier 1 is silent until its reminder...
+    run_out(runtime, incident.incident_id)  # ... and until its time is over
+    tier2 = wait_for("tier 2 messages", lambda: messages_to(runtime, stack, TIER2, incident))
     url = link_from(next(delivery for delivery in tier2 if delivery.protocol == "email"))
 
     page = requests.get(url, timeout=30)
@@ -78,6 +78,16 @@ def test_tier1_silent_then_tier2_approves_by_link(
 
     decided = requests.post(url, data=form.press("approve", statement), timeout=30)
     assert decided.status_code == 200, decided.text
+    wait_for(
+        "the monitoring notice",
+        lambda: [d for d in messages_to(runtime, stack, TIER2, incident) if "monitoring" in str(d.subject)],
+    )
+    let_calm_pass(runtime, incident.incident_id)
+    wait_for(
+        "the review request",
+        lambda: [d for d in messages_to(runtime, stack, TIER2, incident) if "review" in str(d.subject)],
+    )
+    run_out(runtime, incident.incident_id, REVIEW)  # nobody confirms the review in time
     assert finished(runtime, incident.incident_id) == "SUCCEEDED"
     final = DynamoIncidentStore().get(incident.incident_id)
     assert final is not None and final.statement is not None
@@ -149,6 +159,8 @@ def test_scanner_get_and_head_storm_changes_nothing(
 
 def test_every_tier_silent_alerts_operators(runtime: LocalRuntime, stack: Stack, tmp_path: Path) -> None:
     incident = replay_crisis(runtime, stack, tmp_path, "Loop Silent Co")
+    for _wait in ("tier 1 until its reminder", "the rest of tier 1's time", "tier 2's time"):
+        run_out(runtime, incident.incident_id)
     assert finished(runtime, incident.incident_id) == "FAILED"
     final = DynamoIncidentStore().get(incident.incident_id)
     assert final is not None and final.status.value == "unanswered"

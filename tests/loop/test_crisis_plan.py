@@ -2,7 +2,9 @@
 
 Incidents are opened straight in the incidents table (the detector's part is tested elsewhere); the
 stream starts the execution, SNS deliveries land in the outbox, and people act through the action
-links over HTTP, as they would from their phones. One policy minute lasts one second here.
+links over HTTP, as they would from their phones. The plan runs in real time (a tier has an hour), so
+nobody's time runs out while the machine is slow; a test that wants silence ends the wait itself
+(`Story.run_out`) and waits for what follows. No outcome depends on how fast the machine is.
 """
 
 from __future__ import annotations
@@ -20,30 +22,34 @@ from crisiswatch.domain.incidents import Incident, Severity, incident_id_for
 from crisiswatch_ops.pages import LINK, Page, read_page
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack
-from tests.loop.plan_runtime import LOOP_POLICY, plan_runtime, wait_for
+from tests.loop.plan_runtime import ASK, HOLD, LOOP_POLICY, REVIEW, plan_runtime, wait_for
 
 pytestmark = pytest.mark.runtime
-WINDOW_SECONDS = 75
-"""The maintenance window the module's policy opens at start-up: SEV3 alerts are held until it ends."""
+POLICY_USERS = ("CrisisPlanFunction", "RequestDecisionFunction")
+"""The functions that read the escalation policy (ESCALATION_POLICY_FILE)."""
+
+
+def policy_with_window(path: Any, start: datetime, end: datetime) -> Any:
+    path.write_text(
+        LOOP_POLICY.read_text(encoding="utf-8")
+        + "\n[[maintenance_windows]]\n"
+        + f'start = "{start.strftime("%Y-%m-%dT%H:%M:%SZ")}"\n'
+        + f'end = "{end.strftime("%Y-%m-%dT%H:%M:%SZ")}"\n'
+        + 'reason = "Spring campaign launch"\nhold = ["SEV3"]\n',
+        encoding="utf-8",
+    )
+    return path
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     state = tmp_path_factory.mktemp("plan-runtime")
     now = datetime.now(UTC)
-    window_end = now + timedelta(seconds=WINDOW_SECONDS)
-    policy = state / "policy.toml"
-    policy.write_text(
-        LOOP_POLICY.read_text(encoding="utf-8")
-        + "\n[[maintenance_windows]]\n"
-        + f'start = "{(now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}"\n'
-        + f'end = "{window_end.strftime("%Y-%m-%dT%H:%M:%SZ")}"\n'
-        + 'reason = "Spring campaign launch"\nhold = ["SEV3"]\n',
-        encoding="utf-8",
-    )
+    # A campaign window that lasts all day: SEV3 alerts are held however long the tests take.
+    policy = policy_with_window(state / "policy.toml", now - timedelta(hours=1), now + timedelta(days=1))
     with plan_runtime(state, policy) as rt:
         stack = Stack(rt.stack_name, rt.outputs)
-        yield {"runtime": rt, "stack": stack, "window_end": window_end, "held": {}}
+        yield {"runtime": rt, "stack": stack, "state": state, "held": {}}
 
 
 def unless(value: str, unwanted: str) -> str | None:
@@ -111,9 +117,17 @@ class Story:
     def audit(self) -> list[str]:
         return [entry.kind for entry in DynamoAuditLog().read(self.incident_id)]
 
+    @property
+    def execution_arn(self) -> str:
+        return wait_for("the execution", lambda: self.current().execution_arn)
+
     def status(self) -> str:
-        arn = wait_for("the execution", lambda: self.current().execution_arn)
+        arn = self.execution_arn
         return str(self.runtime.client("stepfunctions").describe_execution(executionArn=arn)["status"])
+
+    def run_out(self, state: str = ASK) -> None:
+        """Whoever this wait asks stays silent until its time runs out, now."""
+        self.runtime.stepfunctions.expire_wait(self.execution_arn, state=state, timeout=60)
 
     def finished(self, timeout: float = 60) -> str:
         return wait_for("the execution to end", lambda: unless(self.status(), "RUNNING"), timeout)
@@ -126,9 +140,6 @@ class Story:
         return incident if incident.status.value == status else None
 
 
-# The maintenance-window test comes first: the window closes WINDOW_SECONDS after start-up.
-
-
 def test_a_maintenance_window_holds_a_sev3_but_never_a_sev1(world: dict[str, Any]) -> None:
     held = Story(world, "Plan Held Co", Severity.SEV3, ("customer_dissatisfaction",))
     urgent = Story(world, "Plan Urgent Co", Severity.SEV1, ("product_failure",))
@@ -136,8 +147,22 @@ def test_a_maintenance_window_holds_a_sev3_but_never_a_sev1(world: dict[str, Any
     urgent.link("riley@example.com")
     held.wait_status("held")
     assert "incident.held" in held.audit()
+    waiting = wait_for("the hold", lambda: held.runtime.stepfunctions.waits(held.execution_arn))
+    assert [wait.state for wait in waiting] == [HOLD]
+    assert waiting[0].seconds > 23 * 3600, "the hold lasts until the window's end, a day away"
     assert held.deliveries() == [], "a held alert tells nobody while the window lasts"
     world["held"]["story"] = held
+
+
+def test_a_hold_that_ends_early_is_held_again_while_the_window_lasts(world: dict[str, Any]) -> None:
+    held: Story = world["held"]["story"]
+
+    held.run_out(HOLD)
+
+    again = wait_for("the next hold", lambda: held.runtime.stepfunctions.waits(held.execution_arn))
+    assert [wait.state for wait in again] == [HOLD]
+    assert held.current().status.value == "held" and held.audit().count("incident.held") == 1
+    assert held.deliveries() == []
 
 
 def test_approve_at_tier_1_publishes_the_statement(world: dict[str, Any]) -> None:
@@ -167,25 +192,40 @@ def test_approve_at_tier_1_publishes_the_statement(world: dict[str, Any]) -> Non
 def test_tier_1_silent_is_reminded_then_tier_2_approves(world: dict[str, Any]) -> None:
     story = Story(world, "Plan Escalate Co", Severity.SEV2, ("product_failure",))
     first = story.link("riley@example.com")
-    reminder = story.link("riley@example.com", subject="REMINDER", timeout=15)
+
+    story.run_out()  # tier 1 stays silent until its reminder is due
+
+    reminder = story.link("riley@example.com", subject="REMINDER")
     assert reminder != first, "a reminder carries a fresh link"
-    sms = wait_for("SMS", lambda: [d for d in story.deliveries("sms") if d.endpoint == "+15555550111"])
-    assert all(len(str(d.message)) <= 160 for d in sms) and len(sms) >= 2
 
-    url = story.link("casey@example.com", timeout=20)
+    def riley_sms() -> list[Any]:
+        return [d for d in story.deliveries("sms") if d.endpoint == "+15555550111"]
+
+    sms = wait_for("the reminder by SMS", lambda: riley_sms() if len(riley_sms()) >= 2 else None)
+    assert all(len(str(d.message)) <= 160 for d in sms) and len(sms) == 2
+    form = story.open_page(first)  # the first link works across the reminder
+    assert not story.emails_to("casey@example.com"), "tier 2 waits for the end of tier 1's time"
+
+    story.run_out()  # ... and until its time is over
+
+    url = story.link("casey@example.com")
     assert story.press(url, "approve").status_code == 200
-
     story.wait_status("monitoring")
     kinds = story.audit()
     assert kinds.index("tier.notified") < kinds.index("reminder.sent") < kinds.index("tier.timed_out")
-    late = requests.get(first, timeout=30)
-    assert late.status_code in (409, 410), "tier 1's link closed when tier 2 took over"
+    assert requests.get(first, timeout=30).status_code == 410, "tier 1's link closed when tier 2 took over"
+    late = requests.post(first, data=form.press("dismiss"), timeout=30)
+    assert late.status_code == 410 and "link.late" in story.audit(), "a click after the timeout is late"
 
 
 def test_every_tier_silent_ends_in_the_fallback(world: dict[str, Any]) -> None:
     story = Story(world, "Plan Silent Co", Severity.SEV2, ("product_failure",))
+    story.link("riley@example.com")
 
-    assert story.finished(timeout=60) == "FAILED"
+    for _wait in ("tier 1 until its reminder", "the rest of tier 1's time", "tier 2's time"):
+        story.run_out()
+
+    assert story.finished() == "FAILED"
 
     assert story.current().status.value == "unanswered"
     ops = story.stack.output("OpsAlertsTopicArn")
@@ -280,10 +320,55 @@ def test_sev1_tells_the_executive_at_once(world: dict[str, Any]) -> None:
     assert not story.emails_to("casey@example.com"), "the comms lead waits for the second round"
 
 
-def test_the_held_alert_goes_out_when_the_window_ends(world: dict[str, Any]) -> None:
+def test_the_owner_going_silent_hands_over_to_the_next_tier(world: dict[str, Any]) -> None:
+    story = Story(world, "Plan Owner Silent Co", Severity.SEV2, ("product_failure",))
+    assert story.press(story.link("rowan@example.com"), "acknowledge").status_code == 200
+    story.link("rowan@example.com", subject="decision needed (the incident's owner)")
+
+    story.run_out()  # the owner's time to approve runs out
+
+    url = story.link("casey@example.com")
+    assert "owner.timed_out" in story.audit()
+    assert story.press(url, "dismiss").status_code == 200
+    assert story.finished() == "SUCCEEDED"
+
+
+def test_an_overdue_review_tells_operators_and_its_link_expires(world: dict[str, Any]) -> None:
+    story = Story(world, "Plan Overdue Co", Severity.SEV2, ("product_failure",))
+    assert story.press(story.link("riley@example.com"), "approve").status_code == 200
+    assert story.press(story.link("riley@example.com", subject="monitoring"), "resolve").status_code == 200
+    review_url = story.link("riley@example.com", subject="review")
+
+    story.run_out(REVIEW)
+
+    assert story.finished() == "SUCCEEDED"
+    assert story.current().status.value == "resolved", "resolved, with its review still due"
+    ops = story.stack.output("OpsAlertsTopicArn")
+    alerts = [d for d in story.runtime.outbox.messages() if d.topic_arn == ops]
+    assert [d for d in alerts if "review is overdue" in str(d.subject) and story.incident_id in d.message]
+    assert "review.overdue" in story.audit()
+    assert requests.get(review_url, timeout=30).status_code == 410, "the review link expired with it"
+
+
+def test_the_held_alert_goes_out_once_the_window_is_over(world: dict[str, Any]) -> None:
+    """The campaign's window is cut short (a new deployment of the policy, which the plan's functions read
+    when they start); the hold's wait ends and the alert is routed."""
     held: Story = world["held"]["story"]
-    left = (world["window_end"] - datetime.now(UTC)).total_seconds()
-    url = held.link("riley@example.com", timeout=max(0.0, left) + 30)
+    now = datetime.now(UTC)
+    policy = policy_with_window(world["state"] / "policy-window-over.toml", now - timedelta(hours=1), now)
+    lambdas = held.runtime.client("lambda")
+    for function in POLICY_USERS:
+        name = held.runtime.resources[function]
+        variables = lambdas.get_function_configuration(FunctionName=name)["Environment"]["Variables"]
+        variables = {key: str(value) for key, value in variables.items()}  # moto keeps numbers as numbers
+        lambdas.update_function_configuration(
+            FunctionName=name,
+            Environment={"Variables": {**variables, "ESCALATION_POLICY_FILE": str(policy)}},
+        )
+
+    held.run_out(HOLD)
+
+    url = held.link("riley@example.com")
     assert held.current().status.value == "escalating"
     assert held.press(url, "dismiss").status_code == 200
     assert held.finished() == "SUCCEEDED"

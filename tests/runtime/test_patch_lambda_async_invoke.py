@@ -11,9 +11,12 @@ import inspect
 import json
 import re
 import uuid
+from pathlib import Path
 
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.runtime.patches import _patching, lambda_async_invoke
+
+from .helpers import zip_bytes
 
 
 def test_moto_alone_still_invokes_events_inline():
@@ -28,21 +31,50 @@ def test_moto_alone_still_invokes_events_inline():
     assert "self._invoke_lambda(event=body)" in inspect.getsource(original)
 
 
-def test_an_event_invocation_returns_before_the_function_finishes(runtime: LocalRuntime):
+BLOCKER = """
+import os
+import time
+
+
+def handler(event, context):
+    while not os.path.exists(event["release"]):  # runs until the test lets it finish
+        time.sleep(0.01)
+    return {"released": True}
+"""
+
+
+def _blocker(runtime: LocalRuntime) -> str:
+    """A function that runs until a file exists (a minute at most: that only bounds a hang)."""
+    suffix = uuid.uuid4().hex[:8]
+    trust = json.dumps({"Version": "2012-10-17", "Statement": []})
+    role = runtime.client("iam").create_role(RoleName=f"blocker-{suffix}", AssumeRolePolicyDocument=trust)
+    function = runtime.client("lambda").create_function(
+        FunctionName=f"blocker-{suffix}",
+        Runtime="python3.11",
+        Role=role["Role"]["Arn"],
+        Handler="app.handler",
+        Code={"ZipFile": zip_bytes({"app.py": BLOCKER})},
+        Timeout=60,
+    )
+    return str(function["FunctionName"])
+
+
+def test_an_event_invocation_returns_before_the_function_finishes(runtime: LocalRuntime, tmp_path: Path):
     client = runtime.client("lambda")
-    function = runtime.resources["ProbeFunction"]
-    runtime.invoke("ProbeFunction", {"action": "echo"})  # warm a worker so timing is the function's own
+    function = _blocker(runtime)
+    release = tmp_path / "release"
     responses = [
         client.invoke(
             FunctionName=function,
             InvocationType="Event",
-            Payload=json.dumps({"action": "sleep", "seconds": 1.5}),
+            Payload=json.dumps({"release": str(release)}),
         )
         for _ in range(3)
     ]
     assert [response["StatusCode"] for response in responses] == [202, 202, 202]
     assert lambda_async_invoke.in_flight() >= 1, "the invocations must still be running in the background"
-    lambda_async_invoke.wait_until_idle(timeout=30)
+    release.touch()
+    lambda_async_invoke.wait_until_idle(timeout=60)
     assert lambda_async_invoke.in_flight() == 0
 
 

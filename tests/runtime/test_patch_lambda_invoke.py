@@ -41,6 +41,11 @@ HANDLER = """
         LOGGER.info("logged via logging")
         if event.get("sleep"):
             time.sleep(event["sleep"])
+        if event.get("rendezvous"):  # wait until this many invocations run at the same time
+            folder = event["rendezvous"]
+            open(os.path.join(folder, str(os.getpid())), "w").close()
+            while len(os.listdir(folder)) < event["parties"]:
+                time.sleep(0.01)
         if event.get("fail"):
             raise Boom("it broke")
         if event.get("import"):
@@ -125,12 +130,17 @@ def test_warm_worker_is_reused_and_init_runs_once(runner: LambdaRunner):
     assert two["memory"] == "128" and two["log_group"] == "/aws/lambda/probe"
 
 
-def test_concurrent_invocations_scale_out_to_another_worker(runner: LambdaRunner):
-    function = _function()
+def test_concurrent_invocations_scale_out_to_another_worker(runner: LambdaRunner, tmp_path: Path):
+    # Each invocation returns only once both run at the same time: one environment alone never could,
+    # however the threads happen to be scheduled. The timeout only bounds a hang.
+    function = _function(timeout=60)
+    meeting = tmp_path / "meeting"
+    meeting.mkdir()
     results: list[dict] = []
 
     def call() -> None:
-        results.append(json.loads(runner.invoke(function, {"sleep": 0.5}).payload))
+        invocation = runner.invoke(function, {"rendezvous": str(meeting), "parties": 2})
+        results.append(json.loads(invocation.payload))
 
     threads = [threading.Thread(target=call) for _ in range(2)]
     for thread in threads:

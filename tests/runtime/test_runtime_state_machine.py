@@ -56,7 +56,9 @@ def test_a_decision_sent_with_the_task_token_completes_the_execution(runtime: Lo
 
 def test_a_missed_decision_times_out_and_the_catch_handles_states_timeout(runtime: LocalRuntime):
     execution_arn = _start(runtime, {"id": "inc-silent", "severity": "high"})
-    finished = _finish(runtime, execution_arn, timeout=DECISION_TIMEOUT_SECONDS + 15)
+    ended = runtime.stepfunctions.expire_wait(execution_arn, state="Notify And Wait")
+    assert ended.seconds == DECISION_TIMEOUT_SECONDS, "the decision's own timeout is an hour"
+    finished = _finish(runtime, execution_arn, timeout=15)
     assert finished["status"] == "SUCCEEDED"
     output = json.loads(finished["output"])
     assert output["error"]["Error"] == "States.Timeout" and output["outcome"] == "timed-out"

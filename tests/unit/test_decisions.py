@@ -38,7 +38,7 @@ from crisiswatch.domain.links import (
     new_link_id,
 )
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Revision, Submission, decide, view_link
-from crisiswatch.usecases.escalation import assess, request_decision, rounds_of
+from crisiswatch.usecases.escalation import assess, request_decision, rounds_of, time_ran_out
 from crisiswatch.usecases.outcomes import record_decision
 from tests.fakes import BASE_URL, LINK_SECRET, T0, FakeServices, make_incident
 
@@ -878,6 +878,28 @@ def test_a_dead_token_while_the_request_lives_is_retry_and_the_link_works_after_
     assert token == "reminder-token"
     assert output["decided_by"] == "tier1-primary"
     assert s.view(fresh["tier1-primary"], SENT + timedelta(minutes=11)).outcome is Outcome.ALREADY_DECIDED
+
+
+def test_once_the_plan_moved_on_a_link_is_expired_whatever_its_clock_says() -> None:
+    """The state machine's timer ended tier 1's round before the request's own expiry (clocks differ,
+    or a local test ended the wait early): the next click reads "expired", not "try again"."""
+    s = scene()
+    link_id = s.ids["tier1-primary"]
+    reminder = after_timeout(s.cursor, rounds_of(s.incident, s.world.policy, TIMING))
+    s.ask(reminder, "reminder-token", SENT + timedelta(minutes=1))
+    s.world.escalation.succeed_plan = ["dead"]  # the reminder's wait timed out too
+    ended = SENT + timedelta(minutes=2)
+    time_ran_out(
+        s.incident_id, reminder.to_dict(), s.world.policy, TIMING, s.world.incidents, s.world.links,
+        s.world.audit, ended,
+    )  # fmt: skip
+    click = ended + timedelta(seconds=5)
+    assert click < EXPIRES, "by the request's first clock there was time left"
+
+    assert s.view(link_id, click).outcome is Outcome.EXPIRED
+    page = s.submit(link_id, "dismiss", token=form_token(LINK_SECRET, link_id, click), now=click)
+    assert (page.outcome, page.status) == (Outcome.EXPIRED, 410)
+    assert s.succeeded() == [] and s.kinds()[-1] == "link.late"
 
 
 def test_an_unreachable_workflow_means_retry_and_the_link_works_again() -> None:

@@ -639,6 +639,7 @@ def ran_out(world: FakeServices, incident: Incident, cursor: Cursor | Any) -> di
         world.policy,
         TIMING,
         world.incidents,
+        world.links,
         world.audit,
         NOW,
     )
@@ -709,6 +710,56 @@ def test_a_silent_owner_is_audited_and_the_next_round_takes_over() -> None:
     ]
 
 
+def test_a_reminder_keeps_the_request_open_and_the_end_of_its_round_closes_it_at_once() -> None:
+    """The state machine's timer says when time ran out; the request's links follow it, not a clock."""
+    world, incident = assessed()
+    first = first_cursor(world, incident)
+    ask(world, incident, first)
+    (request,) = world.links.requests.values()
+    planned_expiry = request.expires_at
+    assert planned_expiry == NOW + timedelta(seconds=first.deadline_seconds)
+
+    reminded = Cursor.from_dict(ran_out(world, incident, first))
+    assert world.links.requests[request.notification_id].expires_at == planned_expiry, "still open"
+
+    early = NOW + timedelta(seconds=1)  # the timer ended the wait early: the clock says it is not over
+    time_ran_out(
+        incident.incident_id,
+        reminded.to_dict(),
+        world.policy,
+        TIMING,
+        world.incidents,
+        world.links,
+        world.audit,
+        early,
+    )
+    closed = world.links.requests[request.notification_id]
+    assert closed.expires_at == early and closed.is_expired(early)
+
+
+def test_the_last_round_and_a_silent_owner_close_their_requests_too() -> None:
+    world, incident = assessed()
+    last = start_round(rounds_of(incident, world.policy, TIMING), 1)
+    ask(world, incident, last)
+    ran_out(world, incident, last)
+    assert all(request.expires_at == NOW for request in world.links.requests.values())
+
+    world, incident = assessed()
+    owner = owner_cursor(Cursor(Phase.TIERS, round=0), TIMING)
+    ask(world, incident, owner)
+    ran_out(world, incident, owner)
+    assert all(request.expires_at == NOW for request in world.links.requests.values())
+
+
+def test_closing_never_moves_an_expiry_later() -> None:
+    world, incident = assessed()
+    ask(world, incident)
+    (request,) = world.links.requests.values()
+    world.links.close_request(request.notification_id, request.expires_at + timedelta(hours=1))
+    world.links.close_request("no-such-request", NOW)
+    assert world.links.requests[request.notification_id].expires_at == request.expires_at
+
+
 @pytest.mark.parametrize(
     "cursor",
     [monitor_cursor(0, TIMING).to_dict(), {"phase": "tiers", "wait_seconds": 0}, None, {"phase": "x"}],
@@ -733,7 +784,14 @@ def test_a_whole_silent_route_with_a_drill_minute_walks_every_wait() -> None:
         waits.append((cursor.round, cursor.wait_seconds, cursor.message.value))
         cursor = Cursor.from_dict(
             time_ran_out(
-                incident.incident_id, cursor.to_dict(), world.policy, drill, world.incidents, world.audit, NOW
+                incident.incident_id,
+                cursor.to_dict(),
+                world.policy,
+                drill,
+                world.incidents,
+                world.links,
+                world.audit,
+                NOW,
             )
         )
 
@@ -766,7 +824,7 @@ def test_a_failed_step_is_recorded_with_its_error_cut_short_and_frees_the_brand(
     world, incident = assessed()
     error = {"Error": "StoreDownError", "Cause": "x" * 5000, "ignored": "y"}
 
-    result = record_failure(incident.incident_id, error, world.incidents, world.audit, NOW)
+    result = record_failure(incident.incident_id, error, world.incidents, world.links, world.audit, NOW)
 
     assert result == {"status": "failed"}
     stored = world.incidents.get(incident.incident_id)
@@ -777,10 +835,19 @@ def test_a_failed_step_is_recorded_with_its_error_cut_short_and_frees_the_brand(
     assert entry.detail == {"Error": "StoreDownError", "Cause": "x" * 500}
 
 
+def test_a_failed_step_expires_the_links_still_out() -> None:
+    world, incident = assessed()
+    ask(world, incident)
+
+    record_failure(incident.incident_id, "boom", world.incidents, world.links, world.audit, NOW)
+
+    assert all(request.expires_at == NOW for request in world.links.requests.values())
+
+
 @pytest.mark.parametrize(("error", "detail"), [("boom", {"error": "boom"}), ({}, {"error": "{}"})])
 def test_a_failure_without_error_and_cause_is_recorded_as_text(error: Any, detail: dict[str, str]) -> None:
     world, incident = assessed()
 
-    record_failure(incident.incident_id, error, world.incidents, world.audit, NOW)
+    record_failure(incident.incident_id, error, world.incidents, world.links, world.audit, NOW)
 
     assert world.audit.entries[0].detail == detail

@@ -24,7 +24,8 @@ from crisiswatch.domain.crisis_plan import (
 )
 from crisiswatch.domain.detection import DetectorState
 from crisiswatch.domain.errors import IncidentNotFoundError, InvalidRequestError
-from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus
+from crisiswatch.domain.incidents import Decision, Incident, IncidentChanges, IncidentStatus
+from crisiswatch.domain.links import DecisionRequest
 from crisiswatch.domain.statements import (
     EmptyStatementError,
     RefusedCharacterError,
@@ -718,6 +719,7 @@ def test_a_person_resolving_frees_the_brand_and_starts_the_review_record() -> No
         {"decision": "resolve", "decided_by": "tier1-primary", "tier": 0},
         TIMING,
         world.incidents,
+        world.links,
         world.audit,
         resolved_at,
     )
@@ -751,7 +753,9 @@ def test_a_person_resolving_frees_the_brand_and_starts_the_review_record() -> No
 def test_calm_resolves_as_crisiswatch(resolution: Any) -> None:
     world, incident = published()
 
-    result = resolve(incident.incident_id, resolution, TIMING, world.incidents, world.audit, LATER)
+    result = resolve(
+        incident.incident_id, resolution, TIMING, world.incidents, world.links, world.audit, LATER
+    )
 
     assert result == {"resolved_by": "crisiswatch", "cursor": review_cursor(TIMING).to_dict()}
     stored = current(world, incident)
@@ -777,7 +781,7 @@ def test_resolving_an_unknown_incident_is_refused() -> None:
     world, _ = published()
 
     with pytest.raises(IncidentNotFoundError):
-        resolve("inc-nobody-20240523T1200Z", None, TIMING, world.incidents, world.audit, LATER)
+        resolve("inc-nobody-20240523T1200Z", None, TIMING, world.incidents, world.links, world.audit, LATER)
     assert world.audit.entries == []
 
 
@@ -787,7 +791,13 @@ def test_resolving_an_unknown_incident_is_refused() -> None:
 def resolved() -> tuple[FakeServices, Incident]:
     world, incident = published()
     resolve(
-        incident.incident_id, {"decided_by": "tier1-primary"}, TIMING, world.incidents, world.audit, LATER
+        incident.incident_id,
+        {"decided_by": "tier1-primary"},
+        TIMING,
+        world.incidents,
+        world.links,
+        world.audit,
+        LATER,
     )
     world.audit.entries.clear()
     return world, current(world, incident)
@@ -844,13 +854,55 @@ def test_only_review_done_completes_a_review(decision: Any) -> None:
 def test_an_overdue_review_is_audited_and_changes_nothing_else() -> None:
     world, incident = resolved()
 
-    result = review_overdue(incident.incident_id, world.incidents, world.audit, LATER)
+    result = review_overdue(incident.incident_id, world.incidents, world.links, world.audit, LATER)
 
     assert result == {"overdue": True}
     assert [(e.kind, e.actor) for e in world.audit.entries] == [("review.overdue", "crisiswatch")]
     assert current(world, incident) == incident
     with pytest.raises(IncidentNotFoundError):
-        review_overdue("inc-nobody-20240523T1200Z", world.incidents, world.audit, LATER)
+        review_overdue("inc-nobody-20240523T1200Z", world.incidents, world.links, world.audit, LATER)
+
+
+def open_request(world: FakeServices, incident: Incident, phase: Phase) -> DecisionRequest:
+    request = DecisionRequest(
+        notification_id=f"{incident.incident_id}/{phase.value}/x",
+        incident_id=incident.incident_id,
+        phase=phase.value,
+        tier=0,
+        recipients=("tier1-primary",),
+        allowed=(Decision.RESOLVE,) if phase is Phase.MONITOR else (Decision.REVIEW_DONE,),
+        expires_at=LATER + timedelta(days=7),
+    )
+    world.links.open_request(request, "token")
+    return request
+
+
+@pytest.mark.parametrize("by", ["crisiswatch", "tier1-primary"])
+def test_resolving_expires_the_monitoring_links_at_once(by: str) -> None:
+    world, incident = published()
+    request = open_request(world, incident, Phase.MONITOR)
+
+    resolve(incident.incident_id, {"decided_by": by}, world.incidents, world.links, world.audit, LATER)
+
+    assert world.links.requests[request.notification_id].expires_at == LATER
+
+
+def test_an_overdue_review_expires_the_review_link_even_if_its_clock_says_otherwise() -> None:
+    world, incident = resolved()
+    request = open_request(world, incident, Phase.REVIEW)
+
+    review_overdue(incident.incident_id, world.incidents, world.links, world.audit, LATER)
+
+    assert world.links.requests[request.notification_id].is_expired(LATER)
+
+
+def test_resolving_leaves_a_request_of_another_phase_alone() -> None:
+    world, incident = published()
+    request = open_request(world, incident, Phase.REVIEW)
+
+    resolve(incident.incident_id, None, world.incidents, world.links, world.audit, LATER)
+
+    assert world.links.requests[request.notification_id] == request
 
 
 # ----- the whole plan -------------------------------------------------------------------------------
@@ -863,7 +915,15 @@ def test_acknowledge_approve_publish_monitor_resolve_review_ticks_the_whole_chec
     publish(world, incident)
     first = check(world, incident, {"checks": 0}, LATER)
     assert check(world, incident, first, LATER + timedelta(seconds=600))["calm"] is True
-    resolve(incident.incident_id, {"decided_by": "crisiswatch"}, TIMING, world.incidents, world.audit, LATER)
+    resolve(
+        incident.incident_id,
+        {"decided_by": "crisiswatch"},
+        TIMING,
+        world.incidents,
+        world.links,
+        world.audit,
+        LATER,
+    )
     world.incidents.update(incident.incident_id, IncidentChanges())  # a no-op write changes nothing
     record_review(
         incident.incident_id,

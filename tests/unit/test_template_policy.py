@@ -174,6 +174,8 @@ NEEDED: dict[str, set[tuple[str, str]]] = {
         ("dynamodb:UpdateItem", "IncidentsTable"),
         ("dynamodb:GetItem", "DetectorTable"),
         ("dynamodb:UpdateItem", "DetectorTable"),
+        ("dynamodb:GetItem", "ActionLinksTable"),
+        ("dynamodb:UpdateItem", "ActionLinksTable"),
         ("dynamodb:PutItem", "AuditTable"),
     },
     "PublishStatementFunction": {

@@ -14,8 +14,9 @@ to moto), ``deploy`` (package + SAM transform + CloudFormation in moto), ``lambd
 ``worker_bootstrap`` (warm Python workers for Lambda), ``streams`` (DynamoDB stream pollers),
 ``destinations`` (on-failure invocation records), ``metrics`` (Lambda and SQS metrics in
 CloudWatch), ``alarms`` (a small alarm evaluator), ``scheduler`` (EventBridge schedules on a virtual
-clock), ``outbox`` (SNS email/SMS), and ``api_gateway`` (the template's API routes on a local HTTP
-server).
+clock), ``outbox`` (SNS email/SMS), ``api_gateway`` (the template's API routes on a local HTTP
+server), and ``stepfunctions`` (a state machine's waits end when a test or a demo says the time ran
+out: ``rt.stepfunctions.expire_wait``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .lambda_runner import Invocation, LambdaRunner
 from .local_runtime import LocalRuntime
 from .outbox import Delivery, Outbox
 from .scheduler import FireResult, Scheduler, VirtualClock
+from .stepfunctions import StepFunctionsClock, Wait
 from .streams import MappingStats, StreamPollers
 
 __all__ = [
@@ -43,6 +45,8 @@ __all__ = [
     "Outbox",
     "Route",
     "Scheduler",
+    "StepFunctionsClock",
     "StreamPollers",
     "VirtualClock",
+    "Wait",
 ]

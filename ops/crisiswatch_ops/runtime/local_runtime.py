@@ -31,6 +31,7 @@ from .outbox import Outbox
 from .patches import lambda_async_invoke, lambda_invoke, sns_outbox
 from .scheduler import Scheduler, VirtualClock
 from .server import MotoServer, make_client
+from .stepfunctions import StepFunctionsClock
 from .streams import StreamPollers
 from .template import declared_parameters, load_template
 
@@ -78,6 +79,8 @@ class LocalRuntime:
         self._deployment: DeployResult | None = None
         self._lambda_client: Any = None
         self.outbox = Outbox(self.state_dir / "outbox.jsonl")
+        self.stepfunctions = StepFunctionsClock()
+        """Ends an execution's wait as if its time had run out: tests and demos drive the policy clock."""
         self.timings: dict[str, float] = {}
 
     # ------------------------------------------------------------------ lifecycle

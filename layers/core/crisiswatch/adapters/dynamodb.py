@@ -539,6 +539,16 @@ class DynamoActionLinkStore:
             condition=ActionLinkItem.key.exists(),
         )
 
+    def close_request(self, notification_id: str, at: datetime) -> None:
+        try:
+            ActionLinkItem(_REQUEST + notification_id).update(
+                actions=[ActionLinkItem.expires_at.set(at)],
+                condition=ActionLinkItem.key.exists() & (ActionLinkItem.expires_at > at),
+            )
+        except UpdateError as error:
+            if not _conditional_failed(error):  # gone, or already expired by then: nothing to close
+                raise
+
     def current_request(self, incident_id: str) -> DecisionRequest | None:
         try:
             pointer = ActionLinkItem.get(_CURRENT + incident_id, consistent_read=True)

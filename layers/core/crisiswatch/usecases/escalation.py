@@ -232,22 +232,38 @@ def request_decision(
     return {"sent": len(messages), "phase": cursor.phase.value, "tier": request.tier}
 
 
+def close_current_request(
+    incident_id: str, phase: Phase | None, links: ActionLinkStore, now: datetime
+) -> None:
+    """The plan moved on from the incident's current request (of `phase`, if given): its links expire
+    now, whatever the clock in them says. A link clicked later reads "expired", not "try again"."""
+    current = links.current_request(incident_id)
+    if current is not None and (phase is None or current.phase == phase.value):
+        links.close_request(current.notification_id, now)
+
+
 def time_ran_out(
     incident_id: str,
     cursor_data: Any,
     policy: EscalationPolicy,
     timing: Timing,
     incidents: IncidentStore,
+    links: ActionLinkStore,
     audit: AuditLog,
     now: datetime,
 ) -> dict[str, Any]:
-    """A wait ended with nobody deciding: the next cursor (a reminder, the next tier, or nobody)."""
+    """A wait ended with nobody deciding: the next cursor (a reminder, the next tier, or nobody).
+
+    What follows comes from the cursor alone (which reminders were sent, which round this is), never
+    from the time: the state machine's timer decided that the time ran out.
+    """
     cursor = Cursor.from_dict(cursor_data)
     incident = load_incident(incidents, incident_id)
     rounds = rounds_of(incident, policy, timing)
     following = after_timeout(cursor, rounds)
     if following.message is Message.REMIND:
-        return following.to_dict()  # the reminder itself is audited when it is sent
+        return following.to_dict()  # the same request goes on; the reminder is audited when it is sent
+    close_current_request(incident_id, cursor.phase, links, now)
     audit.record(
         incident_id,
         "tier.timed_out" if cursor.phase is Phase.TIERS else "owner.timed_out",
@@ -279,12 +295,19 @@ def record_unanswered(
 
 
 def record_failure(
-    incident_id: str, error: Any, incidents: IncidentStore, audit: AuditLog, now: datetime
+    incident_id: str,
+    error: Any,
+    incidents: IncidentStore,
+    links: ActionLinkStore,
+    audit: AuditLog,
+    now: datetime,
 ) -> dict[str, Any]:
-    """A step kept failing: the incident says so (people take over by hand) and the brand is freed."""
+    """A step kept failing: the incident says so (people take over by hand), the brand is freed and
+    the links still out expire (the workflow they would resume is ending)."""
     detail = error if isinstance(error, dict) else {"error": str(error)}
     summary = {key: str(detail.get(key, ""))[:500] for key in ("Error", "Cause") if key in detail}
     incident = incidents.update(incident_id, IncidentChanges(status=IncidentStatus.FAILED))
     incidents.close(incident)
     audit.record(incident_id, "escalation.failed", SYSTEM, summary or {"error": str(error)[:500]}, now)
+    close_current_request(incident_id, None, links, now)
     return {"status": incident.status.value}

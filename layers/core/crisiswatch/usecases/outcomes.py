@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.checklist import ChecklistItem
 from ..domain.clock import parse_iso, to_iso
-from ..domain.crisis_plan import Cursor, Timing, after_decision, monitor_cursor, review_cursor
+from ..domain.crisis_plan import Cursor, Phase, Timing, after_decision, monitor_cursor, review_cursor
 from ..domain.errors import InvalidRequestError
 from ..domain.incidents import NOTE_LIMIT, Decision, Incident, IncidentChanges, IncidentStatus
 from ..domain.statements import Channel, Draft, StatementsError, clean_statement
 from ..ports import (
+    ActionLinkStore,
     AuditLog,
     CommsChannel,
     DetectorFeedback,
@@ -19,7 +20,7 @@ from ..ports import (
     IncidentStore,
     StatementPublisher,
 )
-from .escalation import SYSTEM, load_incident, rounds_of
+from .escalation import SYSTEM, close_current_request, load_incident, rounds_of
 
 if TYPE_CHECKING:
     from ..domain.policy import EscalationPolicy
@@ -238,10 +239,12 @@ def resolve(
     resolution: Any,
     timing: Timing,
     incidents: IncidentStore,
+    links: ActionLinkStore,
     audit: AuditLog,
     now: datetime,
 ) -> dict[str, Any]:
-    """Resolved by a person or by calm: the brand is freed and the review record is started.
+    """Resolved by a person or by calm: the brand is freed, the review record is started, and the
+    monitoring links expire (after calm, a late "resolve" reads "expired").
 
     Returns the review's cursor: the state machine waits its `wait_seconds` (ReviewTimeoutSeconds).
     """
@@ -257,6 +260,7 @@ def resolve(
     audit.record(
         incident_id, "incident.resolved", by, {"how": "by a person" if by != SYSTEM else "calm"}, now
     )
+    close_current_request(incident_id, Phase.MONITOR, links, now)
     return {"resolved_by": by, "cursor": review_cursor(timing).to_dict()}
 
 
@@ -291,8 +295,10 @@ def record_review(
 
 
 def review_overdue(
-    incident_id: str, incidents: IncidentStore, audit: AuditLog, now: datetime
+    incident_id: str, incidents: IncidentStore, links: ActionLinkStore, audit: AuditLog, now: datetime
 ) -> dict[str, Any]:
+    """The review's time ran out: operators hear of it and the owner's review link expires."""
     load_incident(incidents, incident_id)
     audit.record(incident_id, "review.overdue", SYSTEM, {}, now)
+    close_current_request(incident_id, Phase.REVIEW, links, now)
     return {"overdue": True}

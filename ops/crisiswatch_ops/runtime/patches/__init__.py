@@ -20,6 +20,7 @@ from . import (
     sns_outbox,
     stepfunctions_cfn,
     stepfunctions_execution_name,
+    stepfunctions_waits,
 )
 
 _LOCK = threading.Lock()
@@ -37,6 +38,7 @@ def apply_all() -> None:
         lambda_event_invoke_config.apply()
         stepfunctions_cfn.apply()
         stepfunctions_execution_name.apply()
+        stepfunctions_waits.apply()
         lambda_layers_cfn.apply()
         dynamodb_streams.apply()
         dynamodb_table_cfn.apply()
@@ -59,4 +61,5 @@ __all__ = [
     "sns_outbox",
     "stepfunctions_cfn",
     "stepfunctions_execution_name",
+    "stepfunctions_waits",
 ]
