@@ -882,7 +882,9 @@ def test_resolving_expires_the_monitoring_links_at_once(by: str) -> None:
     world, incident = published()
     request = open_request(world, incident, Phase.MONITOR)
 
-    resolve(incident.incident_id, {"decided_by": by}, world.incidents, world.links, world.audit, LATER)
+    resolve(
+        incident.incident_id, {"decided_by": by}, TIMING, world.incidents, world.links, world.audit, LATER
+    )
 
     assert world.links.requests[request.notification_id].expires_at == LATER
 
@@ -900,7 +902,7 @@ def test_resolving_leaves_a_request_of_another_phase_alone() -> None:
     world, incident = published()
     request = open_request(world, incident, Phase.REVIEW)
 
-    resolve(incident.incident_id, None, world.incidents, world.links, world.audit, LATER)
+    resolve(incident.incident_id, None, TIMING, world.incidents, world.links, world.audit, LATER)
 
     assert world.links.requests[request.notification_id] == request
 
