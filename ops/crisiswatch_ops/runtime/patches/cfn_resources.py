@@ -16,15 +16,17 @@ moto discovers CloudFormation models through ``CloudFormationModel.__subclasses_
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from moto.apigateway.models import apigateway_backends
 from moto.cloudformation import parsing
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricStat, cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.sns.models import sns_backends
+
+from ._cfn_model import BackendModel
 
 #: Order matters: moto validates a FilterPolicy against the scope already set.
 _SUBSCRIPTION_ATTRIBUTES = (
@@ -37,8 +39,11 @@ _SUBSCRIPTION_ATTRIBUTES = (
 )
 
 
-class SnsSubscription(CloudFormationModel):
+class SnsSubscription(BackendModel, CloudFormationModel):
     """``AWS::SNS::Subscription``; ``Ref`` is the subscription ARN."""
+
+    TYPE = "AWS::SNS::Subscription"
+    ATTRIBUTES: ClassVar[Mapping[str, str]] = {"Arn": "arn"}
 
     def __init__(self, arn: str, account_id: str, region_name: str) -> None:
         self.arn = arn
@@ -48,23 +53,6 @@ class SnsSubscription(CloudFormationModel):
     @property
     def physical_resource_id(self) -> str:
         return self.arn
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::SNS::Subscription"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        if attribute_name == "Arn":
-            return self.arn
-        raise UnformattedGetAttTemplateException()
 
     @classmethod
     def create_from_cloudformation_json(
@@ -82,20 +70,6 @@ class SnsSubscription(CloudFormationModel):
                     subscription.arn, name, _attribute_value(properties[name])
                 )
         return cls(subscription.arn, account_id, region)
-
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: SnsSubscription,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> SnsSubscription:
-        original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(
-            new_resource_name, cloudformation_json, account_id, region_name
-        )
 
     @classmethod
     def delete_from_cloudformation_json(
@@ -116,8 +90,12 @@ def _attribute_value(value: Any) -> str:
     return str(value)
 
 
-class SecretsManagerSecret(CloudFormationModel):
+class SecretsManagerSecret(BackendModel, CloudFormationModel):
     """``AWS::SecretsManager::Secret``; ``Ref`` is the secret ARN."""
+
+    TYPE = "AWS::SecretsManager::Secret"
+    NAME_PROPERTY = "Name"
+    ATTRIBUTES: ClassVar[Mapping[str, str]] = {"Id": "arn", "Arn": "arn"}
 
     def __init__(self, arn: str, name: str, region_name: str) -> None:
         self.arn = arn
@@ -127,23 +105,6 @@ class SecretsManagerSecret(CloudFormationModel):
     @property
     def physical_resource_id(self) -> str:
         return self.arn
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::SecretsManager::Secret"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("Id", "Arn")
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        if attribute_name in ("Id", "Arn"):
-            return self.arn
-        raise UnformattedGetAttTemplateException()
 
     @classmethod
     def create_from_cloudformation_json(
@@ -231,8 +192,12 @@ def _flag(value: Any) -> bool:
     return value is True or str(value).lower() == "true"
 
 
-class CloudWatchAlarm(CloudFormationModel):
+class CloudWatchAlarm(BackendModel, CloudFormationModel):
     """``AWS::CloudWatch::Alarm`` (one metric or metric math); ``Ref`` is the alarm name."""
+
+    TYPE = "AWS::CloudWatch::Alarm"
+    NAME_PROPERTY = "AlarmName"
+    ATTRIBUTES: ClassVar[Mapping[str, str]] = {"Arn": "arn"}
 
     def __init__(self, name: str, arn: str, region_name: str) -> None:
         self.name = name
@@ -242,23 +207,6 @@ class CloudWatchAlarm(CloudFormationModel):
     @property
     def physical_resource_id(self) -> str:
         return self.name
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CloudWatch::Alarm"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "AlarmName"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        if attribute_name == "Arn":
-            return self.arn
-        raise UnformattedGetAttTemplateException()
 
     @classmethod
     def create_from_cloudformation_json(
@@ -292,20 +240,6 @@ class CloudWatchAlarm(CloudFormationModel):
             tags=properties.get("Tags"),
         )
         return cls(alarm.name, alarm.alarm_arn, region_name)
-
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: CloudWatchAlarm,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> CloudWatchAlarm:
-        original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(
-            new_resource_name, cloudformation_json, account_id, region_name
-        )
 
     @classmethod
     def delete_from_cloudformation_json(
@@ -347,11 +281,13 @@ def _int_or_none(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-class ApiGatewayAccount(CloudFormationModel):
+class ApiGatewayAccount(BackendModel, CloudFormationModel):
     """``AWS::ApiGateway::Account``: the region's CloudWatch role for API Gateway logs.
 
     As in AWS, deleting the resource leaves the account setting as it is. ``Ref`` is a fixed id.
     """
+
+    TYPE = "AWS::ApiGateway::Account"
 
     def __init__(self, account_id: str, region_name: str) -> None:
         self.account_id = account_id
@@ -360,18 +296,6 @@ class ApiGatewayAccount(CloudFormationModel):
     @property
     def physical_resource_id(self) -> str:
         return f"apigateway-account-{self.account_id}"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ApiGateway::Account"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return False
 
     @classmethod
     def create_from_cloudformation_json(

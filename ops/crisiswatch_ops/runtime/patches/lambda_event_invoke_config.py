@@ -19,16 +19,18 @@ from typing import Any
 
 from moto.awslambda.models import EventInvokeConfig, LambdaBackend, lambda_backends
 from moto.cloudformation import parsing
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 
 from . import _patching
+from ._cfn_model import BackendModel
 
 _SETTINGS = ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig")
 
 
-class LambdaEventInvokeConfig(CloudFormationModel):
+class LambdaEventInvokeConfig(BackendModel, CloudFormationModel):
     """``AWS::Lambda::EventInvokeConfig``; ``Ref`` is ``<function name>:<qualifier>``."""
+
+    TYPE = "AWS::Lambda::EventInvokeConfig"
 
     def __init__(self, function_name: str, qualifier: str, account_id: str, region_name: str) -> None:
         self.function_name = function_name
@@ -39,21 +41,6 @@ class LambdaEventInvokeConfig(CloudFormationModel):
     @property
     def physical_resource_id(self) -> str:
         return f"{self.function_name}:{self.qualifier}"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Lambda::EventInvokeConfig"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return False
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        raise UnformattedGetAttTemplateException()
 
     @classmethod
     def create_from_cloudformation_json(
