@@ -30,6 +30,22 @@ def test_top_terms_skip_stop_words_links_and_the_brand_and_count_each_text_once(
     assert all(word not in {"acme", "coffee", "in", "my", "https"} for word, _ in terms)
 
 
+def test_top_terms_read_german_words_whole_and_skip_german_stop_words() -> None:
+    terms = top_terms(
+        [
+            "Rückruf bei Lindenhof: Listerien im Joghurt, das ist echt nicht gut",
+            "Ich habe noch drei Becher vom Rückruf im Kühlschrank. #LindenhofRückruf",
+            "Listerien? Bei uns sind zwei Leute im Krankenhaus",
+        ],
+        ignore=["Lindenhof"],
+    )
+    words = dict((word, count) for word, count in terms)
+    assert words["rückruf"] == 2 and words["listerien"] == 2  # umlauts kept, each text counted once
+    assert "#lindenhofrückruf" in words and "krankenhaus" in words
+    assert not {"ich", "habe", "noch", "bei", "das", "ist", "echt", "nicht", "uns", "sind", "im"} & set(words)
+    assert "lindenhof" not in words
+
+
 def test_notable_posts_are_gathered_across_batches_and_kept_once() -> None:
     first = [
         scored(1, "glass in my can", 0.2, 100, minutes=1, types=("legal_safety",)),

@@ -25,7 +25,8 @@ TOP_TERMS = 10
 TOP_POSTS = 3
 POST_EXCERPT_CHARS = 280
 
-_WORD = re.compile(r"[#@]?[a-z][a-z0-9'’-]{2,}")
+_WORD = re.compile(r"[#@]?[^\W\d_][\w'’-]{2,}")
+"""A word of three or more characters in any alphabet (Zugausfall, Rückruf, recall), hashtags included."""
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _STOPWORDS_TEXT = """
 the and for are but not you all any can had her was one our out has have been were they their them
@@ -36,7 +37,20 @@ more most some such only also even still like lol ngl tbh omg yes yeah okay amp 
 net org today now new one two him his hers ours too anyone someone something everyone anything looks
 look know think thing things people
 """
-_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+_STOPWORDS_DE_TEXT = """
+der die das den dem des ein eine einen einem einer eines und oder aber doch denn sondern als wie wenn
+weil dass ob ich du er sie es wir ihr mich dich sich uns euch mir dir ihm ihn ihnen mein meine meinen
+meinem meiner dein deine sein seine ihre unser unsere euer eure nicht kein keine keinen keinem keiner
+nur auch noch schon immer wieder mal jetzt heute gestern morgen hier dort da dann so sehr ganz gar
+viel mehr etwas nichts alles alle jeder jede jedes man ist sind war waren bin bist hat haben hatte
+hatten wird werden wurde wurden kann können konnte muss müssen musste soll sollen will wollen würde
+habe hab gibt geht gehen macht machen mit von zu zum zur bei nach vor aus auf für über unter um an am
+im in ins vom durch gegen ohne bis seit weg hin her was wer wie wo warum wann welche welcher welches
+diese dieser dieses diesem diesen jetzt echt halt eben eigentlich einfach irgendwie ja nein doch mal
+bitte danke lol omg haha
+"""
+_STOPWORDS = frozenset(_STOPWORDS_TEXT.split()) | frozenset(_STOPWORDS_DE_TEXT.split())
+"""English and German words too common to say what a crisis is about (our own lists)."""
 
 
 def top_terms(texts: Iterable[str], ignore: Iterable[str] = (), limit: int = TOP_TERMS) -> list[list[Any]]:
