@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -75,15 +75,16 @@ _LANGUAGE_LISTS = ("negations", "negation_exceptions", "denials", "clause_breaks
 
 # Regular-expression pieces of a compiled term.
 _WORD_CHARS = r"[\w'-]"
-_WILD = _WORD_CHARS + "*"
-_ONE_WORD = _WORD_CHARS + "+"
+# Bounded, so that a failed try is short: unbounded, a 100 KB hyphen-chained "word" was retried from
+# every place a term could start, in quadratic time. 50 letters hold any real ending or compound.
+_WILD = _WORD_CHARS + "{0,50}"
+_ONE_WORD = _WORD_CHARS + "{1,50}"
 _SEPARATOR = r"(?:'s?)?(?:\s*-\s*|\s+)"
 """Between the words of a term: spaces or a hyphen ("class action", "class-action"), after an optional
 possessive ("workers' strike", "Acme's recall" for "acme recall")."""
 _GAP = rf"(?:'s?)?,?(?:\s*-\s*|\s+)(?:[\w'-]{{1,60}}(?:[.,]\w{{1,20}}){{0,3}}\s+){{0,{GAP_WORDS}}}?"
 """``...``: the end of the word before (a comma allowed), then up to six words of the same clause (a
-word with dots or commas inside: "12.000"). Bounded lengths keep a failed try short: unbounded, a
-100 KB hyphen-chained "word" was retried from every place a term could start, in quadratic time."""
+word with dots or commas inside: "12.000"); bounded like `_WILD`."""
 _HASH = r"\#"
 _GAP_MARK = "..."
 _ANY_WORD_MARK = "*"
@@ -350,7 +351,14 @@ def _whole_term(term: str) -> re.Pattern[str]:
 
 @cache
 def _own_words(term: str) -> re.Pattern[str]:
-    words = [token for token in _tokens(term) if token not in _MARKS]
+    """Each single word of every spelling ("{is fake|a hoax}": is, fake, a, hoax)."""
+    words = [
+        word
+        for token in _tokens(term)
+        if token not in _MARKS
+        for spelling in _expand(token)
+        for word in spelling.split()
+    ]
     return re.compile(_pattern(words))
 
 
@@ -676,14 +684,9 @@ class Taxonomy:
         languages = {
             lang.code: lang for lang in (_packaged_languages() if base_languages is None else base_languages)
         }
-        languages.update(_parse_languages(data.get("languages", {}), origin, problems))
-        for lang in languages.values():
-            for index, other in enumerate(lang.also_read):
-                if other not in languages:
-                    problems.append(
-                        f"{origin}: languages.{lang.code}.also_read[{index}] {other!r}: no such language "
-                        f"(known: {', '.join(sorted(languages))})"
-                    )
+        declared = data.get("languages", {})
+        known = {*languages, *(declared if isinstance(declared, dict) else ())}
+        languages.update(_parse_languages(declared, origin, problems, known))
         types = data.get("types")
         built: list[CrisisType] = []
         if not isinstance(types, dict) or not types:
@@ -734,11 +737,15 @@ class Taxonomy:
                 ]
                 self._claim(candidates, prepared, reading, spans, found)
             found.sort(key=lambda item: item[0])
-        seen: set[tuple[str, int]] = set()
+        # The same words found twice (as a word and inside a compound: "Acme-Boykott") are one match:
+        # same type and negation, same start or same end.
+        seen: set[tuple[str, bool, int]] = set()
         unique = []
         for start, crisis_match in found:
-            if (crisis_match.crisis_type, start) not in seen:
-                seen.add((crisis_match.crisis_type, start))
+            key = (crisis_match.crisis_type, crisis_match.negated)
+            places = {(*key, start), (*key, -start - len(crisis_match.term))}
+            if not places & seen:
+                seen |= places
                 unique.append(crisis_match)
         return unique
 
@@ -942,7 +949,10 @@ def _parse_type(
     return CrisisType(key, label.strip(), weight, terms, exclude, negative_only)
 
 
-def _parse_languages(value: object, origin: str, problems: list[str]) -> dict[str, Language]:
+def _parse_languages(
+    value: object, origin: str, problems: list[str], known: Collection[str]
+) -> dict[str, Language]:
+    """The ``[languages.<code>]`` tables; `known` are the codes an ``also_read`` may name."""
     if not isinstance(value, dict):
         problems.append(f"{origin}: languages: a table of [languages.<code>] tables")
         return {}
@@ -966,7 +976,7 @@ def _parse_languages(value: object, origin: str, problems: list[str]) -> dict[st
         compounds = spec.get("compounds", False)
         if not isinstance(compounds, bool):
             problems.append(f"{where}.compounds: true or false")
-        lists = _language_lists(spec, where, problems)
+        lists = _language_lists(spec, where, problems, known)
         if len(problems) == before:
             assert isinstance(name, str)
             parsed[code] = Language(
@@ -983,7 +993,7 @@ def _parse_languages(value: object, origin: str, problems: list[str]) -> dict[st
 
 
 def _language_lists(
-    spec: Mapping[str, object], where: str, problems: list[str]
+    spec: Mapping[str, object], where: str, problems: list[str], known: Collection[str]
 ) -> dict[str, tuple[str, ...]]:
     lists: dict[str, tuple[str, ...]] = {}
     for list_name in _LANGUAGE_LISTS:
@@ -995,8 +1005,11 @@ def _language_lists(
                 problems.append(f"{where}.{list_name}[{index}] {item!r}: one word")
             if list_name == "negations" and _GAP_MARK in _tokens(item):
                 problems.append(f"{where}.{list_name}[{index}] {item!r}: no `...` in a negation")
-            if list_name == "also_read" and not _LANGUAGE_CODE.fullmatch(item):
-                problems.append(f"{where}.also_read[{index}] {item!r}: a language code")
+            if list_name == "also_read" and item not in known:
+                known_codes = ", ".join(sorted(known))
+                problems.append(
+                    f"{where}.also_read[{index}] {item!r}: no such language (known: {known_codes})"
+                )
         lists[list_name] = items
     return lists
 
@@ -1020,7 +1033,8 @@ def _packaged_text() -> str:
 def _packaged_languages() -> tuple[Language, ...]:
     problems: list[str] = []
     data = tomllib.loads(_packaged_text())
-    languages = _parse_languages(data.get("languages", {}), "crisis_types.toml", problems)
+    declared = data.get("languages", {})
+    languages = _parse_languages(declared, "crisis_types.toml", problems, set(declared))
     if problems:
         raise TaxonomyError(problems)
     return tuple(languages.values())
