@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import cost, ingest, loop_latency, nab, report, sentiment
+from . import cost, crisis_types, ingest, loop_latency, nab, report, sentiment
 
 
 def main() -> int:
@@ -12,6 +12,7 @@ def main() -> int:
     loop_latency.main()
     figures = ingest.main()
     sentiment.main()
+    crisis_types.main()
     cost.main(figures)
     nab.main()
     report.main()
