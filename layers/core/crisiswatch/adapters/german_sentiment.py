@@ -1,0 +1,443 @@
+"""German sentiment with VADER's contract: a compound score in [-1, 1] from a valence lexicon and rules.
+
+VADER's algorithm (Hutto & Gilbert 2014), written for German rather than borrowed from NLTK, whose
+implementation hard-codes English: "but" as the only contrast, negators only before the word, exact
+lower-case lookups. Here, per text:
+
+1. Words, emoji and emoticons are read (`german_text`); fixed phrases of the lexicon ("zum kotzen") and
+   multi-word grammar ("ein bisschen") become one token.
+2. Each word takes its valence from the lexicon: its exact form, its Snowball stem (inflection), the
+   negation of its base for "un-" words, the turned base of "-los"/"-frei" words ("problemlos"), the
+   head of a compound ("Zugausfall": "ausfall"), or else its first part, weighted ("Traumwetter").
+3. VADER's rules with German words: ALL CAPS emphasis, intensifiers and dampeners up to three words
+   before, negation up to three words before in the same clause, or after the verb as German puts it
+   ("Das gefällt mir nicht"), or by a negating pronoun anywhere before in the clause ("Keiner war
+   freundlich"); the first contrast ("aber", "jedoch", ...) halves what came before and weighs what
+   follows by 1.5; exclamation marks and repeated question marks add emphasis.
+4. The sum is calibrated (a neutral band, measured on German posts: see `bench/german.py`) and
+   normalised as VADER does: x / sqrt(x² + 15).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from .german_lexicon import GermanLexicon, Valence, load_german_lexicon, stem
+from .german_text import (
+    B_INCR,
+    BOOSTERS,
+    CLAUSE_INITIAL_CONTRASTS,
+    CLAUSE_NEGATORS,
+    COMPOUND_BOOSTERS,
+    CONJUNCTIONS,
+    CONTRASTS,
+    MULTIWORD,
+    NEGATORS,
+    NOCH,
+    NOT_NEGATING_NEXT,
+    PHRASE_NEGATORS,
+    SALUTATIONS,
+    TRAILING_NEGATORS,
+    Kind,
+    Token,
+    squeezed,
+    tokenize,
+)
+
+C_INCR = 0.733
+"""VADER: the step an ALL CAPS sentiment word gains when other words are not in capitals."""
+ALPHA = 15.0
+"""VADER's normalisation constant."""
+BOOSTER_DECAY = (1.0, 0.95, 0.9)
+"""VADER: a booster one, two or three words before."""
+NEGATION_WINDOW = 3
+EXCLAMATION_STEP, EXCLAMATION_MAX = 0.292, 4
+QUESTION_STEP, QUESTION_MAX = 0.18, 0.96
+COMPOUND_MIN_CHARS = 7
+"""Words shorter than this are not split into compounds."""
+MAX_WORD_CHARS = 40
+"""Longer 'words' are not split (noise, not German)."""
+MODIFIER_MIN_CHARS = 5
+"""A first part carries sentiment alone only from five letters ("Traum", "Horror"): shorter ones hide
+in too many words ("Stau" in "Stauraum")."""
+LINKING = ("es", "s", "en", "n", "e")
+"""Linking elements between a compound's parts (Verspätung-s-alarm, Katastrophe-n-fahrt)."""
+_CACHE_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class GermanWeights:
+    """The weights a measurement may tune; the defaults are the tuned ones (see `bench/german.py`)."""
+
+    negation: float = -0.74
+    """VADER's N_SCALAR: a negated valence times this (unless the lexicon says otherwise)."""
+    contrast_before: float = 0.5
+    contrast_after: float = 1.5
+    modifier: float = 0.75
+    """A compound carried only by its first part ("Traumwetter") counts this share of that part."""
+    neutral_band_negative: float = 0.0
+    neutral_band_positive: float = 0.0
+    """Calibration: a negative (positive) sum counts only beyond this band, so a text whose words barely
+    lean one way reads as neutral, as people label it. 0 is VADER as published."""
+
+
+DEFAULT_WEIGHTS = GermanWeights()
+
+
+@dataclass(slots=True)
+class _Word:
+    token: Token
+    clause: int
+    sentence: int
+    valence: Valence | None = None
+    booster: float = 0.0
+    negator: bool = False
+
+
+def _is_noun(token: Token) -> bool:
+    """German writes nouns with a capital: a capitalised word that does not open a sentence and is not
+    all capitals. (In a text written all in lower case, no word is taken for a noun.)"""
+    text = token.text
+    return token.kind is Kind.WORD and text[:1].isupper() and not text.isupper() and not token.sentence_start
+
+
+class GermanSentiment:
+    """`compound(text)` as the scoring function's SentimentAnalyzer; `polarity(text)` with None for text
+    with nothing to read (no Latin-script word, emoji or emoticon)."""
+
+    def __init__(self, lexicon: GermanLexicon, weights: GermanWeights = DEFAULT_WEIGHTS) -> None:
+        self.lexicon = lexicon
+        self.weights = weights
+        self._cache: dict[str, Valence | None] = {}
+        self._phrase_lengths = lexicon.phrase_lengths
+
+    @classmethod
+    def from_file(
+        cls, path: str | Path | None = None, weights: GermanWeights = DEFAULT_WEIGHTS
+    ) -> GermanSentiment:
+        """From a lexicon file (default: $GERMAN_LEXICON_FILE, else the sentiment layer's copy)."""
+        return cls(load_german_lexicon(path), weights)
+
+    def compound(self, text: str) -> float:
+        value = self.polarity(text)
+        return 0.0 if value is None else value
+
+    def polarity(self, text: str) -> float | None:
+        contributions, readable, emphasis = self._read(text)
+        if not readable:
+            return None
+        return self._normalise(sum(value for _, value in contributions), emphasis)
+
+    def explain(self, text: str) -> list[tuple[str, float]]:
+        """What each token adds to the sum, after every rule: for people checking a score or a word."""
+        return [(word, round(value, 4)) for word, value in self._read(text)[0] if value]
+
+    # -- the algorithm ------------------------------------------------------------------------------
+
+    def _normalise(self, total: float, emphasis: float) -> float:
+        if total > 0:
+            total = max(0.0, total + emphasis - self.weights.neutral_band_positive)
+        elif total < 0:
+            total = min(0.0, total - emphasis + self.weights.neutral_band_negative)
+        return max(-1.0, min(1.0, total / math.sqrt(total * total + ALPHA)))
+
+    def _read(self, text: str) -> tuple[list[tuple[str, float]], bool, float]:
+        words = self._words(text)
+        if not any(word.valence is not None for word in words):
+            return [], bool(words), 0.0
+        self._mark_negators(words)
+        trailing = self._trailing_negation(words)
+        pronoun = self._pronoun_negation(words)
+        capitals = [w.token.text.isupper() for w in words if w.token.kind is Kind.WORD]
+        cap_differs = any(capitals) and not all(capitals)
+        contrast_at = self._contrast(words)
+        contributions: list[tuple[str, float]] = []
+        for position, word in enumerate(words):
+            if word.valence is None:
+                continue
+            if word.token.kind is Kind.SYMBOL:
+                value = word.valence.value
+            else:
+                negated_later = trailing[position] or pronoun[position]
+                value = self._word_value(words, position, word.valence, cap_differs, negated_later)
+            if contrast_at is not None and position < contrast_at:
+                value *= self.weights.contrast_before
+            elif contrast_at is not None and position > contrast_at:
+                value *= self.weights.contrast_after
+            contributions.append((word.token.text, value))
+        return contributions, True, self._emphasis(text)
+
+    def _words(self, text: str) -> list[_Word]:
+        """Words and symbols with their clause and sentence; boundaries only move those on."""
+        words: list[_Word] = []
+        clause = sentence = 0
+        for token in self._merge(tokenize(text)):
+            if token.kind is Kind.SENTENCE:
+                clause += 1
+                sentence += 1
+            elif token.kind is Kind.CLAUSE:
+                clause += 1
+            elif token.kind is Kind.SYMBOL:
+                words.append(_Word(token, clause, sentence, self.lexicon.symbols.get(token.key)))
+            else:
+                key = token.key
+                opens = not words or words[-1].clause != clause
+                if key in CONJUNCTIONS or (key in CLAUSE_INITIAL_CONTRASTS and opens):
+                    clause += 1
+                words.append(self._word(_Word(token, clause, sentence)))
+        return words
+
+    def _word(self, word: _Word) -> _Word:
+        key = word.token.key
+        valence = None if word.token.sentence_start and key in SALUTATIONS else self._valence(key)
+        if valence is not None and (valence.value or valence.negated is not None):
+            word.valence = valence
+            return word  # (a phrase of valence 0 masks its words: "mit freundlichen grüßen")
+        plain = key
+        if key not in BOOSTERS and key not in NEGATORS:
+            plain = next((s for s in squeezed(key) if s in BOOSTERS or s in NEGATORS), key)
+        word.booster = BOOSTERS.get(plain, 0.0)
+        word.negator = plain in NEGATORS
+        return word
+
+    def _word_value(
+        self, words: list[_Word], index: int, valence: Valence, cap_differs: bool, negated_later: bool
+    ) -> float:
+        word = words[index]
+        negated = negated_later or self._negated_before(words, index)
+        base = valence.value
+        if negated and valence.negated is not None:
+            base = valence.negated
+        elif not negated and base == 0:
+            return 0.0
+        if cap_differs and word.token.text.isupper():
+            base += math.copysign(C_INCR, base)
+        value = base
+        for distance in range(1, 4):
+            before = index - distance
+            if before < 0 or words[before].clause != word.clause:
+                break
+            other = words[before]
+            if other.booster and other.valence is None:
+                step = other.booster if base > 0 else -other.booster
+                if cap_differs and other.token.text.isupper():
+                    step += math.copysign(C_INCR, base)
+                value += step * BOOSTER_DECAY[distance - 1]
+        if negated and valence.negated is None:
+            value *= self.weights.negation
+        return value
+
+    @staticmethod
+    def _mark_negators(words: list[_Word]) -> None:
+        """Negators that do not negate here: "nicht nur", "nichts als"; "noch" negates after "weder"."""
+        weder_in: set[int] = set()
+        for position, word in enumerate(words):
+            key = word.token.key
+            if key == "weder":
+                weder_in.add(word.sentence)
+            elif key == NOCH and word.valence is None and word.sentence in weder_in:
+                word.negator = True
+            following = words[position + 1].token.key if position + 1 < len(words) else ""
+            if word.negator and following in NOT_NEGATING_NEXT.get(key, ()):
+                word.negator = False
+
+    @staticmethod
+    def _negated_before(words: list[_Word], index: int) -> bool:
+        """A negator up to three words before, in the clause. "kein" and "ohne" negate their noun
+        phrase only: "Ohne Probleme angekommen" does not negate "angekommen"."""
+        clause = words[index].clause
+        noun_between = False
+        for distance in range(1, NEGATION_WINDOW + 1):
+            before = index - distance
+            if before < 0 or words[before].clause != clause:
+                return False
+            word = words[before]
+            if word.negator:
+                return not (noun_between and word.token.key in PHRASE_NEGATORS)
+            noun_between = noun_between or _is_noun(word.token)
+        return False
+
+    @staticmethod
+    def _pronoun_negation(words: list[_Word]) -> list[bool]:
+        """True where a negating pronoun stands earlier in the clause ("Niemand war hilfsbereit")."""
+        marks = [False] * len(words)
+        active_clause = -1
+        for position, word in enumerate(words):
+            marks[position] = active_clause == word.clause
+            if word.negator and word.token.key in CLAUSE_NEGATORS:
+                active_clause = word.clause
+        return marks
+
+    @staticmethod
+    def _trailing_negation(words: list[_Word]) -> list[bool]:
+        """True for a verb or adjective whose clause ends in a negator with no sentiment word after it:
+        "Das gefällt mir nicht", "Der Zug kommt nie". A noun there is the subject or object, not what is
+        negated ("Die Verspätung stört mich nicht"): German writes nouns with a capital letter."""
+        marks = [False] * len(words)
+        clause = -1
+        negator_after = sentiment_after = False
+        for position in range(len(words) - 1, -1, -1):
+            word = words[position]
+            if word.clause != clause:
+                clause, negator_after, sentiment_after = word.clause, False, False
+            if word.valence is not None and word.token.kind is Kind.WORD:
+                marks[position] = negator_after and not _is_noun(word.token)
+                sentiment_after = True
+            elif word.negator and word.token.key in TRAILING_NEGATORS and not sentiment_after:
+                negator_after = True
+        return marks
+
+    @staticmethod
+    def _contrast(words: list[_Word]) -> int | None:
+        for position, word in enumerate(words):
+            key = word.token.key
+            if word.valence is not None:
+                continue
+            if key in CONTRASTS:
+                return position
+            opens = position == 0 or words[position - 1].clause != word.clause
+            continues = position + 1 < len(words) and words[position + 1].clause == word.clause
+            if key in CLAUSE_INITIAL_CONTRASTS and opens and continues:
+                return position
+        return None
+
+    @staticmethod
+    def _emphasis(text: str) -> float:
+        exclamations = min(text.count("!"), EXCLAMATION_MAX) * EXCLAMATION_STEP
+        questions = text.count("?")
+        asked = 0.0 if questions < 2 else min(questions * QUESTION_STEP, QUESTION_MAX)
+        return exclamations + asked
+
+    def _merge(self, tokens: list[Token]) -> list[Token]:
+        """Fixed phrases of the lexicon and grammar words of several words become one token."""
+        if not self._phrase_lengths and not MULTIWORD:
+            return tokens
+        merged: list[Token] = []
+        position = 0
+        lengths = sorted({*self._phrase_lengths, 2, 3}, reverse=True)
+        while position < len(tokens):
+            token = tokens[position]
+            if token.kind is Kind.WORD:
+                for length in lengths:
+                    window = tokens[position : position + length]
+                    if len(window) < length or any(t.kind is not Kind.WORD for t in window):
+                        continue
+                    key = tuple(t.key for t in window)
+                    if key in self.lexicon.phrases:
+                        phrase = " ".join(key)
+                    elif key in MULTIWORD:
+                        phrase = MULTIWORD[key]
+                    else:
+                        continue
+                    text = " ".join(t.text for t in window)
+                    merged.append(Token(Kind.WORD, text, phrase, token.sentence_start))
+                    position += length
+                    break
+                else:
+                    merged.append(token)
+                    position += 1
+                continue
+            merged.append(token)
+            position += 1
+        return merged
+
+    # -- the valence of one word --------------------------------------------------------------------
+
+    def _valence(self, key: str) -> Valence | None:
+        if key in self._cache:
+            return self._cache[key]
+        if " " in key:
+            found = self.lexicon.phrases.get(tuple(key.split(" ")))
+        elif key in BOOSTERS or key in NEGATORS or key in CONTRASTS or key in CONJUNCTIONS or "_" in key:
+            found = None
+        else:
+            found = self._lookup(key)
+            if found is None:
+                for variant in squeezed(key):
+                    if variant in BOOSTERS or variant in NEGATORS:
+                        break
+                    found = self._lookup(variant)
+                    if found is not None:
+                        break
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = found
+        return found
+
+    def _lookup(self, key: str) -> Valence | None:
+        found = self.lexicon.word(key)
+        if found is not None or len(key) > MAX_WORD_CHARS:
+            return found
+        return self._derived(key) or self._hyphenated(key) or self._compound(key)
+
+    def _derived(self, key: str) -> Valence | None:
+        """un- turns its base ("unfreundlich"); -los turns it ("problemlos", "hoffnungslos"); -frei turns
+        a negative base ("stressfrei"); -voll keeps it ("liebevoll", "qualvoll")."""
+        turn = self.weights.negation
+        if key.startswith("un") and len(key) >= 6:
+            base = self.lexicon.word(key[2:])
+            if base is not None and base.value:
+                return Valence(round(base.value * turn, 3))
+        root = stem(key)
+        for suffix, keeps_positive, factor in (
+            ("los", True, turn),
+            ("frei", False, turn),
+            ("voll", True, 1.0),
+        ):
+            if root.endswith(suffix) and len(root) - len(suffix) >= 3:
+                base = self._modifier(root[: -len(suffix)])
+                if base is not None and base.value and (keeps_positive or base.value < 0):
+                    return Valence(round(base.value * factor, 3))
+        return None
+
+    def _hyphenated(self, key: str) -> Valence | None:
+        parts = [part for part in key.split("-") if part]
+        if len(parts) < 2:
+            return None
+        boost = sum(B_INCR for part in parts[:-1] if part in COMPOUND_BOOSTERS)
+        head = self._lookup(parts[-1]) if parts[-1] not in COMPOUND_BOOSTERS else None
+        if head is not None and head.value:
+            return Valence(head.value + math.copysign(boost, head.value), head.negated)
+        for part in reversed(parts[:-1]):
+            if part in COMPOUND_BOOSTERS or part in BOOSTERS:
+                continue
+            found = self._lookup(part)
+            if found is not None and found.value:
+                return Valence(round(found.value * self.weights.modifier, 3))
+        return head
+
+    def _compound(self, key: str) -> Valence | None:
+        """The longest head that carries sentiment decides (German compounds are right-headed);
+        without one, the longest first part, weighted."""
+        if len(key) < COMPOUND_MIN_CHARS or "-" in key:
+            return None
+        head: Valence | None = None
+        for cut in range(3, len(key) - 3):
+            head = self.lexicon.part(key[cut:])
+            if head is not None:
+                if key[:cut] in COMPOUND_BOOSTERS and head.value:
+                    return Valence(head.value + math.copysign(B_INCR, head.value), head.negated)
+                if head.value:
+                    return head
+                break  # a head that only complains when negated: a first part may still carry sentiment
+        for cut in range(len(key) - 3, MODIFIER_MIN_CHARS - 1, -1):
+            first = key[:cut]
+            if first in COMPOUND_BOOSTERS:
+                return None
+            found = self._modifier(first)
+            if found is not None and found.value:
+                return Valence(round(found.value * self.weights.modifier, 3))
+        return head
+
+    def _modifier(self, first: str) -> Valence | None:
+        found = self.lexicon.part(first)
+        if found is not None:
+            return found
+        for linking in LINKING:
+            if first.endswith(linking) and len(first) - len(linking) >= 4:
+                found = self.lexicon.part(first[: -len(linking)])
+                if found is not None:
+                    return found
+        return None
