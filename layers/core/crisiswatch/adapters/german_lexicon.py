@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .german_text import GRAMMAR_WORDS, Kind, tokenize
+from .german_text import FUNCTION_WORDS, GRAMMAR_WORDS, Kind, tokenize
 
 GERMAN_LEXICON_ENV = "GERMAN_LEXICON_FILE"
 """Where the scoring function finds the lexicon (the sentiment layer: /opt/sentiment/german_lexicon.tsv)."""
@@ -68,6 +68,9 @@ class GermanLexicon:
     inflected: dict[str, Valence] = field(default_factory=dict)
     """Stems of their regular inflected forms, where those differ from the entry's own stem (Snowball
     stems "Problem" as "probl" but "Probleme" as "problem"); never where entries disagree in sign."""
+    nouns: dict[str, Valence] = field(default_factory=dict)
+    """The forms written with a capital (German nouns): only these open a compound ("Horrorfahrt");
+    an adjective or verb at the start of a word is mostly a prefix ("beste" in "bestellen")."""
     phrases: dict[tuple[str, ...], Valence] = field(default_factory=dict)
     symbols: dict[str, Valence] = field(default_factory=dict)
     entries: int = 0
@@ -81,16 +84,22 @@ class GermanLexicon:
             found = self.stems.get(root) or self.inflected.get(root)
         return found
 
-    def part(self, folded: str) -> Valence | None:
-        """A part of a compound: never an exact-only entry, never a short word."""
+    def head(self, folded: str) -> Valence | None:
+        """The last part of a compound ("ausfall" in "Zugausfall"): a word's form, or for five letters
+        and more its inflection ("Zugausfälle"); never an exact-only entry."""
         if len(folded) < PART_MIN_CHARS or folded[:3] not in self._prefixes:
             return None
         found = self.forms.get(folded)
-        if found is None:
+        if found is None and len(folded) > PART_MIN_CHARS:
             root = stem(folded)
             if len(root) >= PART_MIN_CHARS:
                 found = self.stems.get(root) or self.inflected.get(root)
         return found
+
+    def first_part(self, folded: str) -> Valence | None:
+        """The first part of a compound ("horror" in "Horrorfahrt"): only a noun's own form (a stem
+        would find "lächerlich" in "lächelt", an adjective "beste" in "bestellen")."""
+        return self.nouns.get(folded) if len(folded) >= PART_MIN_CHARS else None
 
     @property
     def phrase_lengths(self) -> tuple[int, ...]:
@@ -165,6 +174,9 @@ def _entry(number: int, line: str, problems: list[str]) -> _Entry | None:
             "(0 is for phrases, to mask the words inside them)"
         )
         return None
+    if len(key) == 1 and tokens[0].kind is Kind.WORD and key[0] in FUNCTION_WORDS:
+        problems.append(f"{where}: {term!r} is a function word; it never carries sentiment")
+        return None
     if len(key) == 1 and tokens[0].kind is Kind.WORD and key[0] in GRAMMAR_WORDS:
         problems.append(
             f"{where}: {term!r} is a grammar word (negator, intensifier, contrast or conjunction); "
@@ -201,6 +213,8 @@ def parse_german_lexicon(text: str, source: str = "german lexicon") -> GermanLex
             lexicon.exact[entry.key[0]] = entry.valence
         else:
             lexicon.forms[entry.key[0]] = entry.valence
+            if entry.term[:1].isupper():
+                lexicon.nouns[entry.key[0]] = entry.valence
             by_stem[stem(entry.key[0])].append(entry)
     _index_stems(lexicon, by_stem, problems)
     if problems:
@@ -218,8 +232,21 @@ def _sign(valence: Valence) -> float:
     return math.copysign(1.0, valence.value or valence.negated or 0.0)
 
 
+@lru_cache(maxsize=1)
+def function_stems() -> dict[str, str]:
+    """The stem of each function word: a lexicon word that stems alike would score it."""
+    return {stem(word): word for word in sorted(FUNCTION_WORDS, reverse=True)}
+
+
 def _index_stems(lexicon: GermanLexicon, by_stem: dict[str, list[_Entry]], problems: list[str]) -> None:
     for stem_key, sharing in by_stem.items():
+        if stem_key in function_stems():
+            listed = ", ".join(f"{entry.term!r} (line {entry.number})" for entry in sharing)
+            problems.append(
+                f"stem {stem_key!r}: {listed} would also score the function word "
+                f"{function_stems()[stem_key]!r}; write the exact forms with a leading '='"
+            )
+            continue
         if len({_sign(entry.valence) for entry in sharing}) > 1:
             listed = ", ".join(f"{entry.term!r} (line {entry.number})" for entry in sharing)
             problems.append(
@@ -257,7 +284,7 @@ def _index_inflections(lexicon: GermanLexicon) -> None:
             continue  # words that only complain when negated are listed form by form
         for form in inflections(word):
             root = stem(form)
-            if root not in lexicon.stems:
+            if root not in lexicon.stems and root not in function_stems():
                 candidates[root].append(valence)
     for root, valences in candidates.items():
         if len({_sign(v) for v in valences}) == 1:

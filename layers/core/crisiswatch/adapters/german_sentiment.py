@@ -33,8 +33,10 @@ from .german_text import (
     COMPOUND_BOOSTERS,
     CONJUNCTIONS,
     CONTRASTS,
+    IRREALIS,
     MULTIWORD,
     NEGATORS,
+    NEVER_SENTIMENT,
     NOCH,
     NOT_NEGATING_NEXT,
     PHRASE_NEGATORS,
@@ -75,8 +77,15 @@ class GermanWeights:
     """VADER's N_SCALAR: a negated valence times this (unless the lexicon says otherwise)."""
     contrast_before: float = 0.5
     contrast_after: float = 1.5
-    modifier: float = 0.75
+    modifier: float = 0.5
     """A compound carried only by its first part ("Traumwetter") counts this share of that part."""
+    irrealis: float = 0.0
+    """Praise in a sentence with a subjunctive ("wäre", "würde", "hätte") counts this share of itself."""
+    length_words: float = 20.0
+    length_power: float = 0.5
+    """Calibration for long texts: beyond `length_words` words the sum is scaled by (length_words /
+    words) ** length_power, as the remarks of an article add up like a random walk (0.5), not like one
+    opinion. length_words 0: off."""
     neutral_band_negative: float = 0.0
     neutral_band_positive: float = 0.0
     """Calibration: a negative (positive) sum counts only beyond this band, so a text whose words barely
@@ -84,6 +93,16 @@ class GermanWeights:
 
 
 DEFAULT_WEIGHTS = GermanWeights()
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    total: float
+    """The sum of the valences after every rule, before calibration."""
+    words: int
+    """Words, emoji and emoticons read."""
+    emphasis: float
+    """VADER's exclamation and question mark emphasis."""
 
 
 @dataclass(slots=True)
@@ -94,6 +113,9 @@ class _Word:
     valence: Valence | None = None
     booster: float = 0.0
     negator: bool = False
+    clause_start: bool = False
+    grammar: str = ""
+    """The grammar word it stands for (an elongated "niiicht" is "nicht"), else ""."""
 
 
 def _is_noun(token: Token) -> bool:
@@ -125,10 +147,28 @@ class GermanSentiment:
         return 0.0 if value is None else value
 
     def polarity(self, text: str) -> float | None:
-        contributions, readable, emphasis = self._read(text)
-        if not readable:
+        found = self.reading(text)
+        return None if found is None else self.score(found)
+
+    def reading(self, text: str) -> Reading | None:
+        """The sum of the text's valences before calibration; None when nothing can be read."""
+        contributions, words, emphasis = self._read(text)
+        if not words:
             return None
-        return self._normalise(sum(value for _, value in contributions), emphasis)
+        return Reading(sum(value for _, value in contributions), words, emphasis)
+
+    def score(self, reading: Reading, weights: GermanWeights | None = None) -> float:
+        """The compound of a reading: calibrated for length and the neutral band, normalised as VADER.
+        (Other weights here change only the calibration: a tuning grid reads each text once.)"""
+        chosen = weights or self.weights
+        total = reading.total
+        if chosen.length_words and reading.words > chosen.length_words:
+            total *= (chosen.length_words / reading.words) ** chosen.length_power
+        if total > 0:
+            total = max(0.0, total + reading.emphasis - chosen.neutral_band_positive)
+        elif total < 0:
+            total = min(0.0, total - reading.emphasis + chosen.neutral_band_negative)
+        return max(-1.0, min(1.0, total / math.sqrt(total * total + ALPHA)))
 
     def explain(self, text: str) -> list[tuple[str, float]]:
         """What each token adds to the sum, after every rule: for people checking a score or a word."""
@@ -136,23 +176,19 @@ class GermanSentiment:
 
     # -- the algorithm ------------------------------------------------------------------------------
 
-    def _normalise(self, total: float, emphasis: float) -> float:
-        if total > 0:
-            total = max(0.0, total + emphasis - self.weights.neutral_band_positive)
-        elif total < 0:
-            total = min(0.0, total - emphasis + self.weights.neutral_band_negative)
-        return max(-1.0, min(1.0, total / math.sqrt(total * total + ALPHA)))
-
-    def _read(self, text: str) -> tuple[list[tuple[str, float]], bool, float]:
+    def _read(self, text: str) -> tuple[list[tuple[str, float]], int, float]:
+        """(token, contribution) for each sentiment token, the number of words and symbols read, and
+        the emphasis of exclamation and question marks."""
         words = self._words(text)
         if not any(word.valence is not None for word in words):
-            return [], bool(words), 0.0
+            return [], len(words), 0.0
         self._mark_negators(words)
         trailing = self._trailing_negation(words)
         pronoun = self._pronoun_negation(words)
         capitals = [w.token.text.isupper() for w in words if w.token.kind is Kind.WORD]
         cap_differs = any(capitals) and not all(capitals)
         contrast_at = self._contrast(words)
+        wishes = {word.sentence for word in words if word.token.key in IRREALIS}
         contributions: list[tuple[str, float]] = []
         for position, word in enumerate(words):
             if word.valence is None:
@@ -162,12 +198,14 @@ class GermanSentiment:
             else:
                 negated_later = trailing[position] or pronoun[position]
                 value = self._word_value(words, position, word.valence, cap_differs, negated_later)
+            if value > 0 and word.sentence in wishes:
+                value *= self.weights.irrealis
             if contrast_at is not None and position < contrast_at:
                 value *= self.weights.contrast_before
             elif contrast_at is not None and position > contrast_at:
                 value *= self.weights.contrast_after
             contributions.append((word.token.text, value))
-        return contributions, True, self._emphasis(text)
+        return contributions, len(words), self._emphasis(text)
 
     def _words(self, text: str) -> list[_Word]:
         """Words and symbols with their clause and sentence; boundaries only move those on."""
@@ -186,12 +224,13 @@ class GermanSentiment:
                 opens = not words or words[-1].clause != clause
                 if key in CONJUNCTIONS or (key in CLAUSE_INITIAL_CONTRASTS and opens):
                     clause += 1
-                words.append(self._word(_Word(token, clause, sentence)))
+                words.append(self._word(_Word(token, clause, sentence, clause_start=opens)))
         return words
 
     def _word(self, word: _Word) -> _Word:
         key = word.token.key
-        valence = None if word.token.sentence_start and key in SALUTATIONS else self._valence(key)
+        greets = key in SALUTATIONS and word.clause_start
+        valence = None if greets else self._valence(key)
         if valence is not None and (valence.value or valence.negated is not None):
             word.valence = valence
             return word  # (a phrase of valence 0 masks its words: "mit freundlichen grüßen")
@@ -200,6 +239,7 @@ class GermanSentiment:
             plain = next((s for s in squeezed(key) if s in BOOSTERS or s in NEGATORS), key)
         word.booster = BOOSTERS.get(plain, 0.0)
         word.negator = plain in NEGATORS
+        word.grammar = plain
         return word
 
     def _word_value(
@@ -212,8 +252,8 @@ class GermanSentiment:
             base = valence.negated
         elif not negated and base == 0:
             return 0.0
-        if cap_differs and word.token.text.isupper():
-            base += math.copysign(C_INCR, base)
+        if cap_differs and word.token.text.isupper() and valence.value:
+            base += math.copysign(C_INCR, base)  # (not for "WLAN", "ICE": abbreviations are in capitals)
         value = base
         for distance in range(1, 4):
             before = index - distance
@@ -234,12 +274,12 @@ class GermanSentiment:
         """Negators that do not negate here: "nicht nur", "nichts als"; "noch" negates after "weder"."""
         weder_in: set[int] = set()
         for position, word in enumerate(words):
-            key = word.token.key
+            key = word.grammar
             if key == "weder":
                 weder_in.add(word.sentence)
             elif key == NOCH and word.valence is None and word.sentence in weder_in:
                 word.negator = True
-            following = words[position + 1].token.key if position + 1 < len(words) else ""
+            following = words[position + 1].grammar if position + 1 < len(words) else ""
             if word.negator and following in NOT_NEGATING_NEXT.get(key, ()):
                 word.negator = False
 
@@ -255,7 +295,7 @@ class GermanSentiment:
                 return False
             word = words[before]
             if word.negator:
-                return not (noun_between and word.token.key in PHRASE_NEGATORS)
+                return not (noun_between and word.grammar in PHRASE_NEGATORS)
             noun_between = noun_between or _is_noun(word.token)
         return False
 
@@ -266,7 +306,7 @@ class GermanSentiment:
         active_clause = -1
         for position, word in enumerate(words):
             marks[position] = active_clause == word.clause
-            if word.negator and word.token.key in CLAUSE_NEGATORS:
+            if word.negator and word.grammar in CLAUSE_NEGATORS:
                 active_clause = word.clause
         return marks
 
@@ -285,14 +325,14 @@ class GermanSentiment:
             if word.valence is not None and word.token.kind is Kind.WORD:
                 marks[position] = negator_after and not _is_noun(word.token)
                 sentiment_after = True
-            elif word.negator and word.token.key in TRAILING_NEGATORS and not sentiment_after:
+            elif word.negator and word.grammar in TRAILING_NEGATORS and not sentiment_after:
                 negator_after = True
         return marks
 
     @staticmethod
     def _contrast(words: list[_Word]) -> int | None:
         for position, word in enumerate(words):
-            key = word.token.key
+            key = word.grammar
             if word.valence is not None:
                 continue
             if key in CONTRASTS:
@@ -350,7 +390,7 @@ class GermanSentiment:
             return self._cache[key]
         if " " in key:
             found = self.lexicon.phrases.get(tuple(key.split(" ")))
-        elif key in BOOSTERS or key in NEGATORS or key in CONTRASTS or key in CONJUNCTIONS or "_" in key:
+        elif key in NEVER_SENTIMENT or "_" in key:
             found = None
         else:
             found = self._lookup(key)
@@ -387,7 +427,7 @@ class GermanSentiment:
             ("voll", True, 1.0),
         ):
             if root.endswith(suffix) and len(root) - len(suffix) >= 3:
-                base = self._modifier(root[: -len(suffix)])
+                base = self._modifier(root[: -len(suffix)], shortest=4)
                 if base is not None and base.value and (keeps_positive or base.value < 0):
                     return Valence(round(base.value * factor, 3))
         return None
@@ -415,7 +455,7 @@ class GermanSentiment:
             return None
         head: Valence | None = None
         for cut in range(3, len(key) - 3):
-            head = self.lexicon.part(key[cut:])
+            head = self.lexicon.head(key[cut:])
             if head is not None:
                 if key[:cut] in COMPOUND_BOOSTERS and head.value:
                     return Valence(head.value + math.copysign(B_INCR, head.value), head.negated)
@@ -431,13 +471,13 @@ class GermanSentiment:
                 return Valence(round(found.value * self.weights.modifier, 3))
         return head
 
-    def _modifier(self, first: str) -> Valence | None:
-        found = self.lexicon.part(first)
+    def _modifier(self, first: str, shortest: int = MODIFIER_MIN_CHARS) -> Valence | None:
+        found = self.lexicon.first_part(first)
         if found is not None:
             return found
         for linking in LINKING:
-            if first.endswith(linking) and len(first) - len(linking) >= 4:
-                found = self.lexicon.part(first[: -len(linking)])
+            if first.endswith(linking) and len(first) - len(linking) >= shortest:
+                found = self.lexicon.first_part(first[: -len(linking)])
                 if found is not None:
                     return found
         return None

@@ -22,7 +22,7 @@ from enum import Enum
 NEGATORS = frozenset(
     {
         "nicht", "nich", "ned", "net", "nie", "niemals", "nimmer", "kein", "keine", "keinen", "keinem",
-        "keiner", "keines", "keins", "ohne", "weder", "nichts", "nix", "niemand", "niemanden",
+        "keiner", "keines", "keins", "keinerlei", "ohne", "weder", "nichts", "nix", "niemand", "niemanden",
         "niemandem", "keineswegs", "keinesfalls", "nirgends", "nirgendwo",
     }
 )  # fmt: skip
@@ -33,7 +33,7 @@ CLAUSE_NEGATORS = frozenset(
 )
 """Negating pronouns: "Keiner der Mitarbeiter war hilfsbereit" negates the rest of its clause."""
 
-PHRASE_NEGATORS = frozenset({"kein", "keine", "keinen", "keinem", "keiner", "keines", "ohne"})
+PHRASE_NEGATORS = frozenset({"kein", "keine", "keinen", "keinem", "keiner", "keines", "keinerlei", "ohne"})
 """Determiners and a preposition: they negate their noun phrase, up to its noun ("keine gute Idee"),
 not the words after it ("Ohne Probleme angekommen")."""
 
@@ -111,10 +111,42 @@ CONJUNCTIONS = frozenset(
 )  # fmt: skip
 """Words that start a new clause: a negation does not reach across them."""
 
+FUNCTION_WORDS = frozenset(
+    """
+    der die das den dem des ein eine einen einem einer eines ich du er sie es wir ihr mich dich sich uns
+    euch mir dir ihm ihn ihnen mein meine meinen meinem meiner meines dein deine deinen deinem deiner
+    sein seine seinen seinem seiner seines ihre ihren ihrem ihrer ihres unser unsere unseren unserem
+    unserer euer eure euren eurem eurer dieser diese dieses diesem diesen jener jene jenes welcher
+    welche welches welchem welchen man jemand jemanden alle alles allem allen aller andere anderen
+    anderer beide an auf aus bei bis durch fuer gegen hinter in mit nach neben seit ueber um unter von
+    vor wegen zwischen am im ins vom beim ans aufs zum zur ob als wie bin bist ist sind seid war warst
+    waren wart waere waeren gewesen habe hab hast hat haben habt hatte hatten haette haetten gehabt
+    werde wirst wird werden wurde wurden wuerde wuerden geworden kann kannst koennen konnte konnten
+    koennte koennten muss musst muessen musste mussten muesste soll sollst sollen sollte sollten will
+    willst wollen wollte wollten darf duerfen durfte auch schon nur mal ja nein hier da dort dann jetzt
+    heute morgen gestern immer wieder also eben halt nun wohl etwa bereits erst gleich gerade mehr viel
+    viele vielen weniger wer was wo wann warum wieso weshalb woher wohin bitte lieber eher noch denn
+    ungefaehr einmal nochmal respektive beziehungsweise nochmals
+    """.split()  # noqa: SIM905 - a word list a reviewer reads
+)
+"""German function words (folded): never sentiment, and no lexicon word may stem like one (Snowball
+stems "sicher" as "sich", "bitter" as "bitt", the stem of "bitte")."""
+
 SALUTATIONS = frozenset({"liebe", "lieber", "liebes"})
-"""Opening a sentence, these greet ("Liebe Bahn, ...") rather than praise."""
+"""Opening a sentence or clause, these greet ("Liebe Bahn, ...", "@DB_Bahn, liebe Grüße") rather than
+praise."""
+
+IRREALIS = frozenset(
+    {
+        "waere", "waeren", "waerst", "wuerde", "wuerden", "wuerdest", "sollte", "sollten", "solltest",
+        "koennte", "koennten", "koenntest", "haette", "haetten", "haettest", "muesste", "muessten",
+    }
+)  # fmt: skip
+"""Subjunctive forms: praise in their sentence is a wish or a polite request, not praise ("Besser
+wäre ...", "Es wäre schön, wenn der Zug pünktlich käme", "Ich hätte gerne eine Auskunft")."""
 
 GRAMMAR_WORDS = NEGATORS | set(BOOSTERS) | CONTRASTS | CLAUSE_INITIAL_CONTRASTS | CONJUNCTIONS | {NOCH}
+NEVER_SENTIMENT = FUNCTION_WORDS | GRAMMAR_WORDS
 
 # -- folding ----------------------------------------------------------------------------------------
 
