@@ -133,7 +133,11 @@ class GermanSentiment:
         self.lexicon = lexicon
         self.weights = weights
         self._cache: dict[str, Valence | None] = {}
-        self._phrase_lengths = lexicon.phrase_lengths
+        starts: dict[str, set[int]] = {}
+        for words in (*lexicon.phrases, *MULTIWORD):
+            starts.setdefault(words[0], set()).add(len(words))
+        self._phrase_starts = {word: sorted(lengths, reverse=True) for word, lengths in starts.items()}
+        """The first word of each phrase, with the phrase lengths to try there (longest first)."""
 
     @classmethod
     def from_file(
@@ -352,14 +356,14 @@ class GermanSentiment:
 
     def _merge(self, tokens: list[Token]) -> list[Token]:
         """Fixed phrases of the lexicon and grammar words of several words become one token."""
-        if not self._phrase_lengths and not MULTIWORD:
-            return tokens
+        starts = self._phrase_starts
         merged: list[Token] = []
         position = 0
-        lengths = sorted({*self._phrase_lengths, 2, 3}, reverse=True)
-        while position < len(tokens):
+        count = len(tokens)
+        while position < count:
             token = tokens[position]
-            if token.kind is Kind.WORD:
+            lengths = starts.get(token.key) if token.kind is Kind.WORD else None
+            if lengths:
                 for length in lengths:
                     window = tokens[position : position + length]
                     if len(window) < length or any(t.kind is not Kind.WORD for t in window):
