@@ -385,6 +385,104 @@ def test_slang_and_english_words(de: GermanSentiment, text: str, expected: str) 
 # -- the contract: a score in [-1, 1], or None when nothing can be read -----------------------------
 
 
+# -- how customers talk: questions, irony, complaints ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ist das WLAN im Fernbus gut?",
+        "Gibt es in der Filiale einen freundlichen Berater?",
+        "Lohnt sich der Premium-Tarif, ist er wirklich besser?",
+        "Kann mir jemand eine gute Pizzeria am Hauptbahnhof empfehlen?",
+    ],
+)
+def test_praise_in_a_question_is_asked_not_given(de: GermanSentiment, text: str) -> None:
+    assert label(de, text) == "neutral"
+
+
+def test_a_question_weakens_only_its_own_sentence(de: GermanSentiment) -> None:
+    assert label(de, "Die Beratung in der Bank war super. Wann öffnet die Filiale morgen?") == "positive"
+    assert de.compound("Ist der Kaffee lecker?") < de.compound("Der Kaffee ist lecker.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Warum ist das Paket schon wieder zu spät?",
+        "Wieso funktioniert die App nicht?",
+        "Ist das euer Ernst, die Hotline ist seit Tagen kaputt?",
+    ],
+)
+def test_a_complaint_asked_as_a_question_stays_negative(de: GermanSentiment, text: str) -> None:
+    assert label(de, text) == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Super, der Bus fällt schon wieder aus.",
+        "Toll. Wieder eine Stunde Verspätung.",
+        "Danke Telekom, seit drei Tagen kein Internet. Klasse gemacht.",
+        "Prima, die Überweisung ist mal wieder verschwunden",
+        "Großartig, das Paket kam kaputt an",
+    ],
+)
+def test_praise_beside_a_complaint_is_irony(de: GermanSentiment, text: str) -> None:
+    assert label(de, text) == "negative"
+
+
+def test_ironic_praise_gives_no_praise(de: GermanSentiment) -> None:
+    ironic = "Super, das Handynetz ist schon wieder ausgefallen."
+    assert de.compound(ironic) <= de.compound("Das Handynetz ist schon wieder ausgefallen.")
+
+
+def test_praise_said_of_something_is_not_taken_for_irony(de: GermanSentiment) -> None:
+    assert contribution(de, "Ich komme nicht mit, das Konzert war toll", "toll") > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Danke für den "tollen" Kundenservice',
+        "Das war wieder ein „super“ Erlebnis in der Filiale",
+        "Die 'freundliche' Dame an der Kasse hat mich angeschrien",
+    ],
+)
+def test_praise_in_quotation_marks_is_irony(de: GermanSentiment, text: str) -> None:
+    assert label(de, text) == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Lieferung war spät, aber der Fahrer war super freundlich",
+        "Der Zug war pünktlich und das Personal super",
+        "Toller Service, danke!",
+        "Das Problem wurde schnell gelöst, super!",
+    ],
+)
+def test_praise_that_is_meant_stays_praise(de: GermanSentiment, text: str) -> None:
+    assert label(de, text) == "positive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich hänge seit 40 Minuten in der Warteschleife",
+        "Seit zwei Stunden steht der Bus hier rum",
+        "Seit einer Stunde keine Durchsage",
+        "Typisch Post.",
+    ],
+)
+def test_complaint_constructions(de: GermanSentiment, text: str) -> None:
+    assert label(de, text) == "negative"
+
+
+def test_a_duration_alone_is_no_complaint(de: GermanSentiment) -> None:
+    assert label(de, "Ich wohne seit Jahren in Köln") == "neutral"
+
+
 @pytest.mark.parametrize(
     "text",
     [

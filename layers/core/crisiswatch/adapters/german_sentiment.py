@@ -21,6 +21,7 @@ lower-case lookups. Here, per text:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,10 @@ from .german_text import (
     COMPOUND_BOOSTERS,
     CONJUNCTIONS,
     CONTRASTS,
+    DURATION_FILLERS,
+    DURATION_OPENERS,
+    DURATION_UNITS,
+    IRONY_PRONE,
     IRREALIS,
     MULTIWORD,
     NEGATORS,
@@ -40,10 +45,13 @@ from .german_text import (
     NOCH,
     NOT_NEGATING_NEXT,
     PHRASE_NEGATORS,
+    QUOTED,
     SALUTATIONS,
     TRAILING_NEGATORS,
     Kind,
     Token,
+    clean,
+    fold,
     squeezed,
     tokenize,
 )
@@ -86,6 +94,18 @@ class GermanWeights:
     """Calibration for long texts: beyond `length_words` words the sum is scaled by (length_words /
     words) ** length_power, as the remarks of an article add up like a random walk (0.5), not like one
     opinion. length_words 0: off."""
+    question: float = 0.0
+    """Praise in a sentence that ends in a question mark counts this share of itself: it is asked, not
+    given ("Ist das WLAN gut?"). Complaints asked as questions keep their weight ("Warum ist der Zug
+    schon wieder zu spät?")."""
+    irony: float = 0.0
+    """Irony-prone praise ("super", "toll", "danke") in a text whose other words complain, with no
+    contrast drawn, counts this share of itself ("Super, der Bus fällt schon wieder aus")."""
+    quoted: float = -1.0
+    """Praise in quotation marks of its own counts this share of itself: scare quotes turn it ('der
+    "tolle" Service')."""
+    waiting: float = -1.0
+    """The valence of a wait counted in minutes, hours, days or weeks ("seit 40 Minuten")."""
     neutral_band_negative: float = 0.0
     neutral_band_positive: float = 0.0
     """Calibration: a negative (positive) sum counts only beyond this band, so a text whose words barely
@@ -116,6 +136,8 @@ class _Word:
     clause_start: bool = False
     grammar: str = ""
     """The grammar word it stands for (an elongated "niiicht" is "nicht"), else ""."""
+    question: bool = False
+    """In a sentence that ends in a question mark."""
 
 
 def _is_noun(token: Token) -> bool:
@@ -193,7 +215,10 @@ class GermanSentiment:
         cap_differs = any(capitals) and not all(capitals)
         contrast_at = self._contrast(words)
         wishes = {word.sentence for word in words if word.token.key in IRREALIS}
+        weights = self.weights
         contributions: list[tuple[str, float]] = []
+        irony_prone: list[int] = []
+        clause_sizes = Counter(word.clause for word in words)
         for position, word in enumerate(words):
             if word.valence is None:
                 continue
@@ -202,21 +227,58 @@ class GermanSentiment:
             else:
                 negated_later = trailing[position] or pronoun[position]
                 value = self._word_value(words, position, word.valence, cap_differs, negated_later)
-            if value > 0 and word.sentence in wishes:
-                value *= self.weights.irrealis
+            if value > 0:
+                if word.sentence in wishes:
+                    value *= weights.irrealis
+                if word.question:
+                    value *= weights.question
+                if word.token.key in IRONY_PRONE and (word.clause_start or clause_sizes[word.clause] <= 3):
+                    irony_prone.append(len(contributions))
             if contrast_at is not None and position < contrast_at:
-                value *= self.weights.contrast_before
+                value *= weights.contrast_before
             elif contrast_at is not None and position > contrast_at:
-                value *= self.weights.contrast_after
+                value *= weights.contrast_after
             contributions.append((word.token.text, value))
+        self._turn_scare_quotes(text, contributions)
+        if irony_prone and contrast_at is None:
+            self._read_irony(contributions, irony_prone)
         return contributions, len(words), self._emphasis(text)
+
+    def _turn_scare_quotes(self, text: str, contributions: list[tuple[str, float]]) -> None:
+        """Praise standing alone in quotation marks ('der "tolle" Service') is turned."""
+        if not any(mark in text for mark in "\"„“”‚‘'»«"):
+            return
+        quoted = {fold(word) for found in QUOTED.findall(clean(text)) for word in found.split()}
+        if not quoted:
+            return
+        for index, (token, value) in enumerate(contributions):
+            if value > 0 and fold(token) in quoted:
+                contributions[index] = (token, value * self.weights.quoted)
+
+    def _read_irony(self, contributions: list[tuple[str, float]], irony_prone: list[int]) -> None:
+        """Irony-prone praise said as an interjection (opening its clause, or a clause of its own of up to
+        three words: "Super, ...", "Toll.", "..., ganz toll") in a text whose other words complain gives
+        no praise. Praise said of something ("das Konzert war toll") is not taken for irony."""
+        prone = set(irony_prone)
+        rest = sum(value for index, (_, value) in enumerate(contributions) if index not in prone)
+        if rest >= 0:
+            return
+        for index in irony_prone:
+            token, value = contributions[index]
+            if value > 0:
+                contributions[index] = (token, value * self.weights.irony)
 
     def _words(self, text: str) -> list[_Word]:
         """Words and symbols with their clause and sentence; boundaries only move those on."""
         words: list[_Word] = []
         clause = sentence = 0
+        opened = 0
         for token in self._merge(tokenize(text)):
             if token.kind is Kind.SENTENCE:
+                if "?" in token.text:
+                    for asked in words[opened:]:
+                        asked.question = True
+                opened = len(words)
                 clause += 1
                 sentence += 1
             elif token.kind is Kind.CLAUSE:
@@ -229,7 +291,25 @@ class GermanSentiment:
                 if key in CONJUNCTIONS or (key in CLAUSE_INITIAL_CONTRASTS and opens):
                     clause += 1
                 words.append(self._word(_Word(token, clause, sentence, clause_start=opens)))
+        self._mark_waiting(words)
         return words
+
+    def _mark_waiting(self, words: list[_Word]) -> None:
+        """A wait counted in minutes, hours, days or weeks ("seit 40 Minuten", "seit einer Stunde")
+        complains: its unit takes the valence `waiting`."""
+        for position, word in enumerate(words):
+            if word.token.key not in DURATION_OPENERS:
+                continue
+            for after in words[position + 1 : position + 5]:
+                if after.clause != word.clause or after.token.kind is not Kind.WORD:
+                    break
+                key = after.token.key
+                if key in DURATION_UNITS:
+                    if after.valence is None:
+                        after.valence = Valence(self.weights.waiting)
+                    break
+                if key not in DURATION_FILLERS:
+                    break
 
     def _word(self, word: _Word) -> _Word:
         key = word.token.key

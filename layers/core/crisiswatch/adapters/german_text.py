@@ -145,6 +145,44 @@ IRREALIS = frozenset(
 """Subjunctive forms: praise in their sentence is a wish or a polite request, not praise ("Besser
 wäre ...", "Es wäre schön, wenn der Zug pünktlich käme", "Ich hätte gerne eine Auskunft")."""
 
+IRONY_PRONE = frozenset(
+    form
+    for base in (
+        "super", "toll", "klasse", "prima", "grossartig", "spitze", "bravo", "wunderbar", "perfekt",
+        "genial", "herrlich", "fantastisch", "danke", "wow", "glueckwunsch", "gratulation", "bestens",
+        "top", "suess", "schoen", "geil", "hervorragend", "traumhaft", "sensationell", "vielen dank",
+        "herzlichen dank", "tausend dank", "bravo", "klasse gemacht", "toll gemacht", "super gemacht",
+    )
+    for form in (base, base + "e", base + "en", base + "er", base + "es", base + "em")
+)  # fmt: skip
+"""Praise that people say ironically of a failure ("Super, der Bus fällt schon wieder aus", "Toll.
+Wieder eine Stunde Verspätung"): in a text that otherwise complains (and draws no contrast), it gives
+no praise."""
+
+DURATION_OPENERS = frozenset({"seit"})
+DURATION_FILLERS = frozenset(
+    {
+        "ein", "einer", "einem", "ner", "zwei", "drei", "vier", "fuenf", "sechs", "sieben", "acht", "neun",
+        "zehn", "elf", "zwoelf", "zwanzig", "dreissig", "vierzig", "fuenfzig", "sechzig", "halben",
+        "halbe", "ueber", "fast", "knapp", "geschlagenen", "gefuehlt", "gefuehlten", "mehreren",
+        "mehr", "als", "gut", "guten", "etlichen", "vielen", "paar", "einigen", "ganzen",
+    }
+)  # fmt: skip
+DURATION_UNITS = frozenset(
+    {
+        "minute", "minuten", "min", "mins", "minuetchen", "stunde", "stunden", "std", "h",
+        "tag", "tagen", "tage", "woche", "wochen", "ewigkeit", "ewigkeiten", "ner_ewigkeit",
+    }
+)  # fmt: skip
+"""A wait counted in minutes, hours, days or weeks ("seit 40 Minuten", "seit zwei Stunden", "seit
+einer Ewigkeit"): customers complain this way of every service. Numbers are not words, so "seit 40
+Minuten" reads "seit Minuten". Years and months are history, not waiting ("seit Jahren in Köln")."""
+
+QUOTED = re.compile(
+    r"(?:(?<=\s)|^)[\"„“”‚‘'»«]([^\"„“”‚‘'»«\s]{2,}(?:\s[^\"„“”‚‘'»«\s]+)?)[\"“”‘'«»](?=[\s.,!?;:)]|$)"
+)
+"""One or two words in quotation marks: praise there is scare-quoted ('der "tolle" Service')."""
+
 GRAMMAR_WORDS = NEGATORS | set(BOOSTERS) | CONTRASTS | CLAUSE_INITIAL_CONTRASTS | CONJUNCTIONS | {NOCH}
 NEVER_SENTIMENT = FUNCTION_WORDS | GRAMMAR_WORDS
 
