@@ -197,11 +197,16 @@ def tune(posts: list[Post]) -> None:
     half = [post for post in posts if post.tuning_half]
     gold = [post.label for post in half]
     lexicon = GermanSentiment.from_file(LEXICON).lexicon
-    reading_grid = {"modifier": (0.0, 0.5, 1.0), "irrealis": (1.0, 0.5, 0.0, -0.5)}
+    reading_grid = {
+        "modifier": (0.5, 1.0),
+        "irrealis": (0.5, 0.0, -0.5),
+        "question": (0.0, 0.5, 1.0),
+        "irony": (1.0, 0.0, -0.5),
+    }
     calibration_grid = {
         "length_words": (0.0, 3.0, 5.0, 8.0, 10.0, 15.0, 20.0),
         "length_power": (0.5, 1.0),
-        "neutral_band_negative": (0.0, 0.25, 0.5, 0.75, 1.0),
+        "neutral_band_negative": (0.0, 0.25, 0.5, 0.75, 1.0, 1.5),
         "neutral_band_positive": (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0),
     }
     results = []
@@ -231,7 +236,8 @@ def tune(posts: list[Post]) -> None:
         for _, _, scores, weights in chosen[:6]:
             print(
                 f"    micro-F1 {scores.micro_f1:.3f}  negative F1 {scores.negative_f1:.3f}  "
-                f"modifier {weights.modifier}  irrealis {weights.irrealis}  "
+                f"modifier {weights.modifier}  irrealis {weights.irrealis}  question {weights.question}  "
+                f"irony {weights.irony}  "
                 f"length {weights.length_words:g}^{weights.length_power}  "
                 f"bands -{weights.neutral_band_negative}/+{weights.neutral_band_positive}"
             )
