@@ -495,6 +495,15 @@ def test_complaint_constructions(de: GermanSentiment, text: str) -> None:
     assert label(de, text) == "negative"
 
 
+@pytest.mark.parametrize("text", ["Seit 1.5 Stunden keine Info zum Paket", "Ich warte hier seit 2,5h"])
+def test_a_decimal_point_ends_no_sentence(de: GermanSentiment, text: str) -> None:
+    assert label(de, text) == "negative"
+
+
+def test_a_quoted_title_is_no_scare_quote(de: GermanSentiment) -> None:
+    assert lean(de, "Heute läuft der Film «Die perfekte Stunde» im Kino") != "negative"
+
+
 def test_a_duration_alone_is_no_complaint(de: GermanSentiment) -> None:
     assert label(de, "Ich wohne seit Jahren in Köln") == "neutral"
 

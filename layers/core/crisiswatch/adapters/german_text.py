@@ -178,10 +178,9 @@ DURATION_UNITS = frozenset(
 einer Ewigkeit"): customers complain this way of every service. Numbers are not words, so "seit 40
 Minuten" reads "seit Minuten". Years and months are history, not waiting ("seit Jahren in Köln")."""
 
-QUOTED = re.compile(
-    r"(?:(?<=\s)|^)[\"„“”‚‘'»«]([^\"„“”‚‘'»«\s]{2,}(?:\s[^\"„“”‚‘'»«\s]+)?)[\"“”‘'«»](?=[\s.,!?;:)]|$)"
-)
-"""One or two words in quotation marks: praise there is scare-quoted ('der "tolle" Service')."""
+QUOTED = re.compile(r"(?:(?<=\s)|^)[\"„“”‚‘'»«]([^\"„“”‚‘'»«\s]{2,})[\"“”‘'«»](?=[\s.,!?;:)]|$)")
+"""One word alone in quotation marks: praise there is scare-quoted ('der "tolle" Service'); titles and
+quotations of several words are not ("«Die perfekte Stunde»")."""
 
 GRAMMAR_WORDS = NEGATORS | set(BOOSTERS) | CONTRASTS | CLAUSE_INITIAL_CONTRASTS | CONJUNCTIONS | {NOCH}
 NEVER_SENTIMENT = FUNCTION_WORDS | GRAMMAR_WORDS
@@ -257,12 +256,14 @@ _EMOTICON = (
     r"|[oO]\.[oO](?![A-Za-z])"
     r")"
 )
+# A point, comma or colon between digits is part of a number or a time ("1.5 Stunden", "2,5h", "19:00"),
+# not a boundary.
 _TOKEN = re.compile(
     rf"(?P<emoticon>{_EMOTICON})"
     rf"|(?P<word>[{_LATIN}]+(?:[-'’][{_LATIN}]+)*)"
     r"|(?P<emoji>[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u2190-\u21FF])"
-    r"|(?P<sentence>[.!?…]+|\n)"
-    r"|(?P<clause>[,;:()\[\]{}–—]|\s-+\s)"
+    r"|(?P<sentence>(?:(?<!\d)\.|\.(?!\d)|[!?…])+|\n)"
+    r"|(?P<clause>(?<!\d)[,:]|[,:](?!\d)|[;()\[\]{}–—]|\s-+\s)"
 )
 
 
