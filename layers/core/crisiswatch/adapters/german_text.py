@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 # -- grammar words (folded forms) -------------------------------------------------------------------
 
@@ -191,6 +192,7 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "’":
 _ELONGATED = re.compile(r"(.)\1{2,}")
 
 
+@lru_cache(maxsize=65_536)
 def fold(word: str) -> str:
     """The form words are compared in: lower case, ae/oe/ue/ss, no other accents, no final 's."""
     folded = unicodedata.normalize("NFC", word).casefold().translate(_UMLAUTS)
@@ -201,6 +203,7 @@ def fold(word: str) -> str:
     return folded
 
 
+@lru_cache(maxsize=65_536)
 def squeezed(folded: str) -> tuple[str, ...]:
     """Readings of a word with letters held down ("suuuuper", "sooo"): runs of three or more as one
     letter, then as two (for "Kaffeeee"). Empty when nothing is elongated."""
