@@ -106,3 +106,33 @@ def test_an_unreadable_file_is_a_lexicon_error(tmp_path: Path) -> None:
     broken.write_bytes(b"gut\t1.9\n\xff\xfe\n")
     with pytest.raises(GermanLexiconError, match="cannot be read"):
         load_german_lexicon(broken)
+
+
+def _same(a: object, b: object) -> None:
+    for name in ("exact", "forms", "stems", "inflected", "nouns", "phrases", "symbols", "entries"):
+        assert getattr(a, name) == getattr(b, name), name
+
+
+def test_the_stem_index_loads_the_same_lexicon(tmp_path: Path) -> None:
+    from crisiswatch.adapters import german_lexicon  # noqa: PLC0415
+
+    copy = tmp_path / "german_lexicon.tsv"
+    copy.write_text(SHIPPED.read_text(encoding="utf-8"), encoding="utf-8")
+    index = german_lexicon.write_stem_index(copy)
+    assert index == german_lexicon.stem_index_path(copy) and index.is_file()
+    expected = load_german_lexicon(SHIPPED)
+    german_lexicon._STEMS.clear()
+    german_lexicon.function_stems.cache_clear()
+    _same(load_german_lexicon(copy), expected)
+
+
+@pytest.mark.parametrize("index_text", ["{not json", "[]", '{"lexicon_sha256": "0", "stems": {"gut": "x"}}'])
+def test_a_broken_or_stale_stem_index_is_ignored(tmp_path: Path, index_text: str) -> None:
+    from crisiswatch.adapters import german_lexicon  # noqa: PLC0415
+
+    copy = tmp_path / "german_lexicon.tsv"
+    copy.write_text("gut\t1.9\nschlecht\t-2.0\n", encoding="utf-8")
+    german_lexicon.stem_index_path(copy).write_text(index_text, encoding="utf-8")
+    lexicon = load_german_lexicon(copy)
+    assert GermanSentiment(lexicon).compound("Das war gut") > 0
+    assert "x" not in lexicon.stems

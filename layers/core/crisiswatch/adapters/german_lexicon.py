@@ -24,6 +24,8 @@ the opposite sign.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
 from collections import defaultdict
@@ -114,10 +116,63 @@ def _stemmer() -> Callable[[str], str]:
     return stem_word
 
 
+_STEMS: dict[str, str] = {}
+"""Stems already known: read from the lexicon's stem index, or computed once."""
+_STEM_CACHE_LIMIT = 200_000
+
+
 def stem(folded: str) -> str:
     """NLTK's German Snowball stem of a folded word (umlauts already spelt ae/oe/ue, so "schoen" stays
     apart from "schon")."""
-    return _stemmer()(folded)
+    found = _STEMS.get(folded)
+    if found is None:
+        found = _stemmer()(folded)
+        if len(_STEMS) >= _STEM_CACHE_LIMIT:
+            _STEMS.clear()
+        _STEMS[folded] = found
+    return found
+
+
+STEM_INDEX_SUFFIX = ".stems.json"
+"""Beside the lexicon, written at build time: the stem of every form loading needs, so the scoring
+function's cold start does not stem ten thousand forms. Used only while it matches the lexicon's text
+(its SHA-256); otherwise ignored, and the stems are computed."""
+
+
+def stem_index_path(lexicon_path: Path) -> Path:
+    return lexicon_path.with_name(lexicon_path.name + STEM_INDEX_SUFFIX)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_stem_index(lexicon_path: str | Path, target: str | Path | None = None) -> Path:
+    """Parse the lexicon, recording every stem loading computes, and write them beside it (or to
+    `target`)."""
+    source = Path(lexicon_path)
+    text = source.read_text(encoding="utf-8")
+    _STEMS.clear()
+    function_stems.cache_clear()
+    parse_german_lexicon(text, str(source))
+    out = Path(target) if target is not None else stem_index_path(source)
+    payload = {"lexicon_sha256": _digest(text), "stems": dict(sorted(_STEMS.items()))}
+    out.write_text(json.dumps(payload, ensure_ascii=True, separators=(",", ":")), encoding="utf-8")
+    return out
+
+
+def _read_stem_index(lexicon_path: Path, text: str) -> None:
+    index = stem_index_path(lexicon_path)
+    try:
+        payload = json.loads(index.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if not isinstance(payload, dict) or payload.get("lexicon_sha256") != _digest(text):
+        return
+    stems = payload.get("stems")
+    if not isinstance(stems, dict):
+        return
+    _STEMS.update({k: v for k, v in stems.items() if isinstance(k, str) and isinstance(v, str)})
 
 
 def _number(text: str, what: str, where: str, problems: list[str]) -> float | None:
@@ -308,4 +363,5 @@ def load_german_lexicon(path: str | Path | None = None) -> GermanLexicon:
         text = target.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise GermanLexiconError(str(target), [f"cannot be read: {error}"]) from None
+    _read_stem_index(target, text)
     return parse_german_lexicon(text, str(target))
