@@ -210,6 +210,7 @@ def tune(posts: list[Post]) -> None:
     calibration_grid = {
         "length_words": (0.0, 3.0, 5.0, 8.0, 10.0, 15.0, 20.0),
         "length_power": (0.5, 1.0),
+        "question_emphasis": (1.0, 0.0),
         "neutral_band_negative": (0.0, 0.25, 0.5, 0.75, 1.0, 1.5),
         "neutral_band_positive": (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0),
     }
@@ -243,6 +244,7 @@ def tune(posts: list[Post]) -> None:
                 f"modifier {weights.modifier}  irrealis {weights.irrealis}  question {weights.question}  "
                 f"irony {weights.irony}  "
                 f"length {weights.length_words:g}^{weights.length_power}  "
+                f"?? {weights.question_emphasis}  "
                 f"bands -{weights.neutral_band_negative}/+{weights.neutral_band_positive}"
             )
 

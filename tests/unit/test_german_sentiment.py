@@ -504,6 +504,19 @@ def test_a_quoted_title_is_no_scare_quote(de: GermanSentiment) -> None:
     assert lean(de, "Heute läuft der Film «Die perfekte Stunde» im Kino") != "negative"
 
 
+def test_repeated_question_marks_emphasise_only_as_weighted() -> None:
+    from dataclasses import replace  # noqa: PLC0415
+
+    from crisiswatch.adapters.german_sentiment import DEFAULT_WEIGHTS  # noqa: PLC0415
+
+    lexicon = GermanSentiment.from_file(LEXICON).lexicon
+    vader = GermanSentiment(lexicon, replace(DEFAULT_WEIGHTS, question_emphasis=1.0, length_words=0.0))
+    asking = GermanSentiment(lexicon, replace(DEFAULT_WEIGHTS, question_emphasis=0.0, length_words=0.0))
+    once, thrice = "Warum ist der Router schon wieder kaputt?", "Warum ist der Router schon wieder kaputt???"
+    assert vader.compound(thrice) < vader.compound(once) < 0
+    assert asking.compound(thrice) == asking.compound(once) < 0
+
+
 def test_a_duration_alone_is_no_complaint(de: GermanSentiment) -> None:
     assert label(de, "Ich wohne seit Jahren in Köln") == "neutral"
 

@@ -13,7 +13,8 @@ lower-case lookups. Here, per text:
    before, negation up to three words before in the same clause, or after the verb as German puts it
    ("Das gefällt mir nicht"), or by a negating pronoun anywhere before in the clause ("Keiner war
    freundlich"); the first contrast ("aber", "jedoch", ...) halves what came before and weighs what
-   follows by 1.5; exclamation marks and repeated question marks add emphasis.
+   follows by 1.5; exclamation marks add emphasis (repeated question marks, VADER's other emphasis,
+   do not: in German posts they mostly ask).
 4. How customers talk: praise in a question is asked, not given ("Ist das WLAN gut?" counts half);
    praise in a wish counts half ("Es wäre schön, wenn ..."); praise said as an interjection in a text
    that otherwise complains is irony and gives none ("Super, der Bus fällt schon wieder aus"); praise in
@@ -115,6 +116,9 @@ class GermanWeights:
     "tolle" Service')."""
     waiting: float = -1.0
     """The valence of a wait counted in minutes, hours, days or weeks ("seit 40 Minuten")."""
+    question_emphasis: float = 0.0
+    """VADER's emphasis for repeated question marks counts this share (1: VADER as published). In German
+    posts several question marks mostly ask ("Weiß jemand, ob ...??"); measured, they add nothing."""
     neutral_band_negative: float = 0.0
     neutral_band_positive: float = 1.5
     """Calibration: a negative (positive) sum counts only beyond this band, so a text whose words barely
@@ -131,7 +135,9 @@ class Reading:
     words: int
     """Words, emoji and emoticons read."""
     emphasis: float
-    """VADER's exclamation and question mark emphasis."""
+    """VADER's exclamation mark emphasis."""
+    asked: float = 0.0
+    """VADER's emphasis for repeated question marks (weighted by `question_emphasis`)."""
 
 
 @dataclass(slots=True)
@@ -187,10 +193,10 @@ class GermanSentiment:
 
     def reading(self, text: str) -> Reading | None:
         """The sum of the text's valences before calibration; None when nothing can be read."""
-        contributions, words, emphasis = self._read(text)
+        contributions, words, (emphasis, asked) = self._read(text)
         if not words:
             return None
-        return Reading(sum(value for _, value in contributions), words, emphasis)
+        return Reading(sum(value for _, value in contributions), words, emphasis, asked)
 
     def score(self, reading: Reading, weights: GermanWeights | None = None) -> float:
         """The compound of a reading: calibrated for length and the neutral band, normalised as VADER.
@@ -199,10 +205,11 @@ class GermanSentiment:
         total = reading.total
         if chosen.length_words and reading.words > chosen.length_words:
             total *= (chosen.length_words / reading.words) ** chosen.length_power
+        emphasis = reading.emphasis + chosen.question_emphasis * reading.asked
         if total > 0:
-            total = max(0.0, total + reading.emphasis - chosen.neutral_band_positive)
+            total = max(0.0, total + emphasis - chosen.neutral_band_positive)
         elif total < 0:
-            total = min(0.0, total - reading.emphasis + chosen.neutral_band_negative)
+            total = min(0.0, total - emphasis + chosen.neutral_band_negative)
         return max(-1.0, min(1.0, total / math.sqrt(total * total + ALPHA)))
 
     def explain(self, text: str) -> list[tuple[str, float]]:
@@ -211,12 +218,12 @@ class GermanSentiment:
 
     # -- the algorithm ------------------------------------------------------------------------------
 
-    def _read(self, text: str) -> tuple[list[tuple[str, float]], int, float]:
+    def _read(self, text: str) -> tuple[list[tuple[str, float]], int, tuple[float, float]]:
         """(token, contribution) for each sentiment token, the number of words and symbols read, and
         the emphasis of exclamation and question marks."""
         words = self._words(text)
         if not any(word.valence is not None for word in words):
-            return [], len(words), 0.0
+            return [], len(words), (0.0, 0.0)
         self._mark_negators(words)
         trailing = self._trailing_negation(words)
         pronoun = self._pronoun_negation(words)
@@ -437,11 +444,12 @@ class GermanSentiment:
         return None
 
     @staticmethod
-    def _emphasis(text: str) -> float:
+    def _emphasis(text: str) -> tuple[float, float]:
+        """VADER's emphasis of exclamation marks, and of question marks when there are several."""
         exclamations = min(text.count("!"), EXCLAMATION_MAX) * EXCLAMATION_STEP
         questions = text.count("?")
         asked = 0.0 if questions < 2 else min(questions * QUESTION_STEP, QUESTION_MAX)
-        return exclamations + asked
+        return exclamations, asked
 
     def _merge(self, tokens: list[Token]) -> list[Token]:
         """Fixed phrases of the lexicon and grammar words of several words become one token."""
