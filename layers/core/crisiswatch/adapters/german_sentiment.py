@@ -170,6 +170,8 @@ class GermanSentiment:
         self.lexicon = lexicon
         self.weights = weights
         self._cache: dict[str, Valence | None] = {}
+        self._grammar: dict[str, str] = {}
+        """The grammar word each word stands for (itself, or "nicht" for "niiicht")."""
         starts: dict[str, set[int]] = {}
         for words in (*lexicon.phrases, *MULTIWORD):
             starts.setdefault(words[0], set()).add(len(words))
@@ -334,9 +336,14 @@ class GermanSentiment:
         if valence is not None and (valence.value or valence.negated is not None):
             word.valence = valence
             return word  # (a phrase of valence 0 masks its words: "mit freundlichen grüßen")
-        plain = key
-        if key not in BOOSTERS and key not in NEGATORS:
-            plain = next((s for s in squeezed(key) if s in BOOSTERS or s in NEGATORS), key)
+        plain = self._grammar.get(key)
+        if plain is None:
+            plain = key
+            if key not in BOOSTERS and key not in NEGATORS:
+                plain = next((s for s in squeezed(key) if s in BOOSTERS or s in NEGATORS), key)
+            if len(self._grammar) >= _CACHE_LIMIT:
+                self._grammar.clear()
+            self._grammar[key] = plain
         word.booster = BOOSTERS.get(plain, 0.0)
         word.negator = plain in NEGATORS
         word.grammar = plain
