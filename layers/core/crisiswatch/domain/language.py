@@ -60,9 +60,10 @@ _ALIASES = {
     "gsw": "de", "als": "de", "bar": "de",
 }  # fmt: skip
 
-_NOISE = re.compile(r"https?://\S+|www\.\S+|(?<!\w)@[\w.]*|[^\w'’@]+|[\d_@]+", re.IGNORECASE)
-"""Links, @handles, and everything that is not a word character or an apostrophe (digits, punctuation,
-"#", emoji, symbols, zero-width characters): what is left is the words, hashtags' words among them."""
+_LINK_OR_HANDLE = re.compile(r"https?://\S+|www\.\S+|(?<!\w)@[\w.]*", re.IGNORECASE)
+_NOT_A_LETTER = re.compile(r"[^\w'’]+|[\d_]+")
+"""Digits, punctuation, "#", emoji, symbols, zero-width characters: between words (apostrophes stay:
+"don't" reads as English)."""
 _HASHTAG = re.compile(r"#\w+")
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff’]")
@@ -153,21 +154,36 @@ def words_for_identification(text: str) -> str:
     model, "stop smoking" as English). Empty when no letter is left, or only hashtags ("#acme #fail"
     names things; it says no language)."""
     text = text[:MAX_IDENTIFIED_CHARS]
-    if "#" in text and not _LETTER.search(_NOISE.sub(" ", _HASHTAG.sub(" ", text))):
+    if "@" in text or "/" in text or "www" in text or "WWW" in text:
+        text = _LINK_OR_HANDLE.sub(" ", text)
+    if "#" in text and not _LETTER.search(_HASHTAG.sub(" ", text)):
         return ""
-    words = _NOISE.sub(" ", text).split()
-    if _CAPS.search(text):
-        words = [word.lower() if len(word) > 1 and word.isupper() else word for word in words]
-    line = " ".join(words)
+    line = _NOT_A_LETTER.sub(" ", text).strip()
+    if "  " in line:  # "Köln, 3x": a digit next to punctuation leaves two spaces
+        line = " ".join(line.split())
+    if _CAPS.search(line):
+        line = " ".join(word.lower() if len(word) > 1 and word.isupper() else word for word in line.split())
     return line if _LETTER.search(line) else ""
+
+
+_BASES: dict[str, str] = {}
+"""Model label -> base language ("als" -> "de"), filled as labels are met (fastText has 176)."""
+
+
+def _base(code: str) -> str:
+    base = _BASES.get(code)
+    if base is None:
+        base = primary_language(code)
+        if len(_BASES) < 1_000:
+            _BASES[code] = base
+    return base
 
 
 def _guesses(identifier: LanguageIdentifier, line: str) -> dict[str, float]:
     try:
-        raw = identifier.guesses(line)
         merged: dict[str, float] = {}
-        for code, probability in raw:
-            base = primary_language(str(code))
+        for code, probability in identifier.guesses(line):
+            base = _base(code) if isinstance(code, str) else UNDETERMINED
             if base != UNDETERMINED:
                 merged[base] = merged.get(base, 0.0) + float(probability)
         return merged
