@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from . import cost, ingest, loop_latency, nab, report, sentiment
+from . import cost, ingest, language, loop_latency, nab, report, sentiment
 
 
 def main() -> int:
     print("CrisisWatch benchmarks (2-core machine; medians of several runs)\n", flush=True)
     loop_latency.main()
     figures = ingest.main()
+    language.main()
     sentiment.main()
     cost.main(figures)
     nab.main()
