@@ -242,6 +242,17 @@ def _choice(rows: list[Row], dev: list[dict[str, str]]) -> None:
         + (", ".join(smaller_and_as_good) if smaller_and_as_good else "none")
         + "."
     )
+    others = rows[1:]
+    if others:
+        runner_up = max(others, key=lambda row: dev_accuracy(dev, row[2]["dev"])["all"])  # type: ignore[arg-type]
+        smallest = min(others, key=lambda row: float(row[2]["bytes"]))  # type: ignore[arg-type]
+        for why, (label, _, figures) in (("Next best", runner_up), ("Smallest other", smallest)):
+            shares = dev_accuracy(dev, figures["dev"])  # type: ignore[arg-type]
+            print(
+                f"   {why}: {label}, {shares['all']:.0%} ({shares['short']:.0%} of the very short posts), "
+                f"{float(figures['bytes']) / 1e6:.1f} MB, cold {float(figures['cold']) * 1000:.0f} ms, "  # type: ignore[arg-type]
+                f"{float(figures['seconds_per_text']) * 1e6:.0f} µs/text."  # type: ignore[arg-type]
+            )
 
 
 def rules(tweets: list[str], germeval: list[str], dev: list[dict[str, str]]) -> None:
