@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 BUILT := .aws-sam/build/template.yaml
 SOURCES := template.yaml $(shell find functions layers statemachines config -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: help venv build browser lint test demo local bench deploy clean
+.PHONY: help venv build browser lint test demo local bench langbench deploy clean
 
 help:
 	@echo "make demo    replay a crisis through the embedded AWS runtime (sets everything up first)"
@@ -40,6 +40,18 @@ $(CHECKOV_INSTALLED): requirements/checkov.lock
 	$(PYTHON_BOOT) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements/checkov.lock
 	touch $@
+
+# The language-identification candidates that `python -m bench.language` compares (requirements/
+# bench-language.txt), apart from the project's own environment: about 170 MB that nothing else needs.
+LANGBENCH_VENV := .venv-langbench
+LANGBENCH_INSTALLED := $(LANGBENCH_VENV)/.installed
+
+$(LANGBENCH_INSTALLED): requirements/bench-language.txt
+	$(PYTHON_BOOT) -m venv $(LANGBENCH_VENV)
+	$(LANGBENCH_VENV)/bin/python -m pip install --quiet -r requirements/bench-language.txt
+	touch $@
+
+langbench: $(LANGBENCH_INSTALLED)
 
 $(NODE_TOOLS): tools/package.json tools/package-lock.json
 	cd tools && npm ci --no-audit --no-fund --silent
@@ -83,7 +95,7 @@ demo: $(BUILT)
 local: $(BUILT)
 	$(BIN)/crisiswatch local
 
-bench: $(BUILT)
+bench: $(BUILT) $(LANGBENCH_INSTALLED)
 	$(BIN)/python -m bench
 
 deploy: $(BUILT)

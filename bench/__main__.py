@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from . import cost, crisis_types, ingest, loop_latency, nab, report, sentiment
+from . import cost, crisis_types, german, ingest, language, loop_latency, nab, report, sentiment
 
 
 def main() -> int:
     print("CrisisWatch benchmarks (2-core machine; medians of several runs)\n", flush=True)
     loop_latency.main()
     figures = ingest.main()
+    language.main()
     sentiment.main()
+    german.main()
     crisis_types.main()
     cost.main(figures)
     nab.main()

@@ -1,11 +1,17 @@
 """Scoring figures: agreement with human ratings, throughput against NLTK's VADER alone, cold start.
 
 * Pearson r of our sentiment (VADER compound pulled by crisis signals) and of NLTK's VADER alone
-  against the mean human rating of each of VADER's four ground-truth sets.
-* Mentions scored per second on one core: the whole per-mention scoring (language check, VADER,
-  crisis types) against NLTK's `polarity_scores` alone, measured in the same run on the same texts.
-* The scoring function's cold start from `sam build`'s output, in fresh interpreters: importing the
-  handler (Lambda's init phase) and the first use of VADER and the taxonomy (paid by the first batch).
+  against the mean human rating of each of VADER's four ground-truth sets: with the texts tagged "en",
+  and untagged ("und": the language identified, as for a source without tags), for an English-speaking
+  brand (languages = ["en"]) and, on the tweets, for a German-speaking one (["de", "en"]).
+* Mentions scored per second on one core: the whole per-mention scoring (language, VADER, crisis
+  types) against NLTK's `polarity_scores` alone, measured in the same run on the same texts: for a
+  stored mention (its language resolved at ingest) and for an untagged text (identified here).
+* The scoring function's cold start from `sam build`'s output, in fresh interpreters with only the
+  function, its layers and Lambda's runtime packages on the path: importing the handler (Lambda's init
+  phase), then its first untagged mention through the handler's own services (language, VADER, crisis
+  types); language identification's own cold start apart; NLTK's VADER alone as the reference.
+* The size of each layer of template.yaml as `sam build` made it, unzipped and zipped.
 """
 
 from __future__ import annotations
@@ -14,15 +20,19 @@ import os
 import statistics
 import subprocess
 import sys
+import sysconfig
+import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from crisiswatch.domain.scoring import score_text
 from crisiswatch.domain.taxonomy import default_taxonomy
-from crisiswatch_ops.analysis import load_analyzer, vader_data_dir
+from crisiswatch_ops.analysis import language_model_file, load_analyzer, load_languages, vader_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
-GROUND_TRUTH = Path("/work/shared/data/vader-groundtruth")
+DATA = Path(os.environ.get("CRISISWATCH_DATA") or ROOT.parent / "shared" / "data")
+GROUND_TRUTH = DATA / "vader-groundtruth"
 SETS = {
     "tweets": "tweets_GroundTruth.txt",
     "NYT editorials": "nytEditorialSnippets_GroundTruth.txt",
@@ -38,11 +48,23 @@ import time
 t0 = time.perf_counter()
 import app  # noqa: F401  (the handler module: Lambda's init phase)
 t1 = time.perf_counter()
-from crisiswatch.adapters.sentiment import VaderSentiment
-from crisiswatch.domain.taxonomy import default_taxonomy
-VaderSentiment().compound("warm up"); default_taxonomy().classify("warm up")
+from datetime import datetime, timezone
+from crisiswatch.domain.mentions import Mention
+from crisiswatch.domain.scoring import score_mention
+services = app.get_services()  # the handler's own wiring: VADER, the taxonomy, the language model
+mention = Mention("mastodon", "1", "acme", datetime.now(timezone.utc),
+                  "The coffee at Acme was lukewarm again and the staff were rude, what a recall mess")
+score = score_mention(mention, services.sentiment, services.taxonomy, services.languages)
+assert score.lang == "en" and score.sentiment is not None, score  # every step ran: language, VADER, types
 t2 = time.perf_counter()
 print(t1 - t0, t2 - t1)
+"""
+_LANGUAGE_COLD_PROBE = """
+import os, time
+t0 = time.perf_counter()
+from crisiswatch.adapters.language import FastTextIdentifier
+FastTextIdentifier(os.environ["LANGUAGE_MODEL_FILE"]).guesses("Der Kaffee war heute wieder lauwarm")
+print(time.perf_counter() - t0)
 """
 
 
@@ -57,22 +79,58 @@ def read_set(name: str) -> tuple[list[float], list[str]]:
     return ratings, texts
 
 
-def cold_start() -> tuple[float, float]:
-    env = {
+LAMBDA_RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+"""What Lambda's python3.11 runtime provides besides the standard library (the layers' own copies come
+first on the path, as in Lambda); nothing else of the development environment is importable."""
+
+
+def _lambda_runtime(folder: Path) -> Path:
+    """A folder with the runtime's packages linked from this environment's site-packages."""
+    site = Path(sysconfig.get_paths()["purelib"])
+    for name in LAMBDA_RUNTIME_PACKAGES:
+        for source in (site / name, site / f"{name}.py"):
+            if source.exists():
+                (folder / source.name).symlink_to(source)
+    return folder
+
+
+def cold_start(compiled: bool = False) -> tuple[float, float, float]:
+    """Init, first mention and (apart) language identification's own cold start, in fresh interpreters
+    without site-packages (-S): the function's code, its layers, then Lambda's runtime packages.
+
+    As built (`compiled` False): no bytecode is written, as on Lambda's read-only /opt and /var/task, so
+    every module the layers ship without a .pyc is compiled at every cold start. `compiled`: bytecode
+    cached (in a scratch folder, PYTHONPYCACHEPREFIX) after a first run, as layers built with it would.
+    """
+    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as pycache:
+        cache = {"PYTHONPYCACHEPREFIX": pycache} if compiled else {"PYTHONDONTWRITEBYTECODE": "1"}
+        return _cold_start(_lambda_runtime(Path(scratch)), cache, compiled)
+
+
+def _cold_start(runtime: Path, cache: dict[str, str], warm_up: bool) -> tuple[float, float, float]:
+    env = cache | {
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": os.pathsep.join(
-            [str(BUILD / "ScoreMentionsFunction"), str(BUILD / "CoreLayer" / "python")]
+            [
+                str(BUILD / "ScoreMentionsFunction"),
+                str(BUILD / "CoreLayer" / "python"),
+                str(BUILD / "LanguageLayer" / "python"),
+                str(runtime),
+            ]
         ),
         "NLTK_DATA": str(vader_data_dir(ROOT)),
+        "LANGUAGE_MODEL_FILE": str(language_model_file(ROOT)),
         "POWERTOOLS_SERVICE_NAME": "crisiswatch",
         "POWERTOOLS_METRICS_NAMESPACE": "CrisisWatch",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "AWS_DEFAULT_REGION": "us-east-1",
     }
-    inits, first_uses = [], []
-    for _ in range(COLD_STARTS):
+    inits: list[float] = []
+    first_uses: list[float] = []
+    languages: list[float] = []
+    for run in range(COLD_STARTS + warm_up):
         out = subprocess.run(
-            [sys.executable, "-c", _COLD_START_PROBE],
+            [sys.executable, "-S", "-c", _COLD_START_PROBE],
             env=env,
             cwd=BUILD / "ScoreMentionsFunction",
             capture_output=True,
@@ -81,30 +139,110 @@ def cold_start() -> tuple[float, float]:
         ).stdout.split()
         inits.append(float(out[0]))
         first_uses.append(float(out[1]))
-    return statistics.median(inits), statistics.median(first_uses)
+        language = subprocess.run(
+            [sys.executable, "-S", "-c", _LANGUAGE_COLD_PROBE],
+            env=env,
+            cwd=BUILD / "ScoreMentionsFunction",
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        languages.append(float(language[-1]))
+        if warm_up and run == 0:
+            inits, first_uses, languages = [], [], []  # that run only wrote the bytecode
+    return statistics.median(inits), statistics.median(first_uses), statistics.median(languages)
+
+
+_VADER_COLD = """
+import time
+started = time.perf_counter()
+from nltk.sentiment.vader import SentimentIntensityAnalyzer
+SentimentIntensityAnalyzer().polarity_scores("Der Kaffee war lauwarm")
+print(time.perf_counter() - started)
+"""
+
+
+def vader_cold_start(compiled: bool = False) -> float:
+    """NLTK's VADER alone from the CoreLayer: import, lexicon, a first text (bytecode as in `cold_start`)."""
+    with tempfile.TemporaryDirectory() as pycache:
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(BUILD / "CoreLayer" / "python"),
+            "NLTK_DATA": str(vader_data_dir(ROOT)),
+        } | ({"PYTHONPYCACHEPREFIX": pycache} if compiled else {"PYTHONDONTWRITEBYTECODE": "1"})
+        runs = []
+        for _ in range(COLD_STARTS + compiled):
+            out = subprocess.run(
+                [sys.executable, "-S", "-c", _VADER_COLD], env=env, capture_output=True, text=True, check=True
+            )
+            runs.append(float(out.stdout.split()[-1]))
+        return statistics.median(runs[compiled:])
+
+
+def layers() -> list[str]:
+    """The template's layers, in its order."""
+    names = []
+    current = ""
+    for line in (ROOT / "template.yaml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("  ") and not line.startswith("   ") and line.rstrip().endswith(":"):
+            current = line.strip()[:-1]
+        elif line.strip() == "Type: AWS::Serverless::LayerVersion" and current:
+            names.append(current)
+    return names
+
+
+def print_layer_sizes() -> None:
+    print("\nLayers as sam build makes them (unzipped; zipped as deployed)")
+    for name in layers():
+        folder = BUILD / name
+        files = [path for path in folder.rglob("*") if path.is_file()] if folder.is_dir() else []
+        if not files:
+            print(f"  {name:<20} not built")
+            continue
+        raw = sum(path.stat().st_size for path in files)
+        with tempfile.TemporaryFile() as scratch:
+            with zipfile.ZipFile(scratch, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in files:
+                    archive.write(path, path.relative_to(folder))
+            zipped = scratch.tell()
+        print(f"  {name:<20} {raw / 1e6:7.1f} MB  {zipped / 1e6:6.1f} MB zipped  ({len(files)} files)")
+
+
+def _r(ratings: list[float], scores: list[float | None]) -> float:
+    return statistics.correlation(ratings, [value if value is not None else 0.0 for value in scores])
 
 
 def main() -> dict[str, float]:
     analyzer = load_analyzer(ROOT)
     taxonomy = default_taxonomy()
+    english = load_languages(ROOT, ["en"])
+    german = english.for_languages(["de", "en"])
     print("Sentiment against human ratings (Pearson r; VADER's ground truth, Hutto & Gilbert 2014)")
-    print(f"  {'set':<16} {'texts':>6} {'ours':>7} {'NLTK VADER':>11} {'published NLTK':>15}")
+    header = f"{'ours, en':>9} {'ours, und':>10} {'NLTK VADER':>11} {'published NLTK':>15}"
+    print(f"  {'set':<16} {'texts':>6} {header}")
     all_texts: list[str] = []
+    tweets: tuple[list[float], list[str]] = ([], [])
     for label, name in SETS.items():
         ratings, texts = read_set(name)
         all_texts.extend(texts)
+        tweets = (ratings, texts) if label == "tweets" else tweets
         vader = [analyzer.compound(text) for text in texts]
-        ours = [score_text(text, "en", analyzer, taxonomy)[1] for text in texts]
-        ours_values = [value if value is not None else 0.0 for value in ours]
+        tagged = [score_text(text, "en", analyzer, taxonomy).sentiment for text in texts]
+        untagged = [score_text(text, "und", analyzer, taxonomy, english).sentiment for text in texts]
         published = PUBLISHED_NLTK[label]
         print(
-            f"  {label:<16} {len(texts):>6} {statistics.correlation(ratings, ours_values):7.4f} "
+            f"  {label:<16} {len(texts):>6} {_r(ratings, tagged):9.4f} {_r(ratings, untagged):10.4f} "
             f"{statistics.correlation(ratings, vader):11.4f} {published if published else '-':>15}"
         )
+    untagged_de = [score_text(text, "und", analyzer, taxonomy, german).sentiment for text in tweets[1]]
+    print(
+        "  (en: tagged English; und: untagged, the language identified for a brand whose languages are "
+        f'["en"];\n   for a brand of ["de", "en"] the untagged tweets give {_r(tweets[0], untagged_de):.4f})'
+    )
     from nltk.sentiment.vader import SentimentIntensityAnalyzer  # noqa: PLC0415
 
     nltk_alone = SentimentIntensityAnalyzer()
-    rates: dict[str, list[float]] = {"ours": [], "nltk": []}
+    rates: dict[str, list[float]] = {"stored": [], "und": [], "nltk": []}
     for _ in range(3):
         started = time.perf_counter()
         for text in all_texts:
@@ -112,22 +250,48 @@ def main() -> dict[str, float]:
         rates["nltk"].append(len(all_texts) / (time.perf_counter() - started))
         started = time.perf_counter()
         for text in all_texts:
-            score_text(text, "und", analyzer, taxonomy)
-        rates["ours"].append(len(all_texts) / (time.perf_counter() - started))
-    ours_rate, nltk_rate = statistics.median(rates["ours"]), statistics.median(rates["nltk"])
-    print(f"\nScoring throughput, one core ({len(all_texts)} texts, median of 3)")
-    print(f"  ours: language, VADER, crisis types   {ours_rate:8.0f} mentions/s")
+            score_text(text, "en", analyzer, taxonomy, german)
+        rates["stored"].append(len(all_texts) / (time.perf_counter() - started))
+        started = time.perf_counter()
+        for text in all_texts:
+            score_text(text, "und", analyzer, taxonomy, german)
+        rates["und"].append(len(all_texts) / (time.perf_counter() - started))
+    stored, untagged_rate, nltk_rate = (statistics.median(rates[key]) for key in ("stored", "und", "nltk"))
+    print(f"\nScoring throughput, one core ({len(all_texts)} texts of the four sets, median of 3)")
     print(
-        f"  reference: NLTK VADER alone           {nltk_rate:8.0f} mentions/s  ({ours_rate / nltk_rate:.0%})"
+        f"  ours, untagged: identified while scoring     {untagged_rate:8.0f} mentions/s  "
+        f"{untagged_rate / nltk_rate:.2f}x NLTK VADER"
     )
-    init, first_use = cold_start()
     print(
-        f"\nScoring function cold start (median of {COLD_STARTS} fresh interpreters, from sam build output)"
+        f"  ours, stored language (resolved at ingest)  {stored:8.0f} mentions/s  {stored / nltk_rate:.2f}x"
     )
-    print(f"  init (import the handler)             {init * 1000:8.0f} ms")
-    print(f"  first batch (load VADER, taxonomy)    {first_use * 1000:8.0f} ms")
+    print(f"  reference: NLTK VADER alone (polarity_scores) {nltk_rate:6.0f} mentions/s")
+    print('  (ours: score_text with language, VADER and crisis types; the brand\'s languages ["de", "en"])')
+    init, first_use, language = cold_start()
+    compiled = cold_start(compiled=True)
+    print(
+        f"\nScoring function cold start (median of {COLD_STARTS} fresh interpreters, sam build's output, its "
+        "layers on the path)"
+    )
+    print(f"  {'':<52} {'as built':>9} {'with .pyc':>10}")
+    rows = [
+        ("init: import the handler module", init, compiled[0]),
+        ("first mention: VADER, taxonomy, language model", first_use, compiled[1]),
+        ("total, through the first (untagged) mention", init + first_use, compiled[0] + compiled[1]),
+        ("of which language identification (measured apart)", language, compiled[2]),
+    ]
+    for label, built, cached in rows:
+        print(f"  {label:<52} {built * 1000:6.0f} ms {cached * 1000:7.0f} ms")
+    vader_built, vader_compiled = vader_cold_start(), vader_cold_start(compiled=True)
+    label = "reference: NLTK VADER alone, import and first text"
+    print(f"  {label:<52} {vader_built * 1000:6.0f} ms {vader_compiled * 1000:7.0f} ms")
+    print(
+        "  (as built: the layers ship modules without bytecode and Lambda's /opt is read-only, so they are\n"
+        "   compiled at every cold start; with .pyc: as if the layers shipped their bytecode)"
+    )
+    print_layer_sizes()
     print()
-    return {"mentions_per_second": ours_rate, "init_seconds": init, "first_use_seconds": first_use}
+    return {"mentions_per_second": stored, "init_seconds": init, "first_use_seconds": first_use}
 
 
 if __name__ == "__main__":

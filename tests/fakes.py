@@ -22,6 +22,7 @@ from crisiswatch.domain.clock import bucket_start, to_iso
 from crisiswatch.domain.detection import BucketStats, CrisisDetector, Detector, DetectorState
 from crisiswatch.domain.errors import IncidentNotFoundError, TransientError
 from crisiswatch.domain.incidents import Incident, IncidentChanges, Severity, incident_id_for
+from crisiswatch.domain.language import LanguageResolver
 from crisiswatch.domain.links import ActionLink, DecisionRequest, LinkState
 from crisiswatch.domain.mentions import Mention
 from crisiswatch.domain.policy import EscalationPolicy, parse_policy
@@ -509,6 +510,36 @@ class FakeSentiment:
         return 0.0
 
 
+_GERMAN_WORDS_TEXT = """
+der die das und ist nicht ich nie wieder war kaffee schrecklich furchtbar katastrophe wir kaufen dort ein
+eine heute kalt sehr von mit auf schon
+"""
+GERMAN_WORDS = frozenset(_GERMAN_WORDS_TEXT.split())
+
+
+class FakeLanguageIdentifier:
+    """A deterministic stand-in for fastText: German when a third of the words are common German
+    ones, English for other Latin script, Russian for Cyrillic, Japanese for kana and CJK."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def guesses(self, text: str) -> list[tuple[str, float]]:
+        self.calls += 1
+        if any("\u0400" <= char <= "\u04ff" for char in text):
+            return [("ru", 0.98)]
+        if any("\u3040" <= char <= "\u9fff" for char in text):
+            return [("ja", 0.97), ("zh", 0.02)]
+        words = text.lower().split()
+        if words and sum(word in GERMAN_WORDS for word in words) * 3 >= len(words):
+            return [("de", 0.95), ("en", 0.03)]
+        return [("en", 0.93), ("de", 0.04)]
+
+
+def fake_languages() -> LanguageResolver:
+    return LanguageResolver(FakeLanguageIdentifier())
+
+
 # ----- handlers -------------------------------------------------------------------------------------
 
 LINK_SECRET = b"test-link-signing-secret-0123456789abcdef"
@@ -594,6 +625,7 @@ class FakeServices:
         default_factory=lambda: CrisisDetector(type_weights=default_taxonomy().weights)
     )
     sentiment: FakeSentiment = field(default_factory=FakeSentiment)
+    languages: LanguageResolver = field(default_factory=fake_languages)
     escalation: FakeStepFunctions = field(default_factory=FakeStepFunctions)
     notifier: FakeNotifier = field(default_factory=FakeNotifier)
     comms: FakeCommsChannel = field(default_factory=FakeCommsChannel)

@@ -50,6 +50,7 @@ def lambda_handler(
             services.mentions,
             services.quarantine,
             now,
+            languages=services.languages,
         )
         metrics.add_metric("MentionsStored", MetricUnit.Count, report.stored)
         metrics.add_metric("MentionsDuplicate", MetricUnit.Count, report.duplicates)

@@ -60,6 +60,7 @@ def lambda_handler(
         services.breaker,
         now,
         received_at=utc_now(),
+        languages=services.languages.for_languages(brand.languages),
     )
     metrics.add_dimension("source", spec.type)
     metrics.add_metric(f"Fetch_{outcome.status.value}", MetricUnit.Count, 1)

@@ -44,7 +44,11 @@ def lambda_handler(
     response = process_partial_response(event, read_record, processor, context)
     # One transaction per chunk of the batch; a failure fails the invocation and the stream retries the
     # whole batch, which the seen-markers make harmless.
-    scored = count_mentions(parsed, services.sentiment, services.taxonomy, services.aggregates)
+    # A mention stored without a language (before identification at ingest, or a drill's) is identified
+    # here; the others are read in the language stored with them.
+    scored = count_mentions(
+        parsed, services.sentiment, services.taxonomy, services.aggregates, services.languages
+    )
     metrics.add_metric("MentionsScored", MetricUnit.Count, len(scored))
     metrics.add_metric("NegativeMentions", MetricUnit.Count, sum(score.negative for _, score in scored))
     metrics.add_metric(

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from crisiswatch.domain.anomaly import MentionAnomalyDetector
-from crisiswatch.domain.scoring import NEGATIVE_COMPOUND, SentimentAnalyzer, score_text
+from crisiswatch.domain.language import LanguageResolver, languages_prior
+from crisiswatch.domain.scoring import NEGATIVE_COMPOUND, Analyzers, SentimentAnalyzer, score_text
 from crisiswatch.domain.taxonomy import POSITIVE_COMPOUND, Taxonomy
 
 from .runtime.build import built_template_path
@@ -36,6 +37,26 @@ def vader_data_dir(project_root: Path) -> Path:
     raise AnalysisError(f"the VADER lexicon is not built: run `make build` (looked in {built})")
 
 
+def language_model_file(project_root: Path) -> Path:
+    """fastText's model as the built LanguageLayer holds it (LANGUAGE_MODEL_FILE overrides)."""
+    built = built_template_path(project_root).parent / "LanguageLayer" / "language" / "lid.176.ftz"
+    override = os.environ.get("LANGUAGE_MODEL_FILE")
+    for candidate in [Path(override)] if override else [built]:
+        if candidate.is_file():
+            return candidate
+    raise AnalysisError(f"the language model is not built: run `make build` (looked in {override or built})")
+
+
+def load_languages(project_root: Path, languages: Iterable[str] = ()) -> LanguageResolver:
+    """The Lambda's language identification, with `languages` (else the default) as the prior."""
+    from crisiswatch.adapters.language import FastTextIdentifier  # noqa: PLC0415
+
+    identifier = FastTextIdentifier(str(language_model_file(project_root)))
+    if not identifier.load():
+        raise AnalysisError(f"the language model cannot be loaded from {language_model_file(project_root)}")
+    return LanguageResolver(identifier, languages_prior(languages))
+
+
 def load_analyzer(project_root: Path) -> SentimentAnalyzer:
     import nltk  # noqa: PLC0415 - only classify pays for NLTK
 
@@ -56,9 +77,15 @@ def _label(sentiment: float | None) -> str:
 
 
 def classify_lines(
-    lines: Iterable[str], analyzer: SentimentAnalyzer, taxonomy: Taxonomy
+    lines: Iterable[str],
+    analyzer: Analyzers,
+    taxonomy: Taxonomy,
+    languages: LanguageResolver | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """One result per non-blank input line, in order; a bad line yields an `error` instead of stopping."""
+    """One result per non-blank input line, in order; a bad line yields an `error` instead of stopping.
+
+    Each line is read as the Lambda would store and score it: its `lang` tag resolved (a lying tag
+    overruled, an untagged text identified) by `languages`, then scored in that language."""
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -79,10 +106,13 @@ def classify_lines(
             continue
         if "id" in item:
             result["id"] = item["id"]
-        compound, sentiment, crisis_types = score_text(text, lang, analyzer, taxonomy)
+        resolved = languages.resolve(text, lang).lang if languages else lang
+        compound, sentiment, crisis_types, read_as = score_text(text, resolved, analyzer, taxonomy)
         negated = sorted({match.crisis_type for match in taxonomy.matches(text) if match.negated})
         yield {
             **result,
+            "lang": read_as,
+            **({"lang_tag": lang} if lang not in ("", "und") and lang != read_as else {}),
             "sentiment": sentiment,
             "label": _label(sentiment),
             "compound": compound,
@@ -96,7 +126,7 @@ def format_row(result: dict[str, Any]) -> str:
         return f"{result['line']:>6}  ERROR {result['error']}"
     sentiment = "   n/a" if result["sentiment"] is None else f"{result['sentiment']:+.3f}"
     types = ", ".join(result["crisis_types"]) or "-"
-    return f"{result['line']:>6}  {sentiment}  {result['label']:8}  {types}"
+    return f"{result['line']:>6}  {result['lang']:<4} {sentiment}  {result['label']:8}  {types}"
 
 
 # -- detect -----------------------------------------------------------------------------------------

@@ -389,18 +389,25 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_classify(args: argparse.Namespace) -> int:
     from crisiswatch.domain.taxonomy import TaxonomyError, default_taxonomy, load_taxonomy  # noqa: PLC0415
 
-    from .analysis import AnalysisError, classify_lines, format_row, load_analyzer  # noqa: PLC0415
+    from .analysis import (  # noqa: PLC0415
+        AnalysisError,
+        classify_lines,
+        format_row,
+        load_analyzer,
+        load_languages,
+    )
 
     try:
         taxonomy = load_taxonomy(args.taxonomy) if args.taxonomy else default_taxonomy()
         analyzer = load_analyzer(PROJECT_ROOT)
+        languages = load_languages(PROJECT_ROOT, args.languages.split(",") if args.languages else ())
         handle = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8", errors="replace")  # noqa: SIM115
     except (AnalysisError, TaxonomyError, OSError) as error:
         print(f"classify: {error}", file=sys.stderr)
         return 2
     errors = 0
     with handle:
-        for result in classify_lines(handle, analyzer, taxonomy):
+        for result in classify_lines(handle, analyzer, taxonomy, languages):
             errors += "error" in result
             print(format_row(result) if args.table else json.dumps(result, ensure_ascii=False))
     if errors:
@@ -621,14 +628,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     classify = commands.add_parser(
         "classify",
-        help="print each mention's sentiment and crisis types",
+        help="print each mention's language, sentiment and crisis types",
         description="Reads JSON Lines (each with `text`, optionally `id` and `lang`) and prints one JSON "
-        "result per line: sentiment (VADER with crisis signals; null when the text cannot be read), "
-        "label, crisis_types. A bad line gets an `error` and the rest go on.",
+        "result per line: lang (the language the text was read in: its tag, or identified as the Lambda "
+        "does; lang_tag when the tag was overruled), sentiment (VADER with crisis signals; null when "
+        "the text cannot be read), label, crisis_types. A bad line gets an `error` and the rest go on.",
     )
     classify.add_argument("file", help="a .jsonl file, or - for standard input")
     classify.add_argument("--taxonomy", help="a crisis taxonomy TOML (default: the packaged one)")
     classify.add_argument("--table", action="store_true", help="aligned text instead of JSON Lines")
+    classify.add_argument(
+        "--languages",
+        help="the brand's languages, likeliest first, as the watchlist names them (default: de,en)",
+    )
     classify.set_defaults(run=_cmd_classify)
 
     detect = commands.add_parser(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -37,6 +38,19 @@ def test_a_stored_mention_is_what_the_stream_hands_the_scorer(dynamo: DynamoTabl
     restored = mention_from_item(MentionItem.from_raw_data(raw["Item"]))
 
     assert restored == mention
+    assert "lang_tag" not in raw["Item"]  # nothing stored when the tag and the language agree
+
+
+def test_a_stored_mention_keeps_the_sources_language_tag_beside_its_language(dynamo: DynamoTables) -> None:
+    mention = replace(make_mention(2, text="Der Kaffee war kalt", lang="de"), lang_tag="en")
+    DynamoMentionStore(timedelta(days=90)).add(mention)
+
+    raw = dynamo.client.get_item(
+        TableName=dynamo.tables.mentions, Key={"mention_id": {"S": mention.mention_id}}
+    )
+
+    assert (raw["Item"]["lang"], raw["Item"]["lang_tag"]) == ({"S": "de"}, {"S": "en"})
+    assert mention_from_item(MentionItem.from_raw_data(raw["Item"])) == mention
 
 
 def test_a_stored_mention_expires_after_its_ttl(dynamo: DynamoTables) -> None:

@@ -1,8 +1,9 @@
 """What a function pays at cold start: heavy libraries load only in the functions that use them.
 
 Each handler module is imported in a fresh interpreter, as Lambda would, and the modules it pulled in
-are listed. pydantic (policy and watchlist validation), requests (source connectors) and NLTK (VADER)
-each cost tens to hundreds of milliseconds; the other functions must not pay for them on import.
+are listed. pydantic (policy and watchlist validation), requests (source connectors), NLTK (VADER) and
+fastText (language identification) each cost tens to hundreds of milliseconds; the other functions must
+not pay for them on import.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 
 from tests.handlers.conftest import ROOT
 
-HEAVY = ("pydantic", "requests", "nltk")
+HEAVY = ("pydantic", "requests", "nltk", "fasttext", "fasttext_pybind")
 PROBE = """
 import importlib.util, json, sys
 spec = importlib.util.spec_from_file_location("app", sys.argv[1])
@@ -49,3 +50,9 @@ def imported_by(function: str) -> set[str]:
 )
 def test_a_function_imports_no_heavy_library_it_does_not_need_at_start(function: str) -> None:
     assert imported_by(function) & set(HEAVY) == set()
+
+
+@pytest.mark.parametrize("function", ["fetch_source", "fetch_mentions", "score_mentions"])
+def test_language_identification_loads_on_the_first_text_not_at_init(function: str) -> None:
+    # fastText and its model are paid for by the first mention to identify, never by an import.
+    assert imported_by(function) & {"fasttext", "fasttext_pybind"} == set()

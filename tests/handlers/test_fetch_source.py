@@ -19,6 +19,7 @@ WATCHLIST = parse_watchlist(
 [[brands]]
 name = "Acme Coffee"
 keywords = ["acme"]
+languages = ["de", "en"]
   [[brands.sources]]
   id = "hn"
   type = "hackernews"
@@ -77,6 +78,19 @@ def test_a_fetch_stores_mentions_and_reports(services: FakeServices, monkeypatch
     result = invoke(services, monkeypatch, FetchResult([make_mention(1, at=T0)], "c1"))
     assert (result["status"], result["breaker"], result["report"]["stored"]) == ("fetched", "closed", 1)
     assert services.cursors.get("Acme Coffee#hn") == "c1"
+
+
+def test_a_fetch_stores_each_mention_with_its_language(
+    services: FakeServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = [
+        make_mention(1, at=T0, text="Der Kaffee war heute kalt und sehr schrecklich", lang="und"),
+        make_mention(2, at=T0, text="The coffee was cold today and the staff were rude", lang="en-US"),
+    ]
+    invoke(services, monkeypatch, FetchResult(page, "c1"))
+
+    stored = [services.mentions.items[mention.mention_id] for mention in page]
+    assert [(mention.lang, mention.lang_tag) for mention in stored] == [("de", "und"), ("en", "en-US")]
 
 
 def test_a_failing_source_is_recorded_not_raised(

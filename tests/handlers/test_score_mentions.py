@@ -131,3 +131,20 @@ def test_a_detection_failure_does_not_fail_the_counted_records(services: FakeSer
 
     assert failures(response) == []
     assert counted(services) == (3, 2)
+
+
+def test_only_mentions_stored_without_a_language_are_identified() -> None:
+    event = spike_batch(datetime(2024, 5, 23, 12, 0, tzinfo=UTC), size=3)
+    images = [MentionItem.from_raw_data(record["dynamodb"]["NewImage"]) for record in event["Records"]]
+    images[0].lang, images[0].text = "und", "Der Kaffee war heute kalt und sehr schrecklich"
+    images[1].lang, images[1].lang_tag = "de", "en"  # resolved at ingest: a German post tagged "en"
+    images[2].lang = "en"
+    for record, image in zip(event["Records"], images, strict=True):
+        record["dynamodb"]["NewImage"] = image.serialize()
+    services = FakeServices()
+    identifier = services.languages.identifier
+
+    assert failures(call(event, services)) == []
+
+    assert identifier.calls == 1  # type: ignore[union-attr]
+    assert counted(services) == (3, 1)  # both German ones unknown until a German analyzer comes

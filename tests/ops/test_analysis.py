@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crisiswatch.domain.taxonomy import default_taxonomy
-from crisiswatch_ops.analysis import AnalysisError, classify_lines, detect_csv
-from tests.fakes import FakeSentiment
+from crisiswatch_ops.analysis import AnalysisError, classify_lines, detect_csv, format_row
+from tests.fakes import FakeSentiment, fake_languages
 
 
 def classify(*lines: str) -> list[dict]:  # type: ignore[type-arg]
-    return list(classify_lines(lines, FakeSentiment(), default_taxonomy()))
+    return list(classify_lines(lines, FakeSentiment(), default_taxonomy(), fake_languages()))
 
 
 def test_classify_prints_sentiment_label_and_crisis_types_per_line() -> None:
@@ -34,7 +34,20 @@ def test_classify_reports_negated_types_apart() -> None:
 
 def test_classify_marks_other_languages_unknown() -> None:
     (result,) = classify(json.dumps({"text": "Der Kaffee war furchtbar und kalt, nie wieder", "lang": "de"}))
-    assert (result["sentiment"], result["label"]) == (None, "unknown")
+    assert (result["sentiment"], result["label"], result["lang"]) == (None, "unknown", "de")
+
+
+def test_classify_prints_the_language_it_read_and_an_overruled_tag() -> None:
+    untagged, lying, tagged = classify(
+        json.dumps({"text": "Der Kaffee war heute kalt und sehr schrecklich, nie wieder"}),
+        json.dumps({"text": "Der Kaffee war heute kalt und sehr schrecklich, nie wieder", "lang": "en"}),
+        json.dumps({"text": "terrible coffee today", "lang": "en-GB"}),
+    )
+
+    assert (untagged["lang"], "lang_tag" in untagged) == ("de", False)
+    assert (lying["lang"], lying["lang_tag"], lying["label"]) == ("de", "en", "unknown")
+    assert (tagged["lang"], tagged["lang_tag"], tagged["label"]) == ("en", "en-GB", "negative")
+    assert format_row(tagged).split()[:2] == ["3", "en"]
 
 
 def test_classify_keeps_going_past_bad_lines_and_says_which() -> None:

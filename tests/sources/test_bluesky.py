@@ -200,6 +200,21 @@ def test_keyword_exclusion_and_language_filtering(server, fast_session):
     assert result.mentions[0].lang == "und"
 
 
+def test_every_declared_language_is_kept_for_identification_to_choose_from(server, fast_session):
+    brand = Brand(name="Northwind", keywords=["northwind"], languages=["en"])
+    posts = [
+        post("m2", "2024-06-10T06:50:00.000Z", "Northwind ist wieder zu spät"),
+        post("m1", "2024-06-10T06:49:00.000Z", "Northwind encore en retard"),
+    ]
+    posts[0]["record"]["langs"] = ["de", "en"]
+    posts[1]["record"]["langs"] = ["fr", "es"]
+    logged_in(server).script("GET", SEARCH, Reply(200, results(*posts)))
+
+    result = make_source(server, fast_session, brand=brand).fetch(None, NOW)
+
+    assert [(mention.lang) for mention in result.mentions] == ["de,en"]  # English among them: kept
+
+
 def test_html_emoji_and_a_100_kb_post_are_normalised(server, fast_session):
     posts = [
         post("h3", "2024-06-10T06:50:00.000Z", "Northwind <script>alert(1)</script> &amp; co"),

@@ -17,6 +17,7 @@ from tests.fakes import (
     FakeQuarantineStore,
     FakeStoryIndex,
     StoreDownError,
+    fake_languages,
     make_mention,
 )
 
@@ -166,3 +167,26 @@ def test_a_fetch_that_ran_late_keeps_posts_published_after_its_tick() -> None:
     )
 
     assert (report.stored, report.quarantined) == (1, 0)
+
+
+def test_each_mention_is_stored_with_its_language_and_the_sources_tag_if_it_differs() -> None:
+    page = [
+        make_mention(1, text="Der Kaffee war heute kalt und sehr schrecklich", lang="und"),
+        make_mention(2, text="Der Kaffee war heute kalt und sehr schrecklich", lang="en"),  # a lying tag
+        make_mention(3, text="The coffee was cold today and the staff were rude", lang="en-GB"),
+        make_mention(4, text="The coffee was cold today", lang="en"),
+        make_mention(5, text="😡😡😡 @acme", lang="de"),
+    ]
+    source = FakeMentionSource("social", {None: FetchResult(page, "c5")})
+    store = FakeMentionStore()
+
+    ingest(source, KEY, FakeCursorStore(), store, FakeQuarantineStore(), T0, languages=fake_languages())
+
+    stored = [store.items[mention.mention_id] for mention in page]
+    assert [(m.lang, m.lang_tag) for m in stored] == [
+        ("de", "und"),
+        ("de", "en"),
+        ("en", "en-GB"),
+        ("en", ""),
+        ("und", "de"),
+    ]

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from crisiswatch.domain.scoring import MAX_SCORED_CHARS, score_mention, with_crisis_signals
+from crisiswatch.domain.language import LanguageResolver
+from crisiswatch.domain.scoring import MAX_SCORED_CHARS, score_mention, score_text, with_crisis_signals
 from crisiswatch.domain.taxonomy import default_taxonomy
 from crisiswatch.usecases.detection import count_mentions
-from tests.fakes import FakeAggregateStore, FakeSentiment, make_mention
+from tests.fakes import (
+    FakeAggregateStore,
+    FakeLanguageIdentifier,
+    FakeSentiment,
+    fake_languages,
+    make_mention,
+)
 
 TAXONOMY = default_taxonomy()
 
@@ -24,7 +31,10 @@ class FixedSentiment:
 
 def score(text: str = "Acme coffee this morning", value: float = 0.0, lang: str = "en", followers: int = 0):  # type: ignore[no-untyped-def]
     return score_mention(
-        make_mention(1, text=text, lang=lang, followers=followers), FixedSentiment(value), TAXONOMY
+        make_mention(1, text=text, lang=lang, followers=followers),
+        FixedSentiment(value),
+        TAXONOMY,
+        fake_languages(),
     )
 
 
@@ -37,15 +47,49 @@ def test_negative_follows_the_vader_convention(compound: float, negative: bool) 
 
 @pytest.mark.parametrize("lang", ["en", "en-GB", "und"])
 def test_english_and_undetermined_english_text_is_scored(lang: str) -> None:
-    assert score(value=-0.5, lang=lang).compound == -0.5
+    result = score(value=-0.5, lang=lang)
+    assert (result.compound, result.lang) == (-0.5, "en")
+
+
+def test_a_stored_language_is_read_without_identifying_again() -> None:
+    identifier = FakeLanguageIdentifier()
+    languages = LanguageResolver(identifier)
+    for lang in ("en", "de", "en-GB"):
+        score_mention(
+            make_mention(1, text="just had a coffee", lang=lang), FakeSentiment(), TAXONOMY, languages
+        )
+    assert identifier.calls == 0
+    score_mention(make_mention(1, text="just had a coffee", lang="und"), FakeSentiment(), TAXONOMY, languages)
+    assert identifier.calls == 1
+
+
+def test_untagged_text_without_an_identifier_is_unknown() -> None:
+    result = score_mention(make_mention(1, text="terrible coffee", lang="und"), FakeSentiment(), TAXONOMY)
+    assert (result.compound, result.lang) == (None, "und")
+
+
+def test_each_language_is_read_by_its_own_analyzer() -> None:
+    english, german = FixedSentiment(0.5), FixedSentiment(-0.7)
+    analyzers = {"en": english, "de": german}
+
+    de = score_text("Der Kaffee war kalt und nie wieder", "und", analyzers, TAXONOMY, fake_languages())
+    en = score_text("The coffee was cold", "und", analyzers, TAXONOMY, fake_languages())
+    fr = score_text("Le café était froid", "fr", analyzers, TAXONOMY, fake_languages())
+
+    assert (de.compound, de.lang, en.compound, en.lang) == (-0.7, "de", 0.5, "en")
+    assert (fr.compound, fr.sentiment, fr.crisis_types, fr.lang) == (None, None, (), "fr")
+    assert german.texts == ["Der Kaffee war kalt und nie wieder"] and english.texts == ["The coffee was cold"]
 
 
 @pytest.mark.parametrize("lang", ["de", "ja", "pt-BR"])
 def test_other_languages_are_unknown_not_neutral(lang: str) -> None:
     analyzer = FakeSentiment()
-    result = score_mention(make_mention(1, lang=lang, text="schrecklich, nie wieder"), analyzer, TAXONOMY)
+    result = score_mention(
+        make_mention(1, lang=lang, text="schrecklich, nie wieder"), analyzer, TAXONOMY, fake_languages()
+    )
 
     assert (result.compound, result.sentiment, result.crisis_types) == (None, None, ())
+    assert result.lang == lang.split("-", maxsplit=1)[0].lower()
     assert result.negative is False
     assert analyzer.calls == 0
 
@@ -63,6 +107,7 @@ def test_other_languages_are_unknown_not_neutral(lang: str) -> None:
     ],
 )
 def test_text_vader_cannot_read_is_unknown_even_untagged(text: str) -> None:
+    # German and Russian are identified as such; until their analyzers come, they are unknown.
     result = score(text=text, value=-0.9, lang="und")
 
     assert result.compound is None
@@ -77,7 +122,9 @@ def test_emoticons_are_readable_emoji_alone_are_not() -> None:
 
 def test_a_huge_text_is_read_up_to_the_cap() -> None:
     analyzer = FixedSentiment(0.0)
-    score_mention(make_mention(1, text="good " * 10_000), analyzer, TAXONOMY)  # 50,000 characters
+    score_mention(
+        make_mention(1, text="good " * 10_000), analyzer, TAXONOMY, fake_languages()
+    )  # 50,000 chars
 
     assert len(analyzer.texts[0]) == MAX_SCORED_CHARS
 

@@ -107,3 +107,5 @@ def test_languages_filter_but_unknown_language_is_kept() -> None:
     brand = parse_watchlist(MINIMAL).brands[0]
     assert brand.keeps_language("en-GB") and brand.keeps_language("und") and brand.keeps_language("")
     assert not brand.keeps_language("de")
+    assert brand.keeps_language("de,en") and brand.keeps_language("eng") and brand.keeps_language("zxx")
+    assert not brand.keeps_language("fr,es")

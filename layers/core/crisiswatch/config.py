@@ -27,6 +27,9 @@ class Tables:
     audit: str = ""
 
 
+DEFAULT_LANGUAGE_MODEL_FILE = "/opt/language/lid.176.ftz"
+
+
 @dataclass(frozen=True)
 class Settings:
     tables: Tables
@@ -48,6 +51,8 @@ class Settings:
     """The escalation policy (`config/escalation_policy.toml`, shipped in the watchlist layer)."""
     statements_file: str = ""
     """Message templates to use instead of the packaged ones (`statements.toml`)."""
+    language_model_file: str = DEFAULT_LANGUAGE_MODEL_FILE
+    """fastText's language identification model (shipped by the LanguageLayer)."""
     timing: Timing = field(default_factory=Timing)
 
 
@@ -96,6 +101,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         taxonomy_file=env.get("CRISIS_TAXONOMY_FILE", ""),
         policy_file=env.get("ESCALATION_POLICY_FILE", ""),
         statements_file=env.get("STATEMENTS_FILE", ""),
+        language_model_file=env.get("LANGUAGE_MODEL_FILE", "") or DEFAULT_LANGUAGE_MODEL_FILE,
         mention_ttl=timedelta(days=ttl_days),
         timing=Timing(
             minute_seconds=_seconds(env, "POLICY_MINUTE_SECONDS", defaults.minute_seconds),

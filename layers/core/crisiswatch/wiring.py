@@ -31,6 +31,7 @@ from .adapters.tables import bind_tables
 from .config import ConfigError, Settings, load_settings
 from .domain.breaker import CircuitBreaker
 from .domain.detection import CrisisDetector, Detector
+from .domain.language import LanguageResolver
 from .domain.scoring import SentimentAnalyzer
 from .domain.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
 
@@ -147,6 +148,14 @@ class Services:
         from .adapters.sentiment import VaderSentiment  # noqa: PLC0415
 
         return VaderSentiment()
+
+    @cached_property
+    def languages(self) -> LanguageResolver:
+        """Language identification with the default prior (`for_languages` gives a brand's). The model
+        loads on the first text to identify, not here."""
+        from .adapters.language import FastTextIdentifier  # noqa: PLC0415
+
+        return LanguageResolver(FastTextIdentifier(self.settings.language_model_file))
 
     @cached_property
     def s3(self) -> Any:

@@ -66,6 +66,7 @@ class DynamoMentionStore:
             author_followers=mention.author_followers,
             url=mention.url,
             lang=mention.lang,
+            lang_tag=mention.lang_tag or None,
             extra=mention.extra,
             engagement=mention.engagement,
             syndicated_of=syndicated_of,
@@ -92,6 +93,7 @@ def mention_from_item(item: MentionItem) -> Mention:
         author_followers=int(item.author_followers),
         url=item.url,
         lang=item.lang,
+        lang_tag=item.lang_tag or "",
         extra=dict(item.extra or {}),
         engagement={str(key): int(value) for key, value in (item.engagement or {}).items()},
     )

@@ -39,6 +39,8 @@ class MentionItem(Model):
     author_followers = NumberAttribute(default=0)
     url = UnicodeAttribute(default="")
     lang = UnicodeAttribute(default="und")
+    lang_tag = UnicodeAttribute(null=True)
+    """The source's language tag when it differs from `lang` (absent on items stored before it)."""
     extra = JSONAttribute(default=dict)
     engagement = JSONAttribute(default=dict)
     story_key = UnicodeAttribute(null=True)

@@ -16,6 +16,8 @@ MAX_TEXT_CHARS = 20_000
 """Longer texts are cut (and flagged): a 400 kB DynamoDB item must also hold the raw payload."""
 
 MAX_FIELD_CHARS = 2_048
+MAX_TAG_CHARS = 100
+"""A language tag (or a list of them, "de,en") is short; anything longer is cut."""
 MAX_EXTRA_CHARS = 100_000
 MAX_FOLLOWERS = 10**12
 """More than any account has: a larger count is garbage (and may not fit a DynamoDB number)."""
@@ -38,9 +40,13 @@ class Mention:
     author_followers: int = 0
     url: str = ""
     lang: str = "und"
+    """The language the text is in: the source's tag, or identified at ingest ("und" when unknown)."""
     extra: dict[str, Any] = field(default_factory=dict)
     engagement: dict[str, int] = field(default_factory=dict)
     """Likes, replies, shares... as the source counts them."""
+    lang_tag: str = ""
+    """The source's own language tag when it differs from `lang` ("de-DE", "en" on a German text,
+    "und" when the language was identified); empty when they agree."""
 
     @property
     def mention_id(self) -> str:
@@ -104,7 +110,7 @@ def mention_from_dict(payload: Any, brand: str) -> Mention:
     except (ValueError, OverflowError):  # OverflowError: an offset that moves year 1 or 9999 out of range
         raise InvalidMentionError(f"field 'created_at' is not ISO 8601: {payload['created_at']!r}") from None
     text, truncated = clean_text(raw_text)
-    known = {"source", "id", "created_at", "author", "author_followers", "text", "url", "lang"}
+    known = {"source", "id", "created_at", "author", "author_followers", "text", "url", "lang", "lang_tag"}
     extra = {key: value for key, value in payload.items() if key not in known}
     if len(json.dumps(extra, default=str)) > MAX_EXTRA_CHARS:
         # Kept keys must never push the item past DynamoDB's 400 kB: the source would stall on it.
@@ -120,7 +126,8 @@ def mention_from_dict(payload: Any, brand: str) -> Mention:
         author=_short_str(payload, "author"),
         author_followers=_followers(payload),
         url=_short_str(payload, "url"),
-        lang=(_short_str(payload, "lang") or "und").lower(),
+        lang=(_short_str(payload, "lang") or "und").lower()[:MAX_TAG_CHARS],
+        lang_tag=_short_str(payload, "lang_tag").lower()[:MAX_TAG_CHARS],
         extra=extra,
     )
 
@@ -196,5 +203,6 @@ def mention_to_dict(mention: Mention) -> dict[str, Any]:
         "text": mention.text,
         "url": mention.url,
         "lang": mention.lang,
+        **({"lang_tag": mention.lang_tag} if mention.lang_tag else {}),
         **mention.extra,
     }

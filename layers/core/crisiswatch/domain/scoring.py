@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-from .language import is_english
+from .language import UNDETERMINED, LanguageResolver, has_letters, normalise_tag, readable_text
 from .mentions import Mention
 from .taxonomy import Taxonomy
 
@@ -25,10 +27,30 @@ MAX_SCORED_CHARS = 5_000
 20,000-character text would be paid on every retry of its batch."""
 
 
+EMOTICON_READER = "en"
+"""The analyzer that reads a text with no words but ASCII emoticons (VADER's lexicon has them)."""
+_EMOTICON = re.compile(r"(?:[:;=8][-'^o]?[()\[\]dDpP/\\|*3@$]|<3|\^_\^|\bxD\b)")
+"""ASCII emoticons, which VADER's lexicon reads (":)", ":'(", "<3"); emoji it does not."""
+
+
 class SentimentAnalyzer(Protocol):
     def compound(self, text: str) -> float:
         """A score in [-1, 1]: VADER's normalised sum of valences."""
         ...
+
+
+Analyzers = SentimentAnalyzer | Mapping[str, SentimentAnalyzer]
+"""One analyzer (English: VADER), or one per language ("en" -> VADER, "de" -> a German analyzer)."""
+
+
+class TextScore(NamedTuple):
+    compound: float | None
+    """The analyzer's score; None when no analyzer reads the text's language, or it has no words."""
+    sentiment: float | None
+    """The compound pulled towards negative by crisis signals."""
+    crisis_types: tuple[str, ...]
+    lang: str
+    """The language the text was read as ("und": unknown, or no words at all)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +62,8 @@ class MentionScore:
     """VADER's score; None when the text cannot be read (another language, no words): unknown, not neutral."""
     reach: int
     crisis_types: tuple[str, ...] = ()
+    lang: str = UNDETERMINED
+    """The language the mention was read as."""
 
     @property
     def sentiment(self) -> float | None:
@@ -56,26 +80,58 @@ def with_crisis_signals(compound: float, crisis_types: tuple[str, ...]) -> float
     return round(compound - CRISIS_PULL * (1.0 + compound), 4) if crisis_types else compound
 
 
+def reading_language(text: str, lang: str, languages: LanguageResolver | None = None) -> str:
+    """The language to read `text` in: its tag's (a stored mention's resolved language), else, when it
+    has none ("und", a mention stored before languages were identified), the text identified."""
+    codes = normalise_tag(lang) if lang else ()
+    if len(codes) == 1:
+        return codes[0] if has_letters(text) else UNDETERMINED
+    if languages is None:
+        return codes[0] if codes and has_letters(text) else UNDETERMINED
+    return languages.resolve(text, lang).lang
+
+
 def score_text(
-    text: str, lang: str, analyzer: SentimentAnalyzer, taxonomy: Taxonomy
-) -> tuple[float | None, float | None, tuple[str, ...]]:
-    """(VADER compound, sentiment with crisis signals, crisis types) of one text."""
-    if not is_english(text, lang):
-        return None, None, ()
-    # VADER reads the text as posted: links and handles cost it nothing, and stripping them measurably
-    # lowers its agreement with human ratings.
-    compound = round(analyzer.compound(text[:MAX_SCORED_CHARS]), 4)
+    text: str,
+    lang: str,
+    analyzer: Analyzers,
+    taxonomy: Taxonomy,
+    languages: LanguageResolver | None = None,
+) -> TextScore:
+    """(compound, sentiment with crisis signals, crisis types, language read as) of one text.
+
+    `lang` is the text's language or tag; "und" asks `languages` to identify it (without one, untagged
+    text stays unknown). A language without an analyzer is unknown (None), never neutral; a text with no
+    words is unknown too, unless it holds ASCII emoticons (read by the English analyzer).
+    """
+    analyzers = analyzer if isinstance(analyzer, Mapping) else {"en": analyzer}
+    read_as = reading_language(text, lang, languages)
+    if read_as == UNDETERMINED:
+        reader = analyzers.get(EMOTICON_READER)
+        if reader is None or has_letters(text) or not _EMOTICON.search(readable_text(text)):
+            return TextScore(None, None, (), UNDETERMINED)
+    else:
+        reader = analyzers.get(read_as)
+        if reader is None:
+            return TextScore(None, None, (), read_as)
+    # The analyzer reads the text as posted: links and handles cost VADER nothing, and stripping them
+    # measurably lowers its agreement with human ratings.
+    compound = round(reader.compound(text[:MAX_SCORED_CHARS]), 4)
     crisis_types = taxonomy.classify(text, compound)
-    return compound, with_crisis_signals(compound, crisis_types), crisis_types
+    return TextScore(compound, with_crisis_signals(compound, crisis_types), crisis_types, read_as)
 
 
-def score_mention(mention: Mention, analyzer: SentimentAnalyzer, taxonomy: Taxonomy) -> MentionScore:
-    compound, _, crisis_types = score_text(mention.text, mention.lang, analyzer, taxonomy)
+def score_mention(
+    mention: Mention, analyzer: Analyzers, taxonomy: Taxonomy, languages: LanguageResolver | None = None
+) -> MentionScore:
+    """Score a stored mention in its language; one stored without ("und") is identified here."""
+    scored = score_text(mention.text, mention.lang, analyzer, taxonomy, languages)
     return MentionScore(
         mention_id=mention.mention_id,
         brand=mention.brand,
         source=mention.source,
-        compound=compound,
+        compound=scored.compound,
         reach=mention.author_followers,
-        crisis_types=crisis_types,
+        crisis_types=scored.crisis_types,
+        lang=scored.lang,
     )

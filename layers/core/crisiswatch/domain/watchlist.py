@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 
+from .language import normalise_tag
+
 _ID = r"^[a-z0-9][a-z0-9-]{0,39}$"
 
 
@@ -152,8 +154,12 @@ class Brand(_Spec):
         return any(_keyword_pattern(keyword).search(folded) for keyword in self.keywords)
 
     def keeps_language(self, lang: str) -> bool:
-        base = lang.split("-", maxsplit=1)[0].lower()
-        return not self.languages or base in {"", "und"} or base in self.languages
+        """Whether a source's tag ("en-GB", "de,en", "und") is one to keep: unknown ones always are."""
+        codes = normalise_tag(lang)
+        if not self.languages or not codes:
+            return True
+        wanted = {code for language in self.languages for code in normalise_tag(language)}
+        return any(code in wanted for code in codes)
 
 
 def _keyword_pattern(keyword: str) -> re.Pattern[str]:

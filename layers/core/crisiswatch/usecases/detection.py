@@ -9,8 +9,9 @@ from ..domain.clock import BUCKET, bucket_start, to_iso
 from ..domain.detection import BucketStats, Detector, buckets_to_judge
 from ..domain.evidence import gather_evidence, remember_notable
 from ..domain.incidents import Incident, incident_id_for
+from ..domain.language import LanguageResolver
 from ..domain.mentions import Mention
-from ..domain.scoring import MentionScore, SentimentAnalyzer, score_mention
+from ..domain.scoring import Analyzers, MentionScore, score_mention
 from ..domain.taxonomy import Taxonomy
 from ..ports import AggregateStore, AuditLog, DetectorStateStore, IncidentStore
 
@@ -18,10 +19,15 @@ SAVE_ATTEMPTS = 5
 
 
 def count_mentions(
-    mentions: Sequence[Mention], analyzer: SentimentAnalyzer, taxonomy: Taxonomy, aggregates: AggregateStore
+    mentions: Sequence[Mention],
+    analyzer: Analyzers,
+    taxonomy: Taxonomy,
+    aggregates: AggregateStore,
+    languages: LanguageResolver | None = None,
 ) -> list[tuple[Mention, MentionScore]]:
-    """Score mentions and add them to their buckets; a replayed stream record is counted once."""
-    scored = [(mention, score_mention(mention, analyzer, taxonomy)) for mention in mentions]
+    """Score mentions and add them to their buckets; a replayed stream record is counted once. A mention
+    stored without a language ("und") is identified by `languages`."""
+    scored = [(mention, score_mention(mention, analyzer, taxonomy, languages)) for mention in mentions]
     aggregates.record_batch(scored)
     return scored
 

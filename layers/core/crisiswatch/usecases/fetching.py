@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from ..domain.breaker import BreakerState, CircuitBreaker
 from ..domain.errors import BudgetExhaustedError, RateLimitedError, SourceError
+from ..domain.language import LanguageResolver
 from ..ports import CursorStore, MentionSource, MentionStore, QuarantineStore, SourceHealthStore, StoryIndex
 from .ingest import IngestReport, ingest
 
@@ -40,6 +41,7 @@ def fetch_source(
     breaker: CircuitBreaker,
     now: datetime,
     received_at: datetime | None = None,
+    languages: LanguageResolver | None = None,
 ) -> FetchOutcome:
     """Fetch unless the breaker says rest; a failure is recorded, never raised: one source's trouble
     must not stop the others, and the next tick retries from the saved cursor."""
@@ -48,7 +50,7 @@ def fetch_source(
     if not allowed:
         return FetchOutcome(FetchStatus.SKIPPED, breaker.state(health, now), detail=why)
     try:
-        report = ingest(source, key, cursors, mentions, quarantine, now, stories, received_at)
+        report = ingest(source, key, cursors, mentions, quarantine, now, stories, received_at, languages)
     except (RateLimitedError, BudgetExhaustedError) as error:
         paused = breaker.paused(health, error.retry_at, f"{type(error).__name__}: {error}")
         healths.put(key, paused)

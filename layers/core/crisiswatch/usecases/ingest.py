@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..domain.language import LanguageResolver
 from ..domain.mentions import Mention, mention_to_dict
 from ..domain.stories import story_keys
 from ..ports import CursorStore, MentionSource, MentionStore, QuarantineStore, StoryIndex
@@ -34,11 +35,13 @@ def ingest(
     now: datetime,
     stories: StoryIndex | None = None,
     received_at: datetime | None = None,
+    languages: LanguageResolver | None = None,
 ) -> IngestReport:
     """One fetch for one (brand, source), as of `now` (the schedule's time).
 
     `received_at` is when the fetch really ran: an asynchronous fetch may run minutes after its tick, and
-    a post published in between is not "from the future".
+    a post published in between is not "from the future". With `languages`, each mention is stored with
+    its resolved language (the source's tag kept as `lang_tag` where it differs).
 
     The cursor moves only after every mention of the page is durably written, so a crash part-way
     re-fetches the page next time, and the conditional writes turn the repeats into no-ops.
@@ -59,6 +62,8 @@ def ingest(
     for raw, reason in rejected:
         quarantine.put(source.name, raw, reason)
     stored = syndicated = 0
+    if languages is not None:
+        accepted = [languages.stamp(mention) for mention in accepted]
     for mention in accepted:
         first_copy = stories.claim(story_keys(mention), mention.mention_id) if stories else None
         if mentions.add(mention, syndicated_of=first_copy):

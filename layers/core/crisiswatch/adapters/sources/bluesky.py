@@ -202,7 +202,9 @@ class BlueskySource:
             return
         text: str = record["text"]
         langs = record.get("langs")
-        lang = langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else "und"
+        # Every language the author declared ("de,en"): identification at ingest chooses among them.
+        tags = [tag for tag in langs[:5] if isinstance(tag, str) and tag] if isinstance(langs, list) else []
+        lang = ",".join(tags) or "und"
         brand = self.context.brand
         if not brand.matches(clean_text(text)[0]) or not brand.keeps_language(lang or "und"):
             return
