@@ -183,7 +183,7 @@ def cold_start(lexicon: Path = LEXICON) -> tuple[float, float]:
 def nltk_vader() -> Callable[[str], float]:
     from crisiswatch_ops.analysis import load_analyzer  # noqa: PLC0415
 
-    return load_analyzer(ROOT).compound
+    return load_analyzer(ROOT)["en"].compound
 
 
 def keeps_plain_sentences(analyzer: GermanSentiment, weights: GermanWeights) -> bool:

@@ -226,7 +226,7 @@ def main() -> dict[str, float]:
         ratings, texts = read_set(name)
         all_texts.extend(texts)
         tweets = (ratings, texts) if label == "tweets" else tweets
-        vader = [analyzer.compound(text) for text in texts]
+        vader = [analyzer["en"].compound(text) for text in texts]
         tagged = [score_text(text, "en", analyzer, taxonomy).sentiment for text in texts]
         untagged = [score_text(text, "und", analyzer, taxonomy, english).sentiment for text in texts]
         published = PUBLISHED_NLTK[label]

@@ -6,7 +6,7 @@ import csv
 import json
 import math
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,15 +57,30 @@ def load_languages(project_root: Path, languages: Iterable[str] = ()) -> Languag
     return LanguageResolver(identifier, languages_prior(languages))
 
 
-def load_analyzer(project_root: Path) -> SentimentAnalyzer:
+def german_lexicon_file(project_root: Path) -> Path:
+    """The German lexicon as the built sentiment layer holds it (GERMAN_LEXICON_FILE overrides; else
+    the repository's, which the layer build validates and copies)."""
+    override = os.environ.get("GERMAN_LEXICON_FILE")
+    built = (
+        built_template_path(project_root).parent / "VaderLexiconLayer" / "sentiment" / "german_lexicon.tsv"
+    )
+    source = project_root / "layers" / "vader_lexicon" / "german_lexicon.tsv"
+    for candidate in [Path(override)] if override else [built, source]:
+        if candidate.is_file():
+            return candidate
+    raise AnalysisError(f"the German lexicon is missing: looked in {override or built}")
+
+
+def load_analyzer(project_root: Path) -> Mapping[str, SentimentAnalyzer]:
+    """The Lambda's analyzers: VADER for English, ours for German."""
     import nltk  # noqa: PLC0415 - only classify pays for NLTK
 
     data_dir = str(vader_data_dir(project_root))
     if data_dir not in nltk.data.path:
         nltk.data.path.insert(0, data_dir)
-    from crisiswatch.adapters.sentiment import VaderSentiment  # noqa: PLC0415
+    from crisiswatch.adapters.sentiment import sentiment_analyzers  # noqa: PLC0415
 
-    return VaderSentiment()
+    return sentiment_analyzers(str(german_lexicon_file(project_root)))
 
 
 def _label(sentiment: float | None) -> str:
@@ -108,7 +123,8 @@ def classify_lines(
             result["id"] = item["id"]
         resolved = languages.resolve(text, lang).lang if languages else lang
         compound, sentiment, crisis_types, read_as = score_text(text, resolved, analyzer, taxonomy)
-        negated = sorted({match.crisis_type for match in taxonomy.matches(text) if match.negated})
+        reading = None if read_as == "und" else read_as
+        negated = sorted({match.crisis_type for match in taxonomy.matches(text, reading) if match.negated})
         yield {
             **result,
             "lang": read_as,

@@ -367,6 +367,22 @@ def test_hostile_text_from_people_stays_text_on_the_incident_page() -> None:
     assert HOSTILE in page.by_id("chart-negativity-title").text
 
 
+def test_a_post_is_quoted_in_the_language_it_was_read_in() -> None:
+    posts = [
+        {"author": "mia", "text": "Rückruf beim Lindenhof-Käse?", "source": "mastodon", "lang": "de"},
+        {"author": "sam", "text": "Recall at Lindenhof?", "source": "reddit", "lang": "und"},
+        {"author": "eve", "text": "A lying tag", "source": "x", "lang": '"><b>x</b>'},
+    ]
+    explanation = {**make_incident().explanation, "evidence": {"crisis_posts": posts}}
+    page = incident_page(sample_report(make_incident(explanation=explanation)))
+
+    quotes = page.find("blockquote", inside=page.by_id("explanation"))
+
+    assert [quote.attrs.get("lang") for quote in quotes] == ["de", None, None]
+    assert "(de)" in page.by_id("explanation").text
+    assert_inert(page)
+
+
 def test_dashboard_headers_allow_inline_styles_and_svg_but_no_scripts() -> None:
     policy = DASHBOARD_HEADERS["Content-Security-Policy"]
 

@@ -81,11 +81,21 @@ def test_each_language_is_read_by_its_own_analyzer() -> None:
     assert german.texts == ["Der Kaffee war kalt und nie wieder"] and english.texts == ["The coffee was cold"]
 
 
+def test_crisis_types_are_read_in_a_language_without_an_analyzer() -> None:
+    # Sentiment needs an analyzer for the language; crisis types need only the taxonomy's terms.
+    result = score_text(
+        "Rückruf: Listerien im Käse von Acme", "nl", FakeSentiment(), TAXONOMY, fake_languages()
+    )
+
+    assert (result.compound, result.sentiment, result.lang) == (None, None, "nl")
+    assert "legal_safety" in result.crisis_types or "product_failure" in result.crisis_types
+
+
 @pytest.mark.parametrize("lang", ["de", "ja", "pt-BR"])
 def test_other_languages_are_unknown_not_neutral(lang: str) -> None:
     analyzer = FakeSentiment()
     result = score_mention(
-        make_mention(1, lang=lang, text="schrecklich, nie wieder"), analyzer, TAXONOMY, fake_languages()
+        make_mention(1, lang=lang, text="Der Kaffee war heute kalt"), analyzer, TAXONOMY, fake_languages()
     )
 
     assert (result.compound, result.sentiment, result.crisis_types) == (None, None, ())

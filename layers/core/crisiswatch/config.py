@@ -53,6 +53,8 @@ class Settings:
     """Message templates to use instead of the packaged ones (`statements.toml`)."""
     language_model_file: str = DEFAULT_LANGUAGE_MODEL_FILE
     """fastText's language identification model (shipped by the LanguageLayer)."""
+    german_lexicon_file: str = ""
+    """The German sentiment lexicon; empty: the sentiment layer's copy."""
     timing: Timing = field(default_factory=Timing)
 
 
@@ -102,6 +104,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         policy_file=env.get("ESCALATION_POLICY_FILE", ""),
         statements_file=env.get("STATEMENTS_FILE", ""),
         language_model_file=env.get("LANGUAGE_MODEL_FILE", "") or DEFAULT_LANGUAGE_MODEL_FILE,
+        german_lexicon_file=env.get("GERMAN_LEXICON_FILE", ""),
         mention_ttl=timedelta(days=ttl_days),
         timing=Timing(
             minute_seconds=_seconds(env, "POLICY_MINUTE_SECONDS", defaults.minute_seconds),

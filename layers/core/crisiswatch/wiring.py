@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -143,11 +144,12 @@ class Services:
         return CrisisDetector(type_weights=self.taxonomy.weights)
 
     @cached_property
-    def sentiment(self) -> SentimentAnalyzer:
+    def sentiment(self) -> Mapping[str, SentimentAnalyzer]:
+        """The analyzer of each language read (English, German), each loaded on its first text."""
         # NLTK is heavy: only the scoring function pays for importing it.
-        from .adapters.sentiment import VaderSentiment  # noqa: PLC0415
+        from .adapters.sentiment import sentiment_analyzers  # noqa: PLC0415
 
-        return VaderSentiment()
+        return sentiment_analyzers(self.settings.german_lexicon_file)
 
     @cached_property
     def languages(self) -> LanguageResolver:

@@ -73,6 +73,7 @@ def _post(mention: Mention, score: MentionScore) -> dict[str, Any]:
         "reach": score.reach,
         "sentiment": score.sentiment,
         "crisis_types": list(score.crisis_types),
+        "lang": score.lang,
         "url": mention.url,
         "text": mention.text[:POST_EXCERPT_CHARS],
     }

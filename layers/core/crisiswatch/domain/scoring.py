@@ -101,24 +101,24 @@ def score_text(
     """(compound, sentiment with crisis signals, crisis types, language read as) of one text.
 
     `lang` is the text's language or tag; "und" asks `languages` to identify it (without one, untagged
-    text stays unknown). A language without an analyzer is unknown (None), never neutral; a text with no
-    words is unknown too, unless it holds ASCII emoticons (read by the English analyzer).
+    text stays unknown). A language without an analyzer has unknown sentiment (None), never neutral, but
+    its crisis types are still read (a team may list terms in any language); a text with no words is
+    unknown too, unless it holds ASCII emoticons (read by the English analyzer).
     """
     analyzers = analyzer if isinstance(analyzer, Mapping) else {"en": analyzer}
     read_as = reading_language(text, lang, languages)
     if read_as == UNDETERMINED:
         reader = analyzers.get(EMOTICON_READER)
         if reader is None or has_letters(text) or not _EMOTICON.search(readable_text(text)):
-            return TextScore(None, None, (), UNDETERMINED)
+            reader = None
     else:
         reader = analyzers.get(read_as)
-        if reader is None:
-            return TextScore(None, None, (), read_as)
     # The analyzer reads the text as posted: links and handles cost VADER nothing, and stripping them
     # measurably lowers its agreement with human ratings.
-    compound = round(reader.compound(text[:MAX_SCORED_CHARS]), 4)
-    crisis_types = taxonomy.classify(text, compound)
-    return TextScore(compound, with_crisis_signals(compound, crisis_types), crisis_types, read_as)
+    compound = None if reader is None else round(reader.compound(text[:MAX_SCORED_CHARS]), 4)
+    crisis_types = taxonomy.classify(text, compound, None if read_as == UNDETERMINED else read_as)
+    sentiment = None if compound is None else with_crisis_signals(compound, crisis_types)
+    return TextScore(compound, sentiment, crisis_types, read_as)
 
 
 def score_mention(

@@ -6,6 +6,7 @@ Every value is escaped by Jinja2. The incident page and the printable report sha
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -22,6 +23,8 @@ from ..domain.report import PostCrisisReport, format_duration
 from ..domain.timeline import condense
 from .charts import negativity_chart, volume_chart
 from .pages import SECURITY_HEADERS
+
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 DASHBOARD_HEADERS = {
     **SECURITY_HEADERS,
@@ -93,6 +96,8 @@ class EvidencePost:
     source: str
     reach: str
     text: str
+    lang: str = ""
+    """The language the post was read in ("de", "en"): the page marks the quote with it."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,7 @@ def explanation_of(incident: Incident) -> Explanation:
             source=_text(post.get("source")),
             reach=_count(post.get("reach")),
             text=_text(post.get("text")),
+            lang=_language_code(post.get("lang")),
         )
         for key, kind in (("crisis_posts", "Report"), ("negative_posts", "Most-reached negative post"))
         for post in map(_mapping, evidence.get(key) or [])
@@ -189,6 +195,11 @@ def explanation_of(incident: Incident) -> Explanation:
         crisis_types=tuple(crisis_types),
         posts=tuple(post for post in posts if post.text),
     )
+
+
+def _language_code(value: object) -> str:
+    """A stored language code, or "" for none, "und" or anything that is not a plain code."""
+    return value if isinstance(value, str) and _LANGUAGE_CODE.fullmatch(value) and value != "und" else ""
 
 
 def statement_of(incident: Incident) -> Statement | None:
