@@ -120,6 +120,9 @@ def _cold_start(runtime: Path, cache: dict[str, str], warm_up: bool) -> tuple[fl
         ),
         "NLTK_DATA": str(vader_data_dir(ROOT)),
         "LANGUAGE_MODEL_FILE": str(language_model_file(ROOT)),
+        # Lambda always sets it; X-Ray's recorder (Powertools Tracer) then uses Lambda's context instead of
+        # building a botocore client for centralized sampling (about 100 ms that Lambda never pays).
+        "LAMBDA_TASK_ROOT": str(BUILD / "ScoreMentionsFunction"),
         "POWERTOOLS_SERVICE_NAME": "crisiswatch",
         "POWERTOOLS_METRICS_NAMESPACE": "CrisisWatch",
         "POWERTOOLS_TRACE_DISABLED": "true",
