@@ -289,8 +289,9 @@ def main() -> dict[str, float]:
     label = "reference: NLTK VADER alone, import and first text"
     print(f"  {label:<52} {vader_built * 1000:6.0f} ms {vader_compiled * 1000:7.0f} ms")
     print(
-        "  (as built: the layers ship modules without bytecode and Lambda's /opt is read-only, so they are\n"
-        "   compiled at every cold start; with .pyc: as if the layers shipped their bytecode)"
+        "  (as built: the layers as shipped; Lambda's /opt is read-only, so a module shipped without its\n"
+        "   .pyc is compiled at every cold start (the CoreLayer ships its bytecode); with .pyc: bytecode\n"
+        "   cached after a first run, as if every layer shipped all of it)"
     )
     print_layer_sizes()
     print()
