@@ -90,4 +90,5 @@ def test_a_german_recall_opens_early_with_german_crisis_types_and_evidence(
     terms = {term for term, _ in evidence["top_terms"]}
     assert terms & GERMAN_CRISIS_WORDS, terms
     assert evidence["crisis_posts"], "the reports behind the alert are named"
-    assert any(word in post["text"].lower() for post in evidence["crisis_posts"] for word in GERMAN_CRISIS_WORDS)
+    posts = evidence["crisis_posts"]
+    assert any(word in post["text"].lower() for post in posts for word in GERMAN_CRISIS_WORDS)
