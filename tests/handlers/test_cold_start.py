@@ -56,3 +56,10 @@ def test_a_function_imports_no_heavy_library_it_does_not_need_at_start(function:
 def test_language_identification_loads_on_the_first_text_not_at_init(function: str) -> None:
     # fastText and its model are paid for by the first mention to identify, never by an import.
     assert imported_by(function) & {"fasttext", "fasttext_pybind"} == set()
+
+
+@pytest.mark.parametrize("function", ["score_mentions", "fetch_source", "start_escalation", "action_links"])
+def test_boto3_loads_with_the_first_client_not_at_init(function: str) -> None:
+    # The tables go through pynamodb (botocore alone); boto3, s3transfer and the multiprocessing they pull
+    # in are paid for by a function's first client of another service or first secret, not by an import.
+    assert imported_by(function) & {"boto3", "s3transfer"} == set()

@@ -7,9 +7,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-import boto3
-from aws_lambda_powertools.utilities import parameters
-
 from .adapters.dynamodb import (
     DynamoActionLinkStore,
     DynamoAggregateStore,
@@ -46,6 +43,21 @@ if TYPE_CHECKING:  # pydantic and requests cost the other functions' cold starts
 LINK_SECRET_MAX_AGE = 300
 SECRET_MAX_AGE = 300
 """Seconds the signing key is cached by Powertools parameters: rotation takes effect within minutes."""
+
+
+# boto3 (with s3transfer and multiprocessing: about 20 ms of a cold start) is imported where a client is
+# made or a secret read (Powertools parameters imports it), not at every cold start: the tables go through
+# pynamodb, which needs only botocore.
+def _get_secret(name: str, **options: Any) -> Any:
+    from aws_lambda_powertools.utilities import parameters  # noqa: PLC0415
+
+    return parameters.get_secret(name, **options)
+
+
+def _get_parameter(name: str, **options: Any) -> Any:
+    from aws_lambda_powertools.utilities import parameters  # noqa: PLC0415
+
+    return parameters.get_parameter(name, **options)
 
 
 @dataclass
@@ -100,6 +112,8 @@ class Services:
 
     @cached_property
     def fan_out(self) -> LambdaFanOut:
+        import boto3  # noqa: PLC0415
+
         return LambdaFanOut(boto3.client("lambda"), self.settings.fetch_source_function)
 
     def source_secret(self, name: str | None) -> dict[str, str]:
@@ -107,9 +121,9 @@ class Services:
         if not name:
             return {}
         if name.startswith("/"):
-            value = parameters.get_parameter(name, decrypt=True, transform="json", max_age=SECRET_MAX_AGE)
+            value = _get_parameter(name, decrypt=True, transform="json", max_age=SECRET_MAX_AGE)
         else:
-            value = parameters.get_secret(name, transform="json", max_age=SECRET_MAX_AGE)
+            value = _get_secret(name, transform="json", max_age=SECRET_MAX_AGE)
         if not isinstance(value, dict):
             raise ConfigError(f"the credentials in {name} must be a JSON object")
         return {str(key): str(item) for key, item in value.items()}
@@ -161,14 +175,20 @@ class Services:
 
     @cached_property
     def s3(self) -> Any:
+        import boto3  # noqa: PLC0415
+
         return boto3.client("s3")
 
     @cached_property
     def escalation(self) -> StepFunctionsEscalation:
+        import boto3  # noqa: PLC0415
+
         return StepFunctionsEscalation(boto3.client("stepfunctions"), self.settings.state_machine_arn)
 
     @cached_property
     def history(self) -> StepFunctionsHistory:
+        import boto3  # noqa: PLC0415
+
         return StepFunctionsHistory(boto3.client("stepfunctions"))
 
     @cached_property
@@ -179,6 +199,8 @@ class Services:
 
     @cached_property
     def sns(self) -> Any:
+        import boto3  # noqa: PLC0415
+
         return boto3.client("sns")
 
     @cached_property
@@ -214,13 +236,13 @@ class Services:
         return load_statements(path) if path else default_statements()
 
     def link_secret(self) -> bytes:
-        value = parameters.get_secret(self.settings.link_secret_name, max_age=LINK_SECRET_MAX_AGE)
+        value = _get_secret(self.settings.link_secret_name, max_age=LINK_SECRET_MAX_AGE)
         return str(value).encode("utf-8")
 
     def dashboard_password(self) -> str:
         if not self.settings.dashboard_secret_name:
             raise ConfigError("DASHBOARD_SECRET_NAME is not set: the dashboard would be open to anyone")
-        value = parameters.get_secret(self.settings.dashboard_secret_name, max_age=LINK_SECRET_MAX_AGE)
+        value = _get_secret(self.settings.dashboard_secret_name, max_age=LINK_SECRET_MAX_AGE)
         return str(value)
 
 
