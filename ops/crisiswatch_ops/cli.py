@@ -14,12 +14,10 @@ import shlex
 import signal
 import sys
 import threading
-import time
 import traceback
-from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
@@ -41,6 +39,9 @@ from . import views
 from .files import OutputPathError, refuse_same_file, replaced_atomically
 from .problems import EXIT_AWS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, Problem, explain
 from .stack import Stack, StackNotFoundError
+
+if TYPE_CHECKING:
+    from .replay import ReplayFile, ReplayReport
 
 EXIT_CODES = """exit codes:
   0  done
@@ -163,55 +164,63 @@ def _cmd_redrive(args: argparse.Namespace) -> int:
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
-    from .replay import ReplayFile, ReplayReport, drive_schedule, incidents_of, upload  # noqa: PLC0415
+    from .replay import ReplayFile, ReplayFileError, upload  # noqa: PLC0415
 
     path = Path(args.file)
     if not path.is_file():
-        print(f"no such file: {path}", file=sys.stderr)
-        return 2
+        return _fail(f"replay: no such file: {path}")
     try:
         replay = ReplayFile.read(path, args.brand)
-    except ValueError as error:
-        print(str(error), file=sys.stderr)
-        return 2
+    except ReplayFileError as error:
+        return _fail(f"replay: {error}")
     if args.local:
-        from .replay import scenario_clock_start, tick_and_settle  # noqa: PLC0415
-        from .runtime import LocalRuntime  # noqa: PLC0415
-
-        with LocalRuntime(
-            PROJECT_ROOT,
-            STATE_DIR / "replay",
-            # Offline, the replay is the only source; replayed time runs fast, so no batching window.
-            parameter_overrides={"WatchlistFile": "", "ScoreBatchingWindowSeconds": "0"},
-            build=not args.no_build,
-            start_scheduler=False,
-        ) as rt:
-            os.environ.update(rt.environ())
-            stack = Stack(rt.stack_name, rt.outputs)
-            stack.bind()
-            clock_start = scenario_clock_start(replay)
-            upload(rt.client("s3"), stack.output("ReplayBucketName"), replay, clock_start, speed=1.0)
-            report = ReplayReport(replay)
-            started = time.monotonic()
-            report.ticks, report.last_tick = drive_schedule(
-                lambda moment: tick_and_settle(rt, moment),
-                replay,
-                clock_start,
-                timedelta(minutes=5),
-            )
-            rt.streams.wait_until_idle(timeout=120)
-            report.wall_seconds = time.monotonic() - started
-            report.incidents = incidents_of(args.brand)
-            print("\n".join(report.lines()))
-        return 0
+        report = _replay_locally(replay, build=not args.no_build)
+        document = report.as_json()
+        if args.json:
+            _print_json(document)
+        else:
+            console = views.make_console()
+            for part in views.replay_summary(document):
+                console.print(part)
+        # Lines set aside are a problem found in the input, reported as such (exit 1).
+        return EXIT_FAILED if replay.invalid else 0
     stack = Stack.find(args.stack)
     stack.bind()
-    upload(stack.client("s3"), stack.output("ReplayBucketName"), replay, utc_now(), speed=args.speed)
-    print(
-        f"Uploaded {replay.valid} mentions; the schedule replays them at {args.speed}x "
-        f"from {to_iso(utc_now())}."
-    )
-    return 0
+    started = utc_now()
+    stem = upload(stack.client("s3"), stack.output("ReplayBucketName"), replay, started, speed=args.speed)
+    if args.json:
+        _print_json(
+            {
+                "scenario": {"file": str(path), "brand": replay.brand, "mentions": replay.valid},
+                "uploaded": stem,
+                "clock_start": to_iso(started),
+                "speed": args.speed,
+            }
+        )
+    else:
+        print(
+            f"Uploaded {replay.valid} mentions; the schedule replays them at {args.speed}x "
+            f"from {to_iso(started)}."
+        )
+    return EXIT_FAILED if replay.invalid else 0
+
+
+def _replay_locally(replay: ReplayFile, *, build: bool) -> ReplayReport:
+    """Replay `replay` on a fresh embedded runtime, tick by tick on scenario time; the report holds
+    every incident opened and its audit trail."""
+    from .replay import replay_on_runtime  # noqa: PLC0415
+    from .runtime import LocalRuntime  # noqa: PLC0415
+
+    with LocalRuntime(
+        PROJECT_ROOT,
+        STATE_DIR / "replay",
+        # Offline, the replay is the only source; replayed time runs fast, so no batching window.
+        parameter_overrides={"WatchlistFile": "", "ScoreBatchingWindowSeconds": "0"},
+        build=build,
+        start_scheduler=False,
+    ) as rt:
+        os.environ.update(rt.environ())
+        return replay_on_runtime(rt, replay)
 
 
 def _bound_stack(args: argparse.Namespace) -> Stack:
@@ -502,6 +511,11 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--speed", type=float, default=60.0, help="time compression against a real schedule")
     _stack_option(replay)
     replay.add_argument("--no-build", action="store_true", help="with --local: reuse the `sam build` output")
+    _json_option(
+        replay,
+        "one JSON document: the scenario, the schedule's clock and, with --local, every incident with its "
+        "times, severity changes and the detector's whole explanation",
+    )
     replay.set_defaults(run=_cmd_replay)
 
     incidents = commands.add_parser(

@@ -9,20 +9,30 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crisiswatch.adapters.dynamodb import DynamoIncidentStore
+from crisiswatch.adapters.dynamodb import DynamoAuditLog, DynamoIncidentStore
 from crisiswatch.domain.clock import BUCKET, bucket_start, to_iso
 from crisiswatch.domain.errors import InvalidMentionError
 from crisiswatch.domain.incidents import Incident, brand_slug
 from crisiswatch.domain.mentions import mention_from_json_line
+from crisiswatch.domain.timeline import AuditEntry
+
+from .stack import Stack
 
 if TYPE_CHECKING:
     from .runtime import LocalRuntime
+
+SCHEDULE_PERIOD = timedelta(minutes=5)
+OPENED = "incident.opened"
+
+
+class ReplayFileError(ValueError):
+    """The scenario file cannot be replayed: missing, unreadable, or without one valid mention."""
 
 
 @dataclass(frozen=True)
@@ -45,22 +55,26 @@ class ReplayFile:
         first: datetime | None = None
         last: datetime | None = None
         first_crisis: datetime | None = None
-        with path.open("r", encoding="utf-8", errors="replace") as lines:
-            for number, line in enumerate(lines, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    mention = mention_from_json_line(line, brand)
-                except InvalidMentionError as error:
-                    invalid.append((number, error.reason))
-                    continue
-                valid += 1
-                first = min(first or mention.created_at, mention.created_at)
-                last = max(last or mention.created_at, mention.created_at)
-                if mention.extra.get("crisis") is True:
-                    first_crisis = min(first_crisis or mention.created_at, mention.created_at)
+        try:
+            with path.open("r", encoding="utf-8", errors="replace") as lines:
+                for number, line in enumerate(lines, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        mention = mention_from_json_line(line, brand)
+                    except InvalidMentionError as error:
+                        invalid.append((number, error.reason))
+                        continue
+                    valid += 1
+                    first = min(first or mention.created_at, mention.created_at)
+                    last = max(last or mention.created_at, mention.created_at)
+                    if mention.extra.get("crisis") is True:
+                        first_crisis = min(first_crisis or mention.created_at, mention.created_at)
+        except OSError as error:
+            raise ReplayFileError(f"cannot read {path}: {error.strerror or error}") from None
         if first is None or last is None:
-            raise ValueError(f"{path} holds no valid mention ({len(invalid)} invalid lines)")
+            example = f"; line {invalid[0][0]}: {invalid[0][1]}" if invalid else ""
+            raise ReplayFileError(f"{path} holds no valid mention ({len(invalid)} invalid lines{example})")
         return cls(path, brand, valid, invalid, first, last, first_crisis)
 
 
@@ -71,6 +85,39 @@ class ReplayReport:
     last_tick: datetime | None = None
     wall_seconds: float = 0.0
     incidents: list[Incident] = field(default_factory=list)
+    trails: dict[str, list[AuditEntry]] = field(default_factory=dict)
+    """Each incident's audit trail, oldest first: where its severity and its changes are recorded."""
+    clock_start: datetime | None = None
+    period: timedelta = SCHEDULE_PERIOD
+
+    def as_json(self) -> dict[str, Any]:
+        """The whole replay as one document, keys in a fixed order and incidents oldest first, so two
+        runs diff line by line (only `run.wall_seconds` and the `opened_at` wall times differ)."""
+        replay = self.replay
+        return {
+            "scenario": {
+                "file": str(replay.path),
+                "brand": replay.brand,
+                "mentions": replay.valid,
+                "set_aside": [{"line": number, "reason": reason} for number, reason in replay.invalid],
+                "first_post": to_iso(replay.first_at),
+                "last_post": to_iso(replay.last_at),
+                "first_crisis_post": to_iso(replay.first_crisis_at) if replay.first_crisis_at else None,
+            },
+            "clock": {
+                "start": to_iso(self.clock_start) if self.clock_start else None,
+                "period_seconds": round(self.period.total_seconds()),
+                "ticks": self.ticks,
+                "last_tick": to_iso(self.last_tick) if self.last_tick else None,
+            },
+            "run": {"wall_seconds": round(self.wall_seconds, 1)},
+            "incidents": [
+                incident_account(incident, self.trails.get(incident.incident_id, []), replay)
+                for incident in sorted(
+                    self.incidents, key=lambda incident: (incident.detected_bucket, incident.incident_id)
+                )
+            ],
+        }
 
     @property
     def first_incident(self) -> Incident | None:
@@ -131,6 +178,26 @@ def upload(s3: Any, bucket: str, replay: ReplayFile, clock_start: datetime, spee
     return stem
 
 
+def replay_on_runtime(runtime: LocalRuntime, replay: ReplayFile) -> ReplayReport:
+    """Replay the file on a running embedded runtime (this process bound to it): one schedule tick per
+    period of scenario time, each settled before the next; then read the brand's incidents and trails."""
+    stack = Stack(runtime.stack_name, runtime.outputs)
+    stack.bind()
+    clock_start = scenario_clock_start(replay)
+    upload(runtime.client("s3"), stack.output("ReplayBucketName"), replay, clock_start, speed=1.0)
+    report = ReplayReport(replay, clock_start=clock_start)
+    started = time.monotonic()
+    report.ticks, report.last_tick = drive_schedule(
+        lambda moment: tick_and_settle(runtime, moment), replay, clock_start, report.period
+    )
+    runtime.streams.wait_until_idle(timeout=120)
+    report.wall_seconds = time.monotonic() - started
+    report.incidents = incidents_of(replay.brand)
+    audit = DynamoAuditLog()
+    report.trails = {incident.incident_id: audit.read(incident.incident_id) for incident in report.incidents}
+    return report
+
+
 def incidents_of(brand: str) -> list[Incident]:
     return [incident for incident in DynamoIncidentStore().list(limit=1000) if incident.brand == brand]
 
@@ -173,3 +240,206 @@ def drive_schedule(
 def scenario_clock_start(replay: ReplayFile) -> datetime:
     """On the embedded runtime the schedule's clock runs on scenario time itself."""
     return bucket_start(replay.first_at).astimezone(UTC)
+
+
+# ----- what a replay knows about each incident, as data ----------------------------------------------
+
+
+def _minutes(later: datetime, earlier: datetime | None) -> float | None:
+    return round((later - earlier).total_seconds() / 60, 1) if earlier else None
+
+
+def _number(value: Any) -> Any:
+    """A number as stored (DynamoDB gives Decimals back): int or float, None left as it is."""
+    if value is None or isinstance(value, bool):
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return int(number) if number.is_integer() and not isinstance(value, float) else number
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def incident_times(incident: Incident, replay: ReplayFile | None) -> dict[str, Any]:
+    """When the story started, when the detector saw it, when the incident was opened, and how long after."""
+    detected = incident.detected_at or incident.detected_bucket
+    first_post = replay.first_at if replay else None
+    first_crisis = replay.first_crisis_at if replay else None
+    buckets = (
+        (incident.detected_bucket - bucket_start(first_crisis)) // BUCKET
+        if first_crisis is not None
+        else None
+    )
+    return {
+        "first_post": to_iso(first_post) if first_post else None,
+        "first_crisis_post": to_iso(first_crisis) if first_crisis else None,
+        "detected_bucket": to_iso(incident.detected_bucket),
+        "detected_at": to_iso(detected),
+        "opened_at": to_iso(incident.opened_at),
+        "minutes_from_first_post": _minutes(detected, first_post),
+        "minutes_from_first_crisis_post": _minutes(detected, first_crisis),
+        "buckets_after_crisis_bucket": buckets,
+    }
+
+
+def _severity_change(entry: AuditEntry) -> dict[str, Any] | None:
+    """A severity entry of the trail, whatever its exact kind and detail keys (`to`/`severity`/`new`,
+    `from`/`previous`/`old`, `reason`/`why`/`summary`); None for entries about something else."""
+    detail = entry.detail
+    opened = entry.kind == OPENED
+    if not opened and "severity" not in entry.kind.lower():
+        return None
+    to = next((detail[key] for key in ("to", "severity", "new", "new_severity") if detail.get(key)), None)
+    before = next(
+        (detail[key] for key in ("from", "previous", "old", "old_severity") if detail.get(key)), None
+    )
+    reason = next((detail[key] for key in ("reason", "why", "summary") if detail.get(key)), None)
+    return {
+        "at": to_iso(entry.at),
+        "kind": entry.kind,
+        "actor": entry.actor,
+        "from": str(before) if before is not None else None,
+        "to": str(to) if to is not None else None,
+        "reason": str(reason) if reason is not None else None,
+    }
+
+
+def severity_history(incident: Incident, trail: Sequence[AuditEntry]) -> list[dict[str, Any]]:
+    """The severity it was opened with, then every change the audit trail records, oldest first.
+
+    Without a trail (or without its opening entry) the incident record says the severity it opened with.
+    """
+    changes = [change for change in map(_severity_change, sorted(trail, key=lambda e: e.at)) if change]
+    if not any(change["kind"] == OPENED for change in changes):
+        changes.insert(
+            0,
+            {
+                "at": to_iso(incident.opened_at),
+                "kind": OPENED,
+                "actor": "detector",
+                "from": None,
+                "to": incident.severity.value,
+                "reason": incident.summary or None,
+            },
+        )
+    return changes
+
+
+def _anomaly_signal(explanation: dict[str, Any], key: str, signal: str) -> dict[str, Any]:
+    return {
+        "fired": signal in _items(explanation.get("signals")),
+        "observed": _number(_mapping(explanation.get("observed")).get(key)),
+        "expected": _number(_mapping(explanation.get("expected")).get(key)),
+        "anomaly_score": _number(_mapping(explanation.get("scores")).get(key)),
+        "threshold": _number(_mapping(explanation.get("threshold")).get("anomaly_score")),
+    }
+
+
+def _post(kind: str, post: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "author": post.get("author"),
+        "source": post.get("source"),
+        "reach": _number(post.get("reach")),
+        "lang": post.get("lang"),
+        "created_at": post.get("created_at"),
+        "sentiment": _number(post.get("sentiment")),
+        "crisis_types": [str(item) for item in _items(post.get("crisis_types"))],
+        "url": post.get("url"),
+        "excerpt": post.get("text"),
+    }
+
+
+def explanation_account(explanation: dict[str, Any]) -> dict[str, Any]:
+    """The detector's explanation reorganised for reading and diffing: every figure it gives, fixed keys,
+    mappings turned into lists sorted by name. Keys it does not have come out as None or empty."""
+    observed = _mapping(explanation.get("observed"))
+    threshold = _mapping(explanation.get("threshold"))
+    evidence = _mapping(explanation.get("evidence"))
+    crisis_types = [
+        {
+            "type": name,
+            "reports": _number(details.get("observed")),
+            "sources": {
+                str(source): _number(count)
+                for source, count in sorted(_mapping(details.get("sources")).items())
+            },
+            "usual": _number(details.get("expected")),
+            "p_value": _number(details.get("p_value")),
+            "threshold_p_value": _number(threshold.get("crisis_type_p_value")),
+            "weight": _number(details.get("weight")),
+        }
+        for name, details in sorted(_mapping(explanation.get("crisis_types")).items())
+        if isinstance(details, dict)
+    ]
+    surging = [
+        {
+            "source": source,
+            "observed": _number(details.get("observed")),
+            "usual": _number(details.get("expected")),
+        }
+        for source, details in sorted(_mapping(explanation.get("sources_above_baseline")).items())
+        if isinstance(details, dict)
+    ]
+    posts: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    for kind, key in (("crisis", "crisis_posts"), ("negative", "negative_posts")):
+        for post in _items(evidence.get(key)):
+            if not isinstance(post, dict):
+                continue
+            # A post that is both a report and among the most negative is listed once, as a report.
+            identity = post.get("mention_id") or id(post)
+            if identity in seen:
+                continue
+            seen.add(identity)
+            posts.append(_post(kind, post))
+    return {
+        "bucket": explanation.get("bucket"),
+        "signals": [str(signal) for signal in _items(explanation.get("signals"))],
+        "volume": _anomaly_signal(explanation, "volume", "volume"),
+        "negativity": {
+            **_anomaly_signal(explanation, "negative", "negativity"),
+            "share": _number(observed.get("negative_share")),
+            "reach": _number(observed.get("negative_reach")),
+        },
+        "crisis_types": crisis_types,
+        "sources_above_baseline": surging,
+        "spread_threshold": {
+            "sources": _number(threshold.get("sources_surging")),
+            "ratio": _number(threshold.get("source_ratio")),
+        },
+        "sources_seen": {
+            str(source): _number(count) for source, count in sorted(_mapping(observed.get("sources")).items())
+        },
+        "top_terms": [
+            {"term": str(item[0]), "count": _number(item[1])}
+            for item in _items(evidence.get("top_terms"))
+            if isinstance(item, list | tuple) and len(item) == 2
+        ],
+        "notable_posts": posts,
+    }
+
+
+def incident_account(
+    incident: Incident, trail: Sequence[AuditEntry], replay: ReplayFile | None = None
+) -> dict[str, Any]:
+    """All a replay knows about one incident, as JSON-safe data in a fixed key order."""
+    return {
+        "incident_id": incident.incident_id,
+        "brand": incident.brand,
+        "severity": incident.severity.value,
+        "status": incident.status.value,
+        "crisis_types": list(incident.crisis_types),
+        "summary": incident.summary,
+        "times": incident_times(incident, replay),
+        "severity_history": severity_history(incident, trail),
+        "explanation": explanation_account(incident.explanation or {}),
+    }

@@ -446,3 +446,253 @@ def counting_events(history: ExecutionHistory, console: Console) -> Iterator[Exe
         yield _CountedHistory(
             history, progress, progress.add_task("Reading the execution history", total=None)
         )
+
+
+# ----- replay ------------------------------------------------------------------------------------------
+
+
+def plain(value: Any) -> str:
+    """A value from a post or a trail as one line of text: line breaks become spaces and other control
+    characters (escape sequences, bidi overrides) are shown as `\\uXXXX`, never passed to the terminal."""
+    if value is None:
+        return "-"
+    text = " ".join(str(value).splitlines())
+    return "".join(char if char.isprintable() or char == " " else f"\\u{ord(char):04x}" for char in text)
+
+
+def stamp(value: str | None) -> str:
+    """An ISO time from a record as `2026-03-02 10:05:12 UTC`; `-` when there is none."""
+    if not value:
+        return "-"
+    try:
+        return parse_iso(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except ValueError:
+        return plain(value)
+
+
+def _figure(value: Any, spec: str = "") -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format(value, spec) if spec else f"{value:g}" if isinstance(value, float) else f"{value:,}"
+    return plain(value)
+
+
+def _grid(rows: Sequence[tuple[str, Text]]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid
+
+
+def _section(title: str, body: RenderableType) -> list[RenderableType]:
+    return [Text(title, style="bold"), Padding(body, (0, 0, 1, 2), expand=False)]
+
+
+def _replay_times(times: dict[str, Any]) -> Table:
+    def delay(key: str, what: str) -> str | None:
+        minutes = times.get(key)
+        if minutes is None:
+            return None
+        if minutes < 0:
+            return f"{-minutes:g} min BEFORE the {what}: a false alarm on the baseline"
+        return f"{minutes:g} min after the {what}"
+
+    delays = [
+        text
+        for text in (
+            delay("minutes_from_first_crisis_post", "first crisis post"),
+            delay("minutes_from_first_post", "first post"),
+        )
+        if text
+    ]
+    buckets = times.get("buckets_after_crisis_bucket")
+    if buckets is not None and buckets >= 0:
+        delays[0] += f" ({buckets} bucket(s) after the crisis bucket)"
+    return _grid(
+        [
+            ("First post", Text(stamp(times.get("first_post")))),
+            ("First crisis post", Text(stamp(times.get("first_crisis_post")) + " (labelled in the file)")),
+            ("Detected bucket", Text(stamp(times.get("detected_bucket")))),
+            ("Detected at", Text(stamp(times.get("detected_at")) + " (newest post the detector had seen)")),
+            ("Opened at", Text(stamp(times.get("opened_at")) + " (wall clock)", style="dim")),
+            ("Detection delay", Text("; ".join(delays) or "-")),
+        ]
+    )
+
+
+def _severity_history(changes: Sequence[dict[str, Any]]) -> Table:
+    table = _table("Recorded (UTC)", "Severity", "By", "Why", fixed=3)
+    for change in changes:
+        to = change.get("to")
+        severity = (
+            severity_text(Severity(to)) if to in {known.value for known in Severity} else Text(plain(to))
+        )
+        moved = Text.assemble(plain(change["from"]), " -> ", severity) if change.get("from") else severity
+        table.add_row(
+            Text(stamp(change.get("at"))),
+            moved,
+            Text(plain(change.get("actor"))),
+            Text(plain(change.get("reason"))),
+        )
+    return table
+
+
+def _anomalies(explanation: dict[str, Any]) -> Table:
+    table = _table("Signal", "Fired", "Observed", "Expected", "Anomaly score", "Threshold", fixed=6)
+    for name in ("volume", "negativity"):
+        row = explanation.get(name) or {}
+        table.add_row(
+            Text(name),
+            Text("yes", style="bold") if row.get("fired") else Text("no", style="dim"),
+            Text(_figure(row.get("observed"))),
+            Text(_figure(row.get("expected"))),
+            Text(_figure(row.get("anomaly_score"))),
+            Text(_figure(row.get("threshold"))),
+        )
+    for column in table.columns[2:]:
+        column.justify = "right"
+    return table
+
+
+def _crisis_types(rows: Sequence[dict[str, Any]]) -> Table:
+    table = _table("Crisis type", "Reports", "Usual (15 min)", "p-value", "Fires below", "Sources", fixed=5)
+    for row in rows:
+        sources = ", ".join(
+            f"{plain(source)} {count}" for source, count in (row.get("sources") or {}).items()
+        )
+        table.add_row(
+            Text(plain(row.get("type"))),
+            Text(_figure(row.get("reports"))),
+            Text(_figure(row.get("usual"))),
+            Text(_figure(row.get("p_value"))),
+            Text(_figure(row.get("threshold_p_value"))),
+            Text(sources or "-"),
+        )
+    for column in table.columns[1:4]:
+        column.justify = "right"
+    return table
+
+
+def _surging(rows: Sequence[dict[str, Any]]) -> Table:
+    table = _table("Source", "Posts (5 min)", "Usual", fixed=3)
+    for row in rows:
+        table.add_row(
+            Text(plain(row.get("source"))),
+            Text(_figure(row.get("observed"))),
+            Text(_figure(row.get("usual"))),
+        )
+    for column in table.columns[1:]:
+        column.justify = "right"
+    return table
+
+
+def _posts(posts: Sequence[dict[str, Any]]) -> Table:
+    table = _table("", "Author", "Source", "Reach", "Lang", "Excerpt", fixed=5)
+    for post in posts:
+        table.add_row(
+            Text("report" if post.get("kind") == "crisis" else "negative", style="dim"),
+            Text(plain(post.get("author"))),
+            Text(plain(post.get("source"))),
+            Text(_figure(post.get("reach"))),
+            Text(plain(post.get("lang"))),
+            Text(plain(post.get("excerpt"))),
+        )
+    table.columns[3].justify = "right"
+    return table
+
+
+def replay_incident(account: dict[str, Any]) -> list[RenderableType]:
+    """One incident of a replay (`replay_account` data) with everything the detector said about it."""
+    explanation = account.get("explanation") or {}
+    heading = Text.assemble(
+        (plain(account.get("incident_id")), "bold underline"),
+        "  ",
+        severity_text(Severity(account["severity"]))
+        if account.get("severity") in {known.value for known in Severity}
+        else Text(plain(account.get("severity"))),
+        "  ",
+        Text(plain(account.get("status"))),
+        "  ",
+        Text(", ".join(plain(item) for item in account.get("crisis_types") or []) or "no crisis type"),
+    )
+    parts: list[RenderableType] = [
+        heading,
+        Padding(Text(plain(account.get("summary"))), (0, 0, 1, 2), expand=False),
+    ]
+    parts += _section("Times", _replay_times(account.get("times") or {}))
+    parts += _section("Severity", _severity_history(account.get("severity_history") or []))
+    signals = ", ".join(plain(signal) for signal in explanation.get("signals") or []) or "none recorded"
+    bucket = f" in the bucket of {stamp(explanation['bucket'])}" if explanation.get("bucket") else ""
+    parts += _section(f"Signals fired{bucket}: {signals}", _anomalies(explanation))
+    if explanation.get("crisis_types"):
+        parts += _section(
+            "Crisis types (reports in 15 min against the usual rate)",
+            _crisis_types(explanation["crisis_types"]),
+        )
+    spread = explanation.get("spread_threshold") or {}
+    spread_rule = (
+        f" (spread needs {_figure(spread.get('sources'))} at {_figure(spread.get('ratio'))}x their level)"
+        if spread.get("sources") is not None
+        else ""
+    )
+    surging = explanation.get("sources_above_baseline") or []
+    parts += _section(
+        f"Sources above baseline{spread_rule}",
+        _surging(surging) if surging else Text("none", style="dim"),
+    )
+    terms = ", ".join(
+        f"{plain(term.get('term'))} ({_figure(term.get('count'))})"
+        for term in explanation.get("top_terms") or []
+    )
+    parts += _section("Top terms", Text(terms or "none", style="" if terms else "dim"))
+    posts = explanation.get("notable_posts") or []
+    parts += _section("Notable posts", _posts(posts) if posts else Text("none", style="dim"))
+    return parts
+
+
+def replay_summary(document: dict[str, Any]) -> list[RenderableType]:
+    """`crisiswatch replay --local`: the file, the schedule it ran on, then every incident in full."""
+    scenario, clock = document.get("scenario") or {}, document.get("clock") or {}
+    incidents = document.get("incidents") or []
+    ticks = clock.get("ticks") or 0
+    wall = _figure((document.get("run") or {}).get("wall_seconds"))
+    period = (clock.get("period_seconds") or 300) / 60
+    rows = [
+        ("Scenario", Text(plain(scenario.get("file")))),
+        ("Brand", Text(plain(scenario.get("brand")))),
+        (
+            "Mentions",
+            Text(
+                f"{_figure(scenario.get('mentions'))}, {stamp(scenario.get('first_post'))} to "
+                f"{stamp(scenario.get('last_post'))}"
+            ),
+        ),
+        ("First crisis post", Text(stamp(scenario.get("first_crisis_post")))),
+        (
+            "Schedule",
+            Text(
+                f"{ticks} ticks of {period:g} min from {stamp(clock.get('start'))} to "
+                f"{stamp(clock.get('last_tick'))}, {wall} s of wall time"
+            ),
+        ),
+    ]
+    set_aside = scenario.get("set_aside") or []
+    if set_aside:
+        first = set_aside[0]
+        rows.append(
+            (
+                "Set aside",
+                Text(
+                    f"{len(set_aside)} line(s), e.g. line {first.get('line')}: {plain(first.get('reason'))}",
+                    style="yellow",
+                ),
+            )
+        )
+    rows.append(("Incidents", Text(str(len(incidents)) if incidents else "none was opened")))
+    parts: list[RenderableType] = [_grid(rows), Text()]
+    for account in incidents:
+        parts += replay_incident(account)
+    return parts
