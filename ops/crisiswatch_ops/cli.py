@@ -168,7 +168,7 @@ def _cmd_replay(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        return _fail(f"replay: no such file: {path}")
+        return _fail(f"replay: {'not a file' if path.exists() else 'no such file'}: {path}")
     try:
         replay = ReplayFile.read(path, args.brand)
     except ReplayFileError as error:
