@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from crisiswatch.adapters.dynamodb import DynamoAuditLog, DynamoIncidentStore
 from crisiswatch.domain.clock import BUCKET, bucket_start, to_iso
 from crisiswatch.domain.errors import InvalidMentionError
-from crisiswatch.domain.incidents import Incident, brand_slug
+from crisiswatch.domain.incidents import Incident, Severity, brand_slug
 from crisiswatch.domain.mentions import mention_from_json_line
 from crisiswatch.domain.timeline import AuditEntry
 
@@ -292,15 +292,17 @@ def incident_times(incident: Incident, replay: ReplayFile | None) -> dict[str, A
 
 def _severity_change(entry: AuditEntry) -> dict[str, Any] | None:
     """A severity entry of the trail, whatever its exact kind and detail keys (`to`/`severity`/`new`,
-    `from`/`previous`/`old`, `reason`/`why`/`summary`); None for entries about something else."""
+    `from`/`previous`/`old`, `reason`/`why`/`summary`): the opening entry, an entry whose kind names
+    severity, or one that moves from one severity to another. None for entries about something else."""
     detail = entry.detail
-    opened = entry.kind == OPENED
-    if not opened and "severity" not in entry.kind.lower():
-        return None
     to = next((detail[key] for key in ("to", "severity", "new", "new_severity") if detail.get(key)), None)
     before = next(
         (detail[key] for key in ("from", "previous", "old", "old_severity") if detail.get(key)), None
     )
+    levels = {known.value for known in Severity}
+    moved = str(to) in levels and str(before) in levels
+    if entry.kind != OPENED and "severity" not in entry.kind.lower() and not moved:
+        return None
     reason = next((detail[key] for key in ("reason", "why", "summary") if detail.get(key)), None)
     return {
         "at": to_iso(entry.at),

@@ -113,6 +113,10 @@ TRAIL = [
         "detector",
         {"from": "SEV2", "to": "SEV1", "reason": "negative reach passed 100,000"},
     ),
+    AuditEntry(
+        OPENED.replace(minute=50), "incident.regraded", "comms_lead", {"previous": "SEV1", "new": "SEV1"}
+    ),
+    AuditEntry(OPENED.replace(minute=55), "incident.escalated", "casey", {"note": "SEV1 now?"}),
 ]
 
 
@@ -160,6 +164,7 @@ def test_the_account_of_an_incident_carries_every_part_of_the_explanation() -> N
     assert [(change["from"], change["to"]) for change in account["severity_history"]] == [
         (None, "SEV2"),
         ("SEV2", "SEV1"),
+        ("SEV1", "SEV1"),
     ]
     assert account["severity_history"][1]["reason"] == "negative reach passed 100,000"
     explanation = account["explanation"]
@@ -261,7 +266,7 @@ def test_json_is_one_document_with_every_incident_and_its_explanation(
     )
     for incident in document["incidents"]:
         assert incident["explanation"] == incident_account(make_incident(), TRAIL)["explanation"]
-        assert len(incident["severity_history"]) == 2
+        assert len(incident["severity_history"]) == 3
 
 
 def test_people_get_the_full_account_through_the_command(
