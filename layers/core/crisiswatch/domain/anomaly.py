@@ -172,6 +172,7 @@ class AnomalyState:
     day: int | None = None
     day_max: float = 0.0
     day_buckets: int = 0
+    day_first: int | None = None
     daily_peaks: list[float] = field(default_factory=list)
     last_alert_epoch: int | None = None
     last_alert_z: float = 0.0
@@ -190,6 +191,7 @@ class AnomalyState:
             "day": self.day,
             "day_max": self.day_max,
             "day_buckets": self.day_buckets,
+            "day_first": self.day_first,
             "daily_peaks": list(self.daily_peaks),
             "last_alert_epoch": self.last_alert_epoch,
             "last_alert_z": self.last_alert_z,
@@ -220,6 +222,7 @@ class AnomalyState:
             day=_opt_int(data.get("day")),
             day_max=float(data.get("day_max", 0.0)),
             day_buckets=int(data.get("day_buckets", 0)),
+            day_first=_opt_int(data.get("day_first")),
             daily_peaks=[float(v) for v in data.get("daily_peaks", [])],
             last_alert_epoch=_opt_int(data.get("last_alert_epoch")),
             last_alert_z=float(data.get("last_alert_z", 0.0)),
@@ -277,10 +280,11 @@ class MentionAnomalyDetector:
             return self._idle(state, timestamp, epoch, count, "stale")
         if len(state.peaks) != cfg.refractory_hours:
             state.peaks = [0.0] * cfg.refractory_hours
-        gap = state.last_epoch is not None and epoch - state.last_epoch > BUCKET_SECONDS * 3 // 2
+        previous = state.last_epoch
+        gap = previous is not None and epoch - previous > BUCKET_SECONDS * 3 // 2
         state.last_epoch = epoch
         self._advance_peaks(state, epoch // 3600)
-        self._advance_day(state, epoch // 86_400)
+        self._advance_day(state, epoch // 86_400, previous)
 
         y = math.log1p(count)
         if gap:
@@ -304,6 +308,8 @@ class MentionAnomalyDetector:
         if not warm:
             state.day_max = max(state.day_max, excess)
             state.day_buckets += 1
+            if state.day_first is None:
+                state.day_first = epoch
         self._learn(state, y, hour, weekday)
         return Observation(
             timestamp=timestamp,
@@ -408,14 +414,23 @@ class MentionAnomalyDetector:
                 state.peaks[h % n] = 0.0
         state.peak_hour = hour_index
 
-    def _advance_day(self, state: AnomalyState, day_index: int) -> None:
-        """On a new UTC day, file yesterday's largest excess if the day had enough data."""
+    def _advance_day(self, state: AnomalyState, day_index: int, previous: int | None) -> None:
+        """On a new UTC day, file yesterday's largest excess if the day had enough data: half a day of
+        5-minute buckets, or (for a coarser series) scored buckets spanning at least half a day."""
         if state.day == day_index:
             return
-        if state.day is not None and state.day_buckets >= _MIN_DAY_BUCKETS:
+        if state.day is not None and (
+            state.day_buckets >= _MIN_DAY_BUCKETS
+            or (
+                state.day_buckets >= 2
+                and state.day_first is not None
+                and previous is not None
+                and previous - state.day_first >= 43_200
+            )
+        ):
             state.daily_peaks.append(state.day_max)
             del state.daily_peaks[: -self.config.peak_days]
-        state.day, state.day_max, state.day_buckets = day_index, 0.0, 0
+        state.day, state.day_max, state.day_buckets, state.day_first = day_index, 0.0, 0, None
 
 
 def score_series(
