@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import functools
 import importlib.util
 import json
 import math
@@ -80,16 +81,15 @@ Series = list[tuple[datetime, float | None]]
 Prepared = dict[str, tuple[list[Any], set[Any]]]
 
 
+@functools.cache
 def _scorer() -> ModuleType:
+    """The shared NAB scorer, loaded on first use (so importing this module needs no data)."""
     spec = importlib.util.spec_from_file_location("nab_score", SCORER)
     if spec is None or spec.loader is None:
         raise RuntimeError(f"cannot load the NAB scorer from {SCORER}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-NAB = _scorer()
 
 
 def _value(text: str) -> float | None:
@@ -107,16 +107,18 @@ def _read(path: Path) -> Series:
 
 
 def count_like(values: list[float | None]) -> list[float | None]:
-    """Map a series that is not a count to a count-like, unit-free scale (see the module docstring)."""
-    n = len(values)
-    probation = [v for v in values[: int(min(math.floor(_PROBATION * n), _PROBATION_CAP))] if v is not None]
-    probation = probation or [v for v in values if v is not None]
+    """Map a series that is not a count to a count-like, unit-free scale (see the module docstring).
+    Missing and non-finite values stay missing (None)."""
+    clean = [v if v is not None and math.isfinite(v) else None for v in values]
+    n = len(clean)
+    head = clean[: int(min(math.floor(_PROBATION * n), _PROBATION_CAP))]
+    probation = [v for v in head if v is not None] or [v for v in clean if v is not None]
     if not probation:
-        return values
+        return clean
     lo = min(probation)
     above = [v - lo for v in probation]
     scale = statistics.median(above) or statistics.fmean(above) or 1.0
-    return [None if v is None else 100.0 * (v - lo) / scale for v in values]
+    return [None if v is None else 100.0 * (v - lo) / scale for v in clean]
 
 
 def robust_z(values: list[float | None]) -> list[float]:
@@ -147,13 +149,13 @@ def robust_z(values: list[float | None]) -> list[float]:
 def _prepare(
     key: str, series: Series, scores: list[float], labels: dict[str, Any]
 ) -> tuple[list[Any], set[Any]]:
-    points, used, _, _ = NAB.prepare_file(key, [t for t, _ in series], scores, labels.get(key, []))
+    points, used, _, _ = _scorer().prepare_file(key, [t for t, _ in series], scores, labels.get(key, []))
     return points, used
 
 
 def run_realtweets(config: AnomalyConfig | None = None, baseline: bool = False) -> Prepared:
     """Our detector on the 5 shared realTweets series (or, with ``baseline``, the robust z)."""
-    labels = NAB.load_labels(WINDOWS)
+    labels = _scorer().load_labels(WINDOWS)
     detector = MentionAnomalyDetector(config)
     out: Prepared = {}
     for key in sorted(labels):
@@ -165,7 +167,7 @@ def run_realtweets(config: AnomalyConfig | None = None, baseline: bool = False) 
 
 def run_other(config: AnomalyConfig | None = None, baseline: bool = True) -> tuple[Prepared, Prepared]:
     """Our detector (and the robust z baseline) on the 48 other series, values mapped by ``count_like``."""
-    labels = NAB.load_labels(OTHER_WINDOWS)
+    labels = _scorer().load_labels(OTHER_WINDOWS)
     detector = MentionAnomalyDetector(config)
     ours: Prepared = {}
     rz: Prepared = {}
@@ -191,7 +193,7 @@ def score(
     for key in keys:
         points += prepared[key][0]
         windows |= prepared[key][1]
-    result: dict[str, Any] = NAB.sweep(points, windows, profile, threshold)
+    result: dict[str, Any] = _scorer().sweep(points, windows, profile, threshold)
     return result
 
 
@@ -221,7 +223,7 @@ def _fmt(result: dict[str, Any]) -> str:
 
 def categories() -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
-    for key in sorted(NAB.load_labels(OTHER_WINDOWS)):
+    for key in sorted(_scorer().load_labels(OTHER_WINDOWS)):
         groups.setdefault(key.split("/")[0], []).append(key)
     return groups
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bench.nab import count_like
 from crisiswatch.domain.anomaly import MentionAnomalyDetector, score_for_z, score_series, z_for_score
 
 T0 = datetime(2024, 3, 4, 0, 0, tzinfo=UTC)
@@ -118,3 +119,14 @@ def _poisson(rng: random.Random, mean: float) -> int:
         if p <= limit:
             return k
         k += 1
+
+
+def test_the_bench_maps_values_that_are_not_counts_without_depending_on_units() -> None:
+    """bench.nab feeds NAB's non-count series (temperatures, CPU %) through a robust per-series
+    scale from the probationary period: Celsius and Fahrenheit give the same scores."""
+    celsius: list[float | None] = [20.0 + 3.0 * v for v in shape(6, seed=9, spike_at=5 * 288, factor=2.0)]
+    fahrenheit: list[float | None] = [None if c is None else 1.8 * c + 32.0 for c in celsius]
+    mapped_c, mapped_f = count_like(celsius), count_like(fahrenheit)
+    assert mapped_c == pytest.approx(mapped_f)
+    assert scores(mapped_c) == pytest.approx(scores(mapped_f), abs=1e-9)
+    assert count_like([None, 5.0, float("nan"), 7.0]) == [None, 0.0, None, 200.0]
