@@ -145,9 +145,9 @@ def test_observation_explains_the_alert() -> None:
 
 
 def test_score_and_z_convert_both_ways() -> None:
-    assert score_for_z(2.0) == 0.5
+    assert score_for_z(1.5) == 0.5
     assert score_for_z(-1.0) == 0.0
-    assert z_for_score(0.5) == pytest.approx(2.0)
+    assert z_for_score(0.5) == pytest.approx(1.5)
     assert z_for_score(score_for_z(3.7)) == pytest.approx(3.7)
     with pytest.raises(ValueError, match="score"):
         z_for_score(1.0)
