@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from crisiswatch.domain.taxonomy import (
-    Taxonomy,
-    TaxonomyError,
-    _prepare,
-    _Trie,
-    _whole_words,
-    default_taxonomy,
-    load_taxonomy,
-)
+from crisiswatch.domain.taxonomy import Taxonomy, TaxonomyError, default_taxonomy, load_taxonomy
 
 TAXONOMY = default_taxonomy()
 DEV_SET = Path(__file__).resolve().parents[1] / "data" / "crisis_types_dev.jsonl"
@@ -176,32 +167,3 @@ def test_a_taxonomy_file_is_loaded_or_refused_clearly(tmp_path: Path) -> None:
     assert load_taxonomy(str(own)).classify("pure greenwashing") == ("greenwashing",)
     with pytest.raises(TaxonomyError, match="cannot be read"):
         load_taxonomy(str(tmp_path / "missing.toml"))
-
-
-BRANCH_TEXTS = [
-    "Acme issued a recall of its oat milk today",
-    "##recall #acme",
-    "x#recall and #Rückruf and #Rueckruf",
-    "Produktrückruf bei Acme: Rückrufaktion für Dosen",
-    "ACME RUFT KAFFEEDOSEN DER CHARGE 12 ZURÜCK",
-    "the workers' strike at the plant, and a class-action lawsuit",
-    "found a piece of glass in my soup #StopBuyingAcme",
-    "no recall, they said. the data breach is fake",
-    "r",
-    "#",
-    "",
-]
-
-
-@pytest.mark.parametrize("text", BRANCH_TEXTS)
-def test_the_scan_tells_entries_apart_as_the_whole_trie_with_its_groups_would(text: str) -> None:
-
-    scanner = default_taxonomy().compile()._scanner
-    assert scanner is not None
-    whole = _Trie()
-    whole.root = scanner._root
-    terminals: list[Any] = []
-    grouped = _whole_words(whole.regex(terminals))
-    prepared = _prepare(text)
-    expected = [(match.span(), terminals[match.lastindex - 1]) for match in grouped.finditer(prepared)]
-    assert [(match.span(), rules) for match, rules in scanner.entries(prepared)] == expected

@@ -53,9 +53,6 @@ participle last: "Kundendaten wurden nach dem Einkauf bei Acme gestohlen")."""
 INLINE_BUDGET = 400
 """Characters of regex a term may put in the scanner: its first word's spellings times the rest."""
 
-BRANCH_LETTERS = 2
-"""Letters of a term found that choose the trie's branch telling it apart (see `_Scanner.entries`)."""
-
 MAX_SPELLINGS = 500
 """Spellings a term's first word (or its words before ``...``) may have through ``{a|b}``: each is an
 entry of the scanner; alternatives further on are compiled in place and cost nothing."""
@@ -485,7 +482,7 @@ class _Scanner:
         """Every entry, without the groups that tell them apart: a scan with a group per entry (about
         2,500) costs twice as much, the engine clearing the marks below each group it passes."""
         self._root = trie.root
-        self._branches: dict[tuple[bool, str], tuple[re.Pattern[str], list[tuple[_Rule, ...]]]] = {}
+        self._branches: dict[str, tuple[re.Pattern[str], list[tuple[_Rule, ...]]]] = {}
         self.compound_terminals: list[tuple[_Rule, ...]] = []
         self.compounds = re.compile(f"(?:{compounds.regex(self.compound_terminals)})(?!\\w)")
         self._anchors = anchors
@@ -494,24 +491,27 @@ class _Scanner:
 
     def entries(self, text: str) -> Iterator[tuple[re.Match[str], tuple[_Rule, ...]]]:
         """Each entry found in `text`, in order, with the rules it closes: found by the scan without
-        groups, then told apart by the trie's branch for its first two letters (the same alternatives in
-        the same order, less those that cannot start there: the same match), each entry closed by a
-        group. A branch is compiled the first time its letters start a match: a few milliseconds, where
-        the whole trie with its groups took a tenth of a second."""
+        groups, then told apart by the entries of its first letter alone (the same alternatives in the
+        same order: the same match), each closed by a group."""
         for found in self.pattern.finditer(text):
             start = found.start()
-            hashtag = text[start] == "#"
-            key = (hashtag, text[start + hashtag : start + hashtag + BRANCH_LETTERS])
-            branch = self._branches.get(key)
+            first = text[start + 1] if text[start] == "#" else text[start]
+            branch = self._branches.get(first)
             if branch is None:
-                if len(self._branches) > 10_000:
-                    self._branches.clear()
-                terminals: list[tuple[_Rule, ...]] = []
-                pattern = _whole_words(_branch(self._root, key[1], terminals, hashtag))
-                branch = self._branches[key] = (pattern, terminals)
-            match = branch[0].match(text, start)
+                branch = self._branches[first] = self._branch(first)
+            pattern, terminals = branch
+            match = pattern.match(text, start)
             assert match is not None and match.lastindex is not None  # every entry ends in its group
-            yield match, branch[1][match.lastindex - 1]
+            yield match, terminals[match.lastindex - 1]
+
+    def _branch(self, first: str) -> tuple[re.Pattern[str], list[tuple[_Rule, ...]]]:
+        """The scanner's entries that may start with `first` (after an optional "#"), and those starting
+        with "#", each closed by a group whose rules are at its index."""
+        terminals: list[tuple[_Rule, ...]] = []
+        alternatives = [
+            unit + _emit(child, terminals) for unit, child in _ordered(self._root) if _may_start(unit, first)
+        ]
+        return _whole_words("(?:" + "|".join(alternatives) + ")" if alternatives else "(?!)"), terminals
 
     def rules_anchored_by(self, anchor: str) -> tuple[_Rule, ...]:
         """Every anchored rule whose anchor word matches `anchor` (several spell it alike: "strike")."""
@@ -533,40 +533,18 @@ class _Scanner:
         return None if found is None else found.span()
 
 
-def _letters(unit: str) -> list[str] | None:
-    """What a regex unit of the trie spells (a fold: both spellings), or None: not letters alone."""
+def _may_start(unit: str, first: str) -> bool:
+    """Whether text starting with the letter `first` may match `unit` (a first unit of the scanner), or
+    `unit` is a "#" (the scanner's "#?" may leave it to an entry that starts with one)."""
+    if unit == _HASH:
+        return True
     if unit in _UNFOLD:
-        return ["".join(spelling) for spelling in _UNFOLD[unit]]
+        return any(spelling[0] == first for spelling in _UNFOLD[unit])
     if len(unit) == 1:
-        return [unit]
+        return unit == first
     if len(unit) == 2 and unit[0] == "\\" and not unit[1].isalnum():
-        return [unit[1]]
-    return None
-
-
-def _branch(node: _Node, key: str, terminals: list[tuple[_Rule, ...]], hashtag: bool = False) -> str:
-    """`_emit` of the entries below `node` that may match text going on with `key`: an alternative whose
-    letters differ from the text's is left out, the others kept in their order. At the root, `hashtag`:
-    the text has a "#" before `key` (the scanner's "#?" takes it, or an entry starting with one)."""
-    alternatives = []
-    for unit, child in _ordered(node):
-        if hashtag and unit == _HASH:  # "##x": the second "#" may be the entry's, the first the "#?"'s
-            below = _emit(child, terminals) if key.startswith("#") else _branch(child, key, terminals)
-            alternatives.append(unit + below)
-            continue
-        spellings = _letters(unit)
-        if spellings is None:
-            alternatives.append(unit + _emit(child, terminals))
-        elif any(spelling[: len(key)] == key[: len(spelling)] for spelling in spellings):
-            single = len(spellings) == 1 and len(spellings[0]) == 1
-            below = _branch(child, key[1:], terminals) if single and len(key) > 1 else _emit(child, terminals)
-            alternatives.append(unit + below)
-    if node.rules:
-        terminals.append(tuple(node.rules))
-        alternatives.append("()")
-    if len(alternatives) == 1:
-        return alternatives[0]
-    return "(?:" + "|".join(alternatives) + ")" if alternatives else "(?!)"
+        return unit[1] == first
+    return True  # not a plain letter: kept, whatever it starts with
 
 
 def _literal_first(units: list[str]) -> list[list[str]]:
