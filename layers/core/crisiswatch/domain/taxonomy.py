@@ -20,10 +20,8 @@ Terms (each matched as whole words, case-insensitive, with its umlauts also as a
   ``#StopBuyingAcme``).
 
 Speed: the terms of the languages read are compiled into one regular expression shaped as a trie
-(shared beginnings written once), so one scan finds every term; where one is found, the trie's branch for
-its first letter, with an empty group closing each term, says which (the group that closed last). The
-scan itself has no groups: with one per term, Python's engine clears marks at every group it passes, and
-the scan cost twice as much.
+(shared beginnings written once), with an empty group closing each term, so one scan finds every term
+and the group that closed last says which.
 """
 
 from __future__ import annotations
@@ -31,7 +29,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -409,16 +407,13 @@ def _depth(node: _Node) -> int:
     return node.depth
 
 
-def _ordered(node: _Node) -> list[tuple[str, _Node]]:
-    return sorted(
+def _emit(node: _Node, terminals: list[tuple[_Rule, ...]] | None) -> str:
+    alternatives = []
+    order = sorted(
         node.children.items(),
         key=lambda item: (not item[1].has_term, _NOT_LITERAL.get(item[0], 0), -_depth(item[1])),
     )
-
-
-def _emit(node: _Node, terminals: list[tuple[_Rule, ...]] | None) -> str:
-    alternatives = []
-    for unit, child in _ordered(node):
+    for unit, child in order:
         alternatives.append(unit + _emit(child, terminals))
     if node.rules:
         if terminals is None:
@@ -478,40 +473,13 @@ class _Scanner:
                         trie.add(units, rule)
                         if _hashtag_form(tokens):
                             trie.add(_term_units(" ".join([spelling, *tokens[1:]]), hashtag=True), rule)
-        self.pattern = _whole_words(trie.regex())
-        """Every entry, without the groups that tell them apart: a scan with a group per entry (about
-        2,500) costs twice as much, the engine clearing the marks below each group it passes."""
-        self._root = trie.root
-        self._branches: dict[str, tuple[re.Pattern[str], list[tuple[_Rule, ...]]]] = {}
+        self.terminals: list[tuple[_Rule, ...]] = []
+        self.pattern = _whole_words(trie.regex(self.terminals))
         self.compound_terminals: list[tuple[_Rule, ...]] = []
         self.compounds = re.compile(f"(?:{compounds.regex(self.compound_terminals)})(?!\\w)")
         self._anchors = anchors
         self._anchor_pattern: re.Pattern[str] | None = None
         self._by_anchor: dict[str, tuple[_Rule, ...]] = {}
-
-    def entries(self, text: str) -> Iterator[tuple[re.Match[str], tuple[_Rule, ...]]]:
-        """Each entry found in `text`, in order, with the rules it closes: found by the scan without
-        groups, then told apart by the entries of its first letter alone (the same alternatives in the
-        same order: the same match), each closed by a group."""
-        for found in self.pattern.finditer(text):
-            start = found.start()
-            first = text[start + 1] if text[start] == "#" else text[start]
-            branch = self._branches.get(first)
-            if branch is None:
-                branch = self._branches[first] = self._branch(first)
-            pattern, terminals = branch
-            match = pattern.match(text, start)
-            assert match is not None and match.lastindex is not None  # every entry ends in its group
-            yield match, terminals[match.lastindex - 1]
-
-    def _branch(self, first: str) -> tuple[re.Pattern[str], list[tuple[_Rule, ...]]]:
-        """The scanner's entries that may start with `first` (after an optional "#"), and those starting
-        with "#", each closed by a group whose rules are at its index."""
-        terminals: list[tuple[_Rule, ...]] = []
-        alternatives = [
-            unit + _emit(child, terminals) for unit, child in _ordered(self._root) if _may_start(unit, first)
-        ]
-        return _whole_words("(?:" + "|".join(alternatives) + ")" if alternatives else "(?!)"), terminals
 
     def rules_anchored_by(self, anchor: str) -> tuple[_Rule, ...]:
         """Every anchored rule whose anchor word matches `anchor` (several spell it alike: "strike")."""
@@ -531,20 +499,6 @@ class _Scanner:
             self._anchor_pattern = re.compile(r"#?(?:" + self._anchors.regex() + r")(?!\w)")
         found = self._anchor_pattern.match(text, start)
         return None if found is None else found.span()
-
-
-def _may_start(unit: str, first: str) -> bool:
-    """Whether text starting with the letter `first` may match `unit` (a first unit of the scanner), or
-    `unit` is a "#" (the scanner's "#?" may leave it to an entry that starts with one)."""
-    if unit == _HASH:
-        return True
-    if unit in _UNFOLD:
-        return any(spelling[0] == first for spelling in _UNFOLD[unit])
-    if len(unit) == 1:
-        return unit == first
-    if len(unit) == 2 and unit[0] == "\\" and not unit[1].isalnum():
-        return unit[1] == first
-    return True  # not a plain letter: kept, whatever it starts with
 
 
 def _literal_first(units: list[str]) -> list[list[str]]:
@@ -758,7 +712,9 @@ class Taxonomy:
         prepared = _prepare(text)
         found: list[tuple[int, CrisisMatch]] = []
         spans: dict[str, list[tuple[int, int]]] = {}
-        for match, terminal in scanner.entries(prepared):
+        for match in scanner.pattern.finditer(prepared):
+            assert match.lastindex is not None  # every entry ends in its group
+            terminal = scanner.terminals[match.lastindex - 1]
             candidates = [(rule, *match.span()) for rule in terminal if rule.anchor is None]
             if len(candidates) < len(terminal):
                 candidates += [(rule, *match.span()) for rule in scanner.rules_anchored_by(match.group(0))]
