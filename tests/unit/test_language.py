@@ -189,6 +189,59 @@ def test_too_few_letters_to_judge_falls_to_the_brands_languages(
     assert (decision.lang, decision.evidence) == (expected, Evidence.PRIOR)
 
 
+class WithBaseRate(Scripted):
+    """Answers `guesses` for a text, and `base_rate` for no words at all (the model's base rate)."""
+
+    def __init__(self, guesses: list[tuple[str, float]], base_rate: list[tuple[str, float]]) -> None:
+        super().__init__(*guesses)
+        self.base_rate = base_rate
+
+    def guesses(self, text: str) -> Sequence[tuple[str, float]]:
+        return self.base_rate if not text.strip() else super().guesses(text)
+
+
+BASE_RATE = [("en", 0.12), ("ca", 0.09), ("de", 0.08)]
+
+
+@pytest.mark.parametrize(
+    ("text", "guesses", "expected"),
+    [
+        ("Nope, sorry.", [("de", 0.6), ("en", 0.2)], "de"),  # a clear lead (3x) holds
+        ("Tolle Sache", [("de", 0.4), ("en", 0.2)], "de"),  # exactly twice: still clear
+        ("so cool!!", [("de", 0.3), ("en", 0.2)], "en"),  # a near-tie: the base rate decides
+        ("hey girl", [("nl", 0.5), ("en", 0.2), ("de", 0.15)], "en"),
+        ("yo chica", [("es", 0.8)], "en"),  # neither rated: the base rate, not the brand's order
+    ],
+)
+def test_a_short_post_near_a_tie_is_read_by_the_models_base_rate(
+    text: str, guesses: list[tuple[str, float]], expected: str
+) -> None:
+    decision = resolve_language(text, "und", WithBaseRate(guesses, BASE_RATE), prior=("de", "en"))
+    assert (decision.lang, decision.evidence) == (expected, Evidence.PRIOR)
+
+
+def test_the_base_rate_only_chooses_among_the_brands_languages() -> None:
+    base_rate = [("fr", 0.3), ("de", 0.1), ("en", 0.05)]
+    decision = resolve_language("merci!!", "und", WithBaseRate([("fr", 0.9)], base_rate), prior=("en", "de"))
+    assert decision.lang == "de"
+
+
+def test_without_a_base_rate_a_near_tie_keeps_the_higher_rated_then_the_brands_order() -> None:
+    assert (
+        resolve_language("so cool!!", "und", WithBaseRate([("de", 0.3), ("en", 0.2)], []), ("de", "en")).lang
+        == "de"
+    )
+    assert resolve_language("yo chica", "und", WithBaseRate([("es", 0.8)], []), ("en", "de")).lang == "en"
+
+
+def test_a_near_tie_on_a_post_long_enough_to_judge_is_not_a_short_post() -> None:
+    text = "Lieferung kam heute endlich an"
+    decision = resolve_language(
+        text, "und", WithBaseRate([("de", 0.3), ("en", 0.2)], BASE_RATE), ("de", "en")
+    )
+    assert (decision.lang, decision.evidence) == ("de", Evidence.IDENTIFIED)
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
     [("最悪", "ja"), ("Ужас", "ru"), ("خدمة سيئة", "ar"), ("Η εξυπηρέτηση πελατών δεν απαντά ποτέ", "el")],
