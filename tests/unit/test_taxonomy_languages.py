@@ -145,6 +145,30 @@ def test_exclusions_hold_in_both_languages() -> None:
     assert tags("I recall the old logo", "en") == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("tried the new oat latte. verdict: my new favourite", "en"),
+        ("this cold brew is dangerously drinkable", "en"),
+        ("Die neue Sorte ist gefährlich lecker", "de"),
+    ],
+)
+def test_praise_idioms_are_no_legal_or_safety_report(text: str, lang: str) -> None:
+    assert "legal_safety" not in TAXONOMY.classify(text, lang=lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The jury verdict against Acme came in today: $4m", "en"),
+        ("dangerous levels of lead in the Acme kettles", "en"),
+        ("Gefährliche Keime im Acme-Salat gefunden", "de"),
+    ],
+)
+def test_courts_and_dangers_still_are(text: str, lang: str) -> None:
+    assert "legal_safety" in TAXONOMY.classify(text, lang=lang)
+
+
 def test_a_match_names_its_rule_and_language() -> None:
     [match] = TAXONOMY.matches("Produktrückruf bei Acme", "de")
     assert (match.crisis_type, match.term, match.rule, match.lang, match.negated) == (
