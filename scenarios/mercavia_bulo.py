@@ -141,11 +141,14 @@ SCENARIO = Scenario(
     slots=SLOTS,
     scripted=[
         Scripted(0, "crisis", "bluesky", "es", "🚨 Mercavia lleva meses metiendo harina de grillo en su pan "
-                 "de molde SIN ponerlo en la etiqueta. Aquí la circular interna. Compartid antes de que lo borren"),
-        Scripted(6, "crisis", "bluesky", "es", "Lo de Mercavia y el pan con grillos es muy fuerte. Mi hija es "
+                 "de molde SIN ponerlo en la etiqueta. Aquí la circular interna. "
+                 "Compartid antes de que lo borren"),
+        Scripted(6, "crisis", "bluesky", "es", "Lo de Mercavia y el pan con grillos es muy fuerte. "
+                 "Mi hija es "
                  "alérgica al marisco y los insectos dan reacción cruzada 😡"),
         Scripted(14, "crisis", "bluesky", "de", "Übersetzt aus dem Spanischen: Mercavia mischt seit Monaten "
-                 "Grillenmehl ins Toastbrot, steht nirgends drauf. Gilt das auch für die deutschen Filialen?"),
+                 "Grillenmehl ins Toastbrot, steht nirgends drauf. "
+                 "Gilt das auch für die deutschen Filialen?"),
     ],
     phases=[
         Phase("baseline", {"es": CHATTER_ES, "de": CHATTER_DE, "en": CHATTER_EN},
@@ -156,7 +159,8 @@ SCENARIO = Scenario(
         # Forty minutes on Bluesky alone, then everywhere.
         Phase("crisis", {"es": CLAIM_ES, "de": CLAIM_DE}, {"es": 0.65, "de": 0.35}, {"bluesky": 1.0},
               wave(3, 40, 3.0, 30)),
-        Phase("crisis", {"es": CLAIM_ES, "de": CLAIM_DE, "en": CLAIM_EN}, {"es": 0.55, "de": 0.38, "en": 0.07},
+        Phase("crisis", {"es": CLAIM_ES, "de": CLAIM_DE, "en": CLAIM_EN},
+              {"es": 0.55, "de": 0.38, "en": 0.07},
               SPREAD_SOURCES, wave(40, 100, 10.0, 50)),
         Phase("reaction", {"es": REACTION_ES, "de": REACTION_DE, "en": REACTION_EN},
               {"es": 0.55, "de": 0.38, "en": 0.07}, SPREAD_SOURCES, wave(45, 110, 14.0, 60)),

@@ -67,7 +67,8 @@ VIRAL_DE = [
     "Das {brand} Video hat mich komplett zerstört {emoji_rührung}",
     "Skandal, dass eine Bäckerei-Werbung mich so fertig macht. {brand}, wie könnt ihr nur {emoji_rührung}",
     "Verdienter Preis für {brand}! Schönster Spot des Jahres",
-    "Keine Sorge, mein Account ist nicht gehackt, ich bin nur begeistert von der {brand} Werbung {emoji_rührung}",
+    "Keine Sorge, mein Account ist nicht gehackt, ich bin nur begeistert "
+    "von der {brand} Werbung {emoji_rührung}",
     "Shitstorm? Nein, Lovestorm für {brand} heute {emoji_rührung}",
     "Die Szene wo der Opa der Enkelin die Brezel zeigt. {brand} ich hasse euch (liebevoll) {emoji_rührung}",
     "Kein Rückruf nötig, {brand}, dieser Spot ist perfekt so wie er ist",
@@ -110,7 +111,8 @@ SCENARIO = Scenario(
     scripted=[
         Scripted(0, "buzz", "bluesky", "de", "SONNENKORN GEWINNT!!! Der Spot mit dem Opa, ich wusste es 😭"),
         Scripted(3, "buzz", "mastodon", "de", "Falls ihr euch wundert, warum alle über Sonnenkorn reden: "
-                 "nicht gehackt, kein Rückruf, nur die schönste Werbung des Jahres. Taschentücher bereithalten"),
+                 "nicht gehackt, kein Rückruf, nur die schönste Werbung des Jahres. "
+                 "Taschentücher bereithalten"),
     ],
     phases=[
         Phase("baseline", {"de": CHATTER_DE, "en": CHATTER_EN}, {"de": 0.9, "en": 0.1}, CHATTER_SOURCES,

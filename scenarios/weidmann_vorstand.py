@@ -108,10 +108,12 @@ SCENARIO = Scenario(
     # The magazine's story first, then two readers within minutes.
     scripted=[
         Scripted(0, "news", "rss", "de", "Recherche: Ehemalige Mitarbeiterinnen werfen Weidmann-Chef "
-                 "Carsten Vogl Belästigung vor – und interne Abrechnungen zeigen Privatflüge auf Firmenkosten"),
+                 "Carsten Vogl Belästigung vor – und interne Abrechnungen zeigen "
+                 "Privatflüge auf Firmenkosten"),
         Scripted(9, "reaction", "mastodon", "de", "Puh. Der Bericht über den Weidmann-Chef ist harter Tobak. "
                  "Sieben Frauen, die unabhängig voneinander das Gleiche erzählen."),
-        Scripted(17, "reaction", "bluesky", "de", "Weidmann Chef fliegt privat auf Firmenkosten nach Sylt und "
+        Scripted(17, "reaction", "bluesky", "de", "Weidmann Chef fliegt privat auf Firmenkosten "
+                 "nach Sylt und "
                  "macht Mitarbeiterinnen an. Und ich kauf da meine Laufschuhe. Nie wieder 😡"),
     ],
     phases=[
