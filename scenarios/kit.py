@@ -31,6 +31,9 @@ EUROPEAN_DAY = (
     1.0, 0.97, 0.93, 0.9, 0.92, 0.96, 1.0, 0.9, 0.7, 0.45, 0.28, 0.18,
 )  # fmt: skip
 
+WORKWEEK = (1.05, 1.0, 1.0, 1.0, 0.95, 0.75, 0.7)
+"""Weekday factors for `daily`, Monday first: a little busier on Monday, quieter at the weekend."""
+
 
 @dataclass(frozen=True)
 class SourceStyle:
@@ -148,24 +151,62 @@ class Scenario:
 
         return " ".join(re.sub(r"\{(\w+)\}", slot, template).split())  # an empty slot leaves no gap
 
-    def write(self, path: Path) -> Counter[str]:
+    def render(self) -> str:
+        """The scenario's JSON Lines text, checked (the same bytes for the same seed)."""
         lines = self.generate()
-        path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), "utf-8")
+        check(self, lines)
+        return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+
+    def write(self, path: Path) -> Counter[str]:
+        text = self.render()
+        path.write_text(text, "utf-8")
+        lines = [json.loads(line) for line in text.splitlines()]
         return Counter(f"{line['kind']}:{line['lang_truth']}" for line in lines)
 
 
+def check(scenario: Scenario, lines: Sequence[Mapping[str, object]]) -> None:
+    """What every scenario file promises: sorted, ids unique per source, the brand named in every text,
+    nothing labelled crisis before the crisis start, every line inside the scenario's window."""
+    problems: list[str] = []
+    seen: set[tuple[object, object]] = set()
+    start, crisis, end = (_iso(moment) for moment in (scenario.start, scenario.crisis_start, scenario.end))
+    for before, line in zip([None, *lines], lines, strict=False):
+        if before is not None and str(line["created_at"]) < str(before["created_at"]):
+            problems.append(f"not sorted at {line['id']}")
+        if (line["source"], line["id"]) in seen:
+            problems.append(f"duplicate {line['source']} id {line['id']}")
+        seen.add((line["source"], line["id"]))
+        if scenario.brand.lower() not in str(line["text"]).lower():
+            problems.append(f"{line['id']} does not name {scenario.brand}: {line['text']!r}")
+        if line["crisis"] and str(line["created_at"]) < crisis:
+            problems.append(f"crisis line {line['id']} before the crisis start")
+        if not start <= str(line["created_at"]) < end:
+            problems.append(f"{line['id']} outside the scenario's window")
+    if problems:
+        raise ValueError(f"{scenario.name}: " + "; ".join(problems[:10]))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def daily(
-    peak: float, profile: Sequence[float] = EUROPEAN_DAY, start: datetime | None = None
+    peak: float,
+    profile: Sequence[float] = EUROPEAN_DAY,
+    start: datetime | None = None,
+    weekdays: Sequence[float] | None = None,
 ) -> Callable[[float], float]:
     """Ordinary chatter: `peak` mentions per 5 minutes at the busiest hour, following `profile` by UTC hour
-    (the crisis start anchors the clock: pass it as `start`)."""
+    (the crisis start anchors the clock: pass it as `start`), times `weekdays[Monday=0 … Sunday=6]` when
+    given (`WORKWEEK`: quieter weekends)."""
     anchor = start or datetime(2000, 1, 1, tzinfo=UTC)
 
     def rate(minutes: float) -> float:
         moment = anchor + timedelta(minutes=minutes)
         hour = moment.hour + moment.minute / 60
         low, high = profile[int(hour) % 24], profile[(int(hour) + 1) % 24]
-        return peak * (low + (high - low) * (hour - int(hour)))
+        day = weekdays[moment.weekday()] if weekdays else 1.0
+        return peak * day * (low + (high - low) * (hour - int(hour)))
 
     return rate
 
