@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 BUILT := .aws-sam/build/template.yaml
 SOURCES := template.yaml $(shell find functions layers statemachines config -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: help venv build browser lint test demo local bench langbench deploy clean
+.PHONY: help venv build browser lint test scenarios demo local bench langbench deploy clean
 
 help:
 	@echo "make demo    replay a crisis through the embedded AWS runtime (sets everything up first)"
@@ -87,7 +87,11 @@ lint: $(INSTALLED) $(CHECKOV_INSTALLED) $(NODE_TOOLS)
 	$(CHECKOV) --file $(TRANSFORMED)
 
 test: lint $(BUILT) $(CHROMIUM)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not scenario_gap"
+
+# Every replay scenario of scenarios/expected.toml, the known gaps too (about 40 minutes).
+scenarios: $(BUILT)
+	$(BIN)/python -m pytest tests/loop/test_scenarios.py
 
 demo: $(BUILT)
 	$(BIN)/crisiswatch demo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import cost, crisis_types, german, ingest, language, loop_latency, nab, report, sentiment
+from . import cost, crisis_types, german, ingest, language, loop_latency, nab, report, scenarios, sentiment
 
 
 def main() -> int:
@@ -17,6 +17,7 @@ def main() -> int:
     crisis_types.main()
     cost.main(figures)
     nab.main()
+    scenarios.main()
     report.main()
     return 0
 

@@ -107,7 +107,15 @@ EVIDENCE: dict[str, Callable[[list[Incident]], None]] = {
 }
 
 
-@pytest.mark.parametrize("entry", MANIFEST, ids=lambda entry: str(entry["name"]))
+def _case(entry: dict[str, object]) -> object:
+    """A scenario the detector does not handle yet is a known gap: expected to fail, strictly."""
+    if "gap" not in entry:
+        return pytest.param(entry, id=str(entry["name"]))
+    marks = [pytest.mark.scenario_gap, pytest.mark.xfail(strict=True, reason=str(entry["gap"]))]
+    return pytest.param(entry, id=str(entry["name"]), marks=marks)
+
+
+@pytest.mark.parametrize("entry", [_case(entry) for entry in MANIFEST])
 def test_the_scenario_opens_what_its_manifest_expects(
     entry: dict[str, object], runtime: LocalRuntime, tmp_path: Path
 ) -> None:
