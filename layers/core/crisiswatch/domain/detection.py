@@ -299,8 +299,7 @@ class CrisisDetector:
         good_news = self._good_news(stats, window, volume[0], "volume" in signals)
         if good_news is not None:
             fired_types = self._amid_good_news(fired_types, window)
-            if not fired_types and "crisis_type" in signals:
-                signals.remove("crisis_type")
+            signals = [name for name in signals if name != "crisis_type" or fired_types]
         refractory = state.quiet_until is not None and stats.bucket < parse_iso(state.quiet_until)
         crisis = "crisis_type" in signals or (
             good_news is None
