@@ -306,3 +306,26 @@ def test_the_new_state_round_trips() -> None:
 def test_author_slots_are_stable_and_case_insensitive() -> None:
     assert author_slot("Anna") == author_slot("anna ") is not None
     assert author_slot("") is None
+
+
+def test_authors_are_counted_over_the_hour_as_first_hand_reports_trickle_in() -> None:
+    """One person forty-five minutes ago, two more now: three people on one source, two in 15 minutes."""
+    state, nxt = warmed()
+    early = [reports(ordinary(0, nxt), "data_breach", "reddit", ["first"])]
+    quiet = [ordinary(i, nxt) for i in range(1, 9)]
+    now = [reports(ordinary(9, nxt), "data_breach", "reddit", ["second", "third"])]
+    alerts = judge(state, [*early, *quiet, *now])
+    assert alerts[:-1] == [None] * 9
+    assert alerts[-1] is not None
+    assert alerts[-1].explanation["crisis_types"]["data_breach"]["authors"] == 3
+
+
+def test_two_people_an_hour_apart_are_not_enough() -> None:
+    state, nxt = warmed()
+    series = [
+        reports(ordinary(0, nxt), "data_breach", "reddit", ["first"]),
+        *[ordinary(i, nxt) for i in range(1, 13)],
+        reports(ordinary(13, nxt), "data_breach", "reddit", ["second"]),
+        reports(ordinary(14, nxt), "data_breach", "reddit", ["third"]),
+    ]
+    assert [alert for alert in judge(state, series) if alert] == []

@@ -138,7 +138,8 @@ class DetectorState:
     last_signal_bucket: str | None = None
     """The newest closed bucket in which any signal fired, alert or not: monitoring waits for calm."""
     recent_evidence: list[dict[str, Any]] = field(default_factory=list)
-    """`BucketStats.evidence()` of the last closed buckets: authors, sentiment and reach of the window."""
+    """`BucketStats.evidence()` of the last closed buckets: authors over the last hour, sentiment and
+    reach over the 15-minute window."""
     alert_bucket: str | None = None
     """The bucket of the last opening alert: the incident a raise applies to (`incident_id_for`)."""
     alert_severity: str | None = None
@@ -234,6 +235,9 @@ class CrisisDetector:
     single_source_authors: int = 3
     """One source is enough when this many distinct authors report a type (and at least the type's
     minimum count): three people telling of the same trouble are not one person repeating themselves."""
+    author_window: int = 12
+    """Buckets over which a type's distinct authors are counted (an hour): first-hand reports trickle in
+    before the vocabulary settles, so the third person may come forty minutes after the first."""
     single_source_reach: int = 50_000
     """...or when the reports' authors reach this many followers together (a journalist, a big account)."""
     good_news_share: float = 0.3
@@ -242,7 +246,7 @@ class CrisisDetector:
     """Readable mentions in the window before its share of negative ones is trusted."""
     spike_ratio: float = 3.0
     """A bucket at this multiple of its expected volume is a spike, even before the volume signal."""
-    amid_good_news_share: float = 0.2
+    amid_good_news_share: float = 0.15
     """Amid good news, a type of weight 1 or 2 opens only when its reports are this share of the window:
     the spike is about it, not a crisis word in passing."""
     positive_type_share: float = 0.5
@@ -322,14 +326,16 @@ class CrisisDetector:
 
     def _window(self, state: DetectorState, stats: BucketStats) -> dict[str, Any]:
         """The 15-minute window's totals: mentions, negative and readable ones, and per crisis type its
-        authors' slots, positive reports and reach (the closed buckets' from the state, plus this one)."""
-        buckets = [*state.recent_evidence[-(self.type_window - 1) :], stats.evidence()]
+        positive reports and reach; per type its authors' slots over the last hour (`author_window`)."""
+        longer = [*state.recent_evidence[-(self.author_window - 1) :], stats.evidence()]
+        buckets = longer[-self.type_window :]
         authors: dict[str, set[int]] = {}
         positive: dict[str, int] = {}
         reach: dict[str, int] = {}
-        for bucket in buckets:
+        for bucket in longer:
             for key, slots in bucket.get("authors", {}).items():
                 authors.setdefault(key, set()).update(int(slot) for slot in slots)
+        for bucket in buckets:
             for key, count in bucket.get("positive", {}).items():
                 positive[key] = positive.get(key, 0) + int(count)
             for key, count in bucket.get("reach", {}).items():
@@ -464,7 +470,8 @@ class CrisisDetector:
             state.type_rates[crisis_type] = rate + alpha * (stats.type_count(crisis_type) - rate)
         state.type_rates = {key: rate for key, rate in state.type_rates.items() if rate >= 1e-5}
         state.recent_types = [*state.recent_types, stats.crisis_types][-(self.type_window - 1) :]
-        state.recent_evidence = [*state.recent_evidence, stats.evidence()][-(self.type_window - 1) :]
+        window = max(self.type_window, self.author_window) - 1
+        state.recent_evidence = [*state.recent_evidence, stats.evidence()][-window:]
 
     @staticmethod
     def _severity(
