@@ -8,11 +8,23 @@ what came before it):
 * **negativity**: the count of negative mentions, scored the same way;
 * **spread**: how many sources are above their own recent level (a story jumping platforms);
 * **crisis types**: per type of the taxonomy, mentions in the last 15 minutes against the type's usual
-  rate (a Poisson tail), from at least two sources. This is what catches a crisis while it is small:
-  three independent "glass in my can" reports are an incident long before they are a volume spike.
+  rate (a Poisson tail), at least 2, 3 or 5 of them for weights 3, 2, 1, and more than one voice: two
+  sources, or on one source three distinct authors over the last hour, a news source (RSS), or
+  authors reaching 50,000 followers together. This is what catches a crisis while it is small:
+  three independent "glass in my can" reports are an incident long before they are a volume spike,
+  and three people on one forum whose passwords were changed are one before anyone says "breach".
 
 An incident needs a crisis type, or a volume rise that is negative or carries a crisis type. Volume
-alone (a launch, a viral ad) is not a crisis. The state is a few kilobytes of JSON per brand.
+alone (a launch, a viral ad) is not a crisis. **Good news stays good**: in a spike (the volume signal,
+or three times the expected count) whose readable mentions of the last 15 minutes are under 30%
+negative (at least 20 of them), volume and negativity open nothing, and a crisis type opens only when
+its reports are not half positive and either it weighs 3 (safety, breach) with three authors or two
+sources, or it is 15% of everything said (the spike is about it).
+
+**Severity over an incident's life**: an alert on crisis types heard on one source only opens a step
+lower (thin evidence). While the incident is fresh (the two-hour refractory period) each bucket is
+still judged, and a higher severity than the incident's is returned as a raise (`Alert.raised_from`);
+a lower one is never. The state is a few kilobytes of JSON per brand.
 """
 
 from __future__ import annotations
