@@ -16,7 +16,7 @@ what came before it):
 
 An incident needs a crisis type, or a volume rise that is negative or carries a crisis type. Volume
 alone (a launch, a viral ad) is not a crisis. **Good news stays good**: in a spike (the volume signal,
-or three times the expected count) whose readable mentions of the last 15 minutes are under 30%
+or twice the expected count) whose readable mentions of the last 15 minutes are under 30%
 negative (at least 20 of them), volume and negativity open nothing, and a crisis type opens only when
 its reports are not half positive and either it weighs 3 (safety, breach) with three authors or two
 sources, or it is 15% of everything said (the spike is about it).
@@ -256,7 +256,7 @@ class CrisisDetector:
     """A spike whose readable mentions are less than this share negative is good news (a launch, a win)."""
     good_news_min_scored: int = 20
     """Readable mentions in the window before its share of negative ones is trusted."""
-    spike_ratio: float = 3.0
+    spike_ratio: float = 2.0
     """A bucket at this multiple of its expected volume is a spike, even before the volume signal."""
     amid_good_news_share: float = 0.15
     """Amid good news, a type of weight 1 or 2 opens only when its reports are this share of the window:
