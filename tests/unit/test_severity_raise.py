@@ -150,3 +150,16 @@ hold = ["SEV2", "SEV3"]
     )
     incident = make_incident(brand=BRAND, severity=Severity.SEV2)
     assert raise_notices(incident, Severity.SEV3, "why", policy, T0) == []
+
+
+def test_with_the_shipped_policy_a_raise_keeps_the_running_flow_in_step() -> None:
+    """A raise changes the severity every later step of the running escalation reads; its cursor stays
+    valid only while the raised route has as many rounds. True of the shipped policy for every raise."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from crisiswatch.domain.policy import load_policy  # noqa: PLC0415
+
+    policy = load_policy(str(Path(__file__).resolve().parents[2] / "config" / "escalation_policy.toml"))
+    for types in ((), ("data_breach",), ("legal_safety",), ("boycott",)):
+        counts = {len(policy.route(severity, types, T0).rounds) for severity in Severity}
+        assert len(counts) == 1, (types, counts)
