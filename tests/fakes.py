@@ -19,7 +19,14 @@ from crisiswatch.config import Settings, Tables
 from crisiswatch.domain import timeline
 from crisiswatch.domain.breaker import CircuitBreaker, SourceHealth
 from crisiswatch.domain.clock import bucket_start, to_iso
-from crisiswatch.domain.detection import BucketStats, CrisisDetector, Detector, DetectorState
+from crisiswatch.domain.detection import (
+    BucketStats,
+    CrisisDetector,
+    Detector,
+    DetectorState,
+    TypeTally,
+    tally_type,
+)
 from crisiswatch.domain.errors import IncidentNotFoundError, TransientError
 from crisiswatch.domain.incidents import Incident, IncidentChanges, Severity, incident_id_for
 from crisiswatch.domain.language import LanguageResolver
@@ -141,6 +148,7 @@ class _Counter:
     scored: int = 0
     negative_reach: int = 0
     crisis_types: dict[str, int] = field(default_factory=dict)
+    type_tallies: dict[str, TypeTally] = field(default_factory=dict)
 
 
 class FakeAggregateStore:
@@ -165,6 +173,9 @@ class FakeAggregateStore:
         counter.negative_reach += score.reach if score.negative else 0
         for crisis_type in score.crisis_types:
             counter.crisis_types[crisis_type] = counter.crisis_types.get(crisis_type, 0) + 1
+            counter.type_tallies[crisis_type] = tally_type(
+                counter.type_tallies.get(crisis_type), mention, score
+            )
         return True
 
     def buckets(self, brand: str, first: datetime, last: datetime) -> dict[datetime, BucketStats]:
@@ -174,8 +185,17 @@ class FakeAggregateStore:
                 continue
             total = totals.get(moment, BucketStats(bucket=moment))
             crisis_types = {key: dict(value) for key, value in total.crisis_types.items()}
+            type_authors = {key: list(value) for key, value in total.type_authors.items()}
+            type_positive, type_reach = dict(total.type_positive), dict(total.type_reach)
             for crisis_type, count in counter.crisis_types.items():
                 crisis_types.setdefault(crisis_type, {})[source] = count
+                tally = counter.type_tallies.get(crisis_type)
+                if tally is None:
+                    continue
+                slots = set(type_authors.get(crisis_type, ())) | tally.authors
+                type_authors[crisis_type] = sorted(slots)
+                type_positive[crisis_type] = type_positive.get(crisis_type, 0) + tally.positive
+                type_reach[crisis_type] = type_reach.get(crisis_type, 0) + tally.reach
             totals[moment] = BucketStats(
                 bucket=moment,
                 volume=total.volume + counter.volume,
@@ -184,6 +204,9 @@ class FakeAggregateStore:
                 negative_reach=total.negative_reach + counter.negative_reach,
                 sources={**total.sources, source: counter.volume},
                 crisis_types=crisis_types,
+                type_authors=type_authors,
+                type_positive=type_positive,
+                type_reach=type_reach,
             )
         return totals
 

@@ -14,14 +14,44 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from crisiswatch.adapters.dynamodb import mention_from_item
 from crisiswatch.adapters.tables import MentionItem
 from crisiswatch.domain.clock import utc_now
+from crisiswatch.domain.incidents import Incident, Severity
 from crisiswatch.domain.mentions import Mention
-from crisiswatch.usecases.detection import count_mentions, detect
+from crisiswatch.usecases.detection import RaiseNotice, count_mentions, detect
+from crisiswatch.usecases.escalation_raise import tell_of_raise
 from crisiswatch.wiring import Services, get_services
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def raise_notifier(services: Services) -> RaiseNotice | None:
+    """Tells the raised severity's route through the contacts topic; None without a policy or topic
+    (the raise is still recorded on the incident and in its audit trail)."""
+    if not services.settings.policy_file or not services.settings.contacts_topic:
+        return None
+
+    def tell(incident: Incident, previous: Severity, reason: str, at: datetime) -> None:
+        try:
+            sent = tell_of_raise(incident, previous, reason, services.policy, services.notifier, at)
+        except Exception:
+            # The raise is recorded; a notice that failed must not fail the batch (the counts are in).
+            logger.exception("Severity raise notice failed", extra={"incident_id": incident.incident_id})
+            metrics.add_metric("RaiseNoticeErrors", MetricUnit.Count, 1)
+            return
+        logger.info(
+            "Severity raised",
+            extra={
+                "incident_id": incident.incident_id,
+                "from": previous.value,
+                "to": incident.severity.value,
+            },
+        )
+        metrics.add_metric("SeverityRaised", MetricUnit.Count, 1)
+        metrics.add_metric("RaiseNoticesSent", MetricUnit.Count, sent)
+
+    return tell
 
 
 @metrics.log_metrics
@@ -54,6 +84,7 @@ def lambda_handler(
     metrics.add_metric(
         "CrisisTypedMentions", MetricUnit.Count, sum(bool(score.crisis_types) for _, score in scored)
     )
+    on_raise = raise_notifier(services)
     for brand, now in newest.items():
         try:
             incident = detect(
@@ -67,6 +98,7 @@ def lambda_handler(
                 opened_at=utc_now(),
                 oldest=oldest[brand],
                 batch=scored,
+                on_raise=on_raise,
             )
         except Exception:
             # The counts are stored; the next batch runs the detector from its saved state again.

@@ -148,3 +148,19 @@ def test_only_mentions_stored_without_a_language_are_identified() -> None:
 
     assert identifier.calls == 1  # type: ignore[union-attr]
     assert counted(services) == (3, 1)  # both German ones unknown until a German analyzer comes
+
+
+def test_a_severity_raise_tells_the_raised_route_and_a_failed_notice_fails_nothing() -> None:
+    from crisiswatch.domain.incidents import Severity  # noqa: PLC0415
+    from tests.fakes import make_incident, make_settings  # noqa: PLC0415
+
+    assert app.raise_notifier(FakeServices()) is None  # no policy file: the raise is only recorded
+    services = FakeServices(settings=make_settings(policy_file="/opt/watchlist/escalation_policy.toml"))
+    tell = app.raise_notifier(services)
+    assert tell is not None
+    incident = make_incident(brand=BRAND, severity=Severity.SEV1)
+    tell(incident, Severity.SEV2, "volume, crisis_type: 300 mentions", datetime(2026, 3, 2, tzinfo=UTC))
+    assert "exec-duty" in {message.recipient for message in services.notifier.sent}
+
+    services.notifier.fail = True
+    tell(incident, Severity.SEV2, "again", datetime(2026, 3, 2, tzinfo=UTC))  # logged, not raised

@@ -95,3 +95,15 @@ def test_the_ring_forgets_old_posts_and_stays_bounded() -> None:
 def test_long_posts_are_cut_to_an_excerpt() -> None:
     ring = remember_notable([], [scored(1, "awful " * 200, -0.9, 10)], T0)
     assert len(gather_evidence(T0, ring)["negative_posts"][0]["text"]) == 280
+
+
+def test_crisis_posts_carrying_more_of_the_fired_types_come_first() -> None:
+    from crisiswatch.domain.evidence import _by_relevance  # noqa: PLC0415
+
+    posts = [
+        {"mention_id": "wifi", "reach": 5_000, "crisis_types": ["product_failure"]},
+        {"mention_id": "glass", "reach": 100, "crisis_types": ["product_failure", "legal_safety"]},
+        {"mention_id": "shard", "reach": 300, "crisis_types": ["legal_safety", "product_failure"]},
+    ]
+    ranked = _by_relevance(posts, {"product_failure", "legal_safety"})
+    assert [post["mention_id"] for post in ranked] == ["shard", "glass", "wifi"]

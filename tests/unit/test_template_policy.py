@@ -155,6 +155,8 @@ NEEDED: dict[str, set[tuple[str, str]]] = {
         ("dynamodb:PutItem", "DetectorTable"),
         ("dynamodb:UpdateItem", "DetectorTable"),
         ("dynamodb:PutItem", "IncidentsTable"),
+        ("dynamodb:GetItem", "IncidentsTable"),
+        ("dynamodb:UpdateItem", "IncidentsTable"),
         ("dynamodb:PutItem", "AuditTable"),
     },
     "StartEscalationFunction": {
@@ -303,6 +305,7 @@ def test_the_topic_publishers_are_the_ones_we_know() -> None:
         "RequestDecisionFunction",
         "PublishStatementFunction",
         "EscalationStateMachine",
+        "ScoreMentionsFunction",  # tells the raised route when the detector raises a severity
     }
 
 

@@ -15,7 +15,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.breaker import SourceHealth
 from ..domain.clock import bucket_start, to_iso
-from ..domain.detection import BucketStats, DetectorState
+from ..domain.detection import BucketStats, DetectorState, TypeTally, tally_type
 from ..domain.errors import IncidentNotFoundError
 from ..domain.incidents import Decision, Incident, IncidentChanges, IncidentStatus, Severity
 from ..domain.links import ActionLink, DecisionRequest, LinkState
@@ -214,7 +214,7 @@ class DynamoAggregateStore:
     def _transact(chunk: list[tuple[Mention, MentionScore]]) -> None:
         expires = datetime.now(UTC) + SEEN_MARKER_TTL
         totals: dict[tuple[str, str], list[float]] = {}
-        type_counts: dict[tuple[str, str], int] = {}
+        type_counts: dict[tuple[str, str], TypeTally] = {}
         for mention, score in chunk:
             key = (mention.brand, f"{to_iso(bucket_start(mention.created_at))}#{score.source}")
             total = totals.setdefault(key, [0, 0, 0, 0, 0.0])
@@ -225,7 +225,7 @@ class DynamoAggregateStore:
             total[4] += score.compound or 0.0
             for crisis_type in score.crisis_types:
                 type_key = (key[0], f"{key[1]}#{crisis_type}")
-                type_counts[type_key] = type_counts.get(type_key, 0) + 1
+                type_counts[type_key] = tally_type(type_counts.get(type_key), mention, score)
         with TransactWrite(connection=transaction_connection()) as transaction:
             # Markers first: a cancellation's reasons then index straight into the chunk.
             for mention, _score in chunk:
@@ -243,8 +243,16 @@ class DynamoAggregateStore:
                 ]
                 transaction.update(BucketItem(brand, sort_key), actions=actions)
             # Crisis-type counters sit beside their source's: `<bucket>#<source>#<type>`.
-            for (brand, sort_key), count in type_counts.items():
-                transaction.update(BucketItem(brand, sort_key), actions=[BucketItem.volume.add(count)])
+            # Beside the count: positive reports, their authors' reach and distinct authors (as slots).
+            for (brand, sort_key), tally in type_counts.items():
+                type_actions: list[Action] = [
+                    BucketItem.volume.add(tally.count),
+                    BucketItem.positive.add(tally.positive),
+                    BucketItem.reach.add(tally.reach),
+                ]
+                if tally.authors:
+                    type_actions.append(BucketItem.authors.add(set(tally.authors)))
+                transaction.update(BucketItem(brand, sort_key), actions=type_actions)
 
     def buckets(self, brand: str, first: datetime, last: datetime) -> dict[datetime, BucketStats]:
         totals: dict[datetime, dict[str, Any]] = {}
@@ -262,10 +270,19 @@ class DynamoAggregateStore:
                     "negative_reach": 0,
                     "sources": {},
                     "crisis_types": {},
+                    "type_authors": {},
+                    "type_positive": {},
+                    "type_reach": {},
                 },
             )
             if crisis_type:
                 total["crisis_types"].setdefault(crisis_type, {})[source] = int(item.volume)
+                slots = {int(slot) for slot in item.authors or ()}
+                known = set(total["type_authors"].get(crisis_type, ()))
+                total["type_authors"][crisis_type] = sorted(known | slots)
+                positive, reach = int(item.positive or 0), int(item.reach or 0)
+                total["type_positive"][crisis_type] = total["type_positive"].get(crisis_type, 0) + positive
+                total["type_reach"][crisis_type] = total["type_reach"].get(crisis_type, 0) + reach
                 continue
             total["volume"] += int(item.volume)
             total["negative"] += int(item.negative)
@@ -337,6 +354,7 @@ def _checklist(item: IncidentItem) -> dict[str, dict[str, str]]:
 def _change_actions(changes: IncidentChanges) -> list[Action]:
     fields: list[tuple[Any, Any]] = [
         (IncidentItem.status, changes.status.value if changes.status else None),
+        (IncidentItem.severity, changes.severity.value if changes.severity else None),
         (IncidentItem.decision, changes.decision),
         (IncidentItem.decided_by, changes.decided_by),
         (IncidentItem.decided_at, changes.decided_at),

@@ -15,6 +15,7 @@ from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
     NumberAttribute,
+    NumberSetAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -97,6 +98,12 @@ class BucketItem(Model):
     scored = NumberAttribute(default=0)
     negative_reach = NumberAttribute(default=0)
     compound_sum = NumberAttribute(default=0)
+    positive = NumberAttribute(default=0)
+    """On a crisis-type counter: its reports whose sentiment is positive."""
+    reach = NumberAttribute(default=0)
+    """On a crisis-type counter: followers of its reports' authors, summed."""
+    authors = NumberSetAttribute(null=True)
+    """On a crisis-type counter: the slots of its reports' distinct authors (`author_slot`)."""
     expires_at = TTLAttribute(null=True)
 
 

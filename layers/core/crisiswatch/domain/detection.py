@@ -8,24 +8,41 @@ what came before it):
 * **negativity**: the count of negative mentions, scored the same way;
 * **spread**: how many sources are above their own recent level (a story jumping platforms);
 * **crisis types**: per type of the taxonomy, mentions in the last 15 minutes against the type's usual
-  rate (a Poisson tail), from at least two sources. This is what catches a crisis while it is small:
-  three independent "glass in my can" reports are an incident long before they are a volume spike.
+  rate (a Poisson tail), at least 2, 3 or 5 of them for weights 3, 2, 1, and more than one voice: two
+  sources, or on one source three distinct authors over the last hour, a news source (RSS), or
+  authors reaching 50,000 followers together. This is what catches a crisis while it is small:
+  three independent "glass in my can" reports are an incident long before they are a volume spike,
+  and three people on one forum whose passwords were changed are one before anyone says "breach".
 
 An incident needs a crisis type, or a volume rise that is negative or carries a crisis type. Volume
-alone (a launch, a viral ad) is not a crisis. The state is a few kilobytes of JSON per brand.
+alone (a launch, a viral ad) is not a crisis. **Good news stays good**: in a spike (the volume signal,
+or twice the expected count) whose readable mentions of the last 15 minutes are under 30%
+negative (at least 20 of them), volume and negativity open nothing, and a crisis type opens only when
+its reports are not half positive and either it weighs 3 (safety, breach) with three authors or two
+sources, or it is 15% of everything said (the spike is about it).
+
+**Severity over an incident's life**: an alert on crisis types heard on one source only opens a step
+lower (thin evidence). While the incident is fresh (the two-hour refractory period) each bucket is
+still judged, and a higher severity than the incident's is returned as a raise (`Alert.raised_from`);
+a lower one is never. The state is a few kilobytes of JSON per brand.
 """
 
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .anomaly import AnomalyState, MentionAnomalyDetector, Observation
 from .clock import BUCKET, parse_iso, to_iso
-from .incidents import Severity
+from .incidents import SEVERITY_ORDER, Severity
+
+if TYPE_CHECKING:  # annotations only: the detector itself never scores a mention
+    from .mentions import Mention
+    from .scoring import MentionScore
 
 HOUR = timedelta(hours=1)
 
@@ -44,6 +61,13 @@ class BucketStats:
     sources: dict[str, int] = field(default_factory=dict)
     crisis_types: dict[str, dict[str, int]] = field(default_factory=dict)
     """Crisis type -> source -> mentions of that type."""
+    type_authors: dict[str, list[int]] = field(default_factory=dict)
+    """Crisis type -> the slots (`author_slot`) of the distinct authors of its reports: how many people
+    report it, bounded however many post (an author's slot is a hash; empty when authors are unknown)."""
+    type_positive: dict[str, int] = field(default_factory=dict)
+    """Crisis type -> its reports whose sentiment is positive: a crisis word used in good spirits."""
+    type_reach: dict[str, int] = field(default_factory=dict)
+    """Crisis type -> followers of the authors of its reports, summed: who is saying it."""
 
     @property
     def negative_share(self) -> float:
@@ -51,6 +75,59 @@ class BucketStats:
 
     def type_count(self, crisis_type: str) -> int:
         return sum(self.crisis_types.get(crisis_type, {}).values())
+
+    def evidence(self) -> dict[str, Any]:
+        """What the detector keeps of this bucket for its 15-minute window (JSON-safe, bounded)."""
+        return {
+            "volume": self.volume,
+            "negative": self.negative,
+            "scored": self.scored,
+            "authors": {key: sorted(slots)[:MAX_AUTHOR_SLOTS] for key, slots in self.type_authors.items()},
+            "positive": dict(self.type_positive),
+            "reach": dict(self.type_reach),
+        }
+
+
+AUTHOR_SLOTS = 1024
+"""Distinct authors are counted as slots of a hash: two of three reporters share one by chance 0.3% of
+the time, and a bucket's set of slots stays bounded (a DynamoDB number set, a few kilobytes at most)."""
+MAX_AUTHOR_SLOTS = 32
+"""Slots kept per type in the detector's window: enough to tell three or five authors from one."""
+NEWS_SOURCES = frozenset({"rss", "news", "newsapi", "gdelt"})
+"""Sources that are newsrooms: a report there has been through an editor."""
+
+
+POSITIVE_COMPOUND = 0.05
+"""VADER's own convention: a score at or above 0.05 is positive."""
+
+
+@dataclass(frozen=True)
+class TypeTally:
+    """One crisis type's reports on one source in one bucket, as the aggregates count them."""
+
+    count: int = 0
+    positive: int = 0
+    reach: int = 0
+    authors: frozenset[int] = frozenset()
+
+
+def tally_type(tally: TypeTally | None, mention: Mention, score: MentionScore) -> TypeTally:
+    """`tally` with one more report of its type: `mention`, scored as `score`."""
+    tally = tally or TypeTally()
+    sentiment = score.sentiment
+    slot = author_slot(mention.author)
+    return TypeTally(
+        count=tally.count + 1,
+        positive=tally.positive + (1 if sentiment is not None and sentiment >= POSITIVE_COMPOUND else 0),
+        reach=tally.reach + max(score.reach, 0),
+        authors=tally.authors | ({slot} if slot is not None else set()),
+    )
+
+
+def author_slot(author: str) -> int | None:
+    """The slot of an author (case-insensitive); None for an unknown author, who proves no independence."""
+    name = author.strip().lower()
+    return zlib.crc32(name.encode("utf-8")) % AUTHOR_SLOTS if name else None
 
 
 @dataclass
@@ -72,6 +149,13 @@ class DetectorState:
     """A few recent negative or crisis-typed posts: an alert's evidence (see `evidence.py`)."""
     last_signal_bucket: str | None = None
     """The newest closed bucket in which any signal fired, alert or not: monitoring waits for calm."""
+    recent_evidence: list[dict[str, Any]] = field(default_factory=list)
+    """`BucketStats.evidence()` of the last closed buckets: authors over the last hour, sentiment and
+    reach over the 15-minute window."""
+    alert_bucket: str | None = None
+    """The bucket of the last opening alert: the incident a raise applies to (`incident_id_for`)."""
+    alert_severity: str | None = None
+    """The severity that incident has as far as the detector knows: a raise must exceed it."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +169,9 @@ class DetectorState:
             "recent_types": list(self.recent_types),
             "notable": list(self.notable),
             "last_signal_bucket": self.last_signal_bucket,
+            "recent_evidence": list(self.recent_evidence),
+            "alert_bucket": self.alert_bucket,
+            "alert_severity": self.alert_severity,
         }
 
     @classmethod
@@ -103,6 +190,9 @@ class Alert:
     summary: str
     explanation: dict[str, Any]
     crisis_types: tuple[str, ...] = ()
+    raised_from: Severity | None = None
+    """Set on a raise: the incident opened at `opened_bucket` had this severity and now has `severity`."""
+    opened_bucket: datetime | None = None
 
 
 class Detector(Protocol):
@@ -154,22 +244,47 @@ class CrisisDetector:
     spread_sources: int = 2
     """Sources above their own level at once for the spread signal: a story jumping platforms."""
     refractory: timedelta = timedelta(hours=2)
+    single_source_authors: int = 3
+    """One source is enough when this many distinct authors report a type (and at least the type's
+    minimum count): three people telling of the same trouble are not one person repeating themselves."""
+    author_window: int = 12
+    """Buckets over which a type's distinct authors are counted (an hour): first-hand reports trickle in
+    before the vocabulary settles, so the third person may come forty minutes after the first."""
+    single_source_reach: int = 50_000
+    """...or when the reports' authors reach this many followers together (a journalist, a big account)."""
+    good_news_share: float = 0.3
+    """A spike whose readable mentions are less than this share negative is good news (a launch, a win)."""
+    good_news_min_scored: int = 20
+    """Readable mentions in the window before its share of negative ones is trusted."""
+    spike_ratio: float = 2.0
+    """A bucket at this multiple of its expected volume is a spike, even before the volume signal."""
+    amid_good_news_share: float = 0.15
+    """Amid good news, a type of weight 1 or 2 opens only when its reports are this share of the window:
+    the spike is about it, not a crisis word in passing."""
+    positive_type_share: float = 0.5
+    """Amid good news, a type whose readable reports are this share positive is a word used in passing."""
 
     # -- the two entry points -------------------------------------------------------------
 
     def observe(self, state: DetectorState, stats: BucketStats) -> Alert | None:
         alert = self._judge(state, stats, learn=True)
-        if alert:
-            state.quiet_until = to_iso(stats.bucket + self.refractory)
+        self._remember(state, stats, alert)
         state.buckets_seen += 1
         state.last_bucket = to_iso(stats.bucket)
         return alert
 
     def assess_partial(self, state: DetectorState, stats: BucketStats) -> Alert | None:
         alert = self._judge(state, stats, learn=False)
-        if alert:
-            state.quiet_until = to_iso(stats.bucket + self.refractory)
+        self._remember(state, stats, alert)
         return alert
+
+    def _remember(self, state: DetectorState, stats: BucketStats, alert: Alert | None) -> None:
+        if alert is None:
+            return
+        if alert.raised_from is None:
+            state.quiet_until = to_iso(stats.bucket + self.refractory)
+            state.alert_bucket = to_iso(alert.bucket)
+        state.alert_severity = alert.severity.value
 
     # -- judging ---------------------------------------------------------------------------
 
@@ -177,7 +292,8 @@ class CrisisDetector:
         volume = self._anomaly(state.volume, stats.bucket, stats.volume, learn)
         negative = self._anomaly(state.negative, stats.bucket, stats.negative, learn)
         surging = self._surging_sources(state, stats)
-        fired_types = self._fired_types(state, stats)
+        window = self._window(state, stats)
+        fired_types = self._fired_types(state, stats, window)
         if learn:
             state.volume = volume[1]
             state.negative = negative[1]
@@ -196,15 +312,91 @@ class CrisisDetector:
             fired_types = {}
         if signals and learn:
             state.last_signal_bucket = to_iso(stats.bucket)
-        if state.quiet_until is not None and stats.bucket < parse_iso(state.quiet_until):
-            return None  # refractory: the open incident already covers this story
+        good_news = self._good_news(stats, window, volume[0], "volume" in signals)
+        if good_news is not None:
+            fired_types = self._amid_good_news(fired_types, window)
+            signals = [name for name in signals if name != "crisis_type" or fired_types]
+        refractory = state.quiet_until is not None and stats.bucket < parse_iso(state.quiet_until)
         crisis = "crisis_type" in signals or (
-            "volume" in signals and ("negativity" in signals or any(stats.crisis_types.values()))
+            good_news is None
+            and "volume" in signals
+            and ("negativity" in signals or any(stats.crisis_types.values()))
         )
         if not crisis:
             return None
         severity = self._severity(signals, fired_types, stats)
-        return self._alert(state, stats, severity, signals, volume[0], negative[0], surging, fired_types)
+        raised_from = _raised_from(state, severity) if refractory else None
+        if refractory and raised_from is None:
+            return None  # the open incident already covers this story, at this severity or higher
+        alert = self._alert(state, stats, severity, signals, volume[0], negative[0], surging, fired_types)
+        if good_news is not None:
+            alert.explanation["good_news"] = good_news
+        if raised_from is None:
+            return alert
+        opened = parse_iso(state.alert_bucket or to_iso(stats.bucket))
+        return replace(alert, raised_from=raised_from, opened_bucket=opened)
+
+    def _window(self, state: DetectorState, stats: BucketStats) -> dict[str, Any]:
+        """The 15-minute window's totals: mentions, negative and readable ones, and per crisis type its
+        positive reports and reach; per type its authors' slots over the last hour (`author_window`)."""
+        longer = [*state.recent_evidence[-(self.author_window - 1) :], stats.evidence()]
+        buckets = longer[-self.type_window :]
+        authors: dict[str, set[int]] = {}
+        positive: dict[str, int] = {}
+        reach: dict[str, int] = {}
+        for bucket in longer:
+            for key, slots in bucket.get("authors", {}).items():
+                authors.setdefault(key, set()).update(int(slot) for slot in slots)
+        for bucket in buckets:
+            for key, count in bucket.get("positive", {}).items():
+                positive[key] = positive.get(key, 0) + int(count)
+            for key, count in bucket.get("reach", {}).items():
+                reach[key] = reach.get(key, 0) + int(count)
+        return {
+            "volume": sum(int(bucket.get("volume", 0)) for bucket in buckets),
+            "negative": sum(int(bucket.get("negative", 0)) for bucket in buckets),
+            "scored": sum(int(bucket.get("scored", 0)) for bucket in buckets),
+            "authors": authors,
+            "positive": positive,
+            "reach": reach,
+        }
+
+    def _good_news(
+        self, stats: BucketStats, window: Mapping[str, Any], volume: Observation, volume_fired: bool
+    ) -> dict[str, Any] | None:
+        """The numbers that make this bucket good news (a spike, mostly not negative), or None."""
+        spike = volume_fired or stats.volume >= self.spike_ratio * max(volume.expected, 1.0)
+        scored = int(window["scored"])
+        if not spike or scored < self.good_news_min_scored:
+            return None
+        share = int(window["negative"]) / scored
+        if share >= self.good_news_share:
+            return None
+        return {
+            "negative_share": round(share, 3),
+            "readable_mentions": scored,
+            "threshold": self.good_news_share,
+        }
+
+    def _amid_good_news(
+        self, fired: dict[str, dict[str, Any]], window: Mapping[str, Any]
+    ) -> dict[str, dict[str, Any]]:
+        """The crisis types that still open an incident amid good news: their reports are not mostly
+        positive, and either a weight-3 type (harm to people or data) is reported by several authors or
+        on several sources, or the type is a large share of everything said (the spike is about it)."""
+        kept: dict[str, dict[str, Any]] = {}
+        volume = max(int(window["volume"]), 1)
+        for crisis_type, details in fired.items():
+            positive = int(details.get("positive", 0))
+            if positive >= self.positive_type_share * max(int(details["observed"]), 1):
+                continue
+            several = (
+                int(details.get("authors", 0)) >= self.single_source_authors or len(details["sources"]) >= 2
+            )
+            weighty = int(details["weight"]) >= 3 and several
+            if weighty or int(details["observed"]) >= self.amid_good_news_share * volume:
+                kept[crisis_type] = details
+        return kept
 
     def _anomaly(
         self, raw: dict[str, Any], bucket: datetime, count: int, learn: bool
@@ -221,12 +413,14 @@ class CrisisDetector:
                 surging[source] = {"observed": count, "expected": round(level, 2)}
         return surging
 
-    def _fired_types(self, state: DetectorState, stats: BucketStats) -> dict[str, dict[str, Any]]:
-        window = [*state.recent_types[-(self.type_window - 1) :], stats.crisis_types]
+    def _fired_types(
+        self, state: DetectorState, stats: BucketStats, window: Mapping[str, Any]
+    ) -> dict[str, dict[str, Any]]:
+        recent = [*state.recent_types[-(self.type_window - 1) :], stats.crisis_types]
         fired: dict[str, dict[str, Any]] = {}
-        for crisis_type in {key for counts in window for key in counts}:
+        for crisis_type in {key for counts in recent for key in counts}:
             per_source: dict[str, int] = {}
-            for counts in window:
+            for counts in recent:
                 for source, count in counts.get(crisis_type, {}).items():
                     per_source[source] = per_source.get(source, 0) + count
             observed = sum(per_source.values())
@@ -235,15 +429,41 @@ class CrisisDetector:
             expected = rate * self.type_window
             p_value = poisson_tail(observed, expected)
             needed = self.type_min_count.get(weight, max(self.type_min_count.values()))
-            if observed >= needed and len(per_source) >= 2 and p_value < self.type_p_value:
-                fired[crisis_type] = {
-                    "observed": observed,
-                    "expected": round(expected, 4),
-                    "p_value": float(f"{p_value:.3g}"),
-                    "sources": dict(sorted(per_source.items())),
-                    "weight": weight,
-                }
+            if observed < needed or p_value >= self.type_p_value:
+                continue
+            authors = len(window["authors"].get(crisis_type, ()))
+            reach = int(window["reach"].get(crisis_type, 0))
+            news = sum(count for source, count in per_source.items() if source in NEWS_SOURCES)
+            corroboration = self._corroboration(per_source, authors, reach, news, needed)
+            if corroboration is None:
+                continue
+            fired[crisis_type] = {
+                "observed": observed,
+                "expected": round(expected, 4),
+                "p_value": float(f"{p_value:.3g}"),
+                "sources": dict(sorted(per_source.items())),
+                "weight": weight,
+                "authors": authors,
+                "reach": reach,
+                "positive": int(window["positive"].get(crisis_type, 0)),
+                "corroboration": corroboration,
+            }
         return fired
+
+    def _corroboration(
+        self, per_source: Mapping[str, int], authors: int, reach: int, news: int, needed: int
+    ) -> str | None:
+        """Why the reports are more than one voice: two sources, or on one source several distinct
+        authors, a newsroom, or a large reach. None: one voice, however loud."""
+        if len(per_source) >= 2:
+            return "sources"
+        if authors >= max(self.single_source_authors, needed):
+            return "authors"
+        if news:
+            return "news"
+        if reach >= self.single_source_reach:
+            return "reach"
+        return None
 
     def _learn_sources(self, state: DetectorState, stats: BucketStats) -> None:
         alpha = 1.0 - 0.5 ** (1.0 / self.source_half_life)
@@ -262,19 +482,32 @@ class CrisisDetector:
             state.type_rates[crisis_type] = rate + alpha * (stats.type_count(crisis_type) - rate)
         state.type_rates = {key: rate for key, rate in state.type_rates.items() if rate >= 1e-5}
         state.recent_types = [*state.recent_types, stats.crisis_types][-(self.type_window - 1) :]
+        window = max(self.type_window, self.author_window) - 1
+        state.recent_evidence = [*state.recent_evidence, stats.evidence()][-window:]
 
     @staticmethod
     def _severity(
         signals: list[str], fired_types: Mapping[str, Mapping[str, Any]], stats: BucketStats
     ) -> Severity:
-        """SEV1 harms people or data at scale; SEV2 is a real crisis still contained; SEV3 is a watch."""
+        """SEV1 harms people or data at scale; SEV2 is a real crisis still contained; SEV3 is a watch.
+
+        Crisis types heard on one source only (several authors, a newsroom or a big reach made them
+        count) are thin evidence: one step lower, raised when a second source or volume joins in.
+        """
         weight = max((int(details["weight"]) for details in fired_types.values()), default=0)
         points = len(signals) + weight + (1 if stats.negative_reach >= 100_000 else 0)
         if (weight >= 3 and "volume" in signals) or points >= 6:
-            return Severity.SEV1
-        if weight >= 3 or points >= 4:
-            return Severity.SEV2
-        return Severity.SEV3
+            severity = Severity.SEV1
+        elif weight >= 3 or points >= 4:
+            severity = Severity.SEV2
+        else:
+            severity = Severity.SEV3
+        thin = bool(fired_types) and all(
+            details.get("corroboration", "sources") != "sources" for details in fired_types.values()
+        )
+        if thin and "volume" not in signals:
+            return SEVERITY_ORDER[max(_rank(severity) - 1, 0)]
+        return severity
 
     def _alert(
         self,
@@ -291,7 +524,7 @@ class CrisisDetector:
         for crisis_type, details in sorted(fired_types.items()):
             parts.append(
                 f"{details['observed']} {crisis_type.replace('_', ' ')} reports from "
-                f"{len(details['sources'])} sources in 15 min against {details['expected']:.2f} usual"
+                f"{_voices(details)} in 15 min against {details['expected']:.2f} usual"
             )
         if "negativity" in signals:
             parts.append(f"{stats.negative} negative against {negative.expected:.1f} expected")
@@ -313,6 +546,12 @@ class CrisisDetector:
                 "crisis_type_p_value": self.type_p_value,
                 "sources_surging": self.spread_sources,
                 "source_ratio": self.source_ratio,
+                "single_source": {
+                    "authors": self.single_source_authors,
+                    "reach": self.single_source_reach,
+                    "news_sources": sorted(NEWS_SOURCES),
+                },
+                "good_news_share": self.good_news_share,
             },
             "sources_above_baseline": surging,
             "crisis_types": fired_types,
@@ -327,6 +566,33 @@ class CrisisDetector:
         return Alert(
             stats.bucket, severity, tuple(signals), "; ".join(parts), explanation, tuple(sorted(fired_types))
         )
+
+
+def _voices(details: Mapping[str, Any]) -> str:
+    """Who reported a type, as the alert's summary says it: "2 sources", "3 authors on reddit"."""
+    sources = details["sources"]
+    if len(sources) >= 2:
+        return f"{len(sources)} sources"
+    source = next(iter(sources))
+    corroboration = details.get("corroboration")
+    if corroboration == "authors":
+        return f"{details['authors']} authors on {source}"
+    if corroboration == "news":
+        return f"news source {source}"
+    return f"{source}, reach {int(details.get('reach', 0)):,}"
+
+
+def _raised_from(state: DetectorState, severity: Severity) -> Severity | None:
+    """The open incident's severity when `severity` is higher (a raise), else None."""
+    known = Severity(state.alert_severity) if state.alert_severity else None
+    if known is None or state.alert_bucket is None or _rank(severity) <= _rank(known):
+        return None
+    return known
+
+
+def _rank(severity: Severity) -> int:
+    """0 for SEV3 up to 2 for SEV1: higher is more severe."""
+    return SEVERITY_ORDER.index(severity)
 
 
 MAX_CATCH_UP = timedelta(days=7)

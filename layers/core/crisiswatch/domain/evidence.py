@@ -101,6 +101,15 @@ def _by_reach(posts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(posts, key=lambda post: (-int(post["reach"]), post["mention_id"]))
 
 
+def _by_relevance(posts: Iterable[dict[str, Any]], fired: set[str]) -> list[dict[str, Any]]:
+    """Posts carrying more of the fired types first (glass in a can is a product failure and a safety
+    issue; the wifi being down is only the first), then by reach."""
+    return sorted(
+        posts,
+        key=lambda post: (-len(fired & set(post["crisis_types"])), -int(post["reach"]), post["mention_id"]),
+    )
+
+
 def gather_evidence(
     bucket: datetime,
     notable: Sequence[dict[str, Any]],
@@ -110,7 +119,8 @@ def gather_evidence(
     """Evidence for an alert in `bucket` from the notable posts of its window.
 
     When the alert fired on crisis types, the posts carrying them come first and give the top terms:
-    a first-hand "glass in my can" report can read as upbeat to VADER and still be the story.
+    a first-hand "glass in my can" report can read as upbeat to VADER and still be the story. Its crisis
+    posts are those carrying the most of the fired types, then the most reached.
     """
     start, end = bucket + BUCKET - EVIDENCE_WINDOW, bucket + BUCKET
     posts = [post for post in notable if start <= parse_iso(post["created_at"]) < end]
@@ -122,6 +132,6 @@ def gather_evidence(
     return {
         "window": {"from": to_iso(start), "to": to_iso(end), "notable_posts": len(posts)},
         "top_terms": top_terms((post["text"] for post in typed or posts), brand_words),
-        "crisis_posts": _by_reach(typed)[:TOP_POSTS],
+        "crisis_posts": _by_relevance(typed, fired)[:TOP_POSTS],
         "negative_posts": _by_reach(negative)[:TOP_POSTS],
     }

@@ -21,6 +21,14 @@ class Severity(StrEnum):
     SEV3 = "SEV3"
 
 
+SEVERITY_ORDER = (Severity.SEV3, Severity.SEV2, Severity.SEV1)
+"""Least severe first."""
+
+
+def more_severe(severity: Severity, than: Severity) -> bool:
+    return SEVERITY_ORDER.index(severity) > SEVERITY_ORDER.index(than)
+
+
 class IncidentStatus(StrEnum):
     HELD = "held"
     """A maintenance window holds a low-severity alert back until it ends."""
@@ -35,6 +43,20 @@ class IncidentStatus(StrEnum):
     DISMISSED = "dismissed"
     UNANSWERED = "unanswered"
     FAILED = "failed"
+
+
+RAISABLE = frozenset(
+    {
+        IncidentStatus.HELD,
+        IncidentStatus.ESCALATING,
+        IncidentStatus.ACKNOWLEDGED,
+        IncidentStatus.APPROVED,
+        IncidentStatus.PUBLISHED,
+        IncidentStatus.MONITORING,
+        IncidentStatus.UNANSWERED,
+    }
+)
+"""Statuses in which the detector may still raise an incident's severity: it is not over yet."""
 
 
 class Decision(StrEnum):
@@ -125,6 +147,8 @@ class IncidentChanges:
     """Fields to set on an incident in one write; None leaves a field as it is."""
 
     status: IncidentStatus | None = None
+    severity: Severity | None = None
+    """Set by a raise (`incident.severity_changed`); a person regrades through a decision instead."""
     decision: str | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None

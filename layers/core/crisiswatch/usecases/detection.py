@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from ..domain.clock import BUCKET, bucket_start, to_iso
-from ..domain.detection import BucketStats, Detector, buckets_to_judge
+from ..domain.detection import Alert, BucketStats, Detector, buckets_to_judge
 from ..domain.evidence import gather_evidence, remember_notable
-from ..domain.incidents import Incident, incident_id_for
+from ..domain.incidents import (
+    RAISABLE,
+    Incident,
+    IncidentChanges,
+    Severity,
+    incident_id_for,
+    more_severe,
+)
 from ..domain.language import LanguageResolver
 from ..domain.mentions import Mention
 from ..domain.scoring import Analyzers, MentionScore, score_mention
@@ -16,6 +24,9 @@ from ..domain.taxonomy import Taxonomy
 from ..ports import AggregateStore, AuditLog, DetectorStateStore, IncidentStore
 
 SAVE_ATTEMPTS = 5
+
+RaiseNotice = Callable[[Incident, Severity, str, datetime], object]
+"""Told of a raise: (the raised incident, its previous severity, the reason, when)."""
 
 
 def count_mentions(
@@ -43,6 +54,7 @@ def detect(
     opened_at: datetime,
     oldest: datetime | None = None,
     batch: Sequence[tuple[Mention, MentionScore]] = (),
+    on_raise: RaiseNotice | None = None,
 ) -> Incident | None:
     """Judge every bucket of `brand` closed since the last run, then the open one; open an incident.
 
@@ -50,6 +62,10 @@ def detect(
     judged exactly as live data would be, however the stream happened to batch it. Concurrent runs for
     one brand are serialised by the state's version: the loser starts over. The scored `batch` at hand
     supplies an alert's evidence: its top terms and most-reached negative posts.
+
+    An alert that raises the open incident's severity (the detector's `raised_from`) opens nothing: it
+    updates that incident, records `incident.severity_changed` and calls `on_raise` (see
+    `raise_severity`); the incident returned is only ever a newly opened one.
     """
     current = bucket_start(now)
     for _attempt in range(SAVE_ATTEMPTS):
@@ -61,19 +77,36 @@ def detect(
         state.notable = remember_notable(state.notable, mine, now)
         pending = list(buckets_to_judge(state, current))
         stored = aggregates.buckets(brand, pending[0] if pending else current, current)
-        alert = None
+        alerts: list[Alert] = []
         for moment in pending:
             found = detector.observe(state, stored.get(moment, BucketStats(bucket=moment)))
-            alert = alert or found
+            alerts += [found] if found else []
         open_bucket = stored.get(current, BucketStats(bucket=current))
-        alert = alert or detector.assess_partial(state, open_bucket)
+        partial = detector.assess_partial(state, open_bucket)
+        alerts += [partial] if partial else []
         if states.save(brand, state, version):
             break
     else:
         raise RuntimeError(f"detector state of {brand!r} kept changing under us")
-    if alert is None:
-        return None
-    evidence = gather_evidence(alert.bucket, state.notable, [brand], alert.crisis_types)
+    opening = next((found for found in alerts if found.raised_from is None), None)
+    opened = _open(brand, opening, state.notable, incidents, audit, now, opened_at) if opening else None
+    raises = [found for found in alerts if found.raised_from is not None]
+    if raises:
+        # Several raises in one run (a replay's catch-up): the last is the highest.
+        raise_severity(brand, raises[-1], incidents, audit, opened_at, on_raise)
+    return opened
+
+
+def _open(
+    brand: str,
+    alert: Alert,
+    notable: Sequence[dict[str, Any]],
+    incidents: IncidentStore,
+    audit: AuditLog,
+    now: datetime,
+    opened_at: datetime,
+) -> Incident | None:
+    evidence = gather_evidence(alert.bucket, notable, [brand], alert.crisis_types)
     explanation = {**alert.explanation, "evidence": evidence}
     incident = Incident(
         incident_id=incident_id_for(brand, alert.bucket),
@@ -101,3 +134,36 @@ def detect(
         opened_at,
     )
     return incident
+
+
+def raise_severity(
+    brand: str,
+    alert: Alert,
+    incidents: IncidentStore,
+    audit: AuditLog,
+    at: datetime,
+    on_raise: RaiseNotice | None = None,
+) -> Incident | None:
+    """Raise the incident the alert's `opened_bucket` opened to the alert's severity, if it is still
+    running and less severe (never lower: a person may have regraded it higher already). Records
+    `incident.severity_changed` with `{"from", "to", "reason"}`; returns the raised incident, or None."""
+    if alert.opened_bucket is None:
+        return None
+    incident = incidents.get(incident_id_for(brand, alert.opened_bucket))
+    if incident is None or incident.status not in RAISABLE:
+        return None
+    if not more_severe(alert.severity, incident.severity):
+        return None
+    previous = incident.severity
+    reason = f"{', '.join(alert.signals)}: {alert.summary}"
+    raised = incidents.update(incident.incident_id, IncidentChanges(severity=alert.severity))
+    audit.record(
+        incident.incident_id,
+        "incident.severity_changed",
+        "detector",
+        {"from": previous.value, "to": alert.severity.value, "reason": reason},
+        at,
+    )
+    if on_raise is not None:
+        on_raise(raised, previous, reason, at)
+    return raised
