@@ -16,6 +16,7 @@ help:
 	@echo "make test    lint, validate the template and run every test"
 	@echo "make local   keep the embedded runtime running for a browser or the AWS CLI"
 	@echo "make bench   print the benchmarks"
+	@echo "make scenarios  replay every scenario of scenarios/expected.toml as a loop test (known gaps too)"
 	@echo "make deploy  sam build && sam deploy (to a real AWS account)"
 
 $(INSTALLED): requirements/dev.lock pyproject.toml
