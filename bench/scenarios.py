@@ -28,16 +28,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from crisiswatch.domain.clock import BUCKET, bucket_start, parse_iso
-from crisiswatch_ops.replay import (
-    ReplayFile,
-    drive_schedule,
-    incidents_of,
-    scenario_clock_start,
-    tick_and_settle,
-    upload,
-)
+from crisiswatch_ops.replay import ReplayFile, replay_on_runtime
 from crisiswatch_ops.runtime import LocalRuntime
-from crisiswatch_ops.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -79,13 +71,7 @@ def run(entry: dict[str, object]) -> Outcome:
     ):
         try:
             os.environ.update(runtime.environ())
-            stack = Stack(runtime.stack_name, runtime.outputs)
-            stack.bind()
-            file = ReplayFile.read(path, brand)
-            clock = scenario_clock_start(file)
-            upload(runtime.client("s3"), stack.output("ReplayBucketName"), file, clock, speed=1.0)
-            drive_schedule(lambda moment: tick_and_settle(runtime, moment), file, clock, timedelta(minutes=5))
-            incidents = incidents_of(brand)
+            incidents = replay_on_runtime(runtime, ReplayFile.read(path, brand)).incidents
         finally:
             os.environ.clear()
             os.environ.update(saved)

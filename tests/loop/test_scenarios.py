@@ -23,14 +23,7 @@ import pytest
 
 from crisiswatch.domain.clock import BUCKET, bucket_start, parse_iso
 from crisiswatch.domain.incidents import Incident, Severity
-from crisiswatch_ops.replay import (
-    ReplayFile,
-    drive_schedule,
-    incidents_of,
-    scenario_clock_start,
-    tick_and_settle,
-    upload,
-)
+from crisiswatch_ops.replay import ReplayFile, incidents_of, replay_on_runtime
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack
 
@@ -62,11 +55,7 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
 
 
 def replay(runtime: LocalRuntime, path: Path, brand: str) -> None:
-    file = ReplayFile.read(path, brand)
-    clock = scenario_clock_start(file)
-    stack = Stack(runtime.stack_name, runtime.outputs)
-    upload(runtime.client("s3"), stack.output("ReplayBucketName"), file, clock, speed=1.0)
-    drive_schedule(lambda moment: tick_and_settle(runtime, moment), file, clock, timedelta(minutes=5))
+    replay_on_runtime(runtime, ReplayFile.read(path, brand))
 
 
 def part(source: Path, target: Path, keep: Callable[[dict[str, object]], bool]) -> Path:

@@ -13,13 +13,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..domain.incidents import Incident, Severity
-from ..domain.notices import gsm7
+from ..domain.notices import SMS_LIMIT, gsm7
 from ..ports import Notifier, OutboundMessage
 
 if TYPE_CHECKING:  # the policy is loaded (with pydantic) only where it is needed
     from ..domain.policy import EscalationPolicy
-
-SMS_LIMIT = 160
 
 
 def raise_notices(
