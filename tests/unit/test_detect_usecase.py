@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from crisiswatch.domain.clock import BUCKET, to_iso
-from crisiswatch.domain.detection import BucketStats, CrisisDetector
-from crisiswatch.domain.incidents import Incident, incident_id_for
+from crisiswatch.domain.clock import BUCKET
+from crisiswatch.domain.detection import BucketStats
+from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus, incident_id_for
 from crisiswatch.usecases.detection import SAVE_ATTEMPTS, count_mentions, detect
 from tests.fakes import T0, FakeServices, make_mention, quiet_history
 
@@ -90,17 +90,21 @@ def test_only_one_incident_per_brand_while_one_is_open() -> None:
     add_spike(world, SPIKE)
     first = run_detect(world, SPIKE + timedelta(minutes=2))
     assert first is not None
-    later = SPIKE + timedelta(hours=3)  # past the refractory period: the detector alerts again
+    quiet_until = world.detector_states.state(BRAND).quiet_until
+    later = SPIKE + timedelta(hours=3)  # past the refractory period, the first incident still running
     for stats in quiet_history(int((later - SPIKE) / BUCKET) - 1, start=SPIKE + BUCKET):
         world.aggregates.put_bucket(BRAND, stats)
     add_spike(world, later, volume=400)  # a new high, needed within the volume detector's refractory day
 
     assert run_detect(world, later + timedelta(minutes=1)) is None
     assert len(world.incidents.items) == 1
-    # The detector did alert (its refractory clock restarted): the store refused the second incident.
-    assert world.detector_states.state(BRAND).quiet_until == to_iso(later + CrisisDetector().refractory)
+    # The running incident covers the story: no new alert, its refractory clock untouched.
+    assert world.detector_states.state(BRAND).quiet_until == quiet_until
+    assert set(world.audit.kinds()) <= {"incident.opened", "incident.severity_changed"}
 
-    world.incidents.close(first)  # the first incident was decided
+    # The first incident was decided: the brand is free for the next alert.
+    world.incidents.update(first.incident_id, IncidentChanges(status=IncidentStatus.RESOLVED))
+    world.incidents.close(first)
     later_still = later + timedelta(hours=3)
     for stats in quiet_history(int((later_still - later) / BUCKET) - 1, start=later + BUCKET):
         world.aggregates.put_bucket(BRAND, stats)

@@ -109,9 +109,29 @@ def test_a_news_source_counts_on_its_own() -> None:
         reports(ordinary(2, nxt), "misinformation", "rss", ["newsroom"]),
     ]
     alerts = judge(state, series)
-    assert alerts[:2] == [None, None]  # a weight-2 type still needs its three reports
-    assert alerts[2] is not None
-    assert alerts[2].explanation["crisis_types"]["misinformation"]["corroboration"] == "news"
+    assert alerts[0] is None  # one article is one voice, however it weighs
+    assert alerts[1] is not None  # two newsroom reports weigh as four: past a weight-2 type's three
+    fired = alerts[1].explanation["crisis_types"]["misinformation"]
+    assert fired["corroboration"] == "news" and fired["news_reports"] == 2 and fired["observed"] == 2
+
+
+def test_a_news_report_taken_up_on_another_source_opens_at_once() -> None:
+    state, nxt = warmed()
+    article = reports(ordinary(0, nxt), "employee_misconduct", "rss", ["newsroom"], followers=1_500_000)
+    taken_up = reports(ordinary(1, nxt), "employee_misconduct", "bluesky", ["reader"])
+    first, second = judge(state, [article, taken_up])
+    assert first is None
+    assert second is not None and second.crisis_types == ("employee_misconduct",)
+    assert "2 employee misconduct reports from 2 sources" in second.summary
+
+
+def test_a_post_without_a_newsroom_needs_the_full_count() -> None:
+    state, nxt = warmed()
+    series = [
+        reports(ordinary(0, nxt), "employee_misconduct", "reddit", ["anna"]),
+        reports(ordinary(1, nxt), "employee_misconduct", "bluesky", ["ben"]),
+    ]
+    assert judge(state, series) == [None, None]  # weight 2: three reports, none of them weighs double
 
 
 def test_large_reach_on_one_source_counts_and_small_reach_does_not() -> None:
@@ -329,3 +349,89 @@ def test_two_people_an_hour_apart_are_not_enough() -> None:
         reports(ordinary(14, nxt), "data_breach", "reddit", ["third"]),
     ]
     assert [alert for alert in judge(state, series) if alert] == []
+
+
+# -- what is usual for the brand ------------------------------------------------------------------------
+
+
+def clumps(state: DetectorState, start: datetime, size: int, every: int = 36, times: int = 8) -> datetime:
+    """Everyday clumps of `size` product complaints (two sources, different people) every three hours."""
+    for i in range(every * times):
+        stats = ordinary(i, start)
+        if i % every == 0:
+            stats = reports(stats, "product_failure", "reddit", [f"c{i}-{k}" for k in range(size - 1)])
+            stats = reports(stats, "product_failure", "bluesky", [f"d{i}"], negative=0)
+        DETECTOR.observe(state, stats)  # the first clumps alert: nothing is usual yet
+    return start + every * times * BUCKET
+
+
+def test_a_clump_like_the_everyday_ones_is_no_crisis_and_twice_the_usual_peak_is() -> None:
+    state, nxt = warmed()
+    nxt = clumps(state, nxt, size=3)
+    assert 2.5 <= state.type_peaks["product_failure"] <= 3.0
+    bigger = [f"p{k}" for k in range(4)]
+    assert DETECTOR.observe(state, reports(ordinary(0, nxt), "product_failure", "reddit", bigger)) is None
+    state, nxt = warmed()
+    nxt = clumps(state, nxt, size=3)
+    twice = reports(ordinary(0, nxt), "product_failure", "reddit", [f"p{k}" for k in range(4)])
+    twice = reports(twice, "product_failure", "bluesky", ["q1", "q2"])
+    alert = DETECTOR.observe(state, twice)
+    assert alert is not None and alert.crisis_types == ("product_failure",)
+    assert alert.explanation["crisis_types"]["product_failure"]["usual_peak"] >= 2.5
+
+
+def test_a_crisis_in_its_first_hour_does_not_teach_the_detector_that_it_is_usual() -> None:
+    state, nxt = warmed()
+    series = [reports(ordinary(i, nxt), "data_breach", "reddit", [f"victim{i}"]) for i in range(11)]
+    judge(state, series)
+    assert "data_breach" not in state.type_rates and "data_breach" not in state.type_peaks
+    judge(state, [ordinary(i, nxt) for i in range(11, 13)])  # the first report is now an hour old
+    assert state.type_rates["data_breach"] > 0 and state.type_peaks["data_breach"] >= 1
+
+
+def test_everyday_complaints_alone_open_nothing() -> None:
+    """Customer-service grumbling (weight 1) on four sources, in the usual volume: service, not crisis."""
+    state, nxt = warmed()
+    series = []
+    for i in range(3):
+        stats = ordinary(i, nxt)
+        for source in ("reddit", "bluesky"):
+            stats = reports(stats, "customer_dissatisfaction", source, [f"{source}{i}"], negative=0)
+        series.append(stats)
+    assert judge(state, series) == [None, None, None]
+
+
+def test_a_volume_rise_without_a_crisis_type_opens_only_in_a_storm() -> None:
+    for negative, opens in ((24, False), (45, True)):
+        state, nxt = warmed()
+        alerts = [
+            alert for alert in judge(state, [launch(i, nxt, negative=negative) for i in range(3)]) if alert
+        ]
+        assert bool(alerts) is opens, negative
+        if opens:
+            assert alerts[0].crisis_types == () and alerts[0].explanation["storm"]["negative_share"] >= 0.5
+
+
+def test_a_running_incident_is_raised_past_its_refractory_period() -> None:
+    state, nxt = warmed()
+    trickle = [reports(ordinary(i, nxt), "data_breach", "reddit", [f"v{i}"]) for i in range(3)]
+    opened = [alert for alert in judge(state, trickle) if alert]
+    assert [alert.severity for alert in opened] == [Severity.SEV3]
+    calm = [ordinary(i, nxt) for i in range(3, 3 + 36)]  # three hours: past the refractory period
+    judge(state, calm)
+    spread = [
+        reports(
+            reports(launch(i, nxt + 39 * BUCKET, negative=50), "data_breach", "reddit", [f"w{i}"]),
+            "data_breach",
+            "bluesky",
+            [f"x{i}", f"y{i}"],
+        )
+        for i in range(2)
+    ]
+    for running, raised in ((True, True), (False, False)):
+        copy = DetectorState.from_dict(state.to_dict())
+        copy.incident_running = running
+        alerts = [alert for alert in judge(copy, spread) if alert]
+        assert alerts, running
+        assert (alerts[0].raised_from is Severity.SEV3) is raised  # else: an alert that opens anew
+        assert alerts[0].severity is Severity.SEV1 or not raised

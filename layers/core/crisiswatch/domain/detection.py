@@ -7,24 +7,30 @@ what came before it):
   `crisiswatch detect` runs over NAB series;
 * **negativity**: the count of negative mentions, scored the same way;
 * **spread**: how many sources are above their own recent level (a story jumping platforms);
-* **crisis types**: per type of the taxonomy, mentions in the last 15 minutes against the type's usual
-  rate (a Poisson tail), at least 2, 3 or 5 of them for weights 3, 2, 1, and more than one voice: two
-  sources, or on one source three distinct authors over the last hour, a news source (RSS), or
-  authors reaching 50,000 followers together. This is what catches a crisis while it is small:
-  three independent "glass in my can" reports are an incident long before they are a volume spike,
-  and three people on one forum whose passwords were changed are one before anyone says "breach".
+* **crisis types**: per type of the taxonomy, reports in the last 15 minutes against the type's usual
+  rate (a Poisson tail) and against twice its biggest 15-minute clump lately (everyday complaints come
+  in clumps), at least 2, 3 or 5 of them for weights 3, 2, 1, and more than one voice: two sources, or
+  on one source three distinct authors over the last hour, a news source (RSS), or authors reaching
+  50,000 followers together. A newsroom's report counts twice, though never alone. The usual rate and
+  peak are learnt from buckets an hour old, so a crisis in its first hour does not raise its own bar.
+  This is what catches a crisis while it is small: three independent "glass in my can" reports are
+  an incident long before they are a volume spike, and three people on one forum whose passwords were
+  changed are one before anyone says "breach".
 
-An incident needs a crisis type, or a volume rise that is negative or carries a crisis type. Volume
+An incident needs a crisis type of weight 2 or 3, or one of weight 1 (everyday complaints) with another
+signal; or a volume rise with negativity in a storm (half of the window's readable mentions negative):
+without a crisis type, mood is the only evidence, and mood read from short posts is noisy. Volume
 alone (a launch, a viral ad) is not a crisis. **Good news stays good**: in a spike (the volume signal,
 or twice the expected count) whose readable mentions of the last 15 minutes are under 30%
-negative (at least 20 of them), volume and negativity open nothing, and a crisis type opens only when
-its reports are not half positive and either it weighs 3 (safety, breach) with three authors or two
-sources, or it is 15% of everything said (the spike is about it).
+negative (at least 20 of them), a crisis type opens only when its reports are not half positive and
+either it weighs 3 (safety, breach) with three authors or two sources, or it is 15% of everything said
+(the spike is about it).
 
 **Severity over an incident's life**: an alert on crisis types heard on one source only opens a step
-lower (thin evidence). While the incident is fresh (the two-hour refractory period) each bucket is
-still judged, and a higher severity than the incident's is returned as a raise (`Alert.raised_from`);
-a lower one is never. The state is a few kilobytes of JSON per brand.
+lower (thin evidence). While the incident is fresh (the two-hour refractory period), and afterwards as
+long as it runs (the caller says so: `DetectorState.incident_running`), each bucket is still judged,
+and a higher severity than the incident's is returned as a raise (`Alert.raised_from`); a lower one is
+never. The state is a few kilobytes of JSON per brand.
 """
 
 from __future__ import annotations
@@ -85,6 +91,7 @@ class BucketStats:
             "authors": {key: sorted(slots)[:MAX_AUTHOR_SLOTS] for key, slots in self.type_authors.items()},
             "positive": dict(self.type_positive),
             "reach": dict(self.type_reach),
+            "types": {key: self.type_count(key) for key in self.crisis_types},
         }
 
 
@@ -143,6 +150,10 @@ class DetectorState:
     """Per source: exponentially weighted mentions per bucket over the last couple of hours."""
     type_rates: dict[str, float] = field(default_factory=dict)
     """Per crisis type: usual mentions per bucket, over about a day."""
+    type_peaks: dict[str, float] = field(default_factory=dict)
+    """Per crisis type: its highest 15-minute count lately, decaying with a half-life of a day, learnt
+    from windows an hour old (a rising crisis must not raise its own bar). Everyday complaints come in
+    clumps that a Poisson rate does not expect, and a clump like the last ones is none."""
     recent_types: list[dict[str, dict[str, int]]] = field(default_factory=list)
     """The crisis-type counts of the last closed buckets (the 15-minute window, minus the current)."""
     notable: list[dict[str, Any]] = field(default_factory=list)
@@ -156,6 +167,9 @@ class DetectorState:
     """The bucket of the last opening alert: the incident a raise applies to (`incident_id_for`)."""
     alert_severity: str | None = None
     """The severity that incident has as far as the detector knows: a raise must exceed it."""
+    incident_running: bool = field(default=False, compare=False)
+    """Not stored: set by the caller before judging when that incident still runs (past the refractory
+    period, a story that keeps growing raises it instead of opening nothing)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -166,6 +180,7 @@ class DetectorState:
             "negative": self.negative,
             "source_levels": dict(self.source_levels),
             "type_rates": dict(self.type_rates),
+            "type_peaks": dict(self.type_peaks),
             "recent_types": list(self.recent_types),
             "notable": list(self.notable),
             "last_signal_bucket": self.last_signal_bucket,
@@ -254,6 +269,9 @@ class CrisisDetector:
     """...or when the reports' authors reach this many followers together (a journalist, a big account)."""
     good_news_share: float = 0.3
     """A spike whose readable mentions are less than this share negative is good news (a launch, a win)."""
+    storm_share: float = 0.5
+    """Without a crisis type, a volume rise opens an incident only when this share of the window's
+    readable mentions is negative: half of everything said."""
     good_news_min_scored: int = 20
     """Readable mentions in the window before its share of negative ones is trusted."""
     spike_ratio: float = 2.0
@@ -261,6 +279,11 @@ class CrisisDetector:
     amid_good_news_share: float = 0.15
     """Amid good news, a type of weight 1 or 2 opens only when its reports are this share of the window:
     the spike is about it, not a crisis word in passing."""
+    type_peak_ratio: float = 2.0
+    """Reports needed against the type's usual peak: twice its biggest clump lately, the same margin the
+    volume signal keeps over a series' typical daily peak."""
+    news_report_weight: int = 2
+    """A report from a news source counts as this many towards a type's minimum and its surprise."""
     positive_type_share: float = 0.5
     """Amid good news, a type whose readable reports are this share positive is a word used in passing."""
 
@@ -299,13 +322,10 @@ class CrisisDetector:
             state.negative = negative[1]
             self._learn_sources(state, stats)
             self._learn_types(state, stats)
-        signals: list[str] = []
-        if volume[0].score >= self.volume_score:
-            signals.append("volume")
-        if negative[0].score >= self.volume_score and stats.negative >= 3:
-            signals.append("negativity")
-        if len(surging) >= self.spread_sources:
-            signals.append("spread")
+        signals = self._signals(volume[0], negative[0], stats, surging)
+        if not signals:
+            # Everyday complaints (weight 1) are customer service, not a crisis, until more is said.
+            fired_types = {key: found for key, found in fired_types.items() if int(found["weight"]) >= 2}
         if fired_types and state.buckets_seen >= self.warmup_buckets:
             signals.append("crisis_type")
         else:
@@ -317,24 +337,43 @@ class CrisisDetector:
             fired_types = self._amid_good_news(fired_types, window)
             signals = [name for name in signals if name != "crisis_type" or fired_types]
         refractory = state.quiet_until is not None and stats.bucket < parse_iso(state.quiet_until)
+        ongoing = refractory or state.incident_running
+        storm = self._storm(window)
         crisis = "crisis_type" in signals or (
-            good_news is None
-            and "volume" in signals
-            and ("negativity" in signals or any(stats.crisis_types.values()))
+            storm is not None and "volume" in signals and "negativity" in signals
         )
         if not crisis:
             return None
         severity = self._severity(signals, fired_types, stats)
-        raised_from = _raised_from(state, severity) if refractory else None
-        if refractory and raised_from is None:
+        raised_from = _raised_from(state, severity) if ongoing else None
+        if ongoing and raised_from is None:
             return None  # the open incident already covers this story, at this severity or higher
         alert = self._alert(state, stats, severity, signals, volume[0], negative[0], surging, fired_types)
         if good_news is not None:
             alert.explanation["good_news"] = good_news
+        if storm is not None and "crisis_type" not in signals:
+            alert.explanation["storm"] = storm
         if raised_from is None:
             return alert
         opened = parse_iso(state.alert_bucket or to_iso(stats.bucket))
         return replace(alert, raised_from=raised_from, opened_bucket=opened)
+
+    def _signals(
+        self,
+        volume: Observation,
+        negative: Observation,
+        stats: BucketStats,
+        surging: Mapping[str, Any],
+    ) -> list[str]:
+        """The signals besides crisis types that fired for this bucket."""
+        signals: list[str] = []
+        if volume.score >= self.volume_score:
+            signals.append("volume")
+        if negative.score >= self.volume_score and stats.negative >= 3:
+            signals.append("negativity")
+        if len(surging) >= self.spread_sources:
+            signals.append("spread")
+        return signals
 
     def _window(self, state: DetectorState, stats: BucketStats) -> dict[str, Any]:
         """The 15-minute window's totals: mentions, negative and readable ones, and per crisis type its
@@ -377,6 +416,18 @@ class CrisisDetector:
             "readable_mentions": scored,
             "threshold": self.good_news_share,
         }
+
+    def _storm(self, window: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The numbers that make the window a storm of negativity (at least `storm_share` of its readable
+        mentions negative), or None. Without a crisis type, mood is the only evidence, and mood read
+        from short posts is noisy (irony, tears of joy, slang): a volume rise opens only in a storm."""
+        scored = int(window["scored"])
+        if scored < self.good_news_min_scored:
+            return None
+        share = int(window["negative"]) / scored
+        if share < self.storm_share:
+            return None
+        return {"negative_share": round(share, 3), "readable_mentions": scored, "threshold": self.storm_share}
 
     def _amid_good_news(
         self, fired: dict[str, dict[str, Any]], window: Mapping[str, Any]
@@ -424,22 +475,29 @@ class CrisisDetector:
                 for source, count in counts.get(crisis_type, {}).items():
                     per_source[source] = per_source.get(source, 0) + count
             observed = sum(per_source.values())
+            news = sum(count for source, count in per_source.items() if source in NEWS_SOURCES)
+            # A newsroom's report counts twice (an editor checked it, and it reaches many), though never
+            # alone: one article is one voice until anybody else takes it up.
+            weighed = observed + news * (self.news_report_weight - 1)
             weight = self.type_weights.get(crisis_type, 1)
             rate = max(state.type_rates.get(crisis_type, 0.0), self.type_rate_floor)
             expected = rate * self.type_window
-            p_value = poisson_tail(observed, expected)
+            p_value = poisson_tail(weighed, expected)
             needed = self.type_min_count.get(weight, max(self.type_min_count.values()))
-            if observed < needed or p_value >= self.type_p_value:
+            peak = state.type_peaks.get(crisis_type, 0.0)
+            enough = max(needed, self.type_peak_ratio * peak)
+            if observed < 2 or weighed < enough or p_value >= self.type_p_value:
                 continue
             authors = len(window["authors"].get(crisis_type, ()))
             reach = int(window["reach"].get(crisis_type, 0))
-            news = sum(count for source, count in per_source.items() if source in NEWS_SOURCES)
             corroboration = self._corroboration(per_source, authors, reach, news, needed)
             if corroboration is None:
                 continue
             fired[crisis_type] = {
                 "observed": observed,
+                **({"news_reports": news} if news else {}),
                 "expected": round(expected, 4),
+                **({"usual_peak": round(peak, 2)} if peak >= 1 else {}),
                 "p_value": float(f"{p_value:.3g}"),
                 "sources": dict(sorted(per_source.items())),
                 "weight": weight,
@@ -476,14 +534,35 @@ class CrisisDetector:
         }
 
     def _learn_types(self, state: DetectorState, stats: BucketStats) -> None:
-        alpha = 1.0 - 0.5 ** (1.0 / self.type_rate_half_life)
-        for crisis_type in {*state.type_rates, *stats.crisis_types}:
-            rate = state.type_rates.get(crisis_type, 0.0)
-            state.type_rates[crisis_type] = rate + alpha * (stats.type_count(crisis_type) - rate)
-        state.type_rates = {key: rate for key, rate in state.type_rates.items() if rate >= 1e-5}
+        """Keep the window's buckets; learn a type's usual rate and peak from buckets an hour old. A
+        crisis that grows over its first hour must not teach the detector that it is usual."""
         state.recent_types = [*state.recent_types, stats.crisis_types][-(self.type_window - 1) :]
-        window = max(self.type_window, self.author_window) - 1
-        state.recent_evidence = [*state.recent_evidence, stats.evidence()][-window:]
+        kept = [*state.recent_evidence, stats.evidence()]
+        # The hour of authors, plus the two buckets before the one an hour old (its 15-minute window).
+        state.recent_evidence = kept[-(self.author_window + self.type_window - 1) :]
+        if len(kept) < self.author_window + self.type_window:
+            return
+        hour_old = -(self.author_window + 1)
+        alpha = 1.0 - 0.5 ** (1.0 / self.type_rate_half_life)
+        old = {key: int(count) for key, count in kept[hour_old].get("types", {}).items()}
+        for crisis_type in {*state.type_rates, *old}:
+            rate = state.type_rates.get(crisis_type, 0.0)
+            state.type_rates[crisis_type] = rate + alpha * (old.get(crisis_type, 0) - rate)
+        state.type_rates = {key: rate for key, rate in state.type_rates.items() if rate >= 1e-5}
+        self._learn_peaks(state, kept[hour_old - self.type_window + 1 : hour_old + 1])
+
+    def _learn_peaks(self, state: DetectorState, window: list[dict[str, Any]]) -> None:
+        """Decay every type's peak by a bucket, then raise it to the count of `window`, the 15 minutes
+        that ended an hour ago: clumps count once they are history, not while they grow."""
+        decay = 0.5 ** (1.0 / self.type_rate_half_life)
+        counts: dict[str, int] = {}
+        for bucket in window:
+            for key, count in bucket.get("types", {}).items():
+                counts[key] = counts.get(key, 0) + int(count)
+        for crisis_type in {*state.type_peaks, *counts}:
+            peak = state.type_peaks.get(crisis_type, 0.0) * decay
+            state.type_peaks[crisis_type] = max(peak, float(counts.get(crisis_type, 0)))
+        state.type_peaks = {key: peak for key, peak in state.type_peaks.items() if peak >= 0.5}
 
     @staticmethod
     def _severity(

@@ -57,6 +57,9 @@ RAISABLE = frozenset(
     }
 )
 """Statuses in which the detector may still raise an incident's severity: it is not over yet."""
+RUNNING = RAISABLE - {IncidentStatus.UNANSWERED}
+"""Statuses in which an incident holds its brand: the brand's next alert raises it or is covered by it.
+An unanswered incident has freed its brand (the next alert opens anew), though it may still be raised."""
 
 
 class Decision(StrEnum):

@@ -6,11 +6,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from ..domain.clock import BUCKET, bucket_start, to_iso
+from ..domain.clock import BUCKET, bucket_start, parse_iso, to_iso
 from ..domain.detection import Alert, BucketStats, Detector, buckets_to_judge
 from ..domain.evidence import gather_evidence, remember_notable
 from ..domain.incidents import (
     RAISABLE,
+    RUNNING,
     Incident,
     IncidentChanges,
     Severity,
@@ -70,6 +71,7 @@ def detect(
     current = bucket_start(now)
     for _attempt in range(SAVE_ATTEMPTS):
         state, version = states.load(brand)
+        state.incident_running = _running(brand, state.alert_bucket, incidents)
         if state.last_bucket is None:
             # A new brand: its history starts with the bucket before its first mention.
             state.last_bucket = to_iso(bucket_start(min(oldest or now, now)) - BUCKET)
@@ -95,6 +97,14 @@ def detect(
         # Several raises in one run (a replay's catch-up): the last is the highest.
         raise_severity(brand, raises[-1], incidents, audit, opened_at, on_raise)
     return opened
+
+
+def _running(brand: str, alert_bucket: str | None, incidents: IncidentStore) -> bool:
+    """Whether the incident the detector last opened for `brand` still runs (a raise may apply)."""
+    if alert_bucket is None:
+        return False
+    incident = incidents.get(incident_id_for(brand, parse_iso(alert_bucket)))
+    return incident is not None and incident.status in RUNNING
 
 
 def _open(
