@@ -13,7 +13,7 @@ References, built in the same run from the same file, so that each shows what on
 * "no negation": the same terms with every language's negations, exceptions, denials and clause breaks
   emptied and every exclusion dropped: a plain keyword tagger ("kein Rückruf" tagged as a recall);
 * "English terms": the English (and language-free) term lists alone, with negation: what a tagger
-  that reads only English would make of the German posts.
+  that reads only English would make of the German and Spanish posts.
 
 Also the time per post (median of 3 passes over both sets, after a warm-up).
 """
@@ -34,7 +34,7 @@ SETS = {
     "dev": ROOT / "tests" / "data" / "crisis_types_dev.jsonl",
     "held-out": ROOT / "tests" / "data" / "crisis_types_heldout.jsonl",
 }
-LANGUAGES = ("en", "de")
+LANGUAGES = ("en", "de", "es")
 TARGET = 0.8
 
 

@@ -1,5 +1,5 @@
-"""Crisis types in English and German: every rule of the term syntax and of negation, in both languages;
-the file format's refusals; inputs that must never raise or hang; the dev set per language."""
+"""Crisis types in English, German and Spanish: every rule of the term syntax and of negation, in each
+language; the file format's refusals; inputs that must never raise or hang; the dev set per language."""
 
 from __future__ import annotations
 
@@ -45,6 +45,12 @@ def tags(text: str, lang: str | None) -> tuple[str, ...]:
         ("RÜCKRUF!", "de", "product_failure"),
         # mixed: English terms in a German post
         ("data breach bei Acme bestätigt", "de", "data_breach"),
+        # Spanish: inflection, a hashtag, a gap, and English mixed in
+        ("Acme retira del mercado dos lotes de galletas", "es", "product_failure"),
+        ("me hackearon la cuenta de Acme", "es", "data_breach"),
+        ("#BoicotAcme", "es", "boycott"),
+        ("Difundidlo antes de que lo borren", "es", "misinformation"),
+        ("data breach en Acme confirmado", "es", "data_breach"),
     ],
 )
 def test_a_term_is_found_through_inflection_compounds_hashtags_and_split_verbs(
@@ -67,6 +73,8 @@ def test_a_leading_star_looks_inside_words_only_in_a_compounding_language() -> N
         ("Es gibt keinen Rückruf", "de", "keinen"),
         ("kein Rückruf bei Acme", "de", "kein"),
         ("Acme wurde nicht gehackt", "de", "nicht"),
+        ("No hay ningún hackeo en Acme", "es", "ningún"),
+        ("Acme nunca fue hackeada", "es", "nunca"),
     ],
 )
 def test_a_negation_before_a_term_cancels_it_and_says_which_word(text: str, lang: str, cue: str) -> None:
@@ -79,6 +87,7 @@ def test_a_negation_before_a_term_cancels_it_and_says_which_word(text: str, lang
     [
         ("not only a recall, a lawsuit too", "en"),
         ("Nicht nur ein Rückruf, auch ein Datenleck", "de"),
+        ("No solo retiran del mercado las galletas, también los cereales", "es"),
     ],
 )
 def test_a_negation_exception_does_not_negate(text: str, lang: str) -> None:
@@ -93,6 +102,8 @@ def test_a_negation_exception_does_not_negate(text: str, lang: str) -> None:
         ("das mit dem Rückruf ist ein Fake", "de"),
         ("der Rückruf stimmt nicht", "de"),
         ("Rückruf bei Acme, das ist ein Fake", "de"),
+        ("lo del hackeo es falso", "es"),
+        ("la retirada del mercado no es cierta", "es"),
     ],
 )
 def test_a_denial_after_a_term_cancels_it(text: str, lang: str) -> None:
@@ -108,6 +119,7 @@ def test_a_denial_after_a_term_cancels_it(text: str, lang: str) -> None:
         ("kein Witz, aber der Rückruf ist echt", "de"),
         ("kein Scherz aber Rückruf bei Acme", "de"),
         ("Nein. Acme ruft die Dosen zurück", "de"),
+        ("no es broma pero Acme retira del mercado las latas", "es"),
     ],
 )
 def test_a_clause_break_ends_the_scope_of_a_negation(text: str, lang: str) -> None:
@@ -143,6 +155,8 @@ def test_a_regional_tag_reads_as_its_language(lang: str) -> None:
 def test_exclusions_hold_in_both_languages() -> None:
     assert tags("bitte um Rückruf", "de") == ()
     assert tags("I recall the old logo", "en") == ()
+    assert tags("boicot a mi dieta jaja", "es") == ()
+    assert tags("precios por defecto en la app de Acme", "es") == ()
 
 
 @pytest.mark.parametrize(
@@ -151,6 +165,8 @@ def test_exclusions_hold_in_both_languages() -> None:
         ("tried the new oat latte. verdict: my new favourite", "en"),
         ("this cold brew is dangerously drinkable", "en"),
         ("Die neue Sorte ist gefährlich lecker", "de"),
+        ("el pan de Acme está de muerte", "es"),
+        ("me muero de risa con el anuncio de Acme", "es"),
     ],
 )
 def test_praise_idioms_are_no_legal_or_safety_report(text: str, lang: str) -> None:
@@ -163,6 +179,7 @@ def test_praise_idioms_are_no_legal_or_safety_report(text: str, lang: str) -> No
         ("The jury verdict against Acme came in today: $4m", "en"),
         ("dangerous levels of lead in the Acme kettles", "en"),
         ("Gefährliche Keime im Acme-Salat gefunden", "de"),
+        ("me intoxiqué con la ensalada de Acme", "es"),
     ],
 )
 def test_courts_and_dangers_still_are(text: str, lang: str) -> None:
@@ -206,7 +223,7 @@ def test_a_team_file_adds_its_own_types_and_a_language(tmp_path: Path) -> None:
     taxonomy = load_taxonomy(str(path))
     assert [crisis_type.key for crisis_type in taxonomy.types] == ["greenwashing"]
     assert taxonomy.weights == {"greenwashing": 2}
-    assert sorted(taxonomy.languages) == ["de", "en", "fr"], "the packaged languages stay"
+    assert sorted(taxonomy.languages) == ["de", "en", "es", "fr"], "the packaged languages stay"
     assert taxonomy.classify("Acme is greenwashing", lang="en") == ("greenwashing",)
     assert taxonomy.classify("their fake green claims", lang="en") == ("greenwashing",)
     assert taxonomy.classify("read our greenwashing guide", lang="en") == ()
@@ -365,7 +382,7 @@ def test_long_and_pathological_posts_complete() -> None:
 # -- the dev set ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("lang", ["en", "de", "es"])
 def test_the_dev_set_reaches_the_target_in_each_language(lang: str) -> None:
     """Macro-F1 over the eight types, words alone (no sentiment). The target is 0.8; the dev set is what
     the terms were tuned on, so it must stay well above (`python -m bench.crisis_types` shows both sets)."""

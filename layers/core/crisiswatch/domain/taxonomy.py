@@ -672,7 +672,7 @@ class Taxonomy:
         """A taxonomy from parsed TOML, or every problem of it at once (place and reason each).
 
         Languages come from the file's ``[languages.<code>]`` tables over `base_languages` (by default the
-        packaged ones, English and German): a team file of types alone reads both languages' negations.
+        packaged ones, English, German and Spanish): a team file of types alone reads their negations.
         """
         problems: list[str] = []
         for key in data:
