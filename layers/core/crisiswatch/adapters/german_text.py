@@ -44,8 +44,14 @@ TRAILING_NEGATORS = frozenset(
 """Negators German puts after the verb ("Das gefällt mir nicht"): with no sentiment word after them in
 their clause, they negate the verb or adjective before them in the clause."""
 
-NOT_NEGATING_NEXT = {"nicht": frozenset({"nur"}), "nichts": frozenset({"als"})}
-"""'nicht nur ... sondern auch', 'nichts als Ärger': the negator is part of a fixed phrase."""
+NOT_NEGATING_NEXT = {
+    "nicht": frozenset({"nur"}),
+    "nichts": frozenset({"als"}),
+    "nie": frozenset({"so", "derart", "dermaßen"}),
+    "niemals": frozenset({"so", "derart", "dermaßen"}),
+}
+"""'nicht nur ... sondern auch', 'nichts als Ärger': the negator is part of a fixed phrase; 'noch nie so
+entspannt' praises, as VADER reads 'never so' and 'never this' as boosters, not negations."""
 
 NOCH = "noch"
 """Negates only in 'weder ... noch'; elsewhere "noch" means "still, even" ("noch schlimmer")."""
