@@ -187,6 +187,7 @@ class FakeAggregateStore:
             crisis_types = {key: dict(value) for key, value in total.crisis_types.items()}
             type_authors = {key: list(value) for key, value in total.type_authors.items()}
             type_positive, type_reach = dict(total.type_positive), dict(total.type_reach)
+            type_negative, type_scored = dict(total.type_negative), dict(total.type_scored)
             for crisis_type, count in counter.crisis_types.items():
                 crisis_types.setdefault(crisis_type, {})[source] = count
                 tally = counter.type_tallies.get(crisis_type)
@@ -195,6 +196,8 @@ class FakeAggregateStore:
                 slots = set(type_authors.get(crisis_type, ())) | tally.authors
                 type_authors[crisis_type] = sorted(slots)
                 type_positive[crisis_type] = type_positive.get(crisis_type, 0) + tally.positive
+                type_negative[crisis_type] = type_negative.get(crisis_type, 0) + tally.negative
+                type_scored[crisis_type] = type_scored.get(crisis_type, 0) + tally.scored
                 type_reach[crisis_type] = type_reach.get(crisis_type, 0) + tally.reach
             totals[moment] = BucketStats(
                 bucket=moment,
@@ -206,6 +209,8 @@ class FakeAggregateStore:
                 crisis_types=crisis_types,
                 type_authors=type_authors,
                 type_positive=type_positive,
+                type_negative=type_negative,
+                type_scored=type_scored,
                 type_reach=type_reach,
             )
         return totals

@@ -69,6 +69,11 @@ def reports(
         type_authors={**stats.type_authors, crisis_type: sorted(slots)},
         type_positive={**stats.type_positive, crisis_type: positive},
         type_reach={**stats.type_reach, crisis_type: followers * count},
+        type_negative={
+            **stats.type_negative,
+            crisis_type: count - positive if negative is None else negative,
+        },
+        type_scored={**stats.type_scored, crisis_type: count},
     )
 
 
@@ -435,3 +440,20 @@ def test_a_running_incident_is_raised_past_its_refractory_period() -> None:
         assert alerts, running
         assert (alerts[0].raised_from is Severity.SEV3) is raised  # else: an alert that opens anew
         assert alerts[0].severity is Severity.SEV1 or not raised
+
+
+def test_a_breach_joke_in_a_happy_crowd_opens_nothing_and_a_breach_told_as_bad_news_does() -> None:
+    """Black Friday: "my account got hacked, by myself" on two sources, read neutral; then the same
+    number of reports read negative ("hacked, 500 euros gone")."""
+    for negative, opens in ((0, False), (2, True)):
+        state, nxt = warmed()
+        series = []
+        for i in range(3):
+            stats = launch(i, nxt)
+            stats = reports(stats, "data_breach", "reddit", [f"j{i}"], negative=negative // 2)
+            stats = reports(stats, "data_breach", "bluesky", [f"k{i}"], negative=negative // 2)
+            series.append(stats)
+        alerts = [alert for alert in judge(state, series) if alert]
+        assert bool(alerts) is opens
+        if opens:
+            assert alerts[0].crisis_types == ("data_breach",) and "good_news" in alerts[0].explanation

@@ -249,6 +249,8 @@ class DynamoAggregateStore:
                     BucketItem.volume.add(tally.count),
                     BucketItem.positive.add(tally.positive),
                     BucketItem.reach.add(tally.reach),
+                    BucketItem.negative.add(tally.negative),
+                    BucketItem.scored.add(tally.scored),
                 ]
                 if tally.authors:
                     type_actions.append(BucketItem.authors.add(set(tally.authors)))
@@ -273,6 +275,8 @@ class DynamoAggregateStore:
                     "type_authors": {},
                     "type_positive": {},
                     "type_reach": {},
+                    "type_negative": {},
+                    "type_scored": {},
                 },
             )
             if crisis_type:
@@ -283,6 +287,8 @@ class DynamoAggregateStore:
                 positive, reach = int(item.positive or 0), int(item.reach or 0)
                 total["type_positive"][crisis_type] = total["type_positive"].get(crisis_type, 0) + positive
                 total["type_reach"][crisis_type] = total["type_reach"].get(crisis_type, 0) + reach
+                for field, value in (("type_negative", item.negative), ("type_scored", item.scored)):
+                    total[field][crisis_type] = total[field].get(crisis_type, 0) + int(value or 0)
                 continue
             total["volume"] += int(item.volume)
             total["negative"] += int(item.negative)

@@ -95,7 +95,9 @@ class BucketItem(Model):
     sk = UnicodeAttribute(range_key=True)
     volume = NumberAttribute(default=0)
     negative = NumberAttribute(default=0)
+    """Negative mentions; on a crisis-type counter, its negative reports."""
     scored = NumberAttribute(default=0)
+    """Mentions whose sentiment could be read; on a crisis-type counter, such reports."""
     negative_reach = NumberAttribute(default=0)
     compound_sum = NumberAttribute(default=0)
     positive = NumberAttribute(default=0)

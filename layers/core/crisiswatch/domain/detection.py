@@ -74,6 +74,11 @@ class BucketStats:
     """Crisis type -> its reports whose sentiment is positive: a crisis word used in good spirits."""
     type_reach: dict[str, int] = field(default_factory=dict)
     """Crisis type -> followers of the authors of its reports, summed: who is saying it."""
+    type_negative: dict[str, int] = field(default_factory=dict)
+    """Crisis type -> its reports told in a negative tone (the analyzer's score, before the crisis words'
+    own pull): a report told as bad news."""
+    type_scored: dict[str, int] = field(default_factory=dict)
+    """Crisis type -> its reports whose sentiment could be read (the denominator of the two above)."""
 
     @property
     def negative_share(self) -> float:
@@ -91,6 +96,8 @@ class BucketStats:
             "authors": {key: sorted(slots)[:MAX_AUTHOR_SLOTS] for key, slots in self.type_authors.items()},
             "positive": dict(self.type_positive),
             "reach": dict(self.type_reach),
+            "negative_reports": dict(self.type_negative),
+            "readable_reports": dict(self.type_scored),
             "types": {key: self.type_count(key) for key in self.crisis_types},
         }
 
@@ -106,6 +113,8 @@ NEWS_SOURCES = frozenset({"rss", "news", "newsapi", "gdelt"})
 
 POSITIVE_COMPOUND = 0.05
 """VADER's own convention: a score at or above 0.05 is positive."""
+NEGATIVE_TONE = -0.05
+"""...and one at or below -0.05 negative."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,8 @@ class TypeTally:
     count: int = 0
     positive: int = 0
     reach: int = 0
+    negative: int = 0
+    scored: int = 0
     authors: frozenset[int] = frozenset()
 
 
@@ -126,6 +137,10 @@ def tally_type(tally: TypeTally | None, mention: Mention, score: MentionScore) -
     return TypeTally(
         count=tally.count + 1,
         positive=tally.positive + (1 if sentiment is not None and sentiment >= POSITIVE_COMPOUND else 0),
+        # The tone as told, before the crisis words' own pull: is the report itself bad news?
+        negative=tally.negative
+        + (1 if score.compound is not None and score.compound <= NEGATIVE_TONE else 0),
+        scored=tally.scored + (0 if sentiment is None else 1),
         reach=tally.reach + max(score.reach, 0),
         authors=tally.authors | ({slot} if slot is not None else set()),
     )
@@ -284,6 +299,9 @@ class CrisisDetector:
     volume signal keeps over a series' typical daily peak."""
     news_report_weight: int = 2
     """A report from a news source counts as this many towards a type's minimum and its surprise."""
+    bad_news_share: float = 0.5
+    """Amid good news, a weight-3 type opens on its voices alone when this share of its readable reports
+    is negative (a type whose reports cannot be read, a language without sentiment, still opens)."""
     positive_type_share: float = 0.5
     """Amid good news, a type whose readable reports are this share positive is a word used in passing."""
 
@@ -377,27 +395,26 @@ class CrisisDetector:
 
     def _window(self, state: DetectorState, stats: BucketStats) -> dict[str, Any]:
         """The 15-minute window's totals: mentions, negative and readable ones, and per crisis type its
-        positive reports and reach; per type its authors' slots over the last hour (`author_window`)."""
+        positive, negative and readable reports and reach; per type its authors' slots over the last
+        hour (`author_window`)."""
         longer = [*state.recent_evidence[-(self.author_window - 1) :], stats.evidence()]
         buckets = longer[-self.type_window :]
         authors: dict[str, set[int]] = {}
-        positive: dict[str, int] = {}
-        reach: dict[str, int] = {}
         for bucket in longer:
             for key, slots in bucket.get("authors", {}).items():
                 authors.setdefault(key, set()).update(int(slot) for slot in slots)
-        for bucket in buckets:
-            for key, count in bucket.get("positive", {}).items():
-                positive[key] = positive.get(key, 0) + int(count)
-            for key, count in bucket.get("reach", {}).items():
-                reach[key] = reach.get(key, 0) + int(count)
+        per_type: dict[str, dict[str, int]] = {}
+        for name in ("positive", "reach", "negative_reports", "readable_reports"):
+            sums = per_type.setdefault(name, {})
+            for bucket in buckets:
+                for key, count in bucket.get(name, {}).items():
+                    sums[key] = sums.get(key, 0) + int(count)
         return {
             "volume": sum(int(bucket.get("volume", 0)) for bucket in buckets),
             "negative": sum(int(bucket.get("negative", 0)) for bucket in buckets),
             "scored": sum(int(bucket.get("scored", 0)) for bucket in buckets),
             "authors": authors,
-            "positive": positive,
-            "reach": reach,
+            **per_type,
         }
 
     def _good_news(
@@ -433,8 +450,10 @@ class CrisisDetector:
         self, fired: dict[str, dict[str, Any]], window: Mapping[str, Any]
     ) -> dict[str, dict[str, Any]]:
         """The crisis types that still open an incident amid good news: their reports are not mostly
-        positive, and either a weight-3 type (harm to people or data) is reported by several authors or
-        on several sources, or the type is a large share of everything said (the spike is about it)."""
+        positive, and either the type is a large share of everything said (the spike is about it), or a
+        weight-3 type (harm to people or data) is reported by several authors or on several sources and
+        told as bad news: at least half of its readable reports negative ("my account got hacked, by
+        myself, lol" is a joke in a happy crowd; "my account got hacked, 500 euros gone" is not)."""
         kept: dict[str, dict[str, Any]] = {}
         volume = max(int(window["volume"]), 1)
         for crisis_type, details in fired.items():
@@ -444,7 +463,9 @@ class CrisisDetector:
             several = (
                 int(details.get("authors", 0)) >= self.single_source_authors or len(details["sources"]) >= 2
             )
-            weighty = int(details["weight"]) >= 3 and several
+            readable = int(details.get("readable", 0))
+            bad_news = not readable or int(details.get("negative", 0)) >= self.bad_news_share * readable
+            weighty = int(details["weight"]) >= 3 and several and bad_news
             if weighty or int(details["observed"]) >= self.amid_good_news_share * volume:
                 kept[crisis_type] = details
         return kept
@@ -504,6 +525,8 @@ class CrisisDetector:
                 "authors": authors,
                 "reach": reach,
                 "positive": int(window["positive"].get(crisis_type, 0)),
+                "negative": int(window["negative_reports"].get(crisis_type, 0)),
+                "readable": int(window["readable_reports"].get(crisis_type, 0)),
                 "corroboration": corroboration,
             }
         return fired
