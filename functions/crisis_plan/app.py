@@ -30,10 +30,13 @@ def lambda_handler(
     root = use_cases(services)
     if not isinstance(event, dict):
         raise InvalidRequestError("the event must be an object")
+    step = event.get("step")
+    if not isinstance(step, str) or step not in STEPS:
+        raise InvalidRequestError(f"unknown step {step!r}; known: {', '.join(STEPS)}")
     incident_id = event.get("incident_id")
-    if event.get("step") in STEPS and (not isinstance(incident_id, str) or not incident_id):
+    if not isinstance(incident_id, str) or not incident_id:
         raise InvalidRequestError("incident_id is required")
-    result = root.crisis_plan.run(str(event.get("step")), str(incident_id), event)
+    result = root.crisis_plan.run(step, incident_id, event)
     metrics.add_metric(f"PlanStep_{event['step']}", MetricUnit.Count, 1)
     logger.info("Plan step done", extra={"step": event["step"], "incident_id": incident_id})
     return result
