@@ -51,7 +51,7 @@ t1 = time.perf_counter()
 from datetime import datetime, timezone
 from crisiswatch.domain.mentions import Mention
 from crisiswatch.domain.scoring import score_mention
-services = app.get_services()  # the handler's own wiring: VADER, the taxonomy, the language model
+services = app.use_cases().services  # the handler's own wiring: VADER, the taxonomy, the language model
 mention = Mention("mastodon", "1", "acme", datetime.now(timezone.utc),
                   "The coffee at Acme was lukewarm again and the staff were rude, what a recall mess")
 score = score_mention(mention, services.sentiment, services.taxonomy, services.languages)

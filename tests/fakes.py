@@ -13,12 +13,13 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crisiswatch.config import Settings, Tables
 from crisiswatch.domain import timeline
 from crisiswatch.domain.breaker import CircuitBreaker, SourceHealth
 from crisiswatch.domain.clock import bucket_start, to_iso
+from crisiswatch.domain.crisis_plan import Timing
 from crisiswatch.domain.detection import (
     BucketStats,
     CrisisDetector,
@@ -37,6 +38,7 @@ from crisiswatch.domain.scoring import MentionScore
 from crisiswatch.domain.statements import StatementLibrary, default_statements
 from crisiswatch.domain.taxonomy import Taxonomy, default_taxonomy
 from crisiswatch.ports import FetchResult, OutboundMessage
+from crisiswatch.wiring import Container
 
 
 class StoreDownError(RuntimeError):
@@ -637,7 +639,7 @@ class FakeFanOut:
 
 @dataclass
 class FakeServices:
-    """Same attribute names as `crisiswatch.wiring.Services`, every one of them in memory."""
+    """A `crisiswatch.wiring.Container` (what `Services` provides in AWS), every port of it in memory."""
 
     settings: Settings = field(default_factory=make_settings)
     mentions: FakeMentionStore = field(default_factory=FakeMentionStore)
@@ -674,6 +676,14 @@ class FakeServices:
     http: Any = None
     source_secrets: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    @property
+    def timing(self) -> Timing:
+        return self.settings.timing
+
+    @property
+    def action_base_url(self) -> str:
+        return self.settings.action_base_url
+
     def link_secret(self) -> bytes:
         return self.secret
 
@@ -682,6 +692,10 @@ class FakeServices:
 
     def source_secret(self, name: str | None) -> dict[str, str]:
         return self.source_secrets.get(name or "", {})
+
+
+if TYPE_CHECKING:  # mypy checks every fake against the port it stands in for
+    _fakes_fit: Container = FakeServices()
 
 
 DASHBOARD_PASSWORD = "correct-horse-battery-staple"

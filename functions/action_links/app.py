@@ -11,11 +11,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from crisiswatch.domain.clock import utc_now
 from crisiswatch.domain.incidents import NOTE_LIMIT
-from crisiswatch.usecases.decisions import LinkPage, Outcome, Submission, decide, view_link
+from crisiswatch.usecases.decisions import LinkPage, Outcome, Submission
 from crisiswatch.web.pages import SECURITY_HEADERS, render_link_page, render_message
-from crisiswatch.wiring import Services, get_services
+from crisiswatch.wiring import Container, UseCases, use_cases
 
 MAX_FORM_BYTES = 32_768
 """A revised 2,000-character statement fits even percent-encoded; far more is not from our page."""
@@ -25,11 +24,11 @@ logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayRestResolver()
-_override: dict[str, Services] = {}
+_override: dict[str, Container] = {}
 
 
-def _services() -> Services:
-    return _override.get("services") or get_services()
+def _use_cases() -> UseCases:
+    return use_cases(_override.get("services"))
 
 
 def _html(status: int, body: str) -> Response[str]:
@@ -43,8 +42,7 @@ def _page(page: LinkPage) -> Response[str]:
 
 @app.route("/a/<link_id>", method=["GET", "HEAD"])
 def show(link_id: str) -> Response[str]:
-    services = _services()
-    return _page(view_link(link_id, services.link_secret(), services.links, services.incidents, utc_now()))
+    return _page(_use_cases().action_links.view(link_id))
 
 
 @app.post("/a/<link_id>")
@@ -77,18 +75,7 @@ def submit(link_id: str) -> Response[str]:
     )
     identity = event.request_context.identity
     client = f"{identity.source_ip or '?'} {(identity.user_agent or '')[:120]}"
-    services = _services()
-    page = decide(
-        link_id,
-        submission,
-        client,
-        services.link_secret(),
-        services.links,
-        services.incidents,
-        services.escalation,
-        services.audit,
-        utc_now(),
-    )
+    page = _use_cases().action_links.decide(link_id, submission, client)
     logger.info("Link submitted", extra={"outcome": page.outcome.value})
     return _page(page)
 
@@ -102,7 +89,7 @@ def not_found(_error: Exception) -> Response[str]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(
-    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+    event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
     # The path carries a live link id: events are never logged whole.
     if services is not None:

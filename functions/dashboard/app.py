@@ -13,10 +13,8 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from crisiswatch.domain.clock import utc_now
 from crisiswatch.domain.errors import IncidentNotFoundError
 from crisiswatch.domain.incidents import IncidentFilter
-from crisiswatch.usecases.reporting import compile_report, view_incident
 from crisiswatch.web.dashboard import DASHBOARD_HEADERS, render_incident_list, render_incident_page
 from crisiswatch.web.pages import render_message
 from crisiswatch.web.report_files import (
@@ -25,7 +23,7 @@ from crisiswatch.web.report_files import (
     render_report_html,
     render_report_markdown,
 )
-from crisiswatch.wiring import Services, get_services
+from crisiswatch.wiring import Container, UseCases, use_cases
 
 USER = "manager"
 BASE = "/dashboard"
@@ -38,11 +36,11 @@ logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayRestResolver()
-_override: dict[str, Services] = {}
+_override: dict[str, Container] = {}
 
 
-def _services() -> Services:
-    return _override.get("services") or get_services()
+def _use_cases() -> UseCases:
+    return use_cases(_override.get("services"))
 
 
 def _html(status: int, body: str, headers: dict[str, str] | None = None) -> Response[str]:
@@ -62,7 +60,9 @@ def _authorised(header: str | None, password: str) -> bool:
 
 
 def require_password(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
-    if not _authorised(app.current_event.headers.get("Authorization"), _services().dashboard_password()):
+    if not _authorised(
+        app.current_event.headers.get("Authorization"), _use_cases().services.dashboard_password()
+    ):
         metrics.add_metric("DashboardUnauthorised", "Count", 1)
         return _html(
             401,
@@ -79,16 +79,17 @@ def incident_list() -> Response[str]:
         wanted = IncidentFilter.parse(query)
     except ValueError as error:
         return _html(400, render_message("Check the filter", str(error)))
-    incidents = [item for item in _services().incidents.list(limit=LIST_LIMIT) if wanted.matches(item)]
+    incidents = [
+        item for item in _use_cases().services.incidents.list(limit=LIST_LIMIT) if wanted.matches(item)
+    ]
     shown = {key: query.get(key, "")[:100] for key in ("status", "severity", "brand", "from", "to")}
     return _html(200, render_incident_list(incidents, FROM_LIST, shown))
 
 
 @app.get(f"{BASE}/incidents/<incident_id>", middlewares=[require_password])
 def incident_page(incident_id: str) -> Response[str]:
-    s = _services()
     try:
-        view = view_incident(incident_id, s.incidents, s.audit, s.history, s.aggregates, s.links, utc_now())
+        view = _use_cases().reporting.view(incident_id)
     except IncidentNotFoundError:
         return _html(404, render_message("Not found", "There is no incident with that id."))
     return _html(200, render_incident_page(view.report, view.checklist, view.pending, FROM_INCIDENT))
@@ -96,9 +97,8 @@ def incident_page(incident_id: str) -> Response[str]:
 
 @app.get(f"{BASE}/incidents/<incident_id>/report.<kind>", middlewares=[require_password])
 def report(incident_id: str, kind: str) -> Response[str]:
-    s = _services()
     try:
-        compiled = compile_report(incident_id, s.incidents, s.audit, s.history, s.aggregates, utc_now())
+        compiled = _use_cases().reporting.compile(incident_id)
     except IncidentNotFoundError:
         return _html(404, render_message("Not found", "There is no incident with that id."))
     if kind == "html":
@@ -124,7 +124,7 @@ def not_found(_error: Exception) -> Response[str]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(
-    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+    event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
     # Events carry the Authorization header: never logged whole.
     if services is not None:

@@ -15,8 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.adapters.replay_source import ReplaySource, list_manifests
 from crisiswatch.domain.clock import parse_iso
-from crisiswatch.usecases.ingest import ingest
-from crisiswatch.wiring import Services, get_services
+from crisiswatch.wiring import Container, use_cases
 
 logger = Logger()
 tracer = Tracer()
@@ -27,9 +26,10 @@ metrics = Metrics()
 @tracer.capture_lambda_handler
 @logger.inject_lambda_context
 def lambda_handler(
-    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+    event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
-    services = services or get_services()
+    root = use_cases(services)
+    services = root.services
     now = parse_iso(EventBridgeEvent(event).time)
     reports = []
     replays = (
@@ -43,14 +43,8 @@ def lambda_handler(
             metrics.add_metric("ReplayManifestsUnreadable", MetricUnit.Count, 1)
             continue
         source = ReplaySource(services.s3, services.settings.replay_bucket, manifest)
-        report = ingest(
-            source,
-            f"{manifest.brand}#replay#{manifest.key}",
-            services.cursors,
-            services.mentions,
-            services.quarantine,
-            now,
-            languages=services.languages,
+        report = root.replay_ingestion.ingest(
+            source, f"{manifest.brand}#replay#{manifest.key}", now, languages=services.languages
         )
         metrics.add_metric("MentionsStored", MetricUnit.Count, report.stored)
         metrics.add_metric("MentionsDuplicate", MetricUnit.Count, report.duplicates)

@@ -15,8 +15,8 @@ from crisiswatch.adapters.sources.registry import build_source
 from crisiswatch.domain.breaker import BreakerState
 from crisiswatch.domain.clock import parse_iso, utc_now
 from crisiswatch.domain.errors import InvalidRequestError
-from crisiswatch.usecases.fetching import FetchStatus, fetch_source
-from crisiswatch.wiring import Services, get_services
+from crisiswatch.usecases.fetching import FetchStatus
+from crisiswatch.wiring import Container, use_cases
 
 logger = Logger()
 tracer = Tracer()
@@ -30,9 +30,10 @@ RETURN_MARGIN_SECONDS = 3.0
 @tracer.capture_lambda_handler
 @logger.inject_lambda_context
 def lambda_handler(
-    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+    event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
-    services = services or get_services()
+    root = use_cases(services)
+    services = root.services
     try:
         brand, spec = services.watchlist.pair(str(event["brand"]), str(event["source_id"]))
     except KeyError as error:
@@ -49,15 +50,9 @@ def lambda_handler(
             deadline=time.monotonic() + max(budget, 1.0),
         ),
     )
-    outcome = fetch_source(
+    outcome = root.fetching.fetch(
         source,
         f"{brand.name}#{spec.id}",
-        services.cursors,
-        services.source_health,
-        services.mentions,
-        services.quarantine,
-        services.stories,
-        services.breaker,
         now,
         received_at=utc_now(),
         languages=services.languages.for_languages(brand.languages),

@@ -12,10 +12,8 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from crisiswatch.domain.clock import utc_now
 from crisiswatch.domain.errors import InvalidRequestError
-from crisiswatch.usecases.escalation import request_decision
-from crisiswatch.wiring import Services, get_services
+from crisiswatch.wiring import Container, use_cases
 
 logger = Logger()
 tracer = Tracer()
@@ -26,9 +24,9 @@ metrics = Metrics()
 @tracer.capture_lambda_handler
 @logger.inject_lambda_context(log_event=False)  # the event holds the task token: never log it
 def lambda_handler(
-    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+    event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
-    services = services or get_services()
+    root = use_cases(services)
     if not isinstance(event, dict):
         raise InvalidRequestError("the event must be an object")
     incident_id, task_token, cursor = event.get("incident_id"), event.get("task_token"), event.get("cursor")
@@ -36,19 +34,7 @@ def lambda_handler(
         raise InvalidRequestError("malformed decision request: incident_id must be a non-empty string")
     if not isinstance(task_token, str) or not task_token:
         raise InvalidRequestError("malformed decision request: task_token must be a non-empty string")
-    result = request_decision(
-        incident_id,
-        cursor,
-        task_token,
-        services.policy,
-        services.settings.timing,
-        services.settings.action_base_url,
-        services.incidents,
-        services.links,
-        services.notifier,
-        services.audit,
-        utc_now(),
-    )
+    result = root.crisis_plan.request_decision(incident_id, cursor, task_token)
     metrics.add_metric("DecisionRequests", MetricUnit.Count, 1)
     metrics.add_metric("NotificationsSent", MetricUnit.Count, int(result.get("sent", 0)))
     logger.info("Decision requested", extra={"incident_id": incident_id, **result})

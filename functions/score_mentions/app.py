@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -13,12 +14,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.adapters.dynamodb import mention_from_item
 from crisiswatch.adapters.tables import MentionItem
-from crisiswatch.domain.clock import utc_now
 from crisiswatch.domain.incidents import Incident, Severity
 from crisiswatch.domain.mentions import Mention
-from crisiswatch.usecases.detection import RaiseNotice, count_mentions, detect
+from crisiswatch.usecases.detection import RaiseNotice
 from crisiswatch.usecases.escalation_raise import tell_of_raise
-from crisiswatch.wiring import Services, get_services
+from crisiswatch.wiring import Container, use_cases
 
 logger = Logger()
 tracer = Tracer()
@@ -26,7 +26,7 @@ metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
-def raise_notifier(services: Services) -> RaiseNotice | None:
+def raise_notifier(services: Container) -> RaiseNotice | None:
     """Tells the raised severity's route through the contacts topic; None without a policy or topic
     (the raise is still recorded on the incident and in its audit trail)."""
     if not services.settings.policy_file or not services.settings.contacts_topic:
@@ -58,9 +58,9 @@ def raise_notifier(services: Services) -> RaiseNotice | None:
 @tracer.capture_lambda_handler
 @logger.inject_lambda_context
 def lambda_handler(
-    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+    event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
-    services = services or get_services()
+    root = use_cases(services)
     newest: dict[str, datetime] = {}
     oldest: dict[str, datetime] = {}
     parsed: list[Mention] = []
@@ -76,30 +76,16 @@ def lambda_handler(
     # whole batch, which the seen-markers make harmless.
     # A mention stored without a language (before identification at ingest, or a drill's) is identified
     # here; the others are read in the language stored with them.
-    scored = count_mentions(
-        parsed, services.sentiment, services.taxonomy, services.aggregates, services.languages
-    )
+    detection = replace(root.detection, on_raise=raise_notifier(root.services))
+    scored = detection.count(parsed)
     metrics.add_metric("MentionsScored", MetricUnit.Count, len(scored))
     metrics.add_metric("NegativeMentions", MetricUnit.Count, sum(score.negative for _, score in scored))
     metrics.add_metric(
         "CrisisTypedMentions", MetricUnit.Count, sum(bool(score.crisis_types) for _, score in scored)
     )
-    on_raise = raise_notifier(services)
     for brand, now in newest.items():
         try:
-            incident = detect(
-                brand,
-                now,
-                services.detector,
-                services.aggregates,
-                services.detector_states,
-                services.incidents,
-                services.audit,
-                opened_at=utc_now(),
-                oldest=oldest[brand],
-                batch=scored,
-                on_raise=on_raise,
-            )
+            incident = detection.detect(brand, now, oldest=oldest[brand], batch=scored)
         except Exception:
             # The counts are stored; the next batch runs the detector from its saved state again.
             logger.exception("Detection failed", extra={"brand": brand})

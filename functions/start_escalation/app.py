@@ -10,9 +10,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from crisiswatch.domain.clock import utc_now
-from crisiswatch.usecases.escalation import start_escalation
-from crisiswatch.wiring import Services, get_services
+from crisiswatch.wiring import Container, use_cases
 
 logger = Logger()
 tracer = Tracer()
@@ -24,15 +22,13 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 @tracer.capture_lambda_handler
 @logger.inject_lambda_context
 def lambda_handler(
-    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+    event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
-    services = services or get_services()
+    root = use_cases(services)
 
     def start_record(record: DynamoDBRecord) -> None:
         incident_id = record.raw_event["dynamodb"]["Keys"]["incident_id"]["S"]
-        execution_arn = start_escalation(
-            incident_id, services.incidents, services.escalation, services.audit, utc_now()
-        )
+        execution_arn = root.crisis_plan.start(incident_id)
         if execution_arn:
             metrics.add_metric("EscalationsStarted", MetricUnit.Count, 1)
             logger.info("Escalation started", extra={"incident_id": incident_id})

@@ -8,11 +8,9 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from crisiswatch.domain.clock import utc_now
 from crisiswatch.domain.errors import InvalidRequestError
-from crisiswatch.usecases.reporting import write_report
 from crisiswatch.web.report_files import report_files
-from crisiswatch.wiring import Services, get_services
+from crisiswatch.wiring import Container, use_cases
 
 logger = Logger()
 tracer = Tracer()
@@ -23,23 +21,13 @@ metrics = Metrics()
 @tracer.capture_lambda_handler
 @logger.inject_lambda_context(log_event=True)
 def lambda_handler(
-    event: dict[str, Any], context: LambdaContext, services: Services | None = None
+    event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
-    services = services or get_services()
+    root = use_cases(services)
     incident_id = event.get("incident_id") if isinstance(event, dict) else None
     if not isinstance(incident_id, str) or not incident_id:
         raise InvalidRequestError("incident_id is required")
-    where = write_report(
-        incident_id,
-        services.incidents,
-        services.audit,
-        services.history,
-        services.aggregates,
-        report_files,
-        services.reports,
-        utc_now(),
-        ending=str(event.get("ending") or "") or None,
-    )
+    where = root.reporting.write(incident_id, report_files, ending=str(event.get("ending") or "") or None)
     metrics.add_metric("ReportsWritten", MetricUnit.Count, 1)
     logger.info("Report written", extra={"incident_id": incident_id, "where": where})
     return {"report": where}

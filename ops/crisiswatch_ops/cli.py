@@ -15,25 +15,18 @@ import signal
 import sys
 import threading
 import traceback
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from crisiswatch.adapters.dynamodb import (
-    DynamoActionLinkStore,
-    DynamoAggregateStore,
-    DynamoAuditLog,
-    DynamoIncidentStore,
-)
-from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
 from crisiswatch.domain.clock import to_iso, utc_now
 from crisiswatch.domain.errors import IncidentNotFoundError
 from crisiswatch.domain.incidents import Incident, IncidentFilter, IncidentStatus, Severity
 from crisiswatch.domain.links import DecisionRequest
 from crisiswatch.domain.timeline import HISTORY
-from crisiswatch.usecases.reporting import compile_report, incident_timeline, pending_request, view_incident
 
 from . import views
 from .files import OutputPathError, refuse_same_file, replaced_atomically
@@ -253,9 +246,9 @@ def _cmd_incidents(args: argparse.Namespace) -> int:
         )
     except ValueError as error:
         return _fail(f"incidents: {error}")
-    _bound_stack(args)
+    services = _bound_stack(args).services()
     # The store reads every page anyway: filter all of them, then keep the newest --limit.
-    incidents = [item for item in DynamoIncidentStore().list(limit=sys.maxsize) if wanted.matches(item)]
+    incidents = [item for item in services.incidents.list(limit=sys.maxsize) if wanted.matches(item)]
     incidents = incidents[: args.limit]
     if args.json:
         return _print_json([views.incident_record(incident) for incident in incidents])
@@ -268,21 +261,13 @@ def _cmd_incidents(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    stack = _bound_stack(args)
-    history = StepFunctionsHistory(stack.client("stepfunctions"))
+    root = _bound_stack(args).use_cases()
     console = views.make_console()
     now = utc_now()
+    reporting = replace(root.reporting, clock=lambda: now)
     try:
-        with views.counting_events(history, views.make_console(stderr=True)) as counted:
-            view = view_incident(
-                args.incident,
-                DynamoIncidentStore(),
-                DynamoAuditLog(),
-                counted,
-                DynamoAggregateStore(),
-                DynamoActionLinkStore(),
-                now,
-            )
+        with views.counting_events(root.services.history, views.make_console(stderr=True)) as counted:
+            view = reporting.reading_history(counted).view(args.incident)
     except IncidentNotFoundError:
         return _fail(f"show: no incident {args.incident!r}")
     if args.json:
@@ -293,13 +278,12 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_timeline(args: argparse.Namespace) -> int:
-    stack = _bound_stack(args)
-    incident = DynamoIncidentStore().get(args.incident)
+    root = _bound_stack(args).use_cases()
+    incident = root.services.incidents.get(args.incident)
     if incident is None:
         return _fail(f"timeline: no incident {args.incident!r}")
-    history = StepFunctionsHistory(stack.client("stepfunctions"))
-    with views.counting_events(history, views.make_console(stderr=True)) as counted:
-        entries = incident_timeline(incident, counted, DynamoAuditLog())
+    with views.counting_events(root.services.history, views.make_console(stderr=True)) as counted:
+        entries = root.reporting.reading_history(counted).timeline(incident)
     executed = sum(entry.origin == HISTORY for entry in entries)
     history_expired = bool(incident.execution_arn) and not executed
     if args.json:
@@ -330,13 +314,12 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def _cmd_pending(args: argparse.Namespace) -> int:
-    _bound_stack(args)
-    links = DynamoActionLinkStore()
+    root = _bound_stack(args).use_cases()
     waiting: list[tuple[Incident, DecisionRequest]] = []
-    for incident in DynamoIncidentStore().list(limit=sys.maxsize):
+    for incident in root.services.incidents.list(limit=sys.maxsize):
         if incident.status in views.CLOSED_STATUSES:
             continue
-        request = pending_request(incident.incident_id, links)
+        request = root.reporting.pending(incident.incident_id)
         if request is not None:
             waiting.append((incident, request))
     waiting.sort(key=lambda pair: pair[1].expires_at)
@@ -366,18 +349,10 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from crisiswatch.web.report_files import report_files  # noqa: PLC0415 - Jinja2 and charts: slow import
 
-    stack = _bound_stack(args)
-    history = StepFunctionsHistory(stack.client("stepfunctions"))
+    root = _bound_stack(args).use_cases()
     try:
-        with views.counting_events(history, views.make_console(stderr=True)) as counted:
-            report = compile_report(
-                args.incident,
-                DynamoIncidentStore(),
-                DynamoAuditLog(),
-                counted,
-                DynamoAggregateStore(),
-                utc_now(),
-            )
+        with views.counting_events(root.services.history, views.make_console(stderr=True)) as counted:
+            report = root.reporting.reading_history(counted).compile(args.incident)
     except IncidentNotFoundError:
         return _fail(f"report: no incident {args.incident!r}")
     out = Path(args.out) if args.out else Path("reports") / report.incident.incident_id

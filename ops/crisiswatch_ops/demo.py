@@ -18,12 +18,11 @@ from typing import Any, TypeVar
 
 import requests
 
-from crisiswatch.adapters.dynamodb import DynamoAggregateStore, DynamoAuditLog, DynamoIncidentStore
+from crisiswatch.adapters.dynamodb import DynamoIncidentStore
 from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
-from crisiswatch.domain.clock import to_iso, utc_now
+from crisiswatch.domain.clock import to_iso
 from crisiswatch.domain.incidents import Incident
 from crisiswatch.domain.report import PostCrisisReport, format_duration
-from crisiswatch.usecases.reporting import compile_report, incident_timeline
 
 from .contacts import sync_local
 from .pages import LINK, Page, read_page
@@ -332,18 +331,12 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True, serve: boo
             _say(f"   {milestone:<22} {seconds:>5} s after the incident opened")
 
         _step(11, "What a manager reads: `crisiswatch timeline " + final.incident_id + "`")
-        _say(format_timeline(incident_timeline(final, StepFunctionsHistory(sfn), DynamoAuditLog())))
+        reporting = stack.use_cases().reporting.reading_history(StepFunctionsHistory(sfn))
+        _say(format_timeline(reporting.timeline(final)))
 
         _step(12, "The post-crisis report, written by the state machine as the incident ended")
         folder = _download_report(runtime, stack, final.incident_id, state_dir / "report")
-        compiled = compile_report(
-            final.incident_id,
-            DynamoIncidentStore(),
-            DynamoAuditLog(),
-            StepFunctionsHistory(sfn),
-            DynamoAggregateStore(),
-            utc_now(),
-        )
+        compiled = reporting.compile(final.incident_id)
         for line in _report_lines(compiled):
             _say(f"   {line}")
         _say()

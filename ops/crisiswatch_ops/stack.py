@@ -15,7 +15,8 @@ import boto3
 from botocore.exceptions import ClientError
 
 from crisiswatch.adapters.tables import bind_tables
-from crisiswatch.config import Tables
+from crisiswatch.config import Settings, Tables
+from crisiswatch.wiring import Services, UseCases
 
 DEFAULT_STACK = "crisiswatch"
 
@@ -64,19 +65,21 @@ class Stack:
 
     def bind(self) -> None:
         """Point the core's table models at this stack's tables."""
-        bind_tables(
-            Tables(
-                mentions=self.outputs.get("MentionsTableName", ""),
-                quarantine=self.outputs.get("QuarantineTableName", ""),
-                cursors=self.outputs.get("CursorsTableName", ""),
-                stories=self.outputs.get("StoriesTableName", ""),
-                buckets=self.outputs.get("BucketsTableName", ""),
-                detector=self.outputs.get("DetectorTableName", ""),
-                incidents=self.outputs.get("IncidentsTableName", ""),
-                audit=self.outputs.get("AuditTableName", ""),
-                links=self.outputs.get("ActionLinksTableName", ""),
-            )
+        bind_tables(Tables.from_outputs(self.outputs))
+
+    def services(self) -> Services:
+        """The composition root's adapters for this stack: its tables (bound now) and its clients."""
+        settings = Settings(
+            tables=Tables.from_outputs(self.outputs),
+            state_machine_arn=self.outputs.get("EscalationStateMachineArn", ""),
+            reports_bucket=self.outputs.get("ReportsBucketName", ""),
+            replay_bucket=self.outputs.get("ReplayBucketName", ""),
         )
+        return Services(settings, make_client=self.client)
+
+    def use_cases(self) -> UseCases:
+        """The same use cases the functions run, on this stack."""
+        return UseCases(self.services())
 
     def client(self, service: str) -> Any:
         return self.make_client(service)

@@ -17,9 +17,9 @@ from crisiswatch.domain.clock import utc_now
 from crisiswatch.domain.crisis_plan import Cursor, Timing, start_round
 from crisiswatch.domain.incidents import IncidentChanges, Severity
 from crisiswatch.domain.links import link_key
-from crisiswatch.usecases.escalation import assess, request_decision, rounds_of
-from crisiswatch.usecases.outcomes import publish_statement, record_decision
+from crisiswatch.usecases.escalation import rounds_of
 from crisiswatch_ops.pages import Page, read_page
+from tests.calls import assess, publish_statement, record_decision, request_decision
 from tests.fakes import FakeServices, make_incident
 from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
 from tests.unit.test_decisions import offered

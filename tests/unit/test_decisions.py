@@ -37,9 +37,9 @@ from crisiswatch.domain.links import (
     link_key,
     new_link_id,
 )
-from crisiswatch.usecases.decisions import LinkPage, Outcome, Revision, Submission, decide, view_link
-from crisiswatch.usecases.escalation import assess, request_decision, rounds_of, time_ran_out
-from crisiswatch.usecases.outcomes import record_decision
+from crisiswatch.usecases.decisions import LinkPage, Outcome, Revision, Submission, view_link
+from crisiswatch.usecases.escalation import rounds_of
+from tests.calls import assess, decide, record_decision, request_decision, time_ran_out
 from tests.fakes import BASE_URL, LINK_SECRET, T0, FakeServices, make_incident
 
 TOKEN = "task-token-" + "x" * 600

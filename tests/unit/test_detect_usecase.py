@@ -9,7 +9,8 @@ import pytest
 from crisiswatch.domain.clock import BUCKET
 from crisiswatch.domain.detection import BucketStats
 from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus, incident_id_for
-from crisiswatch.usecases.detection import SAVE_ATTEMPTS, count_mentions, detect
+from crisiswatch.usecases.detection import SAVE_ATTEMPTS, count_mentions
+from tests.calls import detect
 from tests.fakes import T0, FakeServices, make_mention, quiet_history
 
 BRAND = "Acme Coffee"

@@ -28,15 +28,8 @@ from crisiswatch.domain.links import LinkState, link_key
 from crisiswatch.domain.policy import parse_policy
 from crisiswatch.domain.statements import StatementFacts, default_statements
 from crisiswatch.usecases.decisions import Outcome, view_link
-from crisiswatch.usecases.escalation import (
-    assess,
-    record_failure,
-    record_unanswered,
-    request_decision,
-    rounds_of,
-    start_escalation,
-    time_ran_out,
-)
+from crisiswatch.usecases.escalation import rounds_of, start_escalation
+from tests.calls import assess, record_failure, record_unanswered, request_decision, time_ran_out
 from tests.fakes import BASE_URL, LINK_SECRET, T0, TEST_POLICY, FakeServices, make_incident
 
 TOKEN = "AQCEAAAAKgAAAAMAAAAAAAAAAcZ0xK6l1u0n3vGdV0yF0b9+7nO3jQ2m1Bf8i4vO9hT1Cq0n+ZrSx3k5mW8yTn2lLp4" * 7

@@ -8,7 +8,8 @@ from crisiswatch.domain.breaker import BreakerState, CircuitBreaker
 from crisiswatch.domain.clock import to_iso
 from crisiswatch.domain.errors import BudgetExhaustedError, RateLimitedError, SourceUnavailableError
 from crisiswatch.ports import FetchResult
-from crisiswatch.usecases.fetching import FetchStatus, fetch_source
+from crisiswatch.usecases.fetching import FetchStatus
+from tests.calls import fetch_source
 from tests.fakes import (
     T0,
     FakeCursorStore,

@@ -8,7 +8,7 @@ import pytest
 
 from crisiswatch.domain.mentions import Mention
 from crisiswatch.ports import FetchResult
-from crisiswatch.usecases.ingest import ingest
+from tests.calls import ingest
 from tests.fakes import (
     T0,
     FakeCursorStore,

@@ -32,14 +32,15 @@ from crisiswatch.domain.statements import (
     StatementTextError,
     StatementTooLongError,
 )
-from crisiswatch.usecases.escalation import assess, rounds_of
-from crisiswatch.usecases.outcomes import (
+from crisiswatch.usecases.escalation import rounds_of
+from crisiswatch.usecases.outcomes import response_times
+from tests.calls import (
+    assess,
     check_signals,
     publish_statement,
     record_decision,
     record_review,
     resolve,
-    response_times,
     review_overdue,
 )
 from tests.fakes import T0, FakeServices, make_incident

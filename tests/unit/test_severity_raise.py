@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from crisiswatch.domain.clock import BUCKET
 from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus, Severity
 from crisiswatch.domain.mentions import Mention
-from crisiswatch.usecases.detection import RaiseNotice, count_mentions, detect
+from crisiswatch.usecases.detection import RaiseNotice, count_mentions
 from crisiswatch.usecases.escalation_raise import raise_notices, tell_of_raise
+from tests.calls import detect
 from tests.fakes import T0, FakeSentiment, FakeServices, make_incident, make_mention, quiet_history
 
 BRAND = "Acme Coffee"
@@ -101,7 +102,7 @@ def test_the_same_author_posting_three_times_opens_nothing() -> None:
 
 def test_a_raise_never_lowers_and_skips_closed_or_higher_incidents() -> None:
     from crisiswatch.domain.detection import Alert  # noqa: PLC0415
-    from crisiswatch.usecases.detection import raise_severity  # noqa: PLC0415
+    from tests.calls import raise_severity  # noqa: PLC0415
 
     world = FakeServices()
     incident = make_incident(brand=BRAND, bucket=START, severity=Severity.SEV2)

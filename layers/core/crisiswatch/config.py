@@ -14,6 +14,20 @@ class ConfigError(RuntimeError):
     """A setting is missing or malformed: the message names it."""
 
 
+TABLE_NAMES: dict[str, tuple[str, str]] = {
+    "mentions": ("MENTIONS_TABLE", "MentionsTableName"),
+    "quarantine": ("QUARANTINE_TABLE", "QuarantineTableName"),
+    "cursors": ("CURSORS_TABLE", "CursorsTableName"),
+    "stories": ("STORIES_TABLE", "StoriesTableName"),
+    "buckets": ("BUCKETS_TABLE", "BucketsTableName"),
+    "detector": ("DETECTOR_TABLE", "DetectorTableName"),
+    "incidents": ("INCIDENTS_TABLE", "IncidentsTableName"),
+    "links": ("ACTION_LINKS_TABLE", "ActionLinksTableName"),
+    "audit": ("AUDIT_TABLE", "AuditTableName"),
+}
+"""Each logical table -> (the functions' environment variable, the stack's output): the one map of names."""
+
+
 @dataclass(frozen=True)
 class Tables:
     mentions: str = ""
@@ -25,6 +39,16 @@ class Tables:
     incidents: str = ""
     links: str = ""
     audit: str = ""
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str]) -> Tables:
+        """The names a function's environment gives (the template sets them)."""
+        return cls(**{table: env.get(variable, "") for table, (variable, _) in TABLE_NAMES.items()})
+
+    @classmethod
+    def from_outputs(cls, outputs: Mapping[str, str]) -> Tables:
+        """The names a deployed stack's outputs give (the CLI, the local runtime, tests)."""
+        return cls(**{table: outputs.get(output, "") for table, (_, output) in TABLE_NAMES.items()})
 
 
 DEFAULT_LANGUAGE_MODEL_FILE = "/opt/language/lid.176.ftz"
@@ -79,17 +103,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("MENTION_TTL_DAYS must be a whole number of days") from None
     defaults = Timing()
     return Settings(
-        tables=Tables(
-            mentions=env.get("MENTIONS_TABLE", ""),
-            quarantine=env.get("QUARANTINE_TABLE", ""),
-            cursors=env.get("CURSORS_TABLE", ""),
-            stories=env.get("STORIES_TABLE", ""),
-            buckets=env.get("BUCKETS_TABLE", ""),
-            detector=env.get("DETECTOR_TABLE", ""),
-            incidents=env.get("INCIDENTS_TABLE", ""),
-            links=env.get("ACTION_LINKS_TABLE", ""),
-            audit=env.get("AUDIT_TABLE", ""),
-        ),
+        tables=Tables.from_environment(env),
         contacts_topic=env.get("CONTACTS_TOPIC_ARN", ""),
         comms_topic=env.get("COMMS_CHANNEL_TOPIC_ARN", ""),
         state_machine_arn=env.get("ESCALATION_STATE_MACHINE_ARN", ""),

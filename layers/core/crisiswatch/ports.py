@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .domain.breaker import SourceHealth
-from .domain.detection import BucketStats, DetectorState
+from .domain.breaker import CircuitBreaker, SourceHealth
+from .domain.detection import BucketStats, Detector, DetectorState
 from .domain.incidents import Incident, IncidentChanges
 from .domain.links import ActionLink, DecisionRequest
 from .domain.mentions import Mention
 from .domain.scoring import MentionScore
 from .domain.timeline import AuditEntry, HistoryEvent
+
+if TYPE_CHECKING:  # pydantic (the policy) and TOML files (statements) load only where they are used
+    from .domain.crisis_plan import Timing
+    from .domain.policy import EscalationPolicy
+    from .domain.statements import StatementLibrary
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,12 @@ class StatementPublisher(Protocol):
         ...
 
 
+class FanOut(Protocol):
+    def dispatch(self, payload: dict[str, Any]) -> None:
+        """Run one fetch asynchronously (FetchSourceFunction)."""
+        ...
+
+
 class EscalationStarter(Protocol):
     def start(self, incident: Incident) -> str | None:
         """Start the incident's execution (named by its id); the ARN, or None if it already existed."""
@@ -229,3 +240,102 @@ class TaskCallbacks(Protocol):
     def succeed(self, task_token: str, output: dict[str, Any]) -> bool:
         """Resume the waiting execution; False if the token expired or was already used."""
         ...
+
+
+class AuditStore(AuditLog, AuditTrail, Protocol):
+    """The audit table: written by the flow, read by reports."""
+
+
+# ----- what each use case reads from its container ---------------------------------------------------
+# The composition root (`wiring.Services`) and the tests' `FakeServices` both provide these; mypy checks
+# each against them. Read-only properties, so a lazily built adapter and a plain attribute both fit.
+
+
+class IngestPorts(Protocol):
+    @property
+    def cursors(self) -> CursorStore: ...
+    @property
+    def mentions(self) -> MentionStore: ...
+    @property
+    def quarantine(self) -> QuarantineStore: ...
+    @property
+    def stories(self) -> StoryIndex: ...
+    @property
+    def source_health(self) -> SourceHealthStore: ...
+    @property
+    def breaker(self) -> CircuitBreaker: ...
+
+
+class DetectionPorts(Protocol):
+    @property
+    def detector(self) -> Detector: ...
+    @property
+    def aggregates(self) -> AggregateStore: ...
+    @property
+    def detector_states(self) -> DetectorStateStore: ...
+    @property
+    def incidents(self) -> IncidentStore: ...
+    @property
+    def audit(self) -> AuditLog: ...
+
+
+class PlanPorts(Protocol):
+    """The crisis plan: the escalation's tasks from start to review."""
+
+    @property
+    def policy(self) -> EscalationPolicy: ...
+    @property
+    def statements(self) -> StatementLibrary: ...
+    @property
+    def timing(self) -> Timing: ...
+    @property
+    def action_base_url(self) -> str: ...
+    @property
+    def incidents(self) -> IncidentStore: ...
+    @property
+    def links(self) -> ActionLinkStore: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def notifier(self) -> Notifier: ...
+    @property
+    def detector_feedback(self) -> DetectorFeedback: ...
+    @property
+    def detector_states(self) -> DetectorStateStore: ...
+    @property
+    def publisher(self) -> StatementPublisher: ...
+    @property
+    def comms(self) -> CommsChannel: ...
+    @property
+    def escalation(self) -> EscalationStarter: ...
+
+
+class LinkPorts(Protocol):
+    """The pages behind action links."""
+
+    @property
+    def links(self) -> ActionLinkStore: ...
+    @property
+    def incidents(self) -> IncidentStore: ...
+    @property
+    def escalation(self) -> TaskCallbacks: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    def link_secret(self) -> bytes: ...
+
+
+class ReportPorts(Protocol):
+    """What an incident's page and report read, and where reports are written."""
+
+    @property
+    def incidents(self) -> IncidentStore: ...
+    @property
+    def audit(self) -> AuditTrail: ...
+    @property
+    def history(self) -> ExecutionHistory: ...
+    @property
+    def aggregates(self) -> AggregateStore: ...
+    @property
+    def links(self) -> ActionLinkStore: ...
+    @property
+    def reports(self) -> ReportStore: ...

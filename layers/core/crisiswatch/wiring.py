@@ -1,11 +1,16 @@
-"""Builds the adapters once per Lambda container; handlers accept a `Services` override in tests."""
+"""The composition root: builds the adapters and the use cases once per container, from its settings.
+
+A Lambda container builds them from its environment (`get_use_cases`); the CLI from a stack's outputs
+(`crisiswatch_ops.stack.Stack.services`); tests from `tests/fakes.FakeServices`. Handlers take a container
+override for tests: anything that provides `Container`, which mypy checks the fakes against.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .adapters.dynamodb import (
     DynamoActionLinkStore,
@@ -28,17 +33,42 @@ from .adapters.stepfunctions import StepFunctionsEscalation, StepFunctionsHistor
 from .adapters.tables import bind_tables
 from .config import ConfigError, Settings, load_settings
 from .domain.breaker import CircuitBreaker
+from .domain.crisis_plan import Timing
 from .domain.detection import CrisisDetector, Detector
 from .domain.language import LanguageResolver
 from .domain.scoring import SentimentAnalyzer
 from .domain.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
+from .ports import (
+    AuditStore,
+    CursorStore,
+    DetectionPorts,
+    EscalationStarter,
+    LinkPorts,
+    MentionStore,
+    PlanPorts,
+    QuarantineStore,
+    ReportPorts,
+    SourceHealthStore,
+    StoryIndex,
+    TaskCallbacks,
+    UsageStore,
+)
 
-if TYPE_CHECKING:  # pydantic and requests cost the other functions' cold starts: only their users load them
+# Each function loads only the use cases it runs (imported where they are built): the others' modules,
+# pydantic and requests would cost every cold start.
+if TYPE_CHECKING:
     import requests
 
     from .domain.policy import EscalationPolicy
     from .domain.statements import StatementLibrary
     from .domain.watchlist import Watchlist
+    from .ports import FanOut
+    from .usecases.decisions import ActionLinks
+    from .usecases.detection import Detection
+    from .usecases.fetching import SourceFetch
+    from .usecases.ingest import Ingestion
+    from .usecases.plan import CrisisPlan
+    from .usecases.reporting import Reporting
 
 LINK_SECRET_MAX_AGE = 300
 SECRET_MAX_AGE = 300
@@ -60,14 +90,30 @@ def _get_parameter(name: str, **options: Any) -> Any:
     return parameters.get_parameter(name, **options)
 
 
+def _boto3_client(service: str) -> Any:
+    import boto3  # noqa: PLC0415
+
+    return boto3.client(service)  # type: ignore[call-overload]
+
+
 @dataclass
 class Services:
-    """Everything a handler may need, created lazily so each function pays only for what it uses."""
+    """The AWS adapters, created lazily so each function pays only for what it uses."""
 
     settings: Settings = field(default_factory=load_settings)
+    make_client: Callable[[str], Any] = field(default=_boto3_client, repr=False)
+    """boto3 clients; the CLI passes its stack's (the local runtime's endpoint, say)."""
 
     def __post_init__(self) -> None:
         bind_tables(self.settings.tables)
+
+    @property
+    def timing(self) -> Timing:
+        return self.settings.timing
+
+    @property
+    def action_base_url(self) -> str:
+        return self.settings.action_base_url
 
     @cached_property
     def mentions(self) -> DynamoMentionStore:
@@ -112,9 +158,7 @@ class Services:
 
     @cached_property
     def fan_out(self) -> LambdaFanOut:
-        import boto3  # noqa: PLC0415
-
-        return LambdaFanOut(boto3.client("lambda"), self.settings.fetch_source_function)
+        return LambdaFanOut(self.make_client("lambda"), self.settings.fetch_source_function)
 
     def source_secret(self, name: str | None) -> dict[str, str]:
         """Credentials as a JSON object: `/...` names an SSM SecureString, anything else a secret."""
@@ -175,21 +219,15 @@ class Services:
 
     @cached_property
     def s3(self) -> Any:
-        import boto3  # noqa: PLC0415
-
-        return boto3.client("s3")
+        return self.make_client("s3")
 
     @cached_property
     def escalation(self) -> StepFunctionsEscalation:
-        import boto3  # noqa: PLC0415
-
-        return StepFunctionsEscalation(boto3.client("stepfunctions"), self.settings.state_machine_arn)
+        return StepFunctionsEscalation(self.make_client("stepfunctions"), self.settings.state_machine_arn)
 
     @cached_property
     def history(self) -> StepFunctionsHistory:
-        import boto3  # noqa: PLC0415
-
-        return StepFunctionsHistory(boto3.client("stepfunctions"))
+        return StepFunctionsHistory(self.make_client("stepfunctions"))
 
     @cached_property
     def reports(self) -> S3ReportStore:
@@ -199,9 +237,7 @@ class Services:
 
     @cached_property
     def sns(self) -> Any:
-        import boto3  # noqa: PLC0415
-
-        return boto3.client("sns")
+        return self.make_client("sns")
 
     @cached_property
     def notifier(self) -> SnsNotifier:
@@ -246,7 +282,106 @@ class Services:
         return str(value)
 
 
+class Escalation(EscalationStarter, TaskCallbacks, Protocol):
+    """The escalation workflow: started per incident, resumed by decisions."""
+
+
+class Container(PlanPorts, LinkPorts, ReportPorts, DetectionPorts, Protocol):
+    """Everything a handler may read from its container: `Services` in AWS, `FakeServices` in tests."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def escalation(self) -> Escalation: ...
+    @property
+    def audit(self) -> AuditStore: ...
+    @property
+    def cursors(self) -> CursorStore: ...
+    @property
+    def mentions(self) -> MentionStore: ...
+    @property
+    def quarantine(self) -> QuarantineStore: ...
+    @property
+    def stories(self) -> StoryIndex: ...
+    @property
+    def source_health(self) -> SourceHealthStore: ...
+    @property
+    def usage(self) -> UsageStore: ...
+    @property
+    def breaker(self) -> CircuitBreaker: ...
+    @property
+    def fan_out(self) -> FanOut: ...
+    @property
+    def taxonomy(self) -> Taxonomy: ...
+    @property
+    def sentiment(self) -> Mapping[str, SentimentAnalyzer] | SentimentAnalyzer: ...
+    @property
+    def languages(self) -> LanguageResolver: ...
+    @property
+    def watchlist(self) -> Watchlist: ...
+    @property
+    def http(self) -> requests.Session: ...
+    @property
+    def s3(self) -> Any: ...
+    def source_secret(self, name: str | None) -> dict[str, str]: ...
+    def dashboard_password(self) -> str: ...
+
+
+@dataclass
+class UseCases:
+    """The use cases of one container, each built on first use from the container's ports."""
+
+    services: Container
+
+    @cached_property
+    def crisis_plan(self) -> CrisisPlan:
+        from .usecases.plan import CrisisPlan  # noqa: PLC0415
+
+        return CrisisPlan(self.services)
+
+    @cached_property
+    def action_links(self) -> ActionLinks:
+        from .usecases.decisions import ActionLinks  # noqa: PLC0415
+
+        return ActionLinks(self.services)
+
+    @cached_property
+    def reporting(self) -> Reporting:
+        from .usecases.reporting import Reporting  # noqa: PLC0415
+
+        return Reporting(self.services)
+
+    @cached_property
+    def ingestion(self) -> Ingestion:
+        from .usecases.ingest import Ingestion  # noqa: PLC0415
+
+        s = self.services
+        return Ingestion(s.cursors, s.mentions, s.quarantine, s.stories)
+
+    @cached_property
+    def replay_ingestion(self) -> Ingestion:
+        """Replays are one source's record of a crisis: no story index links their copies."""
+        from .usecases.ingest import Ingestion  # noqa: PLC0415
+
+        s = self.services
+        return Ingestion(s.cursors, s.mentions, s.quarantine)
+
+    @cached_property
+    def fetching(self) -> SourceFetch:
+        from .usecases.fetching import SourceFetch  # noqa: PLC0415
+
+        return SourceFetch(self.ingestion, self.services.source_health, self.services.breaker)
+
+    @cached_property
+    def detection(self) -> Detection:
+        from .usecases.detection import Detection  # noqa: PLC0415
+
+        s = self.services
+        return Detection(s, s.sentiment, s.taxonomy, s.languages)
+
+
 _services: Services | None = None
+_use_cases: UseCases | None = None
 
 
 def get_services() -> Services:
@@ -254,3 +389,13 @@ def get_services() -> Services:
     if _services is None:
         _services = Services()
     return _services
+
+
+def use_cases(services: Container | None = None) -> UseCases:
+    """The container's use cases, or (a test's override) those built on `services`."""
+    global _use_cases  # noqa: PLW0603 - one per container, like boto3 clients
+    if services is not None:
+        return UseCases(services)
+    if _use_cases is None:
+        _use_cases = UseCases(get_services())
+    return _use_cases

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from ..domain.checklist import ChecklistLine, checklist_lines, parse_person_item
+from ..domain.clock import utc_now
 from ..domain.errors import TransientError
 from ..domain.incidents import NOTE_LIMIT, Decision, Incident
 from ..domain.links import (
@@ -21,7 +23,7 @@ from ..domain.links import (
     verify_form_token,
 )
 from ..domain.statements import Channel, StatementTextError, clean_statement
-from ..ports import ActionLinkStore, AuditLog, IncidentStore, TaskCallbacks
+from ..ports import ActionLinkStore, AuditLog, IncidentStore, LinkPorts
 
 
 class Outcome(StrEnum):
@@ -218,14 +220,17 @@ def decide(
     link_id: str,
     submission: Submission,
     client: str,
-    secret: bytes,
-    links: ActionLinkStore,
-    incidents: IncidentStore,
-    callbacks: TaskCallbacks,
-    audit: AuditLog,
+    ports: LinkPorts,
     now: datetime,
 ) -> LinkPage:
     """POST: decide once, as the person the link was sent to (or tick a checklist item)."""
+    secret, links, incidents, callbacks, audit = (
+        ports.link_secret(),
+        ports.links,
+        ports.incidents,
+        ports.escalation,
+        ports.audit,
+    )
     link = _lookup(link_id, links)
     if link is None:
         return LinkPage(Outcome.UNKNOWN)
@@ -381,3 +386,18 @@ def _tick(
             request=request,
         )
     )
+
+
+@dataclass(frozen=True)
+class ActionLinks:
+    """The pages behind action links: show a link, take its one decision."""
+
+    ports: LinkPorts
+    clock: Callable[[], datetime] = field(default=utc_now, repr=False)
+
+    def view(self, link_id: str) -> LinkPage:
+        p = self.ports
+        return view_link(link_id, p.link_secret(), p.links, p.incidents, self.clock())
+
+    def decide(self, link_id: str, submission: Submission, client: str) -> LinkPage:
+        return decide(link_id, submission, client, self.ports, self.clock())

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..domain.clock import BUCKET, bucket_start, parse_iso, to_iso
-from ..domain.detection import Alert, BucketStats, Detector, buckets_to_judge
+from ..domain.clock import BUCKET, bucket_start, parse_iso, to_iso, utc_now
+from ..domain.detection import Alert, BucketStats, buckets_to_judge
 from ..domain.evidence import gather_evidence, remember_notable
 from ..domain.incidents import (
     RAISABLE,
@@ -22,7 +23,7 @@ from ..domain.language import LanguageResolver
 from ..domain.mentions import Mention
 from ..domain.scoring import Analyzers, MentionScore, score_mention
 from ..domain.taxonomy import Taxonomy
-from ..ports import AggregateStore, AuditLog, DetectorStateStore, IncidentStore
+from ..ports import AggregateStore, DetectionPorts, IncidentStore
 
 SAVE_ATTEMPTS = 5
 
@@ -44,17 +45,22 @@ def count_mentions(
     return scored
 
 
+@dataclass(frozen=True)
+class DetectionRun:
+    """One run of the detector for a batch of the stream."""
+
+    now: datetime
+    """Event time: the newest mention seen."""
+    opened_at: datetime
+    """Wall-clock time, stamped on what this run opens or raises."""
+    oldest: datetime | None = None
+    batch: Sequence[tuple[Mention, MentionScore]] = ()
+
+
 def detect(
     brand: str,
-    now: datetime,
-    detector: Detector,
-    aggregates: AggregateStore,
-    states: DetectorStateStore,
-    incidents: IncidentStore,
-    audit: AuditLog,
-    opened_at: datetime,
-    oldest: datetime | None = None,
-    batch: Sequence[tuple[Mention, MentionScore]] = (),
+    run: DetectionRun,
+    ports: DetectionPorts,
     on_raise: RaiseNotice | None = None,
 ) -> Incident | None:
     """Judge every bucket of `brand` closed since the last run, then the open one; open an incident.
@@ -68,10 +74,12 @@ def detect(
     updates that incident, records `incident.severity_changed` and calls `on_raise` (see
     `raise_severity`); the incident returned is only ever a newly opened one.
     """
+    now, opened_at, oldest, batch = run.now, run.opened_at, run.oldest, run.batch
+    detector, aggregates, states = ports.detector, ports.aggregates, ports.detector_states
     current = bucket_start(now)
     for _attempt in range(SAVE_ATTEMPTS):
         state, version = states.load(brand)
-        state.incident_running = _running(brand, state.alert_bucket, incidents)
+        state.incident_running = _running(brand, state.alert_bucket, ports.incidents)
         if state.last_bucket is None:
             # A new brand: its history starts with the bucket before its first mention.
             state.last_bucket = to_iso(bucket_start(min(oldest or now, now)) - BUCKET)
@@ -91,11 +99,11 @@ def detect(
     else:
         raise RuntimeError(f"detector state of {brand!r} kept changing under us")
     opening = next((found for found in alerts if found.raised_from is None), None)
-    opened = _open(brand, opening, state.notable, incidents, audit, now, opened_at) if opening else None
+    opened = _open(brand, opening, state.notable, ports, run) if opening else None
     raises = [found for found in alerts if found.raised_from is not None]
     if raises:
         # Several raises in one run (a replay's catch-up): the last is the highest.
-        raise_severity(brand, raises[-1], incidents, audit, opened_at, on_raise)
+        raise_severity(brand, raises[-1], ports, opened_at, on_raise)
     return opened
 
 
@@ -111,11 +119,10 @@ def _open(
     brand: str,
     alert: Alert,
     notable: Sequence[dict[str, Any]],
-    incidents: IncidentStore,
-    audit: AuditLog,
-    now: datetime,
-    opened_at: datetime,
+    ports: DetectionPorts,
+    run: DetectionRun,
 ) -> Incident | None:
+    incidents, audit, now, opened_at = ports.incidents, ports.audit, run.now, run.opened_at
     evidence = gather_evidence(alert.bucket, notable, [brand], alert.crisis_types)
     explanation = {**alert.explanation, "evidence": evidence}
     incident = Incident(
@@ -149,14 +156,14 @@ def _open(
 def raise_severity(
     brand: str,
     alert: Alert,
-    incidents: IncidentStore,
-    audit: AuditLog,
+    ports: DetectionPorts,
     at: datetime,
     on_raise: RaiseNotice | None = None,
 ) -> Incident | None:
     """Raise the incident the alert's `opened_bucket` opened to the alert's severity, if it is still
     running and less severe (never lower: a person may have regraded it higher already). Records
     `incident.severity_changed` with `{"from", "to", "reason"}`; returns the raised incident, or None."""
+    incidents, audit = ports.incidents, ports.audit
     if alert.opened_bucket is None:
         return None
     incident = incidents.get(incident_id_for(brand, alert.opened_bucket))
@@ -177,3 +184,29 @@ def raise_severity(
     if on_raise is not None:
         on_raise(raised, previous, reason, at)
     return raised
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Scores a batch of new mentions into their buckets, then runs each brand's detector."""
+
+    ports: DetectionPorts
+    analyzer: Analyzers
+    taxonomy: Taxonomy
+    languages: LanguageResolver | None = None
+    on_raise: RaiseNotice | None = None
+    """Told of each severity raise (the raise is recorded either way)."""
+    clock: Callable[[], datetime] = field(default=utc_now, repr=False)
+
+    def count(self, mentions: Sequence[Mention]) -> list[tuple[Mention, MentionScore]]:
+        return count_mentions(mentions, self.analyzer, self.taxonomy, self.ports.aggregates, self.languages)
+
+    def detect(
+        self,
+        brand: str,
+        now: datetime,
+        oldest: datetime | None = None,
+        batch: Sequence[tuple[Mention, MentionScore]] = (),
+    ) -> Incident | None:
+        run = DetectionRun(now=now, opened_at=self.clock(), oldest=oldest, batch=batch)
+        return detect(brand, run, self.ports, self.on_raise)

@@ -26,13 +26,12 @@ from ..domain.incidents import Incident, IncidentChanges, IncidentStatus
 from ..domain.links import ActionLink, DecisionRequest, link_key, new_link_id
 from ..domain.notices import compose
 from ..domain.statements import StatementFacts
-from ..ports import ActionLinkStore, AuditLog, EscalationStarter, IncidentStore, Notifier, OutboundMessage
+from ..ports import ActionLinkStore, AuditLog, EscalationStarter, IncidentStore, OutboundMessage, PlanPorts
 
 if (
     TYPE_CHECKING
 ):  # the policy is loaded (with pydantic) by the functions that route; StartEscalation never does
     from ..domain.policy import Contact, EscalationPolicy, Route
-    from ..domain.statements import StatementLibrary
 
 SYSTEM = "crisiswatch"
 """The actor of what the flow does by itself, in the audit trail and the checklist."""
@@ -70,14 +69,17 @@ def rounds_of(incident: Incident, policy: EscalationPolicy, timing: Timing) -> l
 
 def assess(
     incident_id: str,
-    policy: EscalationPolicy,
-    statements: StatementLibrary,
-    timing: Timing,
-    incidents: IncidentStore,
-    audit: AuditLog,
+    plan: PlanPorts,
     now: datetime,
 ) -> dict[str, Any]:
     """Facts, severity and route; hold it while a maintenance window covers its severity."""
+    policy, statements, timing, incidents, audit = (
+        plan.policy,
+        plan.statements,
+        plan.timing,
+        plan.incidents,
+        plan.audit,
+    )
     incident = load_incident(incidents, incident_id)
     route = route_of(incident, policy, now)
     if route.held and route.hold_until is not None:
@@ -148,16 +150,19 @@ def request_decision(
     incident_id: str,
     cursor_data: Any,
     task_token: str,
-    policy: EscalationPolicy,
-    timing: Timing,
-    base_url: str,
-    incidents: IncidentStore,
-    links: ActionLinkStore,
-    notifier: Notifier,
-    audit: AuditLog,
+    plan: PlanPorts,
     now: datetime,
 ) -> dict[str, Any]:
     """Ask the cursor's people for a decision: new links, a reminder, or the same request rebound."""
+    policy, timing, base_url, incidents, links, notifier, audit = (
+        plan.policy,
+        plan.timing,
+        plan.action_base_url,
+        plan.incidents,
+        plan.links,
+        plan.notifier,
+        plan.audit,
+    )
     if not task_token:
         raise InvalidRequestError("a task token is required")
     cursor = Cursor.from_dict(cursor_data)
@@ -245,11 +250,7 @@ def close_current_request(
 def time_ran_out(
     incident_id: str,
     cursor_data: Any,
-    policy: EscalationPolicy,
-    timing: Timing,
-    incidents: IncidentStore,
-    links: ActionLinkStore,
-    audit: AuditLog,
+    plan: PlanPorts,
     now: datetime,
 ) -> dict[str, Any]:
     """A wait ended with nobody deciding: the next cursor (a reminder, the next tier, or nobody).
@@ -257,6 +258,7 @@ def time_ran_out(
     What follows comes from the cursor alone (which reminders were sent, which round this is), never
     from the time: the state machine's timer decided that the time ran out.
     """
+    policy, timing, incidents, links, audit = plan.policy, plan.timing, plan.incidents, plan.links, plan.audit
     cursor = Cursor.from_dict(cursor_data)
     incident = load_incident(incidents, incident_id)
     rounds = rounds_of(incident, policy, timing)
@@ -280,9 +282,12 @@ def time_ran_out(
 
 
 def record_unanswered(
-    incident_id: str, incidents: IncidentStore, audit: AuditLog, now: datetime
+    incident_id: str,
+    plan: PlanPorts,
+    now: datetime,
 ) -> dict[str, Any]:
     """Every tier stayed silent: say so on the incident and free the brand for the next alert."""
+    incidents, audit = plan.incidents, plan.audit
     incident = incidents.update(
         incident_id,
         IncidentChanges(
@@ -297,13 +302,12 @@ def record_unanswered(
 def record_failure(
     incident_id: str,
     error: Any,
-    incidents: IncidentStore,
-    links: ActionLinkStore,
-    audit: AuditLog,
+    plan: PlanPorts,
     now: datetime,
 ) -> dict[str, Any]:
     """A step kept failing: the incident says so (people take over by hand), the brand is freed and
     the links still out expire (the workflow they would resume is ending)."""
+    incidents, links, audit = plan.incidents, plan.links, plan.audit
     detail = error if isinstance(error, dict) else {"error": str(error)}
     summary = {key: str(detail.get(key, ""))[:500] for key in ("Error", "Cause") if key in detail}
     incident = incidents.update(incident_id, IncidentChanges(status=IncidentStatus.FAILED))

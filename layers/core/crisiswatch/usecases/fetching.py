@@ -9,8 +9,8 @@ from enum import StrEnum
 from ..domain.breaker import BreakerState, CircuitBreaker
 from ..domain.errors import BudgetExhaustedError, RateLimitedError, SourceError
 from ..domain.language import LanguageResolver
-from ..ports import CursorStore, MentionSource, MentionStore, QuarantineStore, SourceHealthStore, StoryIndex
-from .ingest import IngestReport, ingest
+from ..ports import MentionSource, SourceHealthStore
+from .ingest import Ingestion, IngestReport
 
 
 class FetchStatus(StrEnum):
@@ -30,35 +30,39 @@ class FetchOutcome:
     detail: str = ""
 
 
-def fetch_source(
-    source: MentionSource,
-    key: str,
-    cursors: CursorStore,
-    healths: SourceHealthStore,
-    mentions: MentionStore,
-    quarantine: QuarantineStore,
-    stories: StoryIndex | None,
-    breaker: CircuitBreaker,
-    now: datetime,
-    received_at: datetime | None = None,
-    languages: LanguageResolver | None = None,
-) -> FetchOutcome:
-    """Fetch unless the breaker says rest; a failure is recorded, never raised: one source's trouble
-    must not stop the others, and the next tick retries from the saved cursor."""
-    health = healths.get(key)
-    allowed, why = breaker.allows(health, now)
-    if not allowed:
-        return FetchOutcome(FetchStatus.SKIPPED, breaker.state(health, now), detail=why)
-    try:
-        report = ingest(source, key, cursors, mentions, quarantine, now, stories, received_at, languages)
-    except (RateLimitedError, BudgetExhaustedError) as error:
-        paused = breaker.paused(health, error.retry_at, f"{type(error).__name__}: {error}")
-        healths.put(key, paused)
-        return FetchOutcome(FetchStatus.PAUSED, breaker.state(paused, now), detail=str(error))
-    except SourceError as error:
-        failed = breaker.failed(health, now, f"{type(error).__name__}: {error}")
-        healths.put(key, failed)
-        return FetchOutcome(FetchStatus.FAILED, breaker.state(failed, now), detail=str(error))
-    if health.failures or health.paused_until or health.last_success is None:
-        healths.put(key, breaker.succeeded(health, now))  # only on change: a write per fetch adds up
-    return FetchOutcome(FetchStatus.FETCHED, BreakerState.CLOSED, report)
+@dataclass(frozen=True)
+class SourceFetch:
+    """One (brand, source) fetch behind its circuit breaker, stored through `ingestion`."""
+
+    ingestion: Ingestion
+    healths: SourceHealthStore
+    breaker: CircuitBreaker
+
+    def fetch(
+        self,
+        source: MentionSource,
+        key: str,
+        now: datetime,
+        received_at: datetime | None = None,
+        languages: LanguageResolver | None = None,
+    ) -> FetchOutcome:
+        """Fetch unless the breaker says rest; a failure is recorded, never raised: one source's trouble
+        must not stop the others, and the next tick retries from the saved cursor."""
+        healths, breaker = self.healths, self.breaker
+        health = healths.get(key)
+        allowed, why = breaker.allows(health, now)
+        if not allowed:
+            return FetchOutcome(FetchStatus.SKIPPED, breaker.state(health, now), detail=why)
+        try:
+            report = self.ingestion.ingest(source, key, now, received_at, languages)
+        except (RateLimitedError, BudgetExhaustedError) as error:
+            paused = breaker.paused(health, error.retry_at, f"{type(error).__name__}: {error}")
+            healths.put(key, paused)
+            return FetchOutcome(FetchStatus.PAUSED, breaker.state(paused, now), detail=str(error))
+        except SourceError as error:
+            failed = breaker.failed(health, now, f"{type(error).__name__}: {error}")
+            healths.put(key, failed)
+            return FetchOutcome(FetchStatus.FAILED, breaker.state(failed, now), detail=str(error))
+        if health.failures or health.paused_until or health.last_success is None:
+            healths.put(key, breaker.succeeded(health, now))  # only on change: a write per fetch adds up
+        return FetchOutcome(FetchStatus.FETCHED, BreakerState.CLOSED, report)

@@ -7,23 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.checklist import ChecklistItem
 from ..domain.clock import parse_iso, to_iso
-from ..domain.crisis_plan import Cursor, Phase, Timing, after_decision, monitor_cursor, review_cursor
+from ..domain.crisis_plan import Cursor, Phase, after_decision, monitor_cursor, review_cursor
 from ..domain.errors import InvalidRequestError
 from ..domain.incidents import NOTE_LIMIT, Decision, Incident, IncidentChanges, IncidentStatus
 from ..domain.statements import Channel, Draft, StatementsError, clean_statement
-from ..ports import (
-    ActionLinkStore,
-    AuditLog,
-    CommsChannel,
-    DetectorFeedback,
-    DetectorStateStore,
-    IncidentStore,
-    StatementPublisher,
-)
+from ..ports import PlanPorts
 from .escalation import SYSTEM, close_current_request, load_incident, rounds_of
 
 if TYPE_CHECKING:
-    from ..domain.policy import EscalationPolicy
+    pass
 
 
 def _parse_decision(raw: Any) -> tuple[Decision, str, dict[str, Any]]:
@@ -50,14 +42,17 @@ def record_decision(
     incident_id: str,
     cursor_data: Any,
     decision_data: Any,
-    policy: EscalationPolicy,
-    timing: Timing,
-    incidents: IncidentStore,
-    feedback: DetectorFeedback,
-    audit: AuditLog,
+    plan: PlanPorts,
     now: datetime,
 ) -> dict[str, Any]:
     """Write what a person decided and return who is asked next (approve and dismiss end the asking)."""
+    policy, timing, incidents, feedback, audit = (
+        plan.policy,
+        plan.timing,
+        plan.incidents,
+        plan.detector_feedback,
+        plan.audit,
+    )
     cursor = Cursor.from_dict(cursor_data)
     decision, decided_by, raw = _parse_decision(decision_data)
     incident = load_incident(incidents, incident_id)
@@ -148,13 +143,11 @@ def _revise(incident: Incident, raw: dict[str, Any], decided_by: str) -> Draft:
 
 def publish_statement(
     incident_id: str,
-    publisher: StatementPublisher,
-    comms: CommsChannel,
-    incidents: IncidentStore,
-    audit: AuditLog,
+    plan: PlanPorts,
     now: datetime,
 ) -> dict[str, Any]:
     """Post the approved statement (once, however often the task is retried) and tell the team."""
+    publisher, comms, incidents, audit = plan.publisher, plan.comms, plan.incidents, plan.audit
     incident = load_incident(incidents, incident_id)
     statement = incident.statement
     if not statement:
@@ -192,10 +185,7 @@ def publish_statement(
 def check_signals(
     incident_id: str,
     previous: Any,
-    timing: Timing,
-    incidents: IncidentStore,
-    states: DetectorStateStore,
-    audit: AuditLog,
+    plan: PlanPorts,
     now: datetime,
 ) -> dict[str, Any]:
     """Calm means no detector signal for the brand since the calm period began.
@@ -203,6 +193,7 @@ def check_signals(
     The detector records the newest bucket in which any signal fired; it must stay the same for
     `calm_seconds` of wall-clock time (event time stands still when nobody posts at all).
     """
+    timing, incidents, states, audit = plan.timing, plan.incidents, plan.detector_states, plan.audit
     previous = previous if isinstance(previous, dict) else {}
     incident = load_incident(incidents, incident_id)
     state, _version = states.load(incident.brand)
@@ -237,10 +228,7 @@ def check_signals(
 def resolve(
     incident_id: str,
     resolution: Any,
-    timing: Timing,
-    incidents: IncidentStore,
-    links: ActionLinkStore,
-    audit: AuditLog,
+    plan: PlanPorts,
     now: datetime,
 ) -> dict[str, Any]:
     """Resolved by a person or by calm: the brand is freed, the review record is started, and the
@@ -248,6 +236,7 @@ def resolve(
 
     Returns the review's cursor: the state machine waits its `wait_seconds` (ReviewTimeoutSeconds).
     """
+    timing, incidents, links, audit = plan.timing, plan.incidents, plan.links, plan.audit
     resolution = resolution if isinstance(resolution, dict) else {}
     by = str(resolution.get("decided_by") or SYSTEM)
     incident = load_incident(incidents, incident_id)
@@ -276,8 +265,12 @@ def response_times(incident: Incident, now: datetime) -> dict[str, int]:
 
 
 def record_review(
-    incident_id: str, decision_data: Any, incidents: IncidentStore, audit: AuditLog, now: datetime
+    incident_id: str,
+    decision_data: Any,
+    plan: PlanPorts,
+    now: datetime,
 ) -> dict[str, Any]:
+    incidents, audit = plan.incidents, plan.audit
     decision, decided_by, raw = _parse_decision(decision_data)
     if decision is not Decision.REVIEW_DONE:
         raise InvalidRequestError(f"{decision.value} does not complete a review")
@@ -295,9 +288,12 @@ def record_review(
 
 
 def review_overdue(
-    incident_id: str, incidents: IncidentStore, links: ActionLinkStore, audit: AuditLog, now: datetime
+    incident_id: str,
+    plan: PlanPorts,
+    now: datetime,
 ) -> dict[str, Any]:
     """The review's time ran out: operators hear of it and the owner's review link expires."""
+    incidents, links, audit = plan.incidents, plan.links, plan.audit
     load_incident(incidents, incident_id)
     audit.record(incident_id, "review.overdue", SYSTEM, {}, now)
     close_current_request(incident_id, Phase.REVIEW, links, now)

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.checklist import ChecklistLine, checklist_lines
+from ..domain.clock import utc_now
 from ..domain.errors import IncidentNotFoundError
 from ..domain.incidents import Incident
 from ..domain.links import DecisionRequest
 from ..domain.report import PostCrisisReport, build_report, window
 from ..domain.timeline import HistoryEvent, TimelineEntry, merge
-from ..ports import ActionLinkStore, AggregateStore, AuditTrail, ExecutionHistory, IncidentStore, ReportStore
+from ..ports import (
+    ActionLinkStore,
+    AggregateStore,
+    AuditTrail,
+    ExecutionHistory,
+    IncidentStore,
+    ReportPorts,
+    ReportStore,
+)
 
 ReportFiles = dict[str, tuple[bytes, str]]
 
@@ -28,20 +37,17 @@ class IncidentView:
 
 def compile_report(
     incident_id: str,
-    incidents: IncidentStore,
-    audit: AuditTrail,
-    history: ExecutionHistory,
-    aggregates: AggregateStore,
+    ports: ReportPorts,
     now: datetime,
     ending: str | None = None,
 ) -> PostCrisisReport:
-    incident = incidents.get(incident_id)
+    incident = ports.incidents.get(incident_id)
     if incident is None:
         raise IncidentNotFoundError(incident_id)
-    events = list(_history_of(incident, history))
+    events = list(_history_of(incident, ports.history))
     first, last = window(incident)
-    buckets = aggregates.buckets(incident.brand, first, last).values()
-    return build_report(incident, audit.read(incident_id), events, buckets, now, ending)
+    buckets = ports.aggregates.buckets(incident.brand, first, last).values()
+    return build_report(incident, ports.audit.read(incident_id), events, buckets, now, ending)
 
 
 def _history_of(incident: Incident, history: ExecutionHistory) -> Iterator[HistoryEvent]:
@@ -58,18 +64,14 @@ def incident_timeline(
 
 def view_incident(
     incident_id: str,
-    incidents: IncidentStore,
-    audit: AuditTrail,
-    history: ExecutionHistory,
-    aggregates: AggregateStore,
-    links: ActionLinkStore,
+    ports: ReportPorts,
     now: datetime,
 ) -> IncidentView:
-    report = compile_report(incident_id, incidents, audit, history, aggregates, now)
+    report = compile_report(incident_id, ports, now)
     incident = report.incident
     includes_legal = bool(incident.route.get("includes_legal")) if incident.route else False
     return IncidentView(
-        report, checklist_lines(incident.checklist, includes_legal), pending_request(incident_id, links)
+        report, checklist_lines(incident.checklist, includes_legal), pending_request(incident_id, ports.links)
     )
 
 
@@ -83,17 +85,70 @@ def pending_request(incident_id: str, links: ActionLinkStore) -> DecisionRequest
 
 def write_report(
     incident_id: str,
-    incidents: IncidentStore,
-    audit: AuditTrail,
-    history: ExecutionHistory,
-    aggregates: AggregateStore,
+    ports: ReportPorts,
     render: Callable[[PostCrisisReport], ReportFiles],
-    store: ReportStore,
     now: datetime,
     ending: str | None = None,
 ) -> str:
     """Compile, render and store the report; returns where it is. Writing again replaces it.
 
     The state machine writes it as its last step and says how it is ending (`SUCCEEDED`, `FAILED`)."""
-    report = compile_report(incident_id, incidents, audit, history, aggregates, now, ending)
-    return store.put(incident_id, render(report))
+    report = compile_report(incident_id, ports, now, ending)
+    return ports.reports.put(incident_id, render(report))
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """An incident's page, its report and its timeline, read from one container's stores."""
+
+    ports: ReportPorts
+    clock: Callable[[], datetime] = field(default=utc_now, repr=False)
+
+    def compile(self, incident_id: str, ending: str | None = None) -> PostCrisisReport:
+        return compile_report(incident_id, self.ports, self.clock(), ending)
+
+    def view(self, incident_id: str) -> IncidentView:
+        return view_incident(incident_id, self.ports, self.clock())
+
+    def write(
+        self, incident_id: str, render: Callable[[PostCrisisReport], ReportFiles], ending: str | None = None
+    ) -> str:
+        return write_report(incident_id, self.ports, render, self.clock(), ending)
+
+    def timeline(self, incident: Incident) -> list[TimelineEntry]:
+        return incident_timeline(incident, self.ports.history, self.ports.audit)
+
+    def pending(self, incident_id: str) -> DecisionRequest | None:
+        return pending_request(incident_id, self.ports.links)
+
+    def reading_history(self, history: ExecutionHistory) -> Reporting:
+        """The same use case, reading execution histories through `history` (the CLI counts them)."""
+        return Reporting(_OtherHistory(self.ports, history), self.clock)
+
+
+@dataclass(frozen=True)
+class _OtherHistory:
+    """A container's report ports with the execution history read another way (counted, cached)."""
+
+    ports: ReportPorts
+    history: ExecutionHistory
+
+    @property
+    def incidents(self) -> IncidentStore:
+        return self.ports.incidents
+
+    @property
+    def audit(self) -> AuditTrail:
+        return self.ports.audit
+
+    @property
+    def aggregates(self) -> AggregateStore:
+        return self.ports.aggregates
+
+    @property
+    def links(self) -> ActionLinkStore:
+        return self.ports.links
+
+    @property
+    def reports(self) -> ReportStore:
+        return self.ports.reports
