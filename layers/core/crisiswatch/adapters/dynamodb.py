@@ -13,14 +13,25 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from ..domain.audit import AuditKind
 from ..domain.breaker import SourceHealth
 from ..domain.clock import bucket_start, to_iso
 from ..domain.detection import BucketStats, DetectorState, TypeTally, tally_type
 from ..domain.errors import IncidentNotFoundError
-from ..domain.incidents import Decision, Incident, IncidentChanges, IncidentStatus, Severity
+from ..domain.incidents import (
+    ApprovedStatement,
+    Decision,
+    Incident,
+    IncidentChanges,
+    IncidentRoute,
+    IncidentStatus,
+    Review,
+    Severity,
+)
 from ..domain.links import ActionLink, DecisionRequest, LinkState
 from ..domain.mentions import Mention
 from ..domain.scoring import MentionScore
+from ..domain.statements import Draft
 from ..domain.timeline import AuditEntry
 from .tables import (
     ActionLinkItem,
@@ -335,12 +346,12 @@ def incident_from_item(item: IncidentItem) -> Incident:
         decided_at=item.decided_at,
         execution_arn=item.execution_arn,
         owner=item.owner,
-        route=dict(item.route or {}),
-        drafts=list(item.drafts or []),
-        statement=item.statement,
+        route=IncidentRoute.from_dict(item.route),
+        drafts=tuple(Draft.from_stored(draft) for draft in item.drafts or () if isinstance(draft, dict)),
+        statement=ApprovedStatement.from_dict(item.statement),
         checklist=_checklist(item),
         resolved_at=item.resolved_at,
-        review=item.review,
+        review=Review.from_dict(item.review),
     )
 
 
@@ -359,11 +370,14 @@ def _change_actions(changes: IncidentChanges) -> list[Action]:
         (IncidentItem.decided_by, changes.decided_by),
         (IncidentItem.decided_at, changes.decided_at),
         (IncidentItem.owner, changes.owner),
-        (IncidentItem.route, changes.route),
-        (IncidentItem.drafts, changes.drafts),
-        (IncidentItem.statement, changes.statement),
+        (IncidentItem.route, changes.route.to_dict() if changes.route else None),
+        (
+            IncidentItem.drafts,
+            [draft.to_dict() for draft in changes.drafts] if changes.drafts is not None else None,
+        ),
+        (IncidentItem.statement, changes.statement.to_dict() if changes.statement else None),
         (IncidentItem.resolved_at, changes.resolved_at),
-        (IncidentItem.review, changes.review),
+        (IncidentItem.review, changes.review.to_dict() if changes.review else None),
     ]
     return [attribute.set(value) for attribute, value in fields if value is not None]
 
@@ -469,11 +483,13 @@ class DynamoDetectorFeedback:
 
 
 class DynamoAuditLog:
-    def record(self, incident_id: str, kind: str, actor: str, detail: dict[str, Any], at: datetime) -> None:
+    def record(
+        self, incident_id: str, kind: AuditKind, actor: str, detail: dict[str, Any], at: datetime
+    ) -> None:
         AuditItem(
             incident_id,
             f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{secrets.token_hex(4)}",
-            kind=kind,
+            kind=str(kind),
             actor=actor,
             at=at,
             detail=json.loads(json.dumps(detail, default=str)),

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
+from ..domain.audit import AuditKind
 from ..domain.checklist import ChecklistLine, checklist_lines, parse_person_item
 from ..domain.errors import TransientError
 from ..domain.incidents import NOTE_LIMIT, Decision, Incident
 from ..domain.links import (
     ActionLink,
+    DecisionPayload,
     DecisionRequest,
     LinkState,
     form_token,
@@ -20,7 +21,7 @@ from ..domain.links import (
     link_key,
     verify_form_token,
 )
-from ..domain.statements import Channel, StatementTextError, clean_statement
+from ..domain.statements import Draft, StatementTextError, clean_statement
 from ..ports import ActionLinkStore, AuditLog, IncidentStore, TaskCallbacks
 
 
@@ -92,13 +93,13 @@ class LinkPage:
         return HTTP_STATUS[self.outcome]
 
     @property
-    def drafts(self) -> list[dict[str, Any]]:
+    def drafts(self) -> list[Draft]:
         """Statements offered, exactly as they would be published: revisions (newest first), then the
         pre-approved drafts in the library's order (the holding statement first)."""
         if self.incident is None:
             return []
-        revisions = [draft for draft in self.incident.drafts if draft.get("revised_by")]
-        originals = [draft for draft in self.incident.drafts if not draft.get("revised_by")]
+        revisions = [draft for draft in self.incident.drafts if draft.revised_by]
+        originals = [draft for draft in self.incident.drafts if not draft.revised_by]
         return [*reversed(revisions), *originals]
 
     @property
@@ -109,7 +110,7 @@ class LinkPage:
 
 
 def _includes_legal(incident: Incident | None) -> bool:
-    return bool(incident and incident.route.get("includes_legal"))
+    return bool(incident and incident.includes_legal)
 
 
 def _with_checklist(page: LinkPage) -> LinkPage:
@@ -168,28 +169,22 @@ def view_link(
 
 def _decision_output(
     choice: Decision, submission: Submission, link: ActionLink, incident: Incident | None, now: datetime
-) -> dict[str, Any] | str:
+) -> DecisionPayload | str:
     """What the workflow receives, or why the form cannot be accepted."""
-    output: dict[str, Any] = {
-        "decision": choice.value,
-        "decided_by": link.recipient,
-        "tier": link.tier,
-        "decided_at": now.isoformat(),
-    }
+    output = DecisionPayload(choice, decided_by=link.recipient, tier=link.tier, decided_at=now)
     if choice in (Decision.APPROVE, Decision.REQUEST_CHANGES):
-        offered = {str(d.get("key")): d for d in (incident.drafts if incident else [])}
+        offered = {draft.key: draft for draft in (incident.drafts if incident else ())}
         draft = offered.get(submission.statement)
         if draft is None:
             return "Choose one of the statements shown."
-        output["statement"] = submission.statement
+        output = replace(output, statement=submission.statement)
         if choice is Decision.REQUEST_CHANGES:
-            channel = Channel(draft.get("channel", Channel.WEB.value))
             try:  # tidied here, so the text the next approver sees is the text published
-                output["revised_text"] = clean_statement(submission.revised_text, channel)
+                output = replace(output, revised_text=clean_statement(submission.revised_text, draft.channel))
             except StatementTextError as error:
                 return f"The revised statement was not sent for approval. {error.message}"
     if submission.note.strip():
-        output["note"] = submission.note.strip()[:NOTE_LIMIT]
+        output = replace(output, note=submission.note.strip()[:NOTE_LIMIT])
     return output
 
 
@@ -207,7 +202,7 @@ def _no_longer_open(
         page = _closed_page(link, incident, request, links, now)
         if page.outcome is Outcome.EXPIRED:  # a decision that came too late leaves a trace
             detail = {"tier": link.tier, "client": client}
-            audit.record(link.incident_id, "link.late", link.recipient, detail, now)
+            audit.record(link.incident_id, AuditKind.LINK_LATE, link.recipient, detail, now)
         return page
     if links.decision_for(link.notification_id) is not None:  # another recipient decided first
         return _closed_page(link, incident, request, links, now)
@@ -284,7 +279,7 @@ def decide(
         return _closed_page(link, incident, request, links, now)
     token = links.task_token(link.notification_id)
     try:
-        resumed = token is not None and callbacks.succeed(token, output)
+        resumed = token is not None and callbacks.succeed(token, output.to_dict())
     except TransientError:
         links.release(link)
         return LinkPage(
@@ -308,19 +303,20 @@ def decide(
                 request=request,
             )
         audit.record(
-            link.incident_id, "link.late", link.recipient, {"tier": link.tier, "client": client}, now
+            link.incident_id, AuditKind.LINK_LATE, link.recipient, {"tier": link.tier, "client": client}, now
         )
         return LinkPage(Outcome.EXPIRED, link, incident, request=request)
     audit.record(
         link.incident_id,
-        "decision.submitted",
+        AuditKind.DECISION_SUBMITTED,
         link.recipient,
         {
             "decision": choice.value,
             "tier": link.tier,
             "client": client,
             "link": link_hint(link_id),
-            **{key: output[key] for key in ("statement", "note") if key in output},
+            **({"statement": output.statement} if output.statement is not None else {}),
+            **({"note": output.note} if output.note is not None else {}),
         },
         now,
     )
@@ -364,7 +360,7 @@ def _tick(
     if incidents.tick(incident.incident_id, item.value, link.recipient, now):
         audit.record(
             incident.incident_id,
-            "checklist.ticked",
+            AuditKind.CHECKLIST_TICKED,
             link.recipient,
             {"item": item.value, "client": client},
             now,

@@ -67,7 +67,7 @@ def view_incident(
 ) -> IncidentView:
     report = compile_report(incident_id, incidents, audit, history, aggregates, now)
     incident = report.incident
-    includes_legal = bool(incident.route.get("includes_legal")) if incident.route else False
+    includes_legal = incident.includes_legal
     return IncidentView(
         report, checklist_lines(incident.checklist, includes_legal), pending_request(incident_id, links)
     )
