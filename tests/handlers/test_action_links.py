@@ -173,7 +173,7 @@ def test_get_shows_the_confirmation_page_and_changes_nothing(services: FakeServi
     assert page.title.startswith("Decision needed")
     assert set(page.buttons) == TIER_CHOICES
     incident = next(iter(services.incidents.items.values()))
-    assert page.statements == [d["key"] for d in offered(incident.drafts)]
+    assert page.statements == [d.key for d in offered(incident.drafts)]
     assert page.fields["form_token"]
     assert "tier1-primary" in response["body"]
     assert "<script" not in response["body"].lower()  # no auto-submitting script, and no injected one
@@ -552,9 +552,7 @@ def test_a_body_over_the_form_limit_is_refused_with_413(
 
 def test_a_full_2000_character_revision_percent_encoded_fits(services: FakeServices) -> None:
     ids = published(services)
-    web = next(
-        d["key"] for d in next(iter(services.incidents.items.values())).drafts if d["channel"] == "web"
-    )
+    web = next(d.key for d in next(iter(services.incidents.items.values())).drafts if d.channel == "web")
     revised = "€<&>\"'" * 333 + "ab"
     assert len(revised) == 2000
 

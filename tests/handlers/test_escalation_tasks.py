@@ -96,7 +96,7 @@ def test_assess_routes_the_incident_and_returns_the_first_round(services: FakeSe
     assert result["cursor"] == load_event("request_decision", "tier1")["cursor"]
     incident = stored(services)
     assert incident.status is IncidentStatus.ESCALATING
-    assert incident.drafts[0]["key"] == "holding-social-product"
+    assert incident.drafts[0].key == "holding-social-product"
     assert "facts_gathered" in incident.checklist
     assert services.audit.kinds(INCIDENT_ID) == ["incident.routed"]
 
@@ -126,8 +126,8 @@ def test_decide_approve_stores_the_statement_and_leaves_the_cursor(services: Fak
     assert result == event["cursor"]
     incident = stored(services)
     assert incident.status is IncidentStatus.APPROVED
-    assert incident.statement is not None and incident.statement["key"] == "holding-social-product"
-    assert incident.statement["approved_by"] == "tier1-primary"
+    assert incident.statement is not None and incident.statement.draft.key == "holding-social-product"
+    assert incident.statement.approved_by == "tier1-primary"
     assert services.audit.kinds(INCIDENT_ID) == ["statement.approved"]
 
 
@@ -165,7 +165,7 @@ def test_publish_then_monitor_then_resolve_then_review(services: FakeServices) -
     incident = stored(services)
     assert incident.status is IncidentStatus.REVIEWED
     assert services.incidents.open_by_brand == {}
-    assert incident.review is not None and incident.review["notes"].startswith("Reviewed with comms")
+    assert incident.review is not None and incident.review.notes.startswith("Reviewed with comms")
     assert services.audit.kinds(INCIDENT_ID) == [
         "statement.approved",
         "statement.published",

@@ -141,7 +141,7 @@ class Scene:
         return incident
 
     def draft_key(self, channel: str = "social") -> str:
-        return str(next(d["key"] for d in self.incident.drafts if d["channel"] == channel))
+        return str(next(d.key for d in self.incident.drafts if d.channel == channel))
 
     def link(self, recipient: str) -> ActionLink:
         found = self.world.links.get(link_key(self.ids[recipient]))
@@ -282,7 +282,7 @@ def test_the_confirmation_carries_the_checklist() -> None:
 
 def test_legal_review_is_on_the_checklist_only_when_the_route_pulls_legal_in() -> None:
     s = scene(crisis_types=("data_breach",))
-    assert s.incident.route["includes_legal"] is True
+    assert s.incident.includes_legal is True
     assert set(s.ids) == {"tier1-primary", "tier1-backup", "legal-counsel"}
 
     page = s.view(s.ids["legal-counsel"])

@@ -143,7 +143,7 @@ LINK_FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
 ITEMS = [item.value for item in ChecklistItem]
-DRAFTS = {str(d["key"]): str(d["channel"]) for d in scene().incident.drafts}
+DRAFTS = {str(d.key): str(d.channel) for d in scene().incident.drafts}
 
 
 def text(max_size: int) -> st.SearchStrategy[str]:

@@ -347,12 +347,23 @@ def incident_from_item(item: IncidentItem) -> Incident:
         execution_arn=item.execution_arn,
         owner=item.owner,
         route=IncidentRoute.from_dict(item.route),
-        drafts=tuple(Draft.from_stored(draft) for draft in item.drafts or () if isinstance(draft, dict)),
+        drafts=_drafts(item),
         statement=ApprovedStatement.from_dict(item.statement),
         checklist=_checklist(item),
         resolved_at=item.resolved_at,
         review=Review.from_dict(item.review),
     )
+
+
+def _drafts(item: IncidentItem) -> tuple[Draft, ...]:
+    """The drafts offered; one this code cannot read (a table edited by hand) is not offered again."""
+    drafts = []
+    for stored in item.drafts or ():
+        try:
+            drafts.append(Draft.from_stored(stored))
+        except (ValueError, AttributeError):
+            continue
+    return tuple(drafts)
 
 
 def _checklist(item: IncidentItem) -> dict[str, dict[str, str]]:

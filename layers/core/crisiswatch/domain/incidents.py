@@ -180,11 +180,17 @@ class ApprovedStatement:
 
     @classmethod
     def from_dict(cls, data: object) -> ApprovedStatement | None:
+        """The stored statement; None for none, or for one whose kind or channel this code does not know
+        (a table edited by hand): such a statement can be neither shown as approved nor published."""
         if not isinstance(data, Mapping) or not data:
+            return None
+        try:
+            draft = Draft.from_stored(data)
+        except ValueError:
             return None
         ref, published_at = data.get("ref"), data.get("published_at")
         return cls(
-            draft=Draft.from_stored(data),
+            draft=draft,
             approved_by=str(data.get("approved_by") or ""),
             approved_at=_stored_time(data.get("approved_at")),
             ref=str(ref) if ref else None,

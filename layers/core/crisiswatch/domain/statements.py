@@ -154,7 +154,8 @@ class Draft:
     @classmethod
     def from_stored(cls, data: Mapping[str, Any]) -> Draft:
         """A draft as an incident stored it. Not checked again: it was checked when it was offered, and
-        an incident must load even if today's rules (a limit, the tidying) would word it differently."""
+        an incident must load even if today's rules (a limit, the tidying) would word it differently.
+        ValueError for a kind or channel this code does not know."""
         revised_by = data.get("revised_by")
         return cls(
             key=str(data.get("key") or ""),
