@@ -6,6 +6,7 @@ import base64
 import copy
 import logging
 import re
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -52,8 +53,8 @@ def published(
     )  # fmt: skip
     stored = services.incidents.get(incident.incident_id)
     assert stored is not None
-    hostile = {**stored.drafts[0], "key": "hostile-social", "text": HOSTILE_DRAFT}
-    services.incidents.update(incident.incident_id, IncidentChanges(drafts=[*stored.drafts, hostile]))
+    hostile = replace(stored.drafts[0], key="hostile-social", text=HOSTILE_DRAFT)
+    services.incidents.update(incident.incident_id, IncidentChanges(drafts=(*stored.drafts, hostile)))
     request_decision(
         incident.incident_id, Cursor.from_dict(routed["cursor"]).to_dict(), TOKEN, services.policy,
         Timing(), services.settings.action_base_url, services.incidents, services.links,

@@ -4,6 +4,7 @@ PublishStatementFunction."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -488,7 +489,8 @@ def test_publishing_a_statement_that_could_not_have_been_approved_posts_nothing(
     plan(load_event("crisis_plan", "decide_approve"), services)
     statement = stored(services).statement
     assert statement is not None
-    services.incidents.update(INCIDENT_ID, IncidentChanges(statement={**statement, "text": text}))
+    unpublishable = replace(statement, draft=replace(statement.draft, text=text))
+    services.incidents.update(INCIDENT_ID, IncidentChanges(statement=unpublishable))
     services.audit.entries.clear()
     before = stored(services)
 

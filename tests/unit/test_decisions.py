@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +37,7 @@ from crisiswatch.domain.links import (
     link_key,
     new_link_id,
 )
+from crisiswatch.domain.statements import Draft
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Revision, Submission, decide, view_link
 from crisiswatch.usecases.escalation import assess, request_decision, rounds_of, time_ran_out
 from crisiswatch.usecases.outcomes import record_decision
@@ -174,10 +175,10 @@ class Scene:
         )
 
 
-def offered(drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def offered(drafts: Sequence[Draft]) -> list[Draft]:
     """The order a page offers statements in: revisions newest first, then the library's drafts."""
-    revisions = [draft for draft in drafts if draft.get("revised_by")]
-    return [*reversed(revisions), *(draft for draft in drafts if not draft.get("revised_by"))]
+    revisions = [draft for draft in drafts if draft.revised_by]
+    return [*reversed(revisions), *(draft for draft in drafts if not draft.revised_by)]
 
 
 def scene(
@@ -246,20 +247,22 @@ def test_opening_a_link_shows_a_confirmation_with_a_form_token() -> None:
 def test_the_confirmation_offers_the_drafts_exactly_as_stored_revisions_first() -> None:
     s = scene()
     originals = s.incident.drafts
-    assert originals[0]["key"] == "holding-social-product"  # the holding statement leads
+    assert originals[0].key == "holding-social-product"  # the holding statement leads
 
-    def revision(n: int) -> dict[str, Any]:
-        return {
-            "key": f"revision-{n}",
-            "kind": "holding_statement",
-            "channel": "social",
-            "label": f"Holding, revised {n}",
-            "text": f"We <b>hear</b> you & we're on it ({n}).\n\n  Two spaces kept.",
-            "template_key": "holding-social-product",
-            "revised_by": "tier1-primary",
-        }
+    def revision(n: int) -> Draft:
+        return Draft.from_stored(
+            {
+                "key": f"revision-{n}",
+                "kind": "holding_statement",
+                "channel": "social",
+                "label": f"Holding, revised {n}",
+                "text": f"We <b>hear</b> you & we're on it ({n}).\n\n  Two spaces kept.",
+                "template_key": "holding-social-product",
+                "revised_by": "tier1-primary",
+            }
+        )
 
-    s.world.incidents.update(s.incident_id, IncidentChanges(drafts=[*originals, revision(1), revision(2)]))
+    s.world.incidents.update(s.incident_id, IncidentChanges(drafts=(*originals, revision(1), revision(2))))
 
     page = s.view(s.ids["tier1-backup"])
 

@@ -13,6 +13,7 @@ import pytest
 from crisiswatch.domain.crisis_plan import Phase
 from crisiswatch.domain.incidents import IncidentChanges
 from crisiswatch.domain.links import new_link_id
+from crisiswatch.domain.statements import Draft
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Submission
 from crisiswatch.web.pages import render_link_page
 from crisiswatch_ops.pages import Page, read_page
@@ -101,7 +102,9 @@ def test_statements_are_shown_exactly_as_stored_and_escaped() -> None:
         "template_key": None,
         "revised_by": "tier1-primary",
     }
-    s.world.incidents.update(s.incident_id, IncidentChanges(drafts=[*s.incident.drafts, revision]))
+    s.world.incidents.update(
+        s.incident_id, IncidentChanges(drafts=(*s.incident.drafts, Draft.from_stored(revision)))
+    )
 
     text, read = rendered(s.view(s.ids["tier1-primary"]))
 
