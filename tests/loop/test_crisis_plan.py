@@ -317,8 +317,9 @@ def test_sev1_tells_the_executive_at_once(world: dict[str, Any]) -> None:
     story.link("emery@example.com")
     story.link("riley@example.com")
     route = story.current().route
-    assert [planned["tiers"] for planned in route["rounds"]] == [["responders", "executive"], ["comms_lead"]]
-    assert route["includes_legal"] is False, "no legal review on a product failure's checklist"
+    assert route is not None
+    assert [planned.tiers for planned in route.rounds] == [("responders", "executive"), ("comms_lead",)]
+    assert route.includes_legal is False, "no legal review on a product failure's checklist"
     assert not story.emails_to("casey@example.com"), "the comms lead waits for the second round"
 
 

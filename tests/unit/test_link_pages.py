@@ -14,8 +14,8 @@ from crisiswatch.domain.crisis_plan import Phase
 from crisiswatch.domain.incidents import IncidentChanges
 from crisiswatch.domain.links import new_link_id
 from crisiswatch.domain.statements import Draft
-from crisiswatch.usecases.decisions import LinkPage, Outcome, Submission
-from crisiswatch.web.pages import render_link_page
+from crisiswatch.usecases.decisions import LinkPage, Outcome, Problem, Submission
+from crisiswatch.web.pages import link_status, render_link_page
 from crisiswatch_ops.pages import Page, read_page
 from tests.unit.test_decisions import (
     EXPIRES,
@@ -215,7 +215,7 @@ def test_a_refused_revision_comes_back_in_its_box_with_why_and_the_page_still_de
     page = _press(s, "tier1-primary", "request_changes", key, revised_text=typed)
 
     text, read = rendered(page)
-    assert page.status == 400 and read.title == "Nothing was decided"
+    assert link_status(page) == 400 and read.title == "Nothing was decided"
     assert "Line 1, character 8 is U+001B, a control character" in text
     assert re.search(r"<details open>\s*<summary>Ask for changes</summary>", text)
     assert read.form_for("decision", "request_changes", key).fields["revised_text"] == typed
@@ -327,8 +327,8 @@ def test_the_unknown_page_shows_nothing_of_any_incident() -> None:
 @pytest.mark.parametrize(
     "page",
     [
-        LinkPage(Outcome.BAD_FORM, message="<b>bold</b>"),
-        LinkPage(Outcome.RETRY, message="<script>x</script>"),
+        LinkPage(Outcome.BAD_FORM, problem=Problem.REVISION_REFUSED, why="<b>bold</b>"),
+        LinkPage(Outcome.RETRY, problem=Problem.WORKFLOW_UNREACHABLE, why="<script>x</script>"),
     ],
 )
 def test_a_message_is_escaped(page: LinkPage) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from ..domain.audit import AuditKind
-from ..domain.checklist import ChecklistLine, checklist_lines, parse_person_item
+from ..domain.checklist import ChecklistItem, ChecklistLine, checklist_lines, parse_person_item
 from ..domain.errors import TransientError
 from ..domain.incidents import NOTE_LIMIT, Decision, Incident
 from ..domain.links import (
@@ -40,16 +40,21 @@ class Outcome(StrEnum):
     """The workflow could not be reached; nothing was decided, the link still works."""
 
 
-HTTP_STATUS = {
-    Outcome.CONFIRM: 200,
-    Outcome.DECIDED: 200,
-    Outcome.TICKED: 200,
-    Outcome.ALREADY_DECIDED: 409,
-    Outcome.EXPIRED: 410,
-    Outcome.UNKNOWN: 404,
-    Outcome.BAD_FORM: 400,
-    Outcome.RETRY: 409,
-}
+class Problem(StrEnum):
+    """Why a form decided nothing (the page words it)."""
+
+    STALE_FORM = "stale_form"
+    """The form token is out of date or belongs to another link."""
+    UNREADABLE_FORM = "unreadable_form"
+    NOT_OFFERED = "not_offered"
+    """A decision the link does not offer."""
+    NO_SUCH_STATEMENT = "no_such_statement"
+    REVISION_REFUSED = "revision_refused"
+    """The revised text cannot be published; `LinkPage.why` says why."""
+    NOT_TICKABLE = "not_tickable"
+    WORKFLOW_UNREACHABLE = "workflow_unreachable"
+    MOVING_ON = "moving_on"
+    """The wait this request was bound to just ended; the next one takes over within seconds."""
 
 
 @dataclass(frozen=True)
@@ -82,15 +87,14 @@ class LinkPage:
     form_token: str = ""
     decided: ActionLink | None = None
     """The link whose click decided, for "already decided by X at T"."""
-    message: str = ""
+    problem: Problem | None = None
+    why: str = ""
+    """What is wrong with a refused revision, in the words of the statement rules."""
+    ticked: ChecklistItem | None = None
     request: DecisionRequest | None = None
     checklist: list[ChecklistLine] = field(default_factory=list)
     revision: Revision | None = None
     """Set when a revision was refused: the page offers its choices again, with the text as typed."""
-
-    @property
-    def status(self) -> int:
-        return HTTP_STATUS[self.outcome]
 
     @property
     def drafts(self) -> list[Draft]:
@@ -169,20 +173,20 @@ def view_link(
 
 def _decision_output(
     choice: Decision, submission: Submission, link: ActionLink, incident: Incident | None, now: datetime
-) -> DecisionPayload | str:
+) -> DecisionPayload | tuple[Problem, str]:
     """What the workflow receives, or why the form cannot be accepted."""
     output = DecisionPayload(choice, decided_by=link.recipient, tier=link.tier, decided_at=now)
     if choice in (Decision.APPROVE, Decision.REQUEST_CHANGES):
         offered = {draft.key: draft for draft in (incident.drafts if incident else ())}
         draft = offered.get(submission.statement)
         if draft is None:
-            return "Choose one of the statements shown."
+            return Problem.NO_SUCH_STATEMENT, ""
         output = replace(output, statement=submission.statement)
         if choice is Decision.REQUEST_CHANGES:
             try:  # tidied here, so the text the next approver sees is the text published
                 output = replace(output, revised_text=clean_statement(submission.revised_text, draft.channel))
             except StatementTextError as error:
-                return f"The revised statement was not sent for approval. {error.message}"
+                return Problem.REVISION_REFUSED, error.message
     if submission.note.strip():
         output = replace(output, note=submission.note.strip()[:NOTE_LIMIT])
     return output
@@ -232,7 +236,7 @@ def decide(
                 Outcome.BAD_FORM,
                 link,
                 incident,
-                message="This form is out of date. Open the link again.",
+                problem=Problem.STALE_FORM,
                 request=request,
             )
         )
@@ -254,15 +258,16 @@ def decide(
                 Outcome.BAD_FORM,
                 link,
                 incident,
-                message="That is not one of the choices offered.",
+                problem=Problem.NOT_OFFERED,
                 request=request,
             )
         )
     output = _decision_output(choice, submission, link, incident, now)
-    if isinstance(output, str):
+    if isinstance(output, tuple):
+        problem, why = output
         if choice is not Decision.REQUEST_CHANGES:
             return _with_checklist(
-                LinkPage(Outcome.BAD_FORM, link, incident, message=output, request=request)
+                LinkPage(Outcome.BAD_FORM, link, incident, problem=problem, why=why, request=request)
             )
         # The link still decides: the page offers the choices again, the refused text in its box.
         page = LinkPage(
@@ -270,7 +275,8 @@ def decide(
             link,
             incident,
             form_token=form_token(secret, link_id, now),
-            message=output,
+            problem=problem,
+            why=why,
             request=request,
             revision=Revision(submission.statement, submission.revised_text),
         )
@@ -286,7 +292,7 @@ def decide(
             Outcome.RETRY,
             link,
             incident,
-            message="We could not reach the workflow. Nothing was decided; try again.",
+            problem=Problem.WORKFLOW_UNREACHABLE,
             request=request,
         )
     if not resumed:
@@ -299,7 +305,7 @@ def decide(
                 Outcome.RETRY,
                 link,
                 incident,
-                message="The request is moving to its next step. Nothing was decided; try again in a moment.",
+                problem=Problem.MOVING_ON,
                 request=request,
             )
         audit.record(
@@ -353,9 +359,7 @@ def _tick(
     item = parse_person_item(raw_item, _includes_legal(incident))
     if item is None:
         return _with_checklist(
-            LinkPage(
-                Outcome.BAD_FORM, link, incident, message="That is not an item you can tick.", request=request
-            )
+            LinkPage(Outcome.BAD_FORM, link, incident, problem=Problem.NOT_TICKABLE, request=request)
         )
     if incidents.tick(incident.incident_id, item.value, link.recipient, now):
         audit.record(
@@ -373,7 +377,7 @@ def _tick(
             fresh,
             decided=links.decision_for(link.notification_id),  # someone decided: no buttons to offer
             form_token=fresh_token,
-            message=f"Ticked: {item.value.replace('_', ' ')}.",
+            ticked=item,
             request=request,
         )
     )
