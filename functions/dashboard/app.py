@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from crisiswatch.domain.clock import utc_now
 from crisiswatch.domain.errors import IncidentNotFoundError
 from crisiswatch.domain.incidents import IncidentFilter
-from crisiswatch.usecases.reporting import compile_report, view_incident
+from crisiswatch.usecases.reporting import compile_report, find_incidents, view_incident
 from crisiswatch.web.dashboard import DASHBOARD_HEADERS, render_incident_list, render_incident_page
 from crisiswatch.web.pages import render_message
 from crisiswatch.web.report_files import (
@@ -79,7 +79,7 @@ def incident_list() -> Response[str]:
         wanted = IncidentFilter.parse(query)
     except ValueError as error:
         return _html(400, render_message("Check the filter", str(error)))
-    incidents = [item for item in _services().incidents.list(limit=LIST_LIMIT) if wanted.matches(item)]
+    incidents = find_incidents(_services().incidents, wanted, LIST_LIMIT)
     shown = {key: query.get(key, "")[:100] for key in ("status", "severity", "brand", "from", "to")}
     return _html(200, render_incident_list(incidents, FROM_LIST, shown))
 

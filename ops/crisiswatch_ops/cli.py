@@ -30,10 +30,15 @@ from crisiswatch.adapters.dynamodb import (
 from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
 from crisiswatch.domain.clock import to_iso, utc_now
 from crisiswatch.domain.errors import IncidentNotFoundError
-from crisiswatch.domain.incidents import Incident, IncidentFilter, IncidentStatus, Severity
-from crisiswatch.domain.links import DecisionRequest
+from crisiswatch.domain.incidents import IncidentFilter, IncidentStatus, Severity
 from crisiswatch.domain.timeline import HISTORY
-from crisiswatch.usecases.reporting import compile_report, incident_timeline, pending_request, view_incident
+from crisiswatch.usecases.reporting import (
+    compile_report,
+    find_incidents,
+    incident_timeline,
+    view_incident,
+    waiting_on_people,
+)
 
 from . import views
 from .files import OutputPathError, refuse_same_file, replaced_atomically
@@ -254,9 +259,7 @@ def _cmd_incidents(args: argparse.Namespace) -> int:
     except ValueError as error:
         return _fail(f"incidents: {error}")
     _bound_stack(args)
-    # The store reads every page anyway: filter all of them, then keep the newest --limit.
-    incidents = [item for item in DynamoIncidentStore().list(limit=sys.maxsize) if wanted.matches(item)]
-    incidents = incidents[: args.limit]
+    incidents = find_incidents(DynamoIncidentStore(), wanted, args.limit)
     if args.json:
         return _print_json([views.incident_record(incident) for incident in incidents])
     console = views.make_console()
@@ -331,15 +334,7 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
 
 def _cmd_pending(args: argparse.Namespace) -> int:
     _bound_stack(args)
-    links = DynamoActionLinkStore()
-    waiting: list[tuple[Incident, DecisionRequest]] = []
-    for incident in DynamoIncidentStore().list(limit=sys.maxsize):
-        if incident.status in views.CLOSED_STATUSES:
-            continue
-        request = pending_request(incident.incident_id, links)
-        if request is not None:
-            waiting.append((incident, request))
-    waiting.sort(key=lambda pair: pair[1].expires_at)
+    waiting = waiting_on_people(DynamoIncidentStore(), DynamoActionLinkStore())
     now = utc_now()
     if args.json:
         return _print_json([views.pending_record(incident, request, now) for incident, request in waiting])

@@ -62,6 +62,17 @@ RAISABLE = frozenset(
 )
 """Statuses in which the detector may still raise an incident's severity: it is not over yet."""
 
+CLOSED_STATUSES = frozenset(
+    {
+        IncidentStatus.REVIEWED,
+        IncidentStatus.DISMISSED,
+        IncidentStatus.UNANSWERED,
+        IncidentStatus.FAILED,
+    }
+)
+"""Statuses that need nobody any more. A resolved incident still waits on its owner's review, so it is
+not closed."""
+
 
 class Decision(StrEnum):
     """What a person can decide from an action link (which ones a link offers depends on the phase)."""

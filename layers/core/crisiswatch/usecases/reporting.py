@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.checklist import ChecklistLine, checklist_lines
 from ..domain.errors import IncidentNotFoundError
-from ..domain.incidents import Incident
+from ..domain.incidents import CLOSED_STATUSES, Incident, IncidentFilter
 from ..domain.links import DecisionRequest
 from ..domain.report import PostCrisisReport, build_report, window
 from ..domain.timeline import HistoryEvent, TimelineEntry, merge
@@ -79,6 +80,26 @@ def pending_request(incident_id: str, links: ActionLinkStore) -> DecisionRequest
     if request is not None and links.decision_for(request.notification_id) is not None:
         return None  # answered: the current request stays until the flow opens its next one
     return request
+
+
+def find_incidents(incidents: IncidentStore, wanted: IncidentFilter, limit: int) -> list[Incident]:
+    """The newest `limit` incidents the filter matches, newest first (the dashboard's list and the CLI's
+    `incidents`). The store reads every page anyway, so every incident is filtered before the limit."""
+    return [incident for incident in incidents.list(limit=sys.maxsize) if wanted.matches(incident)][:limit]
+
+
+def waiting_on_people(
+    incidents: IncidentStore, links: ActionLinkStore
+) -> list[tuple[Incident, DecisionRequest]]:
+    """Incidents still open with a question out to people, the soonest deadline first."""
+    waiting = []
+    for incident in incidents.list(limit=sys.maxsize):
+        if incident.status in CLOSED_STATUSES:
+            continue
+        request = pending_request(incident.incident_id, links)
+        if request is not None:
+            waiting.append((incident, request))
+    return sorted(waiting, key=lambda pair: pair[1].expires_at)
 
 
 def write_report(
