@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
@@ -31,7 +31,6 @@ from ..domain.incidents import (
 from ..domain.links import ActionLink, DecisionRequest, LinkState
 from ..domain.mentions import Mention
 from ..domain.scoring import MentionScore
-from ..domain.statements import Draft
 from ..domain.timeline import AuditEntry
 from .tables import (
     ActionLinkItem,
@@ -45,6 +44,9 @@ from .tables import (
     StoryItem,
     transaction_connection,
 )
+
+if TYPE_CHECKING:
+    from ..domain.statements import Draft
 
 SEEN_MARKER_TTL = timedelta(days=14)
 STORY_TTL = timedelta(days=7)
@@ -357,6 +359,8 @@ def incident_from_item(item: IncidentItem) -> Incident:
 
 def _drafts(item: IncidentItem) -> tuple[Draft, ...]:
     """The drafts offered; one this code cannot read (a table edited by hand) is not offered again."""
+    from ..domain.statements import Draft  # noqa: PLC0415 (the fetch functions never read a draft)
+
     drafts = []
     for stored in item.drafts or ():
         try:

@@ -7,13 +7,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .audit import AuditEvent, AuditKind
 from .checklist import ChecklistItem
 from .clock import parse_iso, to_iso
 from .errors import InvalidRequestError
-from .statements import Draft, StatementsError
+
+if TYPE_CHECKING:  # the statements (and the taxonomy under them) load only where drafts are read
+    from .statements import Draft
 
 NOTE_LIMIT = 1_000
 """Characters kept of a note on a decision or a review: a sentence or two, not a document."""
@@ -196,6 +198,8 @@ class ApprovedStatement:
         if not isinstance(data, Mapping) or not data:
             return None
         try:
+            from .statements import Draft  # noqa: PLC0415
+
             draft = Draft.from_stored(data)
         except ValueError:
             return None
@@ -392,6 +396,8 @@ class Incident:
         self, key: str, revised_text: str, note: str, by: str, detail: dict[str, Any]
     ) -> Transition:
         """A revised statement becomes a draft of its own, offered for approval next."""
+        from .statements import Draft, StatementsError  # noqa: PLC0415
+
         base = self.offered(key)
         count = sum(1 for draft in self.drafts if draft.revised_by)
         try:
