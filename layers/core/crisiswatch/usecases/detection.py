@@ -153,11 +153,11 @@ def raise_severity(
     if incident is None or incident.status not in RAISABLE:
         return None
     previous = incident.severity
-    raising = incident.raise_severity(alert.severity, f"{', '.join(alert.signals)}: {alert.summary}")
-    if not raising.changes:
+    reason = f"{', '.join(alert.signals)}: {alert.summary}"
+    raising = incident.raise_severity(alert.severity, reason)
+    if not raising.changes:  # never lower: a person may have regraded it higher already
         return None
     raised = apply(incidents, audit, incident, raising, at)
-    reason = raising.events[0].detail["reason"]
     if on_raise is not None:
         on_raise(raised, previous, reason, at)
     return raised

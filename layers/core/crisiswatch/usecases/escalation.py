@@ -35,8 +35,6 @@ if (
     from ..domain.policy import Contact, EscalationPolicy, Route
     from ..domain.statements import StatementLibrary
 
-__all__ = ["SYSTEM"]  # re-exported: the steps after a decision name the flow's actor from here too
-
 
 def load_incident(incidents: IncidentStore, incident_id: str) -> Incident:
     incident = incidents.get(incident_id)

@@ -9,7 +9,7 @@ from ..domain.audit import AuditKind
 from ..domain.clock import parse_iso, to_iso
 from ..domain.crisis_plan import Cursor, Phase, Timing, after_decision, monitor_cursor, review_cursor
 from ..domain.errors import InvalidRequestError
-from ..domain.incidents import Decision
+from ..domain.incidents import SYSTEM, Decision
 from ..domain.links import DecisionPayload
 from ..domain.statements import clean_statement
 from ..ports import (
@@ -21,7 +21,7 @@ from ..ports import (
     IncidentStore,
     StatementPublisher,
 )
-from .escalation import SYSTEM, close_current_request, load_incident, rounds_of
+from .escalation import close_current_request, load_incident, rounds_of
 from .lifecycle import apply, record, write
 
 if TYPE_CHECKING:
