@@ -95,7 +95,7 @@ def main() -> None:
             (incident,) = incidents_of(brand)
             while time.monotonic() - began < 60:
                 published = DynamoIncidentStore().get(incident.incident_id)
-                if published is not None and published.statement and published.statement.get("ref"):
+                if published is not None and published.statement and published.statement.ref:
                     break
                 time.sleep(0.02)
             post_to_published.append(time.monotonic() - began)

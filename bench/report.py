@@ -25,7 +25,7 @@ from typing import Any
 from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
 from crisiswatch.domain.clock import BUCKET
 from crisiswatch.domain.detection import BucketStats
-from crisiswatch.domain.incidents import Incident, IncidentStatus, Severity
+from crisiswatch.domain.incidents import Incident, IncidentRoute, IncidentStatus, RoutedRound, Severity
 from crisiswatch.domain.report import build_report
 from crisiswatch.domain.timeline import AuditEntry
 from crisiswatch.web.dashboard import render_incident_page
@@ -109,7 +109,7 @@ def incident() -> Incident:
         summary="60 mentions in 5 min against 5.0 expected",
         crisis_types=("product_safety",),
         explanation={"expected": {"volume": 5.0, "negative": 0.8}, "signals": ["volume", "crisis_type"]},
-        route={"rounds": [{"tiers": ["responders"], "response_seconds": 900}], "minute_seconds": 60},
+        route=IncidentRoute((RoutedRound(("responders",), 900),), minute_seconds=60),
         execution_arn="arn:aws:states:us-east-1:123456789012:execution:bench-escalation:x",
     )
 

@@ -29,13 +29,21 @@ from crisiswatch.domain.detection import (
     tally_type,
 )
 from crisiswatch.domain.errors import IncidentNotFoundError, TransientError
-from crisiswatch.domain.incidents import Incident, IncidentChanges, Severity, incident_id_for
+from crisiswatch.domain.incidents import (
+    ApprovedStatement,
+    Incident,
+    IncidentChanges,
+    IncidentRoute,
+    Review,
+    Severity,
+    incident_id_for,
+)
 from crisiswatch.domain.language import LanguageResolver
 from crisiswatch.domain.links import ActionLink, DecisionRequest, LinkState
 from crisiswatch.domain.mentions import Mention
 from crisiswatch.domain.policy import EscalationPolicy, parse_policy
 from crisiswatch.domain.scoring import MentionScore
-from crisiswatch.domain.statements import StatementLibrary, default_statements
+from crisiswatch.domain.statements import Draft, StatementLibrary, default_statements
 from crisiswatch.domain.taxonomy import Taxonomy, default_taxonomy
 from crisiswatch.ports import FetchResult, OutboundMessage
 from crisiswatch.wiring import Container
@@ -757,3 +765,18 @@ def quiet_history(
         v = volume(i) if volume else 4 + (i % 3)
         series.append(BucketStats(bucket=start + i * step, volume=v, negative=i % 2, scored=v))
     return series
+
+
+def as_stored(fields: dict[str, Any]) -> dict[str, Any]:
+    """Incident fields whose route, drafts, statement and review are given as the table stores them
+    (plain JSON), read the way the incident store reads them."""
+    typed = dict(fields)
+    if isinstance(typed.get("route"), dict):
+        typed["route"] = IncidentRoute.from_dict(typed["route"])
+    if isinstance(typed.get("drafts"), list):
+        typed["drafts"] = tuple(Draft.from_stored(draft) for draft in typed["drafts"])
+    if isinstance(typed.get("statement"), dict):
+        typed["statement"] = ApprovedStatement.from_dict(typed["statement"])
+    if isinstance(typed.get("review"), dict):
+        typed["review"] = Review.from_dict(typed["review"])
+    return typed

@@ -12,8 +12,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.incidents import NOTE_LIMIT
-from crisiswatch.usecases.decisions import LinkPage, Outcome, Submission
-from crisiswatch.web.pages import SECURITY_HEADERS, render_link_page, render_message
+from crisiswatch.usecases.decisions import LinkPage, Outcome, Problem, Submission
+from crisiswatch.web.pages import SECURITY_HEADERS, link_status, render_link_page, render_message
 from crisiswatch.wiring import Container, UseCases, use_cases
 
 MAX_FORM_BYTES = 32_768
@@ -37,7 +37,7 @@ def _html(status: int, body: str) -> Response[str]:
 
 def _page(page: LinkPage) -> Response[str]:
     metrics.add_metric(f"LinkPage_{page.outcome.value}", MetricUnit.Count, 1)
-    return _html(page.status, render_link_page(page))
+    return _html(link_status(page), render_link_page(page))
 
 
 @app.route("/a/<link_id>", method=["GET", "HEAD"])
@@ -54,13 +54,13 @@ def submit(link_id: str) -> Response[str]:
     try:
         raw = event.decoded_body or ""
     except (ValueError, UnicodeDecodeError):  # binary or broken base64: not our form
-        return _page(LinkPage(Outcome.BAD_FORM, message="The form could not be read."))
+        return _page(LinkPage(Outcome.BAD_FORM, problem=Problem.UNREADABLE_FORM))
     if len(raw.encode("utf-8", errors="replace")) > MAX_FORM_BYTES:
         return _html(413, render_message("Nothing was decided", "The form sent was too large."))
     try:
         form = parse_qs(raw, max_num_fields=MAX_FIELDS, strict_parsing=False)
     except ValueError:
-        return _page(LinkPage(Outcome.BAD_FORM, message="The form could not be read."))
+        return _page(LinkPage(Outcome.BAD_FORM, problem=Problem.UNREADABLE_FORM))
 
     def field(name: str, limit: int) -> str:
         return (form.get(name) or [""])[0][:limit]

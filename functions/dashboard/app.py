@@ -79,9 +79,7 @@ def incident_list() -> Response[str]:
         wanted = IncidentFilter.parse(query)
     except ValueError as error:
         return _html(400, render_message("Check the filter", str(error)))
-    incidents = [
-        item for item in _use_cases().services.incidents.list(limit=LIST_LIMIT) if wanted.matches(item)
-    ]
+    incidents = _use_cases().reporting.find(wanted, LIST_LIMIT)
     shown = {key: query.get(key, "")[:100] for key in ("status", "severity", "brand", "from", "to")}
     return _html(200, render_incident_list(incidents, FROM_LIST, shown))
 

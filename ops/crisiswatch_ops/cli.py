@@ -24,8 +24,7 @@ from rich.text import Text
 
 from crisiswatch.domain.clock import to_iso, utc_now
 from crisiswatch.domain.errors import IncidentNotFoundError
-from crisiswatch.domain.incidents import Incident, IncidentFilter, IncidentStatus, Severity
-from crisiswatch.domain.links import DecisionRequest
+from crisiswatch.domain.incidents import IncidentFilter, IncidentStatus, Severity
 from crisiswatch.domain.timeline import HISTORY
 
 from . import views
@@ -246,10 +245,8 @@ def _cmd_incidents(args: argparse.Namespace) -> int:
         )
     except ValueError as error:
         return _fail(f"incidents: {error}")
-    services = _bound_stack(args).services()
-    # The store reads every page anyway: filter all of them, then keep the newest --limit.
-    incidents = [item for item in services.incidents.list(limit=sys.maxsize) if wanted.matches(item)]
-    incidents = incidents[: args.limit]
+    root = _bound_stack(args).use_cases()
+    incidents = root.reporting.find(wanted, args.limit)
     if args.json:
         return _print_json([views.incident_record(incident) for incident in incidents])
     console = views.make_console()
@@ -315,14 +312,7 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
 
 def _cmd_pending(args: argparse.Namespace) -> int:
     root = _bound_stack(args).use_cases()
-    waiting: list[tuple[Incident, DecisionRequest]] = []
-    for incident in root.services.incidents.list(limit=sys.maxsize):
-        if incident.status in views.CLOSED_STATUSES:
-            continue
-        request = root.reporting.pending(incident.incident_id)
-        if request is not None:
-            waiting.append((incident, request))
-    waiting.sort(key=lambda pair: pair[1].expires_at)
+    waiting = root.reporting.waiting()
     now = utc_now()
     if args.json:
         return _print_json([views.pending_record(incident, request, now) for incident, request in waiting])

@@ -179,11 +179,11 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True, serve: boo
         routed = _wait("the incident to be routed", lambda: _routed(incident.incident_id), 30)
         for number, planned in enumerate(routed.rounds, start=1):
             _say(
-                f"   round {number}: {', '.join(planned['tiers'])} "
-                f"({format_duration(planned['response_seconds'])} to answer)"
+                f"   round {number}: {', '.join(planned.tiers)} "
+                f"({format_duration(planned.response_seconds)} to answer)"
             )
-        _say(f"   legal review on the checklist: {routed.route.get('includes_legal')}")
-        _say(f"   statements drafted from the facts: {', '.join(d['key'] for d in routed.drafts)}")
+        _say(f"   legal review on the checklist: {routed.includes_legal}")
+        _say(f"   statements drafted from the facts: {', '.join(d.key for d in routed.drafts)}")
 
         _step(4, "Tier 1 is notified by email and SMS, each with a link of its own")
         first = _wait(
@@ -327,7 +327,7 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True, serve: boo
             raise DemoFailedError(f"expected a SUCCEEDED execution and a reviewed incident, got {status}")
         for item, done_by in final.checklist.items():
             _say(f"   [x] {item:<22} {done_by['by']:<14} {done_by['at']}")
-        for milestone, seconds in (final.review or {}).get("response_seconds", {}).items():
+        for milestone, seconds in ((final.review and final.review.response_seconds) or {}).items():
             _say(f"   {milestone:<22} {seconds:>5} s after the incident opened")
 
         _step(11, "What a manager reads: `crisiswatch timeline " + final.incident_id + "`")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crisiswatch.adapters.dynamodb import DynamoAuditLog, DynamoIncidentStore
+from crisiswatch.domain.audit import AuditKind
 from crisiswatch.domain.clock import BUCKET, bucket_start, to_iso
 from crisiswatch.domain.errors import InvalidMentionError
 from crisiswatch.domain.incidents import Incident, Severity, brand_slug
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from .runtime import LocalRuntime
 
 SCHEDULE_PERIOD = timedelta(minutes=5)
-OPENED = "incident.opened"
+OPENED = AuditKind.INCIDENT_OPENED.value
 
 
 class ReplayFileError(ValueError):

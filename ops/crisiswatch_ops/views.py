@@ -32,15 +32,6 @@ from crisiswatch.usecases.reporting import IncidentView
 PIPE_WIDTH = 200
 """Columns when output goes to a pipe or file: one line per row greps better than a table folded to 80."""
 NOTHING_PENDING = "Nothing is waiting on anyone."
-# A resolved incident is still waiting on its owner's review, so it is not closed.
-CLOSED_STATUSES = frozenset(
-    {
-        IncidentStatus.REVIEWED,
-        IncidentStatus.DISMISSED,
-        IncidentStatus.UNANSWERED,
-        IncidentStatus.FAILED,
-    }
-)
 SEVERITY_STYLES = {Severity.SEV1: "bold red", Severity.SEV2: "bold yellow", Severity.SEV3: "cyan"}
 STATUS_STYLES = {
     IncidentStatus.HELD: "yellow",

@@ -13,12 +13,30 @@ import pytest
 from crisiswatch.adapters import dynamodb as ddb
 from crisiswatch.domain.detection import DetectorState
 from crisiswatch.domain.errors import IncidentNotFoundError
-from crisiswatch.domain.incidents import Decision, IncidentChanges, IncidentStatus
+from crisiswatch.domain.incidents import (
+    ApprovedStatement,
+    Decision,
+    IncidentChanges,
+    IncidentRoute,
+    IncidentStatus,
+    RoutedRound,
+)
 from crisiswatch.domain.links import ActionLink, DecisionRequest, LinkState, link_key, new_link_id
 from crisiswatch.domain.scoring import MentionScore, score_mention
+from crisiswatch.domain.statements import Channel, Draft, StatementKind
 from crisiswatch.domain.taxonomy import default_taxonomy
 from tests import fakes
 from tests.fakes import T0, FakeSentiment, make_incident, make_mention
+
+ROUTE = IncidentRoute((RoutedRound(("responders",), 900),), includes_legal=False, minute_seconds=60)
+DRAFT = Draft(
+    key="holding-social",
+    kind=StatementKind.HOLDING,
+    channel=Channel.SOCIAL,
+    label="Holding statement",
+    text="We are looking into it.",
+    template_key="holding-social",
+)
 
 
 @dataclass
@@ -253,9 +271,9 @@ def test_an_incident_round_trips_and_records_its_decision(stores: Stores) -> Non
             decided_by="tier1-primary",
             decided_at=decided_at,
             owner="tier1-primary",
-            route={"rounds": [{"tiers": ["responders"], "response_seconds": 900}], "includes_legal": False},
-            drafts=[{"key": "holding-social", "text": "We are looking into it."}],
-            statement={"key": "holding-social", "approved_by": "tier1-primary"},
+            route=ROUTE,
+            drafts=(DRAFT,),
+            statement=ApprovedStatement(DRAFT, approved_by="tier1-primary", approved_at=decided_at),
         ),
     )
     stores.incidents.set_execution(incident.incident_id, "arn:aws:states:eu-west-1:1:execution:E:x")
@@ -269,9 +287,9 @@ def test_an_incident_round_trips_and_records_its_decision(stores: Stores) -> Non
     again = stores.incidents.get(incident.incident_id)
     assert again is not None and again.execution_arn == "arn:aws:states:eu-west-1:1:execution:E:x"
     assert again.status is IncidentStatus.APPROVED and again.owner == "tier1-primary"
-    assert again.drafts == [{"key": "holding-social", "text": "We are looking into it."}]
-    assert again.statement == {"key": "holding-social", "approved_by": "tier1-primary"}
-    assert again.route["rounds"][0]["tiers"] == ["responders"]
+    assert again.drafts == (DRAFT,)
+    assert again.statement == ApprovedStatement(DRAFT, approved_by="tier1-primary", approved_at=decided_at)
+    assert again.route == ROUTE and again.tiers_of_round(1) == ["responders"]
     assert again.summary == incident.summary, "an update leaves the other fields alone"
 
 

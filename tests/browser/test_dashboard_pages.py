@@ -70,13 +70,13 @@ def test_a_person_decides_the_crisis_through_the_action_links(crisis: Crisis, re
     assert crisis.report_keys >= REPORT_FILES
     incident = records.incident
     assert incident.statement is not None
-    assert (incident.statement["key"], incident.statement["approved_by"]) == (
+    assert (incident.statement.draft.key, incident.statement.approved_by) == (
         crisis.approved_statement,
         APPROVER,
     ), "the button pressed was the first statement's, and the record says who pressed it"
     assert incident.status.value == "reviewed"
-    assert incident.review and incident.review["done_by"] == APPROVER
-    assert incident.review["notes"] == REVIEW_NOTE, "the note typed in the browser is the review's note"
+    assert incident.review and incident.review.done_by == APPROVER
+    assert incident.review.notes == REVIEW_NOTE, "the note typed in the browser is the review's note"
     for step in ("01-action-link-confirm", "02-action-link-approved", "03-review-confirm", "04-review-done"):
         assert (SCREENSHOTS / f"{step}.png").stat().st_size > 0
 

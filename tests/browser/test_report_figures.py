@@ -126,7 +126,7 @@ def test_the_decisions_are_the_people_and_the_flow_that_decided(
         assert made.seconds == pytest.approx(records.seconds(entry.at), abs=1e-6)
     assert [d.by for d in report.decisions] == [APPROVER, "crisiswatch", APPROVER]
     assert report.decisions[-1].detail == REVIEW_NOTE
-    assert report.decisions[0].detail.startswith(str(records.incident.statement["key"]))  # type: ignore[index]
+    assert report.decisions[0].detail.startswith(str(records.incident.statement.draft.key))  # type: ignore[union-attr]
 
 
 def test_the_execution_summary_counts_every_event_of_the_history(

@@ -6,6 +6,7 @@ import base64
 import copy
 import logging
 import re
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -52,8 +53,8 @@ def published(
     )  # fmt: skip
     stored = services.incidents.get(incident.incident_id)
     assert stored is not None
-    hostile = {**stored.drafts[0], "key": "hostile-social", "text": HOSTILE_DRAFT}
-    services.incidents.update(incident.incident_id, IncidentChanges(drafts=[*stored.drafts, hostile]))
+    hostile = replace(stored.drafts[0], key="hostile-social", text=HOSTILE_DRAFT)
+    services.incidents.update(incident.incident_id, IncidentChanges(drafts=(*stored.drafts, hostile)))
     request_decision(
         incident.incident_id, Cursor.from_dict(routed["cursor"]).to_dict(), TOKEN, services.policy,
         Timing(), services.settings.action_base_url, services.incidents, services.links,
@@ -173,7 +174,7 @@ def test_get_shows_the_confirmation_page_and_changes_nothing(services: FakeServi
     assert page.title.startswith("Decision needed")
     assert set(page.buttons) == TIER_CHOICES
     incident = next(iter(services.incidents.items.values()))
-    assert page.statements == [d["key"] for d in offered(incident.drafts)]
+    assert page.statements == [d.key for d in offered(incident.drafts)]
     assert page.fields["form_token"]
     assert "tier1-primary" in response["body"]
     assert "<script" not in response["body"].lower()  # no auto-submitting script, and no injected one
@@ -552,9 +553,7 @@ def test_a_body_over_the_form_limit_is_refused_with_413(
 
 def test_a_full_2000_character_revision_percent_encoded_fits(services: FakeServices) -> None:
     ids = published(services)
-    web = next(
-        d["key"] for d in next(iter(services.incidents.items.values())).drafts if d["channel"] == "web"
-    )
+    web = next(d.key for d in next(iter(services.incidents.items.values())).drafts if d.channel == "web")
     revised = "€<&>\"'" * 333 + "ab"
     assert len(revised) == 2000
 

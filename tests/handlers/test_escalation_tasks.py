@@ -4,6 +4,7 @@ PublishStatementFunction."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -96,7 +97,7 @@ def test_assess_routes_the_incident_and_returns_the_first_round(services: FakeSe
     assert result["cursor"] == load_event("request_decision", "tier1")["cursor"]
     incident = stored(services)
     assert incident.status is IncidentStatus.ESCALATING
-    assert incident.drafts[0]["key"] == "holding-social-product"
+    assert incident.drafts[0].key == "holding-social-product"
     assert "facts_gathered" in incident.checklist
     assert services.audit.kinds(INCIDENT_ID) == ["incident.routed"]
 
@@ -126,8 +127,8 @@ def test_decide_approve_stores_the_statement_and_leaves_the_cursor(services: Fak
     assert result == event["cursor"]
     incident = stored(services)
     assert incident.status is IncidentStatus.APPROVED
-    assert incident.statement is not None and incident.statement["key"] == "holding-social-product"
-    assert incident.statement["approved_by"] == "tier1-primary"
+    assert incident.statement is not None and incident.statement.draft.key == "holding-social-product"
+    assert incident.statement.approved_by == "tier1-primary"
     assert services.audit.kinds(INCIDENT_ID) == ["statement.approved"]
 
 
@@ -165,7 +166,7 @@ def test_publish_then_monitor_then_resolve_then_review(services: FakeServices) -
     incident = stored(services)
     assert incident.status is IncidentStatus.REVIEWED
     assert services.incidents.open_by_brand == {}
-    assert incident.review is not None and incident.review["notes"].startswith("Reviewed with comms")
+    assert incident.review is not None and incident.review.notes.startswith("Reviewed with comms")
     assert services.audit.kinds(INCIDENT_ID) == [
         "statement.approved",
         "statement.published",
@@ -488,7 +489,8 @@ def test_publishing_a_statement_that_could_not_have_been_approved_posts_nothing(
     plan(load_event("crisis_plan", "decide_approve"), services)
     statement = stored(services).statement
     assert statement is not None
-    services.incidents.update(INCIDENT_ID, IncidentChanges(statement={**statement, "text": text}))
+    unpublishable = replace(statement, draft=replace(statement.draft, text=text))
+    services.incidents.update(INCIDENT_ID, IncidentChanges(statement=unpublishable))
     services.audit.entries.clear()
     before = stored(services)
 

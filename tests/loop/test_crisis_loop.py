@@ -91,7 +91,7 @@ def test_tier1_silent_then_tier2_approves_by_link(
     assert finished(runtime, incident.incident_id) == "SUCCEEDED"
     final = DynamoIncidentStore().get(incident.incident_id)
     assert final is not None and final.statement is not None
-    assert (final.decision, final.decided_by, final.statement["approved_by"]) == ("approve", "c1", "c1")
+    assert (final.decision, final.decided_by, final.statement.approved_by) == ("approve", "c1", "c1")
     assert final.status.value == "resolved", "published, calm, resolved; the review is still due"
 
     again = requests.post(url, data=form.press("dismiss"), timeout=30)

@@ -176,15 +176,15 @@ def test_approve_at_tier_1_publishes_the_statement(world: dict[str, Any]) -> Non
 
     assert response.status_code == 200, response.text
     published = story.wait_status("monitoring")
-    assert published.statement is not None and published.statement["key"] == statement
-    assert published.statement["approved_by"] == "r1" and published.statement["ref"]
+    assert published.statement is not None and published.statement.draft.key == statement
+    assert published.statement.approved_by == "r1" and published.statement.ref
     comms = story.stack.output("CommsChannelTopicArn")
     announced = [
         d
         for d in story.runtime.outbox.messages()
         if d.topic_arn == comms and story.incident_id in str(d.message)
     ]
-    assert announced and published.statement["text"] in str(announced[0].message)
+    assert announced and published.statement.draft.text in str(announced[0].message)
     assert not story.emails_to("casey@example.com"), "a decision at tier 1 stops the escalation"
     assert {"acknowledged", "facts_gathered", "statement_approved", "published"} <= set(published.checklist)
 
@@ -260,8 +260,8 @@ def test_acknowledge_then_the_owner_approves_then_resolves_and_reviews(world: di
     assert story.finished() == "SUCCEEDED"
     final = story.current()
     assert final.status.value == "reviewed"
-    assert final.review and final.review["done_by"] == "r2" and "reply faster" in final.review["notes"]
-    assert final.review["response_seconds"]["acknowledged"] <= final.review["response_seconds"]["resolved"]
+    assert final.review and final.review.done_by == "r2" and "reply faster" in final.review.notes
+    assert final.review.response_seconds["acknowledged"] <= final.review.response_seconds["resolved"]
     assert not story.emails_to("casey@example.com"), "acknowledging stopped the escalation"
 
 
@@ -279,7 +279,9 @@ def test_request_changes_then_the_revision_is_approved_and_published(world: dict
     assert story.press(second, "approve", again.statements[0]).status_code == 200
 
     final = story.wait_status("monitoring")
-    assert final.statement and final.statement["text"] == revised and final.statement["revised_by"] == "r1"
+    assert (
+        final.statement and final.statement.draft.text == revised and final.statement.draft.revised_by == "r1"
+    )
     assert "statement.changes_requested" in story.audit()
 
 
@@ -305,7 +307,7 @@ def test_a_data_breach_pulls_legal_in_at_once_and_legal_ticks_its_review(world: 
 
     assert response.status_code == 200, response.text
     assert story.current().checklist["legal_reviewed"]["by"] == "l1"
-    assert story.current().route["includes_legal"] is True
+    assert story.current().includes_legal is True
     assert story.press(legal, "escalate").status_code == 200
     story.link("casey@example.com")  # escalating now skips the rest of tier 1's time
 
@@ -315,8 +317,9 @@ def test_sev1_tells_the_executive_at_once(world: dict[str, Any]) -> None:
     story.link("emery@example.com")
     story.link("riley@example.com")
     route = story.current().route
-    assert [planned["tiers"] for planned in route["rounds"]] == [["responders", "executive"], ["comms_lead"]]
-    assert route["includes_legal"] is False, "no legal review on a product failure's checklist"
+    assert route is not None
+    assert [planned.tiers for planned in route.rounds] == [("responders", "executive"), ("comms_lead",)]
+    assert route.includes_legal is False, "no legal review on a product failure's checklist"
     assert not story.emails_to("casey@example.com"), "the comms lead waits for the second round"
 
 

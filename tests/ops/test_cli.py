@@ -18,7 +18,14 @@ from crisiswatch.adapters import tables as models
 from crisiswatch.adapters.dynamodb import DynamoActionLinkStore, DynamoAuditLog, DynamoIncidentStore
 from crisiswatch.config import Tables
 from crisiswatch.domain.clock import bucket_start
-from crisiswatch.domain.incidents import Decision, Incident, IncidentChanges, IncidentStatus, Severity
+from crisiswatch.domain.incidents import (
+    Decision,
+    Incident,
+    IncidentChanges,
+    IncidentRoute,
+    IncidentStatus,
+    Severity,
+)
 from crisiswatch.domain.links import ActionLink, DecisionRequest, link_key, new_link_id
 from crisiswatch_ops import cli
 from crisiswatch_ops.stack import Stack
@@ -187,7 +194,14 @@ def seeded(stack: FakeStack) -> dict[str, DecisionRequest]:
     """Four incidents: two open and waiting on people, one resolved and waiting on its review, one whose
     request was answered."""
     audit = DynamoAuditLog()
-    open_incident(NORTHWIND, "Northwind Coffee", Severity.SEV1, T0, IncidentStatus.ESCALATING, route=ROUTE)
+    open_incident(
+        NORTHWIND,
+        "Northwind Coffee",
+        Severity.SEV1,
+        T0,
+        IncidentStatus.ESCALATING,
+        route=IncidentRoute.from_dict(ROUTE),
+    )
     DynamoIncidentStore().set_execution(NORTHWIND, EXECUTION)
     DynamoIncidentStore().tick(NORTHWIND, "facts_gathered", "crisiswatch", T0 + timedelta(seconds=1))
     DynamoIncidentStore().tick(NORTHWIND, "stakeholders_informed", "ana", T0 + timedelta(seconds=90))

@@ -20,6 +20,7 @@ from crisiswatch.domain.incidents import Incident, IncidentStatus, Severity
 from crisiswatch.domain.report import PostCrisisReport, build_report
 from crisiswatch.domain.timeline import AuditEntry, HistoryEvent
 from crisiswatch.web.charts import CHAR_WIDTH, PLOT, compact, negativity_chart, nice_ticks, volume_chart
+from tests.fakes import as_stored
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert(1)</script> "><img src=x onerror=alert(1)> [x](javascript:alert(1)) a|b\nnext'
@@ -120,7 +121,7 @@ def make_incident(**changes: Any) -> Incident:
         "checklist": {"acknowledged": {"by": "alice", "at": "2024-03-14T10:30:00Z"}},
     }
     fields.update(changes)
-    return Incident(**fields)
+    return Incident(**as_stored(fields))
 
 
 def audit_trail(

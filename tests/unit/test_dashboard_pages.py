@@ -343,7 +343,11 @@ def test_the_timeline_keeps_the_order_it_was_given() -> None:
 
 
 def test_hostile_text_from_people_stays_text_on_the_incident_page() -> None:
-    statement = {**(make_incident().statement or {}), "text": HOSTILE, "approved_by": HOSTILE}
+    statement = {
+        **make_incident().statement.to_dict(),
+        "text": HOSTILE,
+        "approved_by": HOSTILE,
+    }
     explanation = {
         **make_incident().explanation,
         "evidence": {

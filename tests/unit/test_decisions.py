@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,8 +37,10 @@ from crisiswatch.domain.links import (
     link_key,
     new_link_id,
 )
+from crisiswatch.domain.statements import Draft
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Revision, Submission, view_link
 from crisiswatch.usecases.escalation import rounds_of
+from crisiswatch.web.pages import link_message, link_status
 from tests.calls import assess, decide, record_decision, request_decision, time_ran_out
 from tests.fakes import BASE_URL, LINK_SECRET, T0, FakeServices, make_incident
 
@@ -141,7 +143,7 @@ class Scene:
         return incident
 
     def draft_key(self, channel: str = "social") -> str:
-        return str(next(d["key"] for d in self.incident.drafts if d["channel"] == channel))
+        return str(next(d.key for d in self.incident.drafts if d.channel == channel))
 
     def link(self, recipient: str) -> ActionLink:
         found = self.world.links.get(link_key(self.ids[recipient]))
@@ -174,10 +176,10 @@ class Scene:
         )
 
 
-def offered(drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def offered(drafts: Sequence[Draft]) -> list[Draft]:
     """The order a page offers statements in: revisions newest first, then the library's drafts."""
-    revisions = [draft for draft in drafts if draft.get("revised_by")]
-    return [*reversed(revisions), *(draft for draft in drafts if not draft.get("revised_by"))]
+    revisions = [draft for draft in drafts if draft.revised_by]
+    return [*reversed(revisions), *(draft for draft in drafts if not draft.revised_by)]
 
 
 def scene(
@@ -235,7 +237,7 @@ def test_opening_a_link_shows_a_confirmation_with_a_form_token() -> None:
     page = s.view(s.ids["tier1-primary"])
 
     assert page.outcome is Outcome.CONFIRM
-    assert page.status == 200
+    assert link_status(page) == 200
     assert page.link is not None and page.link.recipient == "tier1-primary"
     assert page.incident is not None and page.incident.incident_id == s.incident_id
     assert page.request is not None and page.request.recipients == ("tier1-primary", "tier1-backup")
@@ -246,20 +248,22 @@ def test_opening_a_link_shows_a_confirmation_with_a_form_token() -> None:
 def test_the_confirmation_offers_the_drafts_exactly_as_stored_revisions_first() -> None:
     s = scene()
     originals = s.incident.drafts
-    assert originals[0]["key"] == "holding-social-product"  # the holding statement leads
+    assert originals[0].key == "holding-social-product"  # the holding statement leads
 
-    def revision(n: int) -> dict[str, Any]:
-        return {
-            "key": f"revision-{n}",
-            "kind": "holding_statement",
-            "channel": "social",
-            "label": f"Holding, revised {n}",
-            "text": f"We <b>hear</b> you & we're on it ({n}).\n\n  Two spaces kept.",
-            "template_key": "holding-social-product",
-            "revised_by": "tier1-primary",
-        }
+    def revision(n: int) -> Draft:
+        return Draft.from_stored(
+            {
+                "key": f"revision-{n}",
+                "kind": "holding_statement",
+                "channel": "social",
+                "label": f"Holding, revised {n}",
+                "text": f"We <b>hear</b> you & we're on it ({n}).\n\n  Two spaces kept.",
+                "template_key": "holding-social-product",
+                "revised_by": "tier1-primary",
+            }
+        )
 
-    s.world.incidents.update(s.incident_id, IncidentChanges(drafts=[*originals, revision(1), revision(2)]))
+    s.world.incidents.update(s.incident_id, IncidentChanges(drafts=(*originals, revision(1), revision(2))))
 
     page = s.view(s.ids["tier1-backup"])
 
@@ -282,7 +286,7 @@ def test_the_confirmation_carries_the_checklist() -> None:
 
 def test_legal_review_is_on_the_checklist_only_when_the_route_pulls_legal_in() -> None:
     s = scene(crisis_types=("data_breach",))
-    assert s.incident.route["includes_legal"] is True
+    assert s.incident.includes_legal is True
     assert set(s.ids) == {"tier1-primary", "tier1-backup", "legal-counsel"}
 
     page = s.view(s.ids["legal-counsel"])
@@ -352,7 +356,7 @@ def test_a_malformed_id_is_unknown(link_id: str) -> None:
     assert s.view(link_id).outcome is Outcome.UNKNOWN
     page = s.post(link_id, Submission(form_token="1.x", decision="dismiss"))
     assert page.outcome is Outcome.UNKNOWN
-    assert page.status == 404
+    assert link_status(page) == 404
     assert s.state() == before
 
 
@@ -397,8 +401,8 @@ def test_a_post_without_the_pages_form_token_changes_nothing(token: str, what: s
         page = s.tick(link_id, "stakeholders_informed", token=token)
 
     assert page.outcome is Outcome.BAD_FORM
-    assert page.status == 400
-    assert "Open the link again" in page.message
+    assert link_status(page) == 400
+    assert "Open the link again" in link_message(page)
     assert page.form_token == ""
     assert s.state() == before
 
@@ -438,7 +442,7 @@ def test_an_old_form_token_changes_nothing() -> None:
     page = s.submit(link_id, "dismiss", token=old)
 
     assert page.outcome is Outcome.BAD_FORM
-    assert "Open the link again" in page.message
+    assert "Open the link again" in link_message(page)
     assert s.tick(link_id, "stakeholders_informed", token=old).outcome is Outcome.BAD_FORM
     assert s.state() == before
 
@@ -474,7 +478,7 @@ def test_a_confirmed_decision_resumes_the_workflow_as_the_person_the_link_was_se
     page = s.submit(link_id, "dismiss", note="  Known prank, see ticket 42.  ")
 
     assert page.outcome is Outcome.DECIDED
-    assert page.status == 200
+    assert link_status(page) == 200
     assert page.decided is not None
     assert (page.decided.decided_by, page.decided.decision, page.decided.decided_at) == (
         "tier1-backup",
@@ -529,8 +533,8 @@ def test_a_statement_that_was_not_offered_changes_nothing(decision: str, stateme
     page = s.submit(link_id, decision, statement=statement, revised_text="We are on it.")
 
     assert page.outcome is Outcome.BAD_FORM
-    assert page.status == 400
-    assert "statements shown" in page.message
+    assert link_status(page) == 400
+    assert "statements shown" in link_message(page)
     assert s.state() == before
     assert s.view(link_id).outcome is Outcome.CONFIRM  # the link still works
 
@@ -568,7 +572,7 @@ def test_a_revised_text_must_fit_its_channel(channel: str, limit: int) -> None:
     too_long = s.submit(link_id, "request_changes", statement=key, revised_text="é" * (limit + 1))
 
     assert too_long.outcome is Outcome.BAD_FORM
-    assert str(limit) in too_long.message
+    assert str(limit) in link_message(too_long)
     assert s.state() == before
     fits = s.submit(link_id, "request_changes", statement=key, revised_text="  " + "é" * limit + "  ")
     assert fits.outcome is Outcome.DECIDED
@@ -583,7 +587,7 @@ def test_request_changes_without_a_revised_text_changes_nothing(revised: str) ->
     page = s.submit(s.ids["tier1-primary"], "request_changes", statement=s.draft_key(), revised_text=revised)
 
     assert page.outcome is Outcome.BAD_FORM
-    assert "The statement is empty" in page.message
+    assert "The statement is empty" in link_message(page)
     assert s.state() == before
 
 
@@ -610,8 +614,8 @@ def test_a_revision_that_cannot_be_published_decides_nothing_and_comes_back_as_t
 
     page = s.submit(link_id, "request_changes", statement=key, revised_text=typed)
 
-    assert page.outcome is Outcome.BAD_FORM and page.status == 400
-    assert page.message.startswith("The revised statement was not sent for approval. ")
+    assert page.outcome is Outcome.BAD_FORM and link_status(page) == 400
+    assert link_message(page).startswith("The revised statement was not sent for approval. ")
     assert page.revision == Revision(key, typed)  # nothing typed is lost
     assert page.form_token  # the choices are offered again, with a fresh form token
     assert s.state() == before
@@ -641,7 +645,7 @@ def test_a_revision_goes_for_approval_tidied(typed: str, sent: str) -> None:
         s.ids["tier1-primary"], "request_changes", statement=s.draft_key("social"), revised_text=typed
     )
 
-    assert page.outcome is Outcome.DECIDED, page.message
+    assert page.outcome is Outcome.DECIDED, link_message(page)
     assert s.succeeded()[0][1]["revised_text"] == sent
 
 
@@ -680,7 +684,7 @@ def test_a_decision_that_was_not_offered_changes_nothing(decision: str) -> None:
     page = s.submit(link_id, decision, statement=s.draft_key(), revised_text="x", token=token)
 
     assert page.outcome is Outcome.BAD_FORM
-    assert page.status == 400
+    assert link_status(page) == 400
     assert s.state() == before
     assert s.view(link_id).outcome is Outcome.CONFIRM  # the link still works
 
@@ -747,7 +751,7 @@ def test_a_reused_link_says_already_decided_by_whom_and_when() -> None:
         s.view(link_id, EXPIRES + timedelta(days=1)),  # still says who, long after
     ):
         assert page.outcome is Outcome.ALREADY_DECIDED
-        assert page.status == 409
+        assert link_status(page) == 409
         assert page.decided is not None
         assert (page.decided.decided_by, page.decided.decision, page.decided.decided_at) == (
             "tier1-primary",
@@ -770,7 +774,7 @@ def test_another_recipients_link_after_someone_decided_says_already_decided_by_t
 
     for page in pages:
         assert page.outcome is Outcome.ALREADY_DECIDED
-        assert page.status == 409
+        assert link_status(page) == 409
         assert page.decided is not None
         assert (page.decided.decided_by, page.decided.decision) == ("tier1-primary", "escalate")
         assert page.decided.decided_at == CLICK
@@ -791,7 +795,7 @@ def test_an_expired_request_says_so_and_decides_nothing() -> None:
         s.tick(link_id, "stakeholders_informed", token=token, now=EXPIRES),
     ):
         assert page.outcome is Outcome.EXPIRED
-        assert page.status == 410
+        assert link_status(page) == 410
         assert page.form_token == ""
         assert page.expires_at == EXPIRES
     after = s.state()
@@ -827,7 +831,7 @@ def test_a_click_after_the_request_expired_is_audited_as_late(plan: str) -> None
     page = s.submit(link_id, "dismiss", token=token, now=late)
 
     assert page.outcome is Outcome.EXPIRED
-    assert page.status == 410
+    assert link_status(page) == 410
     assert s.succeeded() == []
     assert s.state()[:5] == before[:5]  # links, locks, requests, tokens, incident: all as they were
     assert s.world.links.decision_for(s.link("tier1-primary").notification_id) is None
@@ -861,8 +865,8 @@ def test_a_dead_token_while_the_request_lives_is_retry_and_the_link_works_after_
     page = s.submit(link_id, "dismiss")
 
     assert page.outcome is Outcome.RETRY
-    assert page.status == 409
-    assert "Nothing was decided" in page.message
+    assert link_status(page) == 409
+    assert "Nothing was decided" in link_message(page)
     assert s.state() == before  # the claim was released, nothing audited, nothing resumed
     assert s.world.links.decision_for(s.link("tier1-primary").notification_id) is None
     assert s.view(link_id).outcome is Outcome.CONFIRM
@@ -898,7 +902,7 @@ def test_once_the_plan_moved_on_a_link_is_expired_whatever_its_clock_says() -> N
 
     assert s.view(link_id, click).outcome is Outcome.EXPIRED
     page = s.submit(link_id, "dismiss", token=form_token(LINK_SECRET, link_id, click), now=click)
-    assert (page.outcome, page.status) == (Outcome.EXPIRED, 410)
+    assert (page.outcome, link_status(page)) == (Outcome.EXPIRED, 410)
     assert s.succeeded() == [] and s.kinds()[-1] == "link.late"
 
 
@@ -911,8 +915,8 @@ def test_an_unreachable_workflow_means_retry_and_the_link_works_again() -> None:
     page = s.approve(link_id)
 
     assert page.outcome is Outcome.RETRY
-    assert page.status == 409
-    assert "Nothing was decided" in page.message
+    assert link_status(page) == 409
+    assert "Nothing was decided" in link_message(page)
     assert s.state() == before  # the claim was released
     assert s.view(link_id).outcome is Outcome.CONFIRM
     assert s.view(s.ids["tier1-backup"]).outcome is Outcome.CONFIRM
@@ -1027,7 +1031,7 @@ def test_a_responder_ticks_stakeholders_informed_without_deciding() -> None:
     page = s.tick(link_id, "stakeholders_informed")
 
     assert page.outcome is Outcome.TICKED
-    assert page.status == 200
+    assert link_status(page) == 200
     assert page.form_token  # the page can still decide
     assert s.incident.checklist["stakeholders_informed"] == {"by": "tier1-backup", "at": to_iso(CLICK)}
     line = next(line for line in page.checklist if line.item is ChecklistItem.STAKEHOLDERS_INFORMED)
@@ -1074,7 +1078,7 @@ def test_legal_review_is_ticked_only_when_legal_was_pulled_in() -> None:
     before = without.state()
     page = without.tick(without.ids["tier1-primary"], "legal_reviewed")
     assert page.outcome is Outcome.BAD_FORM
-    assert page.status == 400
+    assert link_status(page) == 400
     assert without.state() == before
 
     breach = scene(crisis_types=("data_breach",))
@@ -1104,8 +1108,8 @@ def test_flow_only_and_unknown_items_cannot_be_ticked(item: str) -> None:
     page = s.tick(s.ids["tier1-primary"], item)
 
     assert page.outcome is Outcome.BAD_FORM
-    assert page.status == 400
-    assert "not an item you can tick" in page.message
+    assert link_status(page) == 400
+    assert "not an item you can tick" in link_message(page)
     assert s.state() == before
 
 
@@ -1131,6 +1135,6 @@ def test_a_tick_on_an_expired_request_is_refused() -> None:
     page = s.tick(link_id, "stakeholders_informed", now=EXPIRES + timedelta(minutes=1))
 
     assert page.outcome is Outcome.EXPIRED
-    assert page.status == 410
+    assert link_status(page) == 410
     assert s.state() == before
     assert "stakeholders_informed" not in s.incident.checklist

@@ -26,7 +26,7 @@ from crisiswatch.domain.errors import IncidentNotFoundError, InvalidRequestError
 from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus, Severity
 from crisiswatch.domain.links import LinkState, link_key
 from crisiswatch.domain.policy import parse_policy
-from crisiswatch.domain.statements import StatementFacts, default_statements
+from crisiswatch.domain.statements import Draft, StatementFacts, default_statements
 from crisiswatch.usecases.decisions import Outcome, view_link
 from crisiswatch.usecases.escalation import rounds_of, start_escalation
 from tests.calls import assess, record_failure, record_unanswered, request_decision, time_ran_out
@@ -167,7 +167,7 @@ def test_assess_routes_drafts_ticks_facts_and_starts_the_first_round() -> None:
     }
     stored = world.incidents.get(incident.incident_id)
     assert stored is not None and stored.status is IncidentStatus.ESCALATING
-    assert stored.route == {
+    assert stored.route is not None and stored.route.to_dict() == {  # the shape the table stores
         "rounds": [
             {"tiers": ["responders"], "response_seconds": 900},
             {"tiers": ["comms_lead"], "response_seconds": 1800},
@@ -176,8 +176,8 @@ def test_assess_routes_drafts_ticks_facts_and_starts_the_first_round() -> None:
         "minute_seconds": 60,
     }
     expected = default_statements().drafts_for(StatementFacts("Acme Coffee", ("product_failure",)))
-    assert stored.drafts == [draft.to_dict() for draft in expected]
-    assert stored.drafts[0]["key"] == "holding-social-product"
+    assert stored.drafts == tuple(expected)
+    assert stored.drafts[0].key == "holding-social-product"
     assert stored.checklist == {ChecklistItem.FACTS_GATHERED.value: {"by": "crisiswatch", "at": to_iso(NOW)}}
     (entry,) = world.audit.entries
     assert (entry.kind, entry.actor, entry.at) == ("incident.routed", "crisiswatch", NOW)
@@ -196,12 +196,12 @@ def test_a_sev1_data_breach_routes_legal_and_the_executive_at_once_with_breach_s
     assert result["includes_legal"] is True
     stored = world.incidents.get(incident.incident_id)
     assert stored is not None
-    assert stored.route["includes_legal"] is True
-    assert stored.route["rounds"][0] == {
+    assert stored.includes_legal is True
+    assert stored.rounds[0].to_dict() == {
         "tiers": ["responders", "executive", "legal"],
         "response_seconds": 3600,
     }
-    assert stored.drafts[0]["key"] == "holding-social-data-breach"
+    assert stored.drafts[0].key == "holding-social-data-breach"
     # The legal tier's hour, cut at the responders' reminder five minutes before the round ends.
     assert (result["cursor"]["wait_seconds"], result["cursor"]["deadline_seconds"]) == (3300, 3600)
 
@@ -216,7 +216,7 @@ def test_a_maintenance_window_holds_a_sev3_until_it_ends() -> None:
     assert again["hold_seconds"] == result["hold_seconds"] - 600
     stored = world.incidents.get(incident.incident_id)
     assert stored is not None and stored.status is IncidentStatus.HELD
-    assert stored.drafts == [] and stored.route == {} and stored.checklist == {}
+    assert stored.drafts == () and stored.route is None and stored.checklist == {}
     (entry,) = world.audit.entries  # held once, however often the window is checked
     assert (entry.kind, entry.actor) == ("incident.held", "crisiswatch")
     assert entry.detail == {"reason": "Spring campaign launch", "until": WINDOW_END.isoformat()}
@@ -244,7 +244,7 @@ def test_once_the_window_ends_the_held_incident_is_routed_with_its_drafts_once()
     stored = world.incidents.get(incident.incident_id)
     assert stored is not None and stored.status is IncidentStatus.ESCALATING
     expected = default_statements().drafts_for(StatementFacts("Acme Coffee", ("product_failure",)))
-    assert [draft["key"] for draft in stored.drafts] == [draft.key for draft in expected]
+    assert [draft.key for draft in stored.drafts] == [draft.key for draft in expected]
     assert stored.checklist[ChecklistItem.FACTS_GATHERED.value]["at"] == to_iso(
         WINDOW_END + timedelta(seconds=1)
     )
@@ -264,12 +264,14 @@ def test_assess_keeps_drafts_the_incident_already_has() -> None:
             "revised_by": "tier1-primary",
         },
     ]
-    world.incidents.update(incident.incident_id, IncidentChanges(drafts=kept))
+    world.incidents.update(
+        incident.incident_id, IncidentChanges(drafts=tuple(Draft.from_dict(d) for d in kept))
+    )
 
     run_assess(world, incident)
 
     stored = world.incidents.get(incident.incident_id)
-    assert stored is not None and stored.drafts == kept
+    assert stored is not None and [draft.to_dict() for draft in stored.drafts] == kept
 
 
 def test_assess_for_an_unknown_incident_is_an_error() -> None:
@@ -388,7 +390,7 @@ def test_the_email_names_the_person_the_incident_the_deadline_and_the_statement(
     assert incident.incident_id in message.email_body
     assert incident.summary in message.email_body
     assert (NOW + timedelta(seconds=900)).strftime("%H:%M UTC") in message.email_body
-    assert str(incident.drafts[0]["text"]) in message.email_body
+    assert str(incident.drafts[0].text) in message.email_body
     assert message.subject == "[SEV2] Acme Coffee: decision needed (tier 1: On-call responders)"
 
 

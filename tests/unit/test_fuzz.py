@@ -25,7 +25,8 @@ from crisiswatch.domain.mentions import (
     mention_from_json_line,
 )
 from crisiswatch.domain.statements import Channel, StatementTextError, clean_statement
-from crisiswatch.usecases.decisions import HTTP_STATUS, Outcome, Submission
+from crisiswatch.usecases.decisions import Outcome, Submission
+from crisiswatch.web.pages import HTTP_STATUS, link_message, link_status
 from tests.fakes import LINK_SECRET, FakeServices
 from tests.handlers.test_action_links import (
     app,
@@ -143,7 +144,7 @@ LINK_FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
 ITEMS = [item.value for item in ChecklistItem]
-DRAFTS = {str(d["key"]): str(d["channel"]) for d in scene().incident.drafts}
+DRAFTS = {str(d.key): str(d.channel) for d in scene().incident.drafts}
 
 
 def text(max_size: int) -> st.SearchStrategy[str]:
@@ -329,8 +330,8 @@ def test_decide_answers_any_submission_and_only_a_valid_one_changes_anything(
 
     want = expected_outcome(submission, known=known, token_ok=token_kind == "valid", late=late, taken=taken)
     event(f"outcome: {want.value}")
-    assert page.outcome is want, (page.outcome, page.message)
-    assert page.status == HTTP_STATUS[want] < 500
+    assert page.outcome is want, (page.outcome, link_message(page))
+    assert link_status(page) == HTTP_STATUS[want] < 500
     check_effects(page.outcome, submission, before, s.state(), s.world)
 
 

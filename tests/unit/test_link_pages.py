@@ -13,8 +13,9 @@ import pytest
 from crisiswatch.domain.crisis_plan import Phase
 from crisiswatch.domain.incidents import IncidentChanges
 from crisiswatch.domain.links import new_link_id
-from crisiswatch.usecases.decisions import LinkPage, Outcome, Submission
-from crisiswatch.web.pages import render_link_page
+from crisiswatch.domain.statements import Draft
+from crisiswatch.usecases.decisions import LinkPage, Outcome, Problem, Submission
+from crisiswatch.web.pages import link_status, render_link_page
 from crisiswatch_ops.pages import Page, read_page
 from tests.unit.test_decisions import (
     EXPIRES,
@@ -74,7 +75,7 @@ def test_each_phase_shows_only_its_own_buttons(
     assert set(read.buttons) == choices
     assert len(read.buttons) == len(choices)
     if statements:
-        assert read.statements == [str(d["key"]) for d in offered(s.incident.drafts)]
+        assert read.statements == [str(d.key) for d in offered(s.incident.drafts)]
     else:
         assert read.statements == [] and "<blockquote>" not in text
     assert all(form.fields["form_token"] == page.form_token for form in read.forms)
@@ -101,11 +102,13 @@ def test_statements_are_shown_exactly_as_stored_and_escaped() -> None:
         "template_key": None,
         "revised_by": "tier1-primary",
     }
-    s.world.incidents.update(s.incident_id, IncidentChanges(drafts=[*s.incident.drafts, revision]))
+    s.world.incidents.update(
+        s.incident_id, IncidentChanges(drafts=(*s.incident.drafts, Draft.from_stored(revision)))
+    )
 
     text, read = rendered(s.view(s.ids["tier1-primary"]))
 
-    expected = [(str(d["key"]), str(d["text"])) for d in offered(s.incident.drafts)]
+    expected = [(str(d.key), str(d.text)) for d in offered(s.incident.drafts)]
     assert expected[0][0] == "revision-1"
     assert shown_drafts(text) == expected
     for key, body in expected:  # the box to revise starts from the same text
@@ -170,7 +173,7 @@ def test_every_plain_button_decides(choice: str) -> None:
 
 
 def test_every_approve_button_approves_its_own_statement() -> None:
-    for key in [str(d["key"]) for d in scene().incident.drafts]:
+    for key in [str(d.key) for d in scene().incident.drafts]:
         s = scene()
 
         assert _press(s, "tier1-backup", "approve", key).outcome is Outcome.DECIDED
@@ -197,7 +200,7 @@ def test_request_changes_as_typed_into_the_page() -> None:
 def test_request_changes_untouched_resends_the_draft_text() -> None:
     s = scene()
     key = s.draft_key("web")
-    stored = next(d["text"] for d in s.incident.drafts if d["key"] == key)
+    stored = next(d.text for d in s.incident.drafts if d.key == key)
 
     assert _press(s, "tier1-primary", "request_changes", key).outcome is Outcome.DECIDED
 
@@ -212,13 +215,13 @@ def test_a_refused_revision_comes_back_in_its_box_with_why_and_the_page_still_de
     page = _press(s, "tier1-primary", "request_changes", key, revised_text=typed)
 
     text, read = rendered(page)
-    assert page.status == 400 and read.title == "Nothing was decided"
+    assert link_status(page) == 400 and read.title == "Nothing was decided"
     assert "Line 1, character 8 is U+001B, a control character" in text
     assert re.search(r"<details open>\s*<summary>Ask for changes</summary>", text)
     assert read.form_for("decision", "request_changes", key).fields["revised_text"] == typed
-    others = [str(d["key"]) for d in offered(s.incident.drafts) if d["key"] != key]
+    others = [str(d.key) for d in offered(s.incident.drafts) if d.key != key]
     for other in others:  # the other boxes start from their own drafts, closed
-        draft_text = next(str(d["text"]) for d in s.incident.drafts if d["key"] == other)
+        draft_text = next(str(d.text) for d in s.incident.drafts if d.key == other)
         assert read.form_for("decision", "request_changes", other).fields["revised_text"] == draft_text
     assert text.count("<details open>") == 1 and text.count('class="error"') == 1
     assert "<script>" not in text and "&lt;script&gt;alert(" in text
@@ -235,14 +238,14 @@ def test_each_revision_box_says_its_limit_and_what_is_tidied() -> None:
     text, _ = rendered(s.view(s.ids["tier1-primary"]))
 
     for draft in s.incident.drafts:
-        limit = 280 if draft["channel"] == "social" else 2000
-        hint = re.search(rf'<p class="note" id="rules-{draft["key"]}">(.*?)</p>', text)
+        limit = 280 if draft.channel == "social" else 2000
+        hint = re.search(rf'<p class="note" id="rules-{draft.key}">(.*?)</p>', text)
         assert hint is not None and hint.group(1) == (
             f"Up to {limit} characters. Line breaks are kept; tabs become spaces, and spaces at line ends "
             "and extra blank lines are dropped. Other control characters and text-direction controls are "
             "not accepted."
         )
-        assert f'aria-describedby="rules-{draft["key"]}"' in text
+        assert f'aria-describedby="rules-{draft.key}"' in text
     boxes = re.findall(r'<textarea name="revised_text"[^>]*>', text)
     # No maxlength: a browser counts UTF-16 units before NFC and cuts a paste silently; the server
     # counts as the platform does and says by how much a text is over.
@@ -324,8 +327,8 @@ def test_the_unknown_page_shows_nothing_of_any_incident() -> None:
 @pytest.mark.parametrize(
     "page",
     [
-        LinkPage(Outcome.BAD_FORM, message="<b>bold</b>"),
-        LinkPage(Outcome.RETRY, message="<script>x</script>"),
+        LinkPage(Outcome.BAD_FORM, problem=Problem.REVISION_REFUSED, why="<b>bold</b>"),
+        LinkPage(Outcome.RETRY, problem=Problem.WORKFLOW_UNREACHABLE, why="<script>x</script>"),
     ],
 )
 def test_a_message_is_escaped(page: LinkPage) -> None:

@@ -19,6 +19,7 @@ from crisiswatch.domain.report import (
     time_scale_of,
 )
 from crisiswatch.domain.timeline import AUDIT, HISTORY, AuditEntry, HistoryEvent, condense, merge, redact
+from tests.fakes import as_stored
 
 DETECTED = datetime(2026, 3, 2, 10, 20, tzinfo=UTC)
 OPENED = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -50,7 +51,7 @@ def incident(**overrides: object) -> Incident:
         "checklist": {"stakeholders_informed": {"by": "lead", "at": "2026-11-21T09:01:00Z"}},
     }
     values.update(overrides)
-    return Incident(**values)  # type: ignore[arg-type]
+    return Incident(**as_stored(values))
 
 
 def at(seconds: float) -> datetime:

@@ -27,7 +27,12 @@ CHARTS = {"volume": "volume.svg", "negativity": "negativity.svg"}
 def hostile_report() -> PostCrisisReport:
     """Every text people or posts write, as an attacker would write it."""
     incident = make_incident()
-    statement = {**(incident.statement or {}), "text": HOSTILE, "approved_by": HOSTILE, "label": HOSTILE}
+    statement = {
+        **incident.statement.to_dict(),
+        "text": HOSTILE,
+        "approved_by": HOSTILE,
+        "label": HOSTILE,
+    }
     explanation = {**incident.explanation, "evidence": {"top_terms": [[HOSTILE, 3], ["glass", 2]]}}
     incident = make_incident(
         brand=HOSTILE, summary=HOSTILE, statement=statement, explanation=explanation, owner=HOSTILE

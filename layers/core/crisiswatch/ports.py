@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .domain.audit import AuditKind
 from .domain.breaker import CircuitBreaker, SourceHealth
 from .domain.detection import BucketStats, Detector, DetectorState
 from .domain.incidents import Incident, IncidentChanges
@@ -133,7 +134,7 @@ class DetectorFeedback(Protocol):
 
 class AuditLog(Protocol):
     def record(
-        self, incident_id: str, kind: str, actor: str, detail: dict[str, Any], at: datetime
+        self, incident_id: str, kind: AuditKind, actor: str, detail: dict[str, Any], at: datetime
     ) -> None: ...
 
 

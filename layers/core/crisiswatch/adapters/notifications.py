@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from ..domain.audit import AuditKind
 from ..domain.errors import InvalidRequestError
 from ..ports import AuditLog, OutboundMessage
 
@@ -67,7 +68,7 @@ class RecordingPublisher:
         reference = f"recorded:{incident_id}:{channel}:{int(at.timestamp())}"
         self._audit.record(
             incident_id,
-            "statement.posted",
+            AuditKind.STATEMENT_POSTED,
             self.name,
             {"channel": channel, "text": text, "ref": reference},
             at,

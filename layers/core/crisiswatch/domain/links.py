@@ -12,11 +12,14 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
-from .incidents import Decision
+from .errors import InvalidRequestError
+from .incidents import NOTE_LIMIT, Decision
 
 LINK_ID_BYTES = 16
 """128 bits of randomness: unguessable, and 22 URL-safe characters so an SMS keeps its link."""
@@ -108,3 +111,65 @@ def verify_form_token(secret: bytes, link_id: str, token: str, now: datetime) ->
         return False
     expected = form_token(secret, link_id, datetime.fromtimestamp(issued, now.tzinfo))
     return hmac.compare_digest(expected, token)
+
+
+@dataclass(frozen=True)
+class DecisionPayload:
+    """What a click on an action link tells the waiting workflow: written by the link's page, read by the
+    crisis plan's steps (through Step Functions, as JSON)."""
+
+    decision: Decision
+    decided_by: str
+    tier: int | None = None
+    decided_at: datetime | None = None
+    statement: str | None = None
+    """The draft approved, or the draft the revision replaces."""
+    revised_text: str | None = None
+    """A revision's text, already tidied by the page."""
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        output: dict[str, Any] = {
+            "decision": self.decision.value,
+            "decided_by": self.decided_by,
+            "tier": self.tier,
+            "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+        }
+        for name in ("statement", "revised_text", "note"):
+            value = getattr(self, name)
+            if value is not None:
+                output[name] = value
+        return output
+
+    @classmethod
+    def from_dict(cls, raw: object) -> DecisionPayload:
+        """The payload a task received; InvalidRequestError for one that names no decision or no person."""
+        if not isinstance(raw, Mapping):
+            raise InvalidRequestError("the decision must be an object")
+        try:
+            decision = Decision(str(raw.get("decision")))
+        except ValueError:
+            raise InvalidRequestError(f"unknown decision {raw.get('decision')!r}") from None
+        decided_by = str(raw.get("decided_by") or "")
+        if not decided_by:
+            raise InvalidRequestError("a decision names who decided")
+        tier, decided_at = raw.get("tier"), raw.get("decided_at")
+        try:
+            moment = datetime.fromisoformat(decided_at) if isinstance(decided_at, str) else None
+        except ValueError:
+            moment = None
+
+        def text(name: str) -> str | None:
+            value = raw.get(name)
+            return None if value is None else str(value)
+
+        note = text("note")
+        return cls(
+            decision=decision,
+            decided_by=decided_by,
+            tier=tier if isinstance(tier, int) and not isinstance(tier, bool) else None,
+            decided_at=moment,
+            statement=text("statement"),
+            revised_text=text("revised_text"),
+            note=note[:NOTE_LIMIT] if note is not None else None,
+        )

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from .audit import AuditKind
 from .checklist import ChecklistItem
 from .clock import BUCKET
 from .detection import BucketStats
@@ -44,29 +45,29 @@ GOLDEN_HOUR = timedelta(hours=1)
 """A holding statement should be out within the first hour of the alert."""
 SLOW_DETECTION = timedelta(minutes=30)
 
-NOTIFICATION_KINDS = {
-    "tier.notified": "notified",
-    "reminder.sent": "reminded",
-    "owner.notified": "asked to approve (owner)",
-    "monitoring.notified": "asked to monitor",
-    "review.requested": "asked for the review",
+NOTIFICATION_KINDS: dict[str, str] = {
+    AuditKind.TIER_NOTIFIED: "notified",
+    AuditKind.REMINDER_SENT: "reminded",
+    AuditKind.OWNER_NOTIFIED: "asked to approve (owner)",
+    AuditKind.MONITORING_NOTIFIED: "asked to monitor",
+    AuditKind.REVIEW_REQUESTED: "asked for the review",
 }
-DECISION_KINDS = {
-    "incident.acknowledged": "acknowledged",
-    "statement.approved": "approved the statement",
-    "statement.changes_requested": "asked for changes",
-    "incident.dismissed": "dismissed as a false alarm",
-    "incident.escalated": "escalated to the next tier",
-    "incident.resolved": "resolved",
-    "review.done": "confirmed the review",
+DECISION_KINDS: dict[str, str] = {
+    AuditKind.INCIDENT_ACKNOWLEDGED: "acknowledged",
+    AuditKind.STATEMENT_APPROVED: "approved the statement",
+    AuditKind.STATEMENT_CHANGES_REQUESTED: "asked for changes",
+    AuditKind.INCIDENT_DISMISSED: "dismissed as a false alarm",
+    AuditKind.INCIDENT_ESCALATED: "escalated to the next tier",
+    AuditKind.INCIDENT_RESOLVED: "resolved",
+    AuditKind.REVIEW_DONE: "confirmed the review",
 }
 RESPONSE_KINDS = frozenset(
     {
-        "incident.acknowledged",
-        "statement.approved",
-        "statement.changes_requested",
-        "incident.dismissed",
-        "incident.escalated",
+        AuditKind.INCIDENT_ACKNOWLEDGED,
+        AuditKind.STATEMENT_APPROVED,
+        AuditKind.STATEMENT_CHANGES_REQUESTED,
+        AuditKind.INCIDENT_DISMISSED,
+        AuditKind.INCIDENT_ESCALATED,
     }
 )
 """A person answering at all: the first of these is when someone acknowledged the alert."""
@@ -227,10 +228,7 @@ def format_duration(seconds: float | None) -> str:
 
 def time_scale_of(incident: Incident) -> float:
     """Policy seconds per response second, from the minute length the route was planned with."""
-    minute_seconds = incident.route.get("minute_seconds") if incident.route else None
-    if isinstance(minute_seconds, int | float) and 0 < minute_seconds <= 60:
-        return 60.0 / float(minute_seconds)
-    return 1.0
+    return incident.route.time_scale if incident.route else 1.0
 
 
 def fill_gaps(buckets: Iterable[BucketStats], first: datetime, last: datetime) -> list[BucketStats]:
@@ -353,12 +351,12 @@ def _milestones(incident: Incident, audit: Sequence[AuditEntry], clock: _Clock) 
 
     return [
         Milestone("detected", "Alert raised", incident.opened_at, 0.0, "detector"),
-        found("notified", "First people told", _first(audit, ["tier.notified"])),
+        found("notified", "First people told", _first(audit, [AuditKind.TIER_NOTIFIED])),
         found("acknowledged", "First answer from a person", _first(audit, RESPONSE_KINDS)),
-        found("approved", "Statement approved", _first(audit, ["statement.approved"])),
-        found("published", "Statement published", _first(audit, ["statement.published"])),
-        found("resolved", "Resolved", _first(audit, ["incident.resolved"])),
-        found("reviewed", "Review confirmed", _first(audit, ["review.done"])),
+        found("approved", "Statement approved", _first(audit, [AuditKind.STATEMENT_APPROVED])),
+        found("published", "Statement published", _first(audit, [AuditKind.STATEMENT_PUBLISHED])),
+        found("resolved", "Resolved", _first(audit, [AuditKind.INCIDENT_RESOLVED])),
+        found("reviewed", "Review confirmed", _first(audit, [AuditKind.REVIEW_DONE])),
     ]
 
 
@@ -379,14 +377,14 @@ def _notifications(audit: Sequence[AuditEntry], clock: _Clock) -> list[Notificat
 
 def _decision_detail(entry: AuditEntry) -> str:
     detail = entry.detail
-    if entry.kind == "statement.approved":
+    if entry.kind == AuditKind.STATEMENT_APPROVED:
         return f"{detail.get('statement', '')} ({detail.get('channel', '')})"
-    if entry.kind == "statement.changes_requested":
+    if entry.kind == AuditKind.STATEMENT_CHANGES_REQUESTED:
         note = str(detail.get("note") or "")
         return f"{detail.get('of', '')} -> {detail.get('revision', '')}" + (f": {note}" if note else "")
-    if entry.kind == "review.done":
+    if entry.kind == AuditKind.REVIEW_DONE:
         return str(detail.get("notes", ""))
-    if entry.kind == "incident.resolved":
+    if entry.kind == AuditKind.INCIDENT_RESOLVED:
         return str(detail.get("how", ""))
     return ""
 
@@ -412,13 +410,13 @@ def _round_tiers(incident: Incident, tier: int) -> str:
 def _reminder_findings(incident: Incident, audit: Sequence[AuditEntry], clock: _Clock) -> list[Finding]:
     findings = []
     for index, entry in enumerate(audit):
-        if entry.kind != "reminder.sent":
+        if entry.kind != AuditKind.REMINDER_SENT:
             continue
         recipients = set(entry.detail.get("recipients", []))
         who = _round_tiers(incident, int(entry.detail.get("tier") or 0))
         answer = None
         for later in audit[index + 1 :]:
-            if later.kind in {"tier.timed_out", "owner.timed_out"}:
+            if later.kind in {AuditKind.TIER_TIMED_OUT, AuditKind.OWNER_TIMED_OUT}:
                 break
             if later.kind in RESPONSE_KINDS and later.actor in recipients:
                 answer = later
@@ -437,14 +435,14 @@ def _silence_findings(incident: Incident, audit: Sequence[AuditEntry]) -> list[F
     """Who did not answer in time, and whether anyone answered at all."""
     findings = []
     for entry in audit:
-        if entry.kind == "tier.timed_out":
+        if entry.kind == AuditKind.TIER_TIMED_OUT:
             who = _round_tiers(incident, int(entry.detail.get("tier") or 0))
             text = f"{who} did not answer in time: check who is on call for it and their contact details."
             findings.append(Finding(text, False))
-        elif entry.kind == "owner.timed_out":
+        elif entry.kind == AuditKind.OWNER_TIMED_OUT:
             text = f"{incident.owner or 'The owner'} acknowledged but did not approve in time."
             findings.append(Finding(text, False))
-    if any(entry.kind == "escalation.exhausted" for entry in audit):
+    if any(entry.kind == AuditKind.ESCALATION_EXHAUSTED for entry in audit):
         findings.append(Finding("Every tier stayed silent: the policy needs people who answer.", False))
     return findings
 
@@ -453,7 +451,7 @@ def _statement_findings(
     incident: Incident, audit: Sequence[AuditEntry], published: Milestone
 ) -> list[Finding]:
     findings = []
-    revisions = sum(entry.kind == "statement.changes_requested" for entry in audit)
+    revisions = sum(entry.kind == AuditKind.STATEMENT_CHANGES_REQUESTED for entry in audit)
     if revisions:
         types = ", ".join(kind.replace("_", " ") for kind in incident.crisis_types) or "this kind of crisis"
         plural = "s" if revisions > 1 else ""
@@ -476,11 +474,11 @@ def _follow_through_findings(
     """The checklist, the review and whether the public mood recovered after we spoke."""
     findings = []
     ticked = incident.checklist
-    if incident.route.get("includes_legal") and ChecklistItem.LEGAL_REVIEWED.value not in ticked:
+    if incident.includes_legal and ChecklistItem.LEGAL_REVIEWED.value not in ticked:
         findings.append(Finding("Legal review was on the checklist but never ticked.", False))
     if published.at is not None and ChecklistItem.STAKEHOLDERS_INFORMED.value not in ticked:
         findings.append(Finding("Nobody ticked 'internal stakeholders informed'.", False))
-    if any(entry.kind == "review.overdue" for entry in audit):
+    if any(entry.kind == AuditKind.REVIEW_OVERDUE for entry in audit):
         findings.append(Finding("The post-crisis review was overdue.", False))
     if published.at is not None and recovered_at is None:
         findings.append(

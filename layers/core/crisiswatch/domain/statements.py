@@ -151,6 +151,22 @@ class Draft:
             revised_by=revised_by,
         )
 
+    @classmethod
+    def from_stored(cls, data: Mapping[str, Any]) -> Draft:
+        """A draft as an incident stored it. Not checked again: it was checked when it was offered, and
+        an incident must load even if today's rules (a limit, the tidying) would word it differently.
+        ValueError for a kind or channel this code does not know."""
+        revised_by = data.get("revised_by")
+        return cls(
+            key=str(data.get("key") or ""),
+            kind=StatementKind(str(data.get("kind") or StatementKind.HOLDING.value)),
+            channel=Channel(str(data.get("channel") or Channel.WEB.value)),
+            label=str(data.get("label") or data.get("key") or ""),
+            text=str(data.get("text") or ""),
+            template_key=str(data.get("template_key") or data.get("key") or ""),
+            revised_by=str(revised_by) if revised_by else None,
+        )
+
     def revised(self, text: str, by: str) -> Draft:
         """The responder's changed wording, tidied and held to the channel's limit (`clean_statement`
         raises a `StatementTextError` saying why not); the template stays on record."""

@@ -6,14 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
-from ..domain.checklist import ChecklistLine, checklist_lines, parse_person_item
+from ..domain.audit import AuditKind
+from ..domain.checklist import ChecklistItem, ChecklistLine, checklist_lines, parse_person_item
 from ..domain.clock import utc_now
 from ..domain.errors import TransientError
 from ..domain.incidents import NOTE_LIMIT, Decision, Incident
 from ..domain.links import (
     ActionLink,
+    DecisionPayload,
     DecisionRequest,
     LinkState,
     form_token,
@@ -22,7 +23,7 @@ from ..domain.links import (
     link_key,
     verify_form_token,
 )
-from ..domain.statements import Channel, StatementTextError, clean_statement
+from ..domain.statements import Draft, StatementTextError, clean_statement
 from ..ports import ActionLinkStore, AuditLog, IncidentStore, LinkPorts
 
 
@@ -41,16 +42,21 @@ class Outcome(StrEnum):
     """The workflow could not be reached; nothing was decided, the link still works."""
 
 
-HTTP_STATUS = {
-    Outcome.CONFIRM: 200,
-    Outcome.DECIDED: 200,
-    Outcome.TICKED: 200,
-    Outcome.ALREADY_DECIDED: 409,
-    Outcome.EXPIRED: 410,
-    Outcome.UNKNOWN: 404,
-    Outcome.BAD_FORM: 400,
-    Outcome.RETRY: 409,
-}
+class Problem(StrEnum):
+    """Why a form decided nothing (the page words it)."""
+
+    STALE_FORM = "stale_form"
+    """The form token is out of date or belongs to another link."""
+    UNREADABLE_FORM = "unreadable_form"
+    NOT_OFFERED = "not_offered"
+    """A decision the link does not offer."""
+    NO_SUCH_STATEMENT = "no_such_statement"
+    REVISION_REFUSED = "revision_refused"
+    """The revised text cannot be published; `LinkPage.why` says why."""
+    NOT_TICKABLE = "not_tickable"
+    WORKFLOW_UNREACHABLE = "workflow_unreachable"
+    MOVING_ON = "moving_on"
+    """The wait this request was bound to just ended; the next one takes over within seconds."""
 
 
 @dataclass(frozen=True)
@@ -83,24 +89,23 @@ class LinkPage:
     form_token: str = ""
     decided: ActionLink | None = None
     """The link whose click decided, for "already decided by X at T"."""
-    message: str = ""
+    problem: Problem | None = None
+    why: str = ""
+    """What is wrong with a refused revision, in the words of the statement rules."""
+    ticked: ChecklistItem | None = None
     request: DecisionRequest | None = None
     checklist: list[ChecklistLine] = field(default_factory=list)
     revision: Revision | None = None
     """Set when a revision was refused: the page offers its choices again, with the text as typed."""
 
     @property
-    def status(self) -> int:
-        return HTTP_STATUS[self.outcome]
-
-    @property
-    def drafts(self) -> list[dict[str, Any]]:
+    def drafts(self) -> list[Draft]:
         """Statements offered, exactly as they would be published: revisions (newest first), then the
         pre-approved drafts in the library's order (the holding statement first)."""
         if self.incident is None:
             return []
-        revisions = [draft for draft in self.incident.drafts if draft.get("revised_by")]
-        originals = [draft for draft in self.incident.drafts if not draft.get("revised_by")]
+        revisions = [draft for draft in self.incident.drafts if draft.revised_by]
+        originals = [draft for draft in self.incident.drafts if not draft.revised_by]
         return [*reversed(revisions), *originals]
 
     @property
@@ -111,7 +116,7 @@ class LinkPage:
 
 
 def _includes_legal(incident: Incident | None) -> bool:
-    return bool(incident and incident.route.get("includes_legal"))
+    return bool(incident and incident.includes_legal)
 
 
 def _with_checklist(page: LinkPage) -> LinkPage:
@@ -170,28 +175,22 @@ def view_link(
 
 def _decision_output(
     choice: Decision, submission: Submission, link: ActionLink, incident: Incident | None, now: datetime
-) -> dict[str, Any] | str:
+) -> DecisionPayload | tuple[Problem, str]:
     """What the workflow receives, or why the form cannot be accepted."""
-    output: dict[str, Any] = {
-        "decision": choice.value,
-        "decided_by": link.recipient,
-        "tier": link.tier,
-        "decided_at": now.isoformat(),
-    }
+    output = DecisionPayload(choice, decided_by=link.recipient, tier=link.tier, decided_at=now)
     if choice in (Decision.APPROVE, Decision.REQUEST_CHANGES):
-        offered = {str(d.get("key")): d for d in (incident.drafts if incident else [])}
+        offered = {draft.key: draft for draft in (incident.drafts if incident else ())}
         draft = offered.get(submission.statement)
         if draft is None:
-            return "Choose one of the statements shown."
-        output["statement"] = submission.statement
+            return Problem.NO_SUCH_STATEMENT, ""
+        output = replace(output, statement=submission.statement)
         if choice is Decision.REQUEST_CHANGES:
-            channel = Channel(draft.get("channel", Channel.WEB.value))
             try:  # tidied here, so the text the next approver sees is the text published
-                output["revised_text"] = clean_statement(submission.revised_text, channel)
+                output = replace(output, revised_text=clean_statement(submission.revised_text, draft.channel))
             except StatementTextError as error:
-                return f"The revised statement was not sent for approval. {error.message}"
+                return Problem.REVISION_REFUSED, error.message
     if submission.note.strip():
-        output["note"] = submission.note.strip()[:NOTE_LIMIT]
+        output = replace(output, note=submission.note.strip()[:NOTE_LIMIT])
     return output
 
 
@@ -209,7 +208,7 @@ def _no_longer_open(
         page = _closed_page(link, incident, request, links, now)
         if page.outcome is Outcome.EXPIRED:  # a decision that came too late leaves a trace
             detail = {"tier": link.tier, "client": client}
-            audit.record(link.incident_id, "link.late", link.recipient, detail, now)
+            audit.record(link.incident_id, AuditKind.LINK_LATE, link.recipient, detail, now)
         return page
     if links.decision_for(link.notification_id) is not None:  # another recipient decided first
         return _closed_page(link, incident, request, links, now)
@@ -242,7 +241,7 @@ def decide(
                 Outcome.BAD_FORM,
                 link,
                 incident,
-                message="This form is out of date. Open the link again.",
+                problem=Problem.STALE_FORM,
                 request=request,
             )
         )
@@ -264,15 +263,16 @@ def decide(
                 Outcome.BAD_FORM,
                 link,
                 incident,
-                message="That is not one of the choices offered.",
+                problem=Problem.NOT_OFFERED,
                 request=request,
             )
         )
     output = _decision_output(choice, submission, link, incident, now)
-    if isinstance(output, str):
+    if isinstance(output, tuple):
+        problem, why = output
         if choice is not Decision.REQUEST_CHANGES:
             return _with_checklist(
-                LinkPage(Outcome.BAD_FORM, link, incident, message=output, request=request)
+                LinkPage(Outcome.BAD_FORM, link, incident, problem=problem, why=why, request=request)
             )
         # The link still decides: the page offers the choices again, the refused text in its box.
         page = LinkPage(
@@ -280,7 +280,8 @@ def decide(
             link,
             incident,
             form_token=form_token(secret, link_id, now),
-            message=output,
+            problem=problem,
+            why=why,
             request=request,
             revision=Revision(submission.statement, submission.revised_text),
         )
@@ -289,14 +290,14 @@ def decide(
         return _closed_page(link, incident, request, links, now)
     token = links.task_token(link.notification_id)
     try:
-        resumed = token is not None and callbacks.succeed(token, output)
+        resumed = token is not None and callbacks.succeed(token, output.to_dict())
     except TransientError:
         links.release(link)
         return LinkPage(
             Outcome.RETRY,
             link,
             incident,
-            message="We could not reach the workflow. Nothing was decided; try again.",
+            problem=Problem.WORKFLOW_UNREACHABLE,
             request=request,
         )
     if not resumed:
@@ -309,23 +310,24 @@ def decide(
                 Outcome.RETRY,
                 link,
                 incident,
-                message="The request is moving to its next step. Nothing was decided; try again in a moment.",
+                problem=Problem.MOVING_ON,
                 request=request,
             )
         audit.record(
-            link.incident_id, "link.late", link.recipient, {"tier": link.tier, "client": client}, now
+            link.incident_id, AuditKind.LINK_LATE, link.recipient, {"tier": link.tier, "client": client}, now
         )
         return LinkPage(Outcome.EXPIRED, link, incident, request=request)
     audit.record(
         link.incident_id,
-        "decision.submitted",
+        AuditKind.DECISION_SUBMITTED,
         link.recipient,
         {
             "decision": choice.value,
             "tier": link.tier,
             "client": client,
             "link": link_hint(link_id),
-            **{key: output[key] for key in ("statement", "note") if key in output},
+            **({"statement": output.statement} if output.statement is not None else {}),
+            **({"note": output.note} if output.note is not None else {}),
         },
         now,
     )
@@ -362,14 +364,12 @@ def _tick(
     item = parse_person_item(raw_item, _includes_legal(incident))
     if item is None:
         return _with_checklist(
-            LinkPage(
-                Outcome.BAD_FORM, link, incident, message="That is not an item you can tick.", request=request
-            )
+            LinkPage(Outcome.BAD_FORM, link, incident, problem=Problem.NOT_TICKABLE, request=request)
         )
     if incidents.tick(incident.incident_id, item.value, link.recipient, now):
         audit.record(
             incident.incident_id,
-            "checklist.ticked",
+            AuditKind.CHECKLIST_TICKED,
             link.recipient,
             {"item": item.value, "client": client},
             now,
@@ -382,7 +382,7 @@ def _tick(
             fresh,
             decided=links.decision_for(link.notification_id),  # someone decided: no buttons to offer
             form_token=fresh_token,
-            message=f"Ticked: {item.value.replace('_', ' ')}.",
+            ticked=item,
             request=request,
         )
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..domain.audit import AuditKind
 from ..domain.clock import BUCKET, bucket_start, parse_iso, to_iso, utc_now
 from ..domain.detection import Alert, BucketStats, buckets_to_judge
 from ..domain.evidence import gather_evidence, remember_notable
@@ -14,16 +15,15 @@ from ..domain.incidents import (
     RAISABLE,
     RUNNING,
     Incident,
-    IncidentChanges,
     Severity,
     incident_id_for,
-    more_severe,
 )
 from ..domain.language import LanguageResolver
 from ..domain.mentions import Mention
 from ..domain.scoring import Analyzers, MentionScore, score_mention
 from ..domain.taxonomy import Taxonomy
 from ..ports import AggregateStore, DetectionPorts, IncidentStore
+from .lifecycle import apply
 
 SAVE_ATTEMPTS = 5
 
@@ -140,7 +140,7 @@ def _open(
         return None
     audit.record(
         incident.incident_id,
-        "incident.opened",
+        AuditKind.INCIDENT_OPENED,
         "detector",
         {
             "severity": incident.severity.value,
@@ -169,18 +169,12 @@ def raise_severity(
     incident = incidents.get(incident_id_for(brand, alert.opened_bucket))
     if incident is None or incident.status not in RAISABLE:
         return None
-    if not more_severe(alert.severity, incident.severity):
-        return None
     previous = incident.severity
     reason = f"{', '.join(alert.signals)}: {alert.summary}"
-    raised = incidents.update(incident.incident_id, IncidentChanges(severity=alert.severity))
-    audit.record(
-        incident.incident_id,
-        "incident.severity_changed",
-        "detector",
-        {"from": previous.value, "to": alert.severity.value, "reason": reason},
-        at,
-    )
+    raising = incident.raise_severity(alert.severity, reason)
+    if not raising.changes:  # never lower: a person may have regraded it higher already
+        return None
+    raised = apply(incidents, audit, incident, raising, at)
     if on_raise is not None:
         on_raise(raised, previous, reason, at)
     return raised

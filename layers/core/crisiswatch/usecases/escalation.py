@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..domain.checklist import ChecklistItem
+from ..domain.audit import AuditKind
 from ..domain.crisis_plan import (
     ALLOWED,
     Cursor,
@@ -22,19 +22,17 @@ from ..domain.crisis_plan import (
     start_round,
 )
 from ..domain.errors import IncidentNotFoundError, InvalidRequestError
-from ..domain.incidents import Incident, IncidentChanges, IncidentStatus
+from ..domain.incidents import SYSTEM, Incident, IncidentRoute, RoutedRound
 from ..domain.links import ActionLink, DecisionRequest, link_key, new_link_id
 from ..domain.notices import compose
 from ..domain.statements import StatementFacts
 from ..ports import ActionLinkStore, AuditLog, EscalationStarter, IncidentStore, OutboundMessage, PlanPorts
+from .lifecycle import apply, record, write
 
 if (
     TYPE_CHECKING
 ):  # the policy is loaded (with pydantic) by the functions that route; StartEscalation never does
     from ..domain.policy import Contact, EscalationPolicy, Route
-
-SYSTEM = "crisiswatch"
-"""The actor of what the flow does by itself, in the audit trail and the checklist."""
 
 
 def load_incident(incidents: IncidentStore, incident_id: str) -> Incident:
@@ -54,7 +52,7 @@ def start_escalation(
         # execution (same name and input) with its ARN again, which is no new start either.
         return None
     incidents.set_execution(incident_id, execution_arn)
-    audit.record(incident_id, "escalation.started", SYSTEM, {"execution_arn": execution_arn}, now)
+    audit.record(incident_id, AuditKind.ESCALATION_STARTED, SYSTEM, {"execution_arn": execution_arn}, now)
     return execution_arn
 
 
@@ -83,49 +81,19 @@ def assess(
     incident = load_incident(incidents, incident_id)
     route = route_of(incident, policy, now)
     if route.held and route.hold_until is not None:
-        if incident.status is not IncidentStatus.HELD:
-            incidents.update(incident_id, IncidentChanges(status=IncidentStatus.HELD))
-            audit.record(
-                incident_id,
-                "incident.held",
-                SYSTEM,
-                {"reason": route.hold_reason, "until": route.hold_until.isoformat()},
-                now,
-            )
+        apply(incidents, audit, incident, incident.hold(route.hold_reason, route.hold_until), now)
         return {"held": True, "hold_seconds": max(1, int((route.hold_until - now).total_seconds()) + 1)}
     rounds = plan_rounds(policy, route, timing)
     includes_legal = policy.includes_legal(route)
-    described = {
-        "rounds": [
-            {"tiers": list(planned.tiers), "response_seconds": planned.response_seconds} for planned in rounds
-        ],
-        "includes_legal": includes_legal,
-        # A report reads a drill's seconds as the policy minutes they stand for.
-        "minute_seconds": timing.minute_seconds,
-    }
-    drafts = incident.drafts or [
-        draft.to_dict()
-        for draft in statements.drafts_for(
-            StatementFacts(brand=incident.brand, crisis_types=incident.crisis_types)
-        )
-    ]
-    incidents.update(
-        incident_id, IncidentChanges(status=IncidentStatus.ESCALATING, route=described, drafts=drafts)
+    described = IncidentRoute(
+        rounds=tuple(RoutedRound(planned.tiers, planned.response_seconds) for planned in rounds),
+        includes_legal=includes_legal,
+        minute_seconds=timing.minute_seconds,
     )
-    incidents.tick(incident_id, ChecklistItem.FACTS_GATHERED, SYSTEM, now)
-    audit.record(
-        incident_id,
-        "incident.routed",
-        SYSTEM,
-        {
-            "severity": incident.severity.value,
-            "crisis_types": list(incident.crisis_types),
-            "rounds": described["rounds"],
-            "includes_legal": includes_legal,
-            "statements": [draft["key"] for draft in drafts],
-        },
-        now,
+    drafts = incident.drafts or statements.drafts_for(
+        StatementFacts(brand=incident.brand, crisis_types=incident.crisis_types)
     )
+    apply(incidents, audit, incident, incident.routed(described, drafts), now)
     return {"held": False, "includes_legal": includes_legal, "cursor": start_round(rounds, 0).to_dict()}
 
 
@@ -192,7 +160,7 @@ def request_decision(
             expires_at=expires_at,
         )
         links.open_request(request, task_token)
-    first_statement = str(incident.drafts[0]["text"]) if incident.drafts else ""
+    first_statement = incident.drafts[0].text if incident.drafts else ""
     messages: list[OutboundMessage] = []
     for contact in contacts:
         link_id = new_link_id()
@@ -214,13 +182,13 @@ def request_decision(
         messages.append(OutboundMessage(contact.id, notice.subject, notice.email, notice.sms))
     notifier.send(messages)
     kind = {
-        Phase.TIERS: "tier.notified",
-        Phase.OWNER: "owner.notified",
-        Phase.MONITOR: "monitoring.notified",
-        Phase.REVIEW: "review.requested",
+        Phase.TIERS: AuditKind.TIER_NOTIFIED,
+        Phase.OWNER: AuditKind.OWNER_NOTIFIED,
+        Phase.MONITOR: AuditKind.MONITORING_NOTIFIED,
+        Phase.REVIEW: AuditKind.REVIEW_REQUESTED,
     }[cursor.phase]
     if cursor.message is Message.REMIND:
-        kind = "reminder.sent"
+        kind = AuditKind.REMINDER_SENT
     audit.record(
         incident_id,
         kind,
@@ -268,7 +236,7 @@ def time_ran_out(
     close_current_request(incident_id, cursor.phase, links, now)
     audit.record(
         incident_id,
-        "tier.timed_out" if cursor.phase is Phase.TIERS else "owner.timed_out",
+        AuditKind.TIER_TIMED_OUT if cursor.phase is Phase.TIERS else AuditKind.OWNER_TIMED_OUT,
         SYSTEM,
         {
             "tier": cursor.round + 1,
@@ -277,7 +245,7 @@ def time_ran_out(
         now,
     )
     if following.phase is Phase.NOBODY:
-        audit.record(incident_id, "escalation.exhausted", SYSTEM, {"rounds": len(rounds)}, now)
+        audit.record(incident_id, AuditKind.ESCALATION_EXHAUSTED, SYSTEM, {"rounds": len(rounds)}, now)
     return following.to_dict()
 
 
@@ -288,14 +256,11 @@ def record_unanswered(
 ) -> dict[str, Any]:
     """Every tier stayed silent: say so on the incident and free the brand for the next alert."""
     incidents, audit = plan.incidents, plan.audit
-    incident = incidents.update(
-        incident_id,
-        IncidentChanges(
-            status=IncidentStatus.UNANSWERED, decision="unanswered", decided_by="nobody", decided_at=now
-        ),
-    )
+    found = load_incident(incidents, incident_id)
+    unanswered = found.unanswered(now)
+    incident = write(incidents, found, unanswered, now)
     incidents.close(incident)
-    audit.record(incident_id, "incident.unanswered", SYSTEM, {}, now)
+    record(audit, incident_id, unanswered, now)
     return {"status": incident.status.value}
 
 
@@ -310,8 +275,10 @@ def record_failure(
     incidents, links, audit = plan.incidents, plan.links, plan.audit
     detail = error if isinstance(error, dict) else {"error": str(error)}
     summary = {key: str(detail.get(key, ""))[:500] for key in ("Error", "Cause") if key in detail}
-    incident = incidents.update(incident_id, IncidentChanges(status=IncidentStatus.FAILED))
+    found = load_incident(incidents, incident_id)
+    failed = found.fail(summary or {"error": str(error)[:500]})
+    incident = write(incidents, found, failed, now)
     incidents.close(incident)
-    audit.record(incident_id, "escalation.failed", SYSTEM, summary or {"error": str(error)[:500]}, now)
+    record(audit, incident_id, failed, now)
     close_current_request(incident_id, None, links, now)
     return {"status": incident.status.value}

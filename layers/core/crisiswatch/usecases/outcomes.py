@@ -3,39 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..domain.checklist import ChecklistItem
+from ..domain.audit import AuditKind
 from ..domain.clock import parse_iso, to_iso
 from ..domain.crisis_plan import Cursor, Phase, after_decision, monitor_cursor, review_cursor
 from ..domain.errors import InvalidRequestError
-from ..domain.incidents import NOTE_LIMIT, Decision, Incident, IncidentChanges, IncidentStatus
-from ..domain.statements import Channel, Draft, StatementsError, clean_statement
+from ..domain.incidents import SYSTEM, Decision
+from ..domain.links import DecisionPayload
+from ..domain.statements import clean_statement
 from ..ports import PlanPorts
-from .escalation import SYSTEM, close_current_request, load_incident, rounds_of
-
-if TYPE_CHECKING:
-    pass
-
-
-def _parse_decision(raw: Any) -> tuple[Decision, str, dict[str, Any]]:
-    if not isinstance(raw, dict):
-        raise InvalidRequestError("the decision must be an object")
-    try:
-        decision = Decision(str(raw.get("decision")))
-    except ValueError:
-        raise InvalidRequestError(f"unknown decision {raw.get('decision')!r}") from None
-    decided_by = str(raw.get("decided_by") or "")
-    if not decided_by:
-        raise InvalidRequestError("a decision names who decided")
-    return decision, decided_by, raw
-
-
-def _draft(incident: Incident, key: str) -> dict[str, Any]:
-    for draft in incident.drafts:
-        if draft.get("key") == key:
-            return dict(draft)
-    raise InvalidRequestError(f"no statement {key!r} was offered for {incident.incident_id}")
+from .escalation import close_current_request, load_incident, rounds_of
+from .lifecycle import apply, record, write
 
 
 def record_decision(
@@ -54,91 +33,32 @@ def record_decision(
         plan.audit,
     )
     cursor = Cursor.from_dict(cursor_data)
-    decision, decided_by, raw = _parse_decision(decision_data)
+    payload = DecisionPayload.from_dict(decision_data)
+    decision, decided_by = payload.decision, payload.decided_by
     incident = load_incident(incidents, incident_id)
-    detail = {"tier": raw.get("tier"), "phase": cursor.phase.value}
+    detail = {"tier": payload.tier, "phase": cursor.phase.value}
     if decision is Decision.ACKNOWLEDGE:
-        incidents.update(incident_id, IncidentChanges(status=IncidentStatus.ACKNOWLEDGED, owner=decided_by))
-        incidents.tick(incident_id, ChecklistItem.ACKNOWLEDGED, decided_by, now)
-        audit.record(incident_id, "incident.acknowledged", decided_by, detail, now)
+        apply(incidents, audit, incident, incident.acknowledge(decided_by, detail), now)
     elif decision is Decision.APPROVE:
-        draft = _draft(incident, str(raw.get("statement") or ""))
-        statement = {**draft, "approved_by": decided_by, "approved_at": to_iso(now)}
-        incidents.update(
-            incident_id,
-            IncidentChanges(
-                status=IncidentStatus.APPROVED,
-                owner=incident.owner or decided_by,
-                statement=statement,
-                decision=decision.value,
-                decided_by=decided_by,
-                decided_at=now,
-            ),
-        )
-        incidents.tick(incident_id, ChecklistItem.ACKNOWLEDGED, decided_by, now)
-        incidents.tick(incident_id, ChecklistItem.STATEMENT_APPROVED, decided_by, now)
-        audit.record(
-            incident_id,
-            "statement.approved",
-            decided_by,
-            {**detail, "statement": draft["key"], "channel": draft.get("channel"), "text": draft.get("text")},
-            now,
-        )
+        approval = incident.approve(payload.statement or "", decided_by, now, detail)
+        apply(incidents, audit, incident, approval, now)
     elif decision is Decision.REQUEST_CHANGES:
-        revision = _revise(incident, raw, decided_by)
-        incidents.update(incident_id, IncidentChanges(drafts=[*incident.drafts, revision.to_dict()]))
-        audit.record(
-            incident_id,
-            "statement.changes_requested",
-            decided_by,
-            {
-                **detail,
-                "of": raw.get("statement"),
-                "revision": revision.key,
-                "text": revision.text,
-                "note": str(raw.get("note") or "")[:NOTE_LIMIT],
-            },
-            now,
+        revision = incident.request_changes(
+            payload.statement or "", payload.revised_text or "", payload.note or "", decided_by, detail
         )
+        apply(incidents, audit, incident, revision, now)
     elif decision is Decision.DISMISS:
-        dismissed = incidents.update(
-            incident_id,
-            IncidentChanges(
-                status=IncidentStatus.DISMISSED,
-                decision=decision.value,
-                decided_by=decided_by,
-                decided_at=now,
-            ),
-        )
+        dismissal = incident.dismiss(decided_by, now, detail)
+        dismissed = write(incidents, incident, dismissal, now)
         incidents.close(dismissed)
         feedback.false_alarm(incident.brand, incident_id, decided_by, now)
-        audit.record(incident_id, "incident.dismissed", decided_by, detail, now)
+        record(audit, incident_id, dismissal, now)
     elif decision is Decision.ESCALATE:
-        audit.record(incident_id, "incident.escalated", decided_by, detail, now)
+        apply(incidents, audit, incident, incident.escalate(decided_by, detail), now)
     else:
         raise InvalidRequestError(f"{decision.value} is not decided while asking tiers")
     following = after_decision(cursor, decision, rounds_of(incident, policy, timing), timing)
     return following.to_dict()
-
-
-def _revise(incident: Incident, raw: dict[str, Any], decided_by: str) -> Draft:
-    """A revised statement becomes a draft of its own, offered for approval next."""
-    base = _draft(incident, str(raw.get("statement") or ""))
-    count = sum(1 for draft in incident.drafts if draft.get("revised_by"))
-    try:
-        revision = Draft.from_dict(
-            {
-                **base,
-                "key": f"revision-{count + 1}",
-                "label": f"{base.get('label', base['key'])}, revised by {decided_by}",
-                "revised_by": decided_by,
-            }
-        )
-        # Tidied and checked again (the page did it already): a decision may reach the workflow
-        # by another road, and only a clean text may be offered for approval.
-        return revision.revised(str(raw.get("revised_text") or ""), decided_by)
-    except StatementsError as error:
-        raise InvalidRequestError(str(error)) from error
 
 
 def publish_statement(
@@ -150,35 +70,23 @@ def publish_statement(
     publisher, comms, incidents, audit = plan.publisher, plan.comms, plan.incidents, plan.audit
     incident = load_incident(incidents, incident_id)
     statement = incident.statement
-    if not statement:
+    if statement is None:
         raise InvalidRequestError(f"{incident_id} has no approved statement")
-    if statement.get("ref"):
-        return {"ref": statement["ref"], "already": True}
-    try:
-        channel = Channel(str(statement.get("channel"))).value
-    except ValueError:
-        raise InvalidRequestError(f"{incident_id}: the statement's channel is unknown") from None
+    if statement.ref:
+        return {"ref": statement.ref, "already": True}
+    channel = statement.draft.channel
     # The last guard: a text that cannot be published raises its StatementTextError and nothing is
     # posted. A text approved before revisions were tidied goes out tidied, and is recorded as such.
-    text = clean_statement(str(statement.get("text", "")), Channel(channel))
-    reference = publisher.post(incident_id, channel, text, now)
-    published = {
-        **statement,
-        "text": text,
-        "ref": reference,
-        "publisher": publisher.name,
-        "published_at": to_iso(now),
-    }
-    incidents.update(incident_id, IncidentChanges(status=IncidentStatus.PUBLISHED, statement=published))
-    incidents.tick(incident_id, ChecklistItem.PUBLISHED, SYSTEM, now)
+    text = clean_statement(statement.draft.text, channel)
+    reference = publisher.post(incident_id, channel.value, text, now)
+    published = incident.publish(text, reference, publisher.name, now)
+    write(incidents, incident, published, now)
     comms.announce(
         f"[{incident.severity.value}] {incident.brand}: statement published",
-        f"Incident {incident_id}: the statement approved by {statement.get('approved_by')} is published "
-        f"({channel}, {publisher.name}).\n\n{text}",
+        f"Incident {incident_id}: the statement approved by {statement.approved_by} is published "
+        f"({channel.value}, {publisher.name}).\n\n{text}",
     )
-    audit.record(
-        incident_id, "statement.published", SYSTEM, {"channel": channel, "ref": reference, "text": text}, now
-    )
+    record(audit, incident_id, published, now)
     return {"ref": reference}
 
 
@@ -201,9 +109,7 @@ def check_signals(
     last_signal = state.last_signal_bucket
     quiet_since = previous.get("quiet_since")
     if checks == 0:
-        incidents.update(incident_id, IncidentChanges(status=IncidentStatus.MONITORING))
-        incidents.tick(incident_id, ChecklistItem.MONITORING, SYSTEM, now)
-        audit.record(incident_id, "monitoring.started", SYSTEM, {"calm_seconds": timing.calm_seconds}, now)
+        apply(incidents, audit, incident, incident.start_monitoring(timing.calm_seconds), now)
     if checks == 0 or last_signal != previous.get("last_signal") or not isinstance(quiet_since, str):
         quiet_since = to_iso(now)
     calm_for = (now - parse_iso(quiet_since)).total_seconds()
@@ -211,7 +117,7 @@ def check_signals(
     if calm:
         audit.record(
             incident_id,
-            "monitoring.calm",
+            AuditKind.MONITORING_CALM,
             SYSTEM,
             {"calm_for_seconds": int(calm_for), "last_signal": last_signal},
             now,
@@ -240,28 +146,12 @@ def resolve(
     resolution = resolution if isinstance(resolution, dict) else {}
     by = str(resolution.get("decided_by") or SYSTEM)
     incident = load_incident(incidents, incident_id)
-    review = {"response_seconds": response_times(incident, now), "resolved_by": by}
-    resolved = incidents.update(
-        incident_id, IncidentChanges(status=IncidentStatus.RESOLVED, resolved_at=now, review=review)
-    )
-    incidents.tick(incident_id, ChecklistItem.RESOLVED, by, now)
+    resolving = incident.resolve(by, now)
+    resolved = write(incidents, incident, resolving, now)
     incidents.close(resolved)
-    audit.record(
-        incident_id, "incident.resolved", by, {"how": "by a person" if by != SYSTEM else "calm"}, now
-    )
+    record(audit, incident_id, resolving, now)
     close_current_request(incident_id, Phase.MONITOR, links, now)
     return {"resolved_by": by, "cursor": review_cursor(timing).to_dict()}
-
-
-def response_times(incident: Incident, now: datetime) -> dict[str, int]:
-    """Seconds from the incident's opening to each checklist milestone reached so far."""
-    times = {}
-    for item, done in incident.checklist.items():
-        at = done.get("at")
-        if at:
-            times[item] = int((parse_iso(at) - incident.opened_at).total_seconds())
-    times[ChecklistItem.RESOLVED.value] = int((now - incident.opened_at).total_seconds())
-    return times
 
 
 def record_review(
@@ -271,20 +161,14 @@ def record_review(
     now: datetime,
 ) -> dict[str, Any]:
     incidents, audit = plan.incidents, plan.audit
-    decision, decided_by, raw = _parse_decision(decision_data)
-    if decision is not Decision.REVIEW_DONE:
-        raise InvalidRequestError(f"{decision.value} does not complete a review")
+    payload = DecisionPayload.from_dict(decision_data)
+    if payload.decision is not Decision.REVIEW_DONE:
+        raise InvalidRequestError(f"{payload.decision.value} does not complete a review")
     incident = load_incident(incidents, incident_id)
-    review = {
-        **(incident.review or {}),
-        "done_by": decided_by,
-        "done_at": to_iso(now),
-        "notes": str(raw.get("note") or "")[:NOTE_LIMIT],
-    }
-    incidents.update(incident_id, IncidentChanges(status=IncidentStatus.REVIEWED, review=review))
-    incidents.tick(incident_id, ChecklistItem.REVIEW_DONE, decided_by, now)
-    audit.record(incident_id, "review.done", decided_by, {"notes": review["notes"]}, now)
-    return {"reviewed_by": decided_by}
+    apply(
+        incidents, audit, incident, incident.complete_review(payload.decided_by, now, payload.note or ""), now
+    )
+    return {"reviewed_by": payload.decided_by}
 
 
 def review_overdue(
@@ -295,6 +179,6 @@ def review_overdue(
     """The review's time ran out: operators hear of it and the owner's review link expires."""
     incidents, links, audit = plan.incidents, plan.links, plan.audit
     load_incident(incidents, incident_id)
-    audit.record(incident_id, "review.overdue", SYSTEM, {}, now)
+    audit.record(incident_id, AuditKind.REVIEW_OVERDUE, SYSTEM, {}, now)
     close_current_request(incident_id, Phase.REVIEW, links, now)
     return {"overdue": True}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,7 +10,7 @@ from datetime import datetime
 from ..domain.checklist import ChecklistLine, checklist_lines
 from ..domain.clock import utc_now
 from ..domain.errors import IncidentNotFoundError
-from ..domain.incidents import Incident
+from ..domain.incidents import CLOSED_STATUSES, Incident, IncidentFilter
 from ..domain.links import DecisionRequest
 from ..domain.report import PostCrisisReport, build_report, window
 from ..domain.timeline import HistoryEvent, TimelineEntry, merge
@@ -69,7 +70,7 @@ def view_incident(
 ) -> IncidentView:
     report = compile_report(incident_id, ports, now)
     incident = report.incident
-    includes_legal = bool(incident.route.get("includes_legal")) if incident.route else False
+    includes_legal = incident.includes_legal
     return IncidentView(
         report, checklist_lines(incident.checklist, includes_legal), pending_request(incident_id, ports.links)
     )
@@ -81,6 +82,26 @@ def pending_request(incident_id: str, links: ActionLinkStore) -> DecisionRequest
     if request is not None and links.decision_for(request.notification_id) is not None:
         return None  # answered: the current request stays until the flow opens its next one
     return request
+
+
+def find_incidents(incidents: IncidentStore, wanted: IncidentFilter, limit: int) -> list[Incident]:
+    """The newest `limit` incidents the filter matches, newest first (the dashboard's list and the CLI's
+    `incidents`). The store reads every page anyway, so every incident is filtered before the limit."""
+    return [incident for incident in incidents.list(limit=sys.maxsize) if wanted.matches(incident)][:limit]
+
+
+def waiting_on_people(
+    incidents: IncidentStore, links: ActionLinkStore
+) -> list[tuple[Incident, DecisionRequest]]:
+    """Incidents still open with a question out to people, the soonest deadline first."""
+    waiting = []
+    for incident in incidents.list(limit=sys.maxsize):
+        if incident.status in CLOSED_STATUSES:
+            continue
+        request = pending_request(incident.incident_id, links)
+        if request is not None:
+            waiting.append((incident, request))
+    return sorted(waiting, key=lambda pair: pair[1].expires_at)
 
 
 def write_report(
@@ -120,6 +141,14 @@ class Reporting:
 
     def pending(self, incident_id: str) -> DecisionRequest | None:
         return pending_request(incident_id, self.ports.links)
+
+    def find(self, wanted: IncidentFilter, limit: int) -> list[Incident]:
+        """The newest `limit` incidents the filter matches (the dashboard's list, the CLI's `incidents`)."""
+        return find_incidents(self.ports.incidents, wanted, limit)
+
+    def waiting(self) -> list[tuple[Incident, DecisionRequest]]:
+        """Open incidents with a question out to people, the soonest deadline first."""
+        return waiting_on_people(self.ports.incidents, self.ports.links)
 
     def reading_history(self, history: ExecutionHistory) -> Reporting:
         """The same use case, reading execution histories through `history` (the CLI counts them)."""

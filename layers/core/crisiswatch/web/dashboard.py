@@ -204,18 +204,18 @@ def _language_code(value: object) -> str:
 
 def statement_of(incident: Incident) -> Statement | None:
     """The approved statement and, once it is out, where and when it was published."""
-    statement = _mapping(incident.statement)
-    if not statement:
+    statement = incident.statement
+    if statement is None:
         return None
     return Statement(
-        label=_text(statement.get("label") or statement.get("key")),
-        channel=_text(statement.get("channel")),
-        text=_text(statement.get("text")),
-        approved_by=_text(statement.get("approved_by")),
-        approved_at=_moment(statement.get("approved_at")),
-        published_at=_moment(statement.get("published_at")),
-        publisher=_text(statement.get("publisher")),
-        reference=_text(statement.get("ref")),
+        label=statement.draft.label or statement.draft.key,
+        channel=statement.draft.channel.value,
+        text=statement.draft.text,
+        approved_by=statement.approved_by,
+        approved_at=statement.approved_at,
+        published_at=statement.published_at,
+        publisher=statement.publisher or "",
+        reference=statement.ref or "",
     )
 
 
