@@ -26,9 +26,9 @@ from typing import Any
 from moto.dynamodb.models import DynamoDBBackend
 
 from crisiswatch.adapters.tables import MentionItem
-from crisiswatch_ops.fakesources import FakeSourceServer, make_corpus
+from crisiswatch_ops.fakesources import FakeSourceServer, WatchlistOptions, make_corpus
 from crisiswatch_ops.fakesources.server import PREFIXES
-from crisiswatch_ops.runtime import LocalRuntime
+from crisiswatch_ops.runtime import LocalRuntime, RuntimeOptions
 from crisiswatch_ops.runtime.lambda_runner import FunctionCode, Invocation, LambdaRunner
 from crisiswatch_ops.stack import Stack
 
@@ -179,19 +179,26 @@ def _key_of(backend: DynamoDBBackend, table_name: str, item: dict[str, Any]) -> 
 
 
 def main() -> IngestFigures:
-    corpus = make_corpus(BRAND, total=MENTIONS, seed=3, start=START, end=START + timedelta(hours=6))
+    corpus = make_corpus(BRAND, total=MENTIONS, seed=3, span=(START, START + timedelta(hours=6)))
     meter = WriteUnits()
     billing = LambdaBilling()
     reads = ReadUnits()
     with tempfile.TemporaryDirectory() as state, FakeSourceServer(corpus.data, now=START) as server:
         watchlist = Path(state) / "watchlist.toml"
-        watchlist.write_text(server.watchlist_toml(BRAND, max_pages=20, timeout_seconds=60), encoding="utf-8")
+        watchlist.write_text(
+            server.watchlist_toml(BRAND, WatchlistOptions(max_pages=20, timeout_seconds=60)), encoding="utf-8"
+        )
         with LocalRuntime(
             ROOT,
             Path(state) / "runtime",
-            parameter_overrides={"WatchlistFile": str(watchlist), "FetchScheduleRate": "rate(10 minutes)"},
-            build=False,
-            start_scheduler=False,
+            RuntimeOptions(
+                parameter_overrides={
+                    "WatchlistFile": str(watchlist),
+                    "FetchScheduleRate": "rate(10 minutes)",
+                },
+                build=False,
+                start_scheduler=False,
+            ),
         ) as runtime:
             saved = dict(os.environ)
             os.environ.update(runtime.environ())

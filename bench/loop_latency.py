@@ -21,7 +21,7 @@ from crisiswatch.adapters.dynamodb import DynamoIncidentStore
 from crisiswatch_ops.contacts import sync_local
 from crisiswatch_ops.pages import LINK, read_page
 from crisiswatch_ops.replay import ReplayFile, incidents_of, scenario_clock_start, upload
-from crisiswatch_ops.runtime import Delivery, LocalRuntime
+from crisiswatch_ops.runtime import Delivery, LocalRuntime, RuntimeOptions
 from crisiswatch_ops.stack import Stack
 from crisiswatch_ops.synthetic import burst_scenario, write_jsonl
 
@@ -54,7 +54,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as state:
             began = time.monotonic()
             with LocalRuntime(
-                ROOT, Path(state), parameter_overrides=PARAMETERS, build=False, start_scheduler=False
+                ROOT,
+                Path(state),
+                RuntimeOptions(parameter_overrides=PARAMETERS, build=False, start_scheduler=False),
             ):
                 startups.append(time.monotonic() - began)
     tick_to_notify: list[float] = []
@@ -62,7 +64,9 @@ def main() -> None:
     with (
         tempfile.TemporaryDirectory() as state,
         LocalRuntime(
-            ROOT, Path(state), parameter_overrides=PARAMETERS, build=False, start_scheduler=False
+            ROOT,
+            Path(state),
+            RuntimeOptions(parameter_overrides=PARAMETERS, build=False, start_scheduler=False),
         ) as runtime,
     ):
         os.environ.update(runtime.environ())

@@ -26,7 +26,7 @@ from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
 from crisiswatch.domain.clock import BUCKET
 from crisiswatch.domain.detection import BucketStats
 from crisiswatch.domain.incidents import Incident, IncidentRoute, IncidentStatus, RoutedRound, Severity
-from crisiswatch.domain.report import build_report
+from crisiswatch.domain.report import IncidentRecord, build_report
 from crisiswatch.domain.timeline import AuditEntry
 from crisiswatch.web.dashboard import render_incident_page
 from crisiswatch.web.report_files import report_files
@@ -157,9 +157,9 @@ def main() -> None:
     history = read_history()
 
     def compile_report() -> object:
-        return build_report(subject, trail, history, series, OPENED + timedelta(days=2))
+        return build_report(IncidentRecord(subject, trail, history, series), OPENED + timedelta(days=2))
 
-    report = build_report(subject, trail, history, series, OPENED + timedelta(days=2))
+    report = build_report(IncidentRecord(subject, trail, history, series), OPENED + timedelta(days=2))
 
     def reference() -> str:
         return json.dumps(
@@ -176,7 +176,9 @@ def main() -> None:
     }
     reference_ms = median_ms(reference)
     tracemalloc.start()
-    report_files(build_report(subject, trail, read_history(), series, OPENED + timedelta(days=2)))
+    report_files(
+        build_report(IncidentRecord(subject, trail, read_history(), series), OPENED + timedelta(days=2))
+    )
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     files = report_files(report)

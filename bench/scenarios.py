@@ -29,7 +29,7 @@ from pathlib import Path
 
 from crisiswatch.domain.clock import BUCKET, bucket_start, parse_iso
 from crisiswatch_ops.replay import ReplayFile, replay_on_runtime
-from crisiswatch_ops.runtime import LocalRuntime
+from crisiswatch_ops.runtime import LocalRuntime, RuntimeOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -64,9 +64,11 @@ def run(entry: dict[str, object]) -> Outcome:
         LocalRuntime(
             ROOT,
             Path(scratch),
-            parameter_overrides={"WatchlistFile": "", "ScoreBatchingWindowSeconds": "0"},
-            build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
-            start_scheduler=False,
+            RuntimeOptions(
+                parameter_overrides={"WatchlistFile": "", "ScoreBatchingWindowSeconds": "0"},
+                build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
+                start_scheduler=False,
+            ),
         ) as runtime,
     ):
         try:

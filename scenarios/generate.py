@@ -231,6 +231,26 @@ class Outlet:
 
 
 @dataclass(frozen=True)
+class Said:
+    """Who posted, when, and the post's ground-truth labels."""
+
+    when: datetime
+    author: Author
+    labels: Labels
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    """A feed item's title and summary; `url` syndicates an existing story, `shareable=False` keeps
+    people from sharing it."""
+
+    title: str
+    summary: str
+    url: str | None = None
+    shareable: bool = True
+
+
+@dataclass(frozen=True)
 class Story:
     published: datetime
     title: str
@@ -1257,26 +1277,16 @@ class World:
 
     # ---- emitters -------------------------------------------------------------------------------
 
-    def emit(
-        self, source: str, ident: str, when: datetime, author: Author, text: str, url: str, labels: Labels
-    ) -> Mention:
+    def emit(self, source: str, ident: str, said: Said, text: str, url: str) -> Mention:
+        when, author, labels = said.when, said.author, said.labels
         mention = Mention(
             source, ident, when, author.handle, author.followers, text, url, labels, len(self.mentions)
         )
         self.mentions.append(mention)
         return mention
 
-    def reddit_post(
-        self,
-        when: datetime,
-        author: Author,
-        sub: str,
-        title: str,
-        body: str,
-        labels: Labels,
-        *,
-        weight: float = 1.0,
-    ) -> Thread:
+    def reddit_post(self, said: Said, sub: str, title: str, body: str, *, weight: float = 1.0) -> Thread:
+        when, author, labels = said.when, said.author, said.labels
         fullname = self.ids.reddit("t3", when)
         thread = Thread(
             "reddit", fullname[3:], when, title, weight, 2.5 if labels.kind != "baseline" else 8.0,
@@ -1284,7 +1294,7 @@ class World:
         )  # fmt: skip
         self.threads["reddit"].append(thread)
         url = f"https://www.reddit.com/r/{sub}/comments/{thread.key}/{thread.slug}/"
-        self.emit("reddit", fullname, when, author, f"{title}\n\n{body}".strip(), url, labels)
+        self.emit("reddit", fullname, Said(when, author, labels), f"{title}\n\n{body}".strip(), url)
         return thread
 
     def reddit_comment(
@@ -1292,20 +1302,24 @@ class World:
     ) -> None:
         fullname = self.ids.reddit("t1", when)
         url = f"https://www.reddit.com/r/{thread.sub}/comments/{thread.key}/{thread.slug}/{fullname[3:]}/"
-        self.emit("reddit", fullname, when, author, text, url, labels)
+        self.emit("reddit", fullname, Said(when, author, labels), text, url)
 
     def mastodon(self, when: datetime, author: Author, text: str, labels: Labels) -> None:
         status_id = self.ids.mastodon(when)
         user, instance = author.handle.split("@")
         self.emit(
-            "mastodon", status_id, when, author, text, f"https://{instance}/@{user}/{status_id}", labels
+            "mastodon", status_id, Said(when, author, labels), text, f"https://{instance}/@{user}/{status_id}"
         )
 
     def bluesky(self, when: datetime, author: Author, text: str, labels: Labels) -> None:
         tid = self.ids.bluesky_tid(when)
         uri = f"at://{author.did}/app.bsky.feed.post/{tid}"
         self.emit(
-            "bluesky", uri, when, author, text, f"https://bsky.app/profile/{author.handle}/post/{tid}", labels
+            "bluesky",
+            uri,
+            Said(when, author, labels),
+            text,
+            f"https://bsky.app/profile/{author.handle}/post/{tid}",
         )
 
     def youtube_video(self, published: datetime, title: str, weight: float, crisis: bool) -> Thread:
@@ -1320,46 +1334,43 @@ class World:
     ) -> None:
         comment_id = self.ids.youtube_comment()
         url = f"https://www.youtube.com/watch?v={video.key}&lc={comment_id}"
-        self.emit("youtube", comment_id, when, author, text, url, labels)
+        self.emit("youtube", comment_id, Said(when, author, labels), text, url)
 
-    def hn_story(
-        self, when: datetime, author: Author, title: str, body: str, labels: Labels, weight: float
-    ) -> Thread:
+    def hn_story(self, said: Said, title: str, body: str, weight: float) -> Thread:
+        when, author, labels = said.when, said.author, said.labels
         item = self.ids.hackernews(when)
         story = Thread("hackernews", item, when, title, weight, 3.0, labels.kind != "baseline")
         self.threads["hackernews"].append(story)
         text = f"{title}\n\n{body}" if body else title
         self.emit(
-            "hackernews", item, when, author, text, f"https://news.ycombinator.com/item?id={item}", labels
+            "hackernews",
+            item,
+            Said(when, author, labels),
+            text,
+            f"https://news.ycombinator.com/item?id={item}",
         )
         return story
 
     def hn_comment(self, when: datetime, author: Author, text: str, labels: Labels) -> None:
         item = self.ids.hackernews(when)
         self.emit(
-            "hackernews", item, when, author, text, f"https://news.ycombinator.com/item?id={item}", labels
+            "hackernews",
+            item,
+            Said(when, author, labels),
+            text,
+            f"https://news.ycombinator.com/item?id={item}",
         )
 
-    def rss(
-        self,
-        when: datetime,
-        outlet: Outlet,
-        title: str,
-        summary: str,
-        labels: Labels,
-        *,
-        url: str | None = None,
-        shareable: bool = True,
-    ) -> str:
-        """One feed item. Pass url to syndicate an existing story (same link, this outlet's own guid).
-
-        Crisis stories in English become available for people to share unless shareable is False.
+    def rss(self, when: datetime, outlet: Outlet, item: NewsItem, labels: Labels) -> str:
+        """One feed item. An item with a url syndicates an existing story (same link, this outlet's own
+        guid). Crisis stories in English become available for people to share unless not shareable.
         """
+        title, summary, url, shareable = item.title, item.summary, item.url, item.shareable
         slug = slugify(title, "-", 80)
         link = url or f"https://{outlet.domain}/{when:%Y/%m/%d}/{slug}"
         guid = self.ids.rss_guid(outlet, slug, link)
         author = Author(outlet.name, outlet.followers)
-        self.emit("rss", guid, when, author, f"{title}\n\n{summary}", link, labels)
+        self.emit("rss", guid, Said(when, author, labels), f"{title}\n\n{summary}", link)
         if shareable and url is None and labels.kind != "baseline" and labels.lang == "en":
             self.stories.append(Story(when, title, link))
         return link
@@ -1421,7 +1432,7 @@ class World:
         if source == "reddit":
             if self.rng.random() < 0.18:
                 sub = self.rng.choice(("NorthwindCoffee", "NorthwindCoffee", "Coffee", "CasualConversation"))
-                self.reddit_post(when, author, sub, self.texts.reddit_title(category), text, labels)
+                self.reddit_post(Said(when, author, labels), sub, self.texts.reddit_title(category), text)
                 return
             thread = self.pick_thread("reddit", when, crisis=False)
             if thread is not None:
@@ -1485,14 +1496,12 @@ class World:
                 "10am.",
             ),
         ):
-            self.rss(when, outlet, title, summary, base)
+            self.rss(when, outlet, NewsItem(title, summary), base)
         hn_link = "https://northwindcoffee.example/engineering/offline-ordering"
         story = self.hn_story(
-            at(1, "15:47:22"),
-            self.cast.fixed("hackernews", "mkessler", 8_412),
+            Said(at(1, "15:47:22"), self.cast.fixed("hackernews", "mkessler", 8_412), base),
             "How Northwind Coffee rebuilt offline ordering for its app",
             hn_link,
-            base,
             1.0,
         )
         minutes = sorted(self.rng.sample(range(3, 16 * 60), 12))
@@ -1544,9 +1553,11 @@ class World:
         self.rss(
             at(1, "22:50:00"),
             NEWSLETTER,
-            "Northwind Coffee&#8217;s app gets &quot;one-tap reorder&quot; &amp; more",
-            "This week: Northwind&#8217;s loyalty update, spring menus &amp; a latte-art "
-            "contest &mdash; plus your letters.",
+            NewsItem(
+                "Northwind Coffee&#8217;s app gets &quot;one-tap reorder&quot; &amp; more",
+                "This week: Northwind&#8217;s loyalty update, spring menus &amp; a latte-art "
+                "contest &mdash; plus your letters.",
+            ),
             edge("html_entities"),
         )
         self.bluesky(
@@ -1573,17 +1584,17 @@ class World:
         self.rss(
             at(2, "09:15:00"),
             KAFFEE,
-            "Northwind Coffee eröffnet erste Filiale in Berlin",
-            "Die US-Kaffeekette Northwind plant ihre erste deutsche Filiale am Alexanderplatz.",
+            NewsItem(
+                "Northwind Coffee eröffnet erste Filiale in Berlin",
+                "Die US-Kaffeekette Northwind plant ihre erste deutsche Filiale am Alexanderplatz.",
+            ),
             edge("non_english", "de"),
         )
         self.reddit_post(
-            at(1, "21:18:33"),
-            sky("reddit", "regular"),
+            Said(at(1, "21:18:33"), sky("reddit", "regular"), edge("long_text")),
             "NorthwindCoffee",
             LONG_TITLE,
             long_post(),
-            edge("long_text"),
         )
         zero = edge("zero_followers")
         self.bluesky(
@@ -1611,13 +1622,11 @@ class World:
 
     def crisis_first_reports(self) -> None:
         crisis = Labels(kind="crisis")
-        self.reddit_post(
-            crisis_at("0:00:00"), self.cast.fixed("reddit", "Quiet_Pourover_2291", 38), "Coffee",
-            "Found what looks like glass in my Northwind cold brew can??",
+        first = Said(crisis_at("0:00:00"), self.cast.fixed("reddit", "Quiet_Pourover_2291", 38), crisis)
+        self.reddit_post(first, "Coffee", "Found what looks like glass in my Northwind cold brew can??",
             "Poured a Northwind Original Black cold brew (the 11 oz can) into a mug and there are tiny "
             f"clear shards at the bottom. Sharp, glittery, definitely not ice. Can says lot {LOT_A}. Has "
-            "anyone else seen this? I'm honestly shaken.", crisis, weight=3.0,
-        )  # fmt: skip
+            "anyone else seen this? I'm honestly shaken.", weight=3.0)  # fmt: skip
         self.mastodon(
             crisis_at("0:06:41"),
             self.cast.fixed("mastodon", "lenka_brews@mastodon.social", 890),
@@ -1635,12 +1644,10 @@ class World:
             crisis,
         )
         self.reddit_post(
-            crisis_at("0:34:10"),
-            self.cast.fixed("reddit", "Chaotic_Radish_88", 112),
+            Said(crisis_at("0:34:10"), self.cast.fixed("reddit", "Chaotic_Radish_88", 112), crisis),
             "mildlyinfuriating",
             "Northwind cold brew came with a free side of glass",
             "Second can from the same pack. Lot NW2602-14 again. I'm done.",
-            crisis,
             weight=2.0,
         )
 
@@ -1660,10 +1667,12 @@ class World:
         self.rss(
             crisis_at("1:21:00"),
             NEWSROOM,
-            "Northwind Coffee announces voluntary recall of cold brew cans",
-            f"Northwind Coffee is voluntarily recalling 11-ounce Northwind Cold Brew cans from lots {LOT_A} "
-            f"and {LOT_B} after customer reports of glass fragments. Customers should not drink the product "
-            "and can get a full refund.",
+            NewsItem(
+                "Northwind Coffee announces voluntary recall of cold brew cans",
+                f"Northwind Coffee is voluntarily recalling 11-ounce Northwind Cold Brew cans from lots "
+                f"{LOT_A} and {LOT_B} after customer reports of glass fragments. Customers should not drink "
+                "the product and can get a full refund.",
+            ),
             news,
         )
         self.bluesky(
@@ -1688,10 +1697,12 @@ class World:
         self.rss(
             crisis_at("0:48:00"),
             LEDGER,
-            "Customers report finding glass in Northwind cold brew cans",
-            "Several customers say they found small glass-like fragments in 11-ounce Northwind Coffee cold "
-            "brew cans on Monday morning. Posts on Reddit, Mastodon and Bluesky reference the same lot code, "
-            f"{LOT_A}. Northwind has not yet commented.",
+            NewsItem(
+                "Customers report finding glass in Northwind cold brew cans",
+                "Several customers say they found small glass-like fragments in 11-ounce Northwind Coffee "
+                "cold brew cans on Monday morning. Posts on Reddit, Mastodon and Bluesky reference the same "
+                f"lot code, {LOT_A}. Northwind has not yet commented.",
+            ),
             news,
         )
         self.wire_url = self.syndicate(
@@ -1764,7 +1775,7 @@ class World:
                 "en",
             ),
         ):
-            self.rss(crisis_at(offset), outlet, title, summary, Labels(kind="news", lang=lang))
+            self.rss(crisis_at(offset), outlet, NewsItem(title, summary), Labels(kind="news", lang=lang))
         self.syndicate(
             "4:25:00", WIRE, ("4:31:00", CITY_NEWS), ("4:50:00", TV),
             title="Northwind says recall limited to two lots; cafe drinks unaffected",
@@ -1776,9 +1787,9 @@ class World:
         self, offset: str, origin: Outlet, *copies: tuple[str, Outlet], title: str, summary: str
     ) -> str:
         """Publish a story and identical copies of it in other feeds, all linking to the same URL."""
-        url = self.rss(crisis_at(offset), origin, title, summary, Labels(kind="news"))
+        url = self.rss(crisis_at(offset), origin, NewsItem(title, summary), Labels(kind="news"))
         for copy_offset, outlet in copies:
-            self.rss(crisis_at(copy_offset), outlet, title, summary, Labels(kind="news"), url=url)
+            self.rss(crisis_at(copy_offset), outlet, NewsItem(title, summary, url=url), Labels(kind="news"))
             self.pickup_slugs.add(f"{outlet.domain} {url}")
         return url
 
@@ -1840,41 +1851,33 @@ class World:
         reaction = Labels(kind="reaction")
         fixed = self.cast.fixed
         self.reddit_post(
-            crisis_at("1:10:00"),
-            fixed("reddit", "nwc_mods", 12),
+            Said(crisis_at("1:10:00"), fixed("reddit", "nwc_mods", 12), reaction),
             "NorthwindCoffee",
             "Megathread: cold brew can reports (March 2)",
             "Please keep reports and questions about "
             "the Northwind cold brew cans in this thread. Include the lot code. No medical advice, "
             "no rumors.",
-            reaction,
             weight=5.0,
         )
         shared = Labels(kind="reaction", shared_url=self.wire_url)
         headline = "Northwind Coffee recalls cold brew cans after reports of glass fragments"
         self.reddit_post(
-            crisis_at("1:31:12"),
-            fixed("reddit", "Sleepy_Tangerine_4412", 1_840),
+            Said(crisis_at("1:31:12"), fixed("reddit", "Sleepy_Tangerine_4412", 1_840), shared),
             "news",
             headline,
             "",
-            shared,
             weight=8.0,
         )
         self.hn_story(
-            crisis_at("1:36:40"),
-            fixed("hackernews", "kdrummond", 15_230),
+            Said(crisis_at("1:36:40"), fixed("hackernews", "kdrummond", 15_230), shared),
             f"{headline} ({WIRE.domain})",
             self.wire_url,
-            shared,
             4.0,
         )
         self.hn_story(
-            crisis_at("2:50:00"),
-            fixed("hackernews", "ferrous_otter", 3_904),
+            Said(crisis_at("2:50:00"), fixed("hackernews", "ferrous_otter", 3_904), reaction),
             "Ask HN: How does glass end up in an aluminum can? (re: Northwind recall)",
             "Genuinely curious how this happens on a modern canning line.",
-            reaction,
             2.0,
         )
         misinfo = Labels(kind="crisis", misinfo=True)
@@ -1978,7 +1981,7 @@ class World:
         thread = self.pick_thread("reddit", when, crisis=True)
         if thread is None or (self.rng.random() < 0.12 and labels.shared_url is None):
             sub = self.rng.choice(REDDIT_CRISIS_SUBS)
-            self.reddit_post(when, author, sub, self.texts.reddit_title(category), text, labels)
+            self.reddit_post(Said(when, author, labels), sub, self.texts.reddit_title(category), text)
         else:
             self.reddit_comment(when, author, thread, text, labels)
 
@@ -2001,7 +2004,7 @@ class World:
             story = wire[-1]
             self.pickup_slugs.add(f"{outlet.domain} {story.url}")
             summary = next(m.text for m in self.mentions if m.url == story.url).split("\n\n", 1)[1]
-            self.rss(when, outlet, story.title, summary, news, url=story.url)
+            self.rss(when, outlet, NewsItem(story.title, summary, url=story.url), news)
             return
         for _ in range(20):
             city = self.rng.choice(SLOTS["city"])
@@ -2009,7 +2012,7 @@ class World:
             key = f"{outlet.domain}/{slugify(title, '-', 80)}"
             if key not in self.pickup_slugs:
                 self.pickup_slugs.add(key)
-                self.rss(when, outlet, title, summary, news, shareable=False)
+                self.rss(when, outlet, NewsItem(title, summary, shareable=False), news)
                 return
 
     # ---- output ------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def raise_notifier(services: Container) -> RaiseNotice | None:
 
     def tell(incident: Incident, previous: Severity, reason: str, at: datetime) -> None:
         try:
-            sent = tell_of_raise(incident, previous, reason, services.policy, services.notifier, at)
+            sent = tell_of_raise(incident, previous, reason, at, services)
         except Exception:
             # The raise is recorded; a notice that failed must not fail the batch (the counts are in).
             logger.exception("Severity raise notice failed", extra={"incident_id": incident.incident_id})

@@ -59,7 +59,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_local(args: argparse.Namespace) -> int:
-    from .runtime import LocalRuntime  # noqa: PLC0415
+    from .runtime import LocalRuntime, RuntimeOptions  # noqa: PLC0415
 
     # Live sources are out of reach offline: fetching them is off unless a watchlist is given.
     overrides = {"WatchlistFile": "", **dict(item.split("=", 1) for item in args.parameter)}
@@ -68,11 +68,13 @@ def _cmd_local(args: argparse.Namespace) -> int:
     with LocalRuntime(
         PROJECT_ROOT,
         STATE_DIR / "local",
-        parameter_overrides=overrides,
-        moto_port=args.port,
-        api_port=args.api_port,
-        build=not args.no_build,
-        speedup=args.speedup,
+        RuntimeOptions(
+            parameter_overrides=overrides,
+            moto_port=args.port,
+            api_port=args.api_port,
+            build=not args.no_build,
+            speedup=args.speedup,
+        ),
     ) as runtime:
         from .contacts import sync_local  # noqa: PLC0415
 
@@ -129,7 +131,7 @@ def _cmd_contacts(args: argparse.Namespace) -> int:
 
 
 def _cmd_redrive(args: argparse.Namespace) -> int:
-    from .redrive import EXPIRED_ADVICE, QUEUES, Outcome, Redriver, Status  # noqa: PLC0415
+    from .redrive import EXPIRED_ADVICE, QUEUES, Outcome, RedriveOptions, Redriver, Status  # noqa: PLC0415
 
     stack = Stack.find(args.stack)
     names = list(QUEUES) if args.queue == "all" else [args.queue]
@@ -142,7 +144,8 @@ def _cmd_redrive(args: argparse.Namespace) -> int:
         if not args.json:
             print(outcome.line(), flush=True)
 
-    redriver = Redriver.from_environment(dry_run=args.dry_run, drop_expired=args.drop_expired, report=report)
+    options = RedriveOptions(dry_run=args.dry_run, drop_expired=args.drop_expired)
+    redriver = Redriver.from_environment(options, report)
     summary = redriver.run(queues)  # AWS and configuration errors are explained by main()
     if args.json:
         _print_json(
@@ -201,15 +204,16 @@ def _replay_locally(replay: ReplayFile, *, build: bool) -> ReplayReport:
     """Replay `replay` on a fresh embedded runtime, tick by tick on scenario time; the report holds
     every incident opened and its audit trail."""
     from .replay import replay_on_runtime  # noqa: PLC0415
-    from .runtime import LocalRuntime  # noqa: PLC0415
+    from .runtime import LocalRuntime, RuntimeOptions  # noqa: PLC0415
 
     with LocalRuntime(
         PROJECT_ROOT,
         STATE_DIR / "replay",
-        # Offline, the replay is the only source; replayed time runs fast, so no batching window.
-        parameter_overrides={"WatchlistFile": "", "ScoreBatchingWindowSeconds": "0"},
-        build=build,
-        start_scheduler=False,
+        RuntimeOptions(
+            parameter_overrides={"WatchlistFile": "", "ScoreBatchingWindowSeconds": "0"},
+            build=build,
+            start_scheduler=False,
+        ),
     ) as rt:
         os.environ.update(rt.environ())
         return replay_on_runtime(rt, replay)

@@ -29,13 +29,14 @@ from .pages import LINK, Page, read_page
 from .replay import (
     ReplayFile,
     ReplayReport,
+    Schedule,
     drive_schedule,
     incidents_of,
     scenario_clock_start,
     tick_and_settle,
     upload,
 )
-from .runtime import LocalRuntime
+from .runtime import LocalRuntime, RuntimeOptions
 from .stack import Stack
 from .views import explain, format_timeline
 
@@ -132,7 +133,9 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True, serve: boo
     started = time.monotonic()
     _step(1, "Start the embedded AWS runtime")
     with LocalRuntime(
-        project_root, state_dir, parameter_overrides=DEMO_PARAMETERS, build=build, start_scheduler=False
+        project_root,
+        state_dir,
+        RuntimeOptions(parameter_overrides=DEMO_PARAMETERS, build=build, start_scheduler=False),
     ) as runtime:
         os.environ.update(runtime.environ())
         stack = Stack(runtime.stack_name, runtime.outputs)
@@ -158,8 +161,7 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True, serve: boo
         report.ticks, report.last_tick = drive_schedule(
             lambda moment: tick_and_settle(runtime, moment),
             replay,
-            clock_start,
-            timedelta(minutes=5),
+            Schedule(clock_start, timedelta(minutes=5)),
             stop_when=incident_opened,
         )
         report.incidents = _wait("the detector to open an incident", lambda: incidents_of(DEMO_BRAND), 60)
@@ -285,9 +287,7 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True, serve: boo
         rest, last_tick = drive_schedule(
             lambda moment: tick_and_settle(runtime, moment),
             replay,
-            clock_start,
-            timedelta(minutes=5),
-            resume_after=report.last_tick,
+            Schedule(clock_start, timedelta(minutes=5), resume_after=report.last_tick),
         )
         _say(
             f"   replayed the rest of the day: {rest} more ticks up to "

@@ -210,6 +210,15 @@ def read_batch(streams: Any, batch: StreamBatch) -> list[dict[str, Any]]:
     return records
 
 
+@dataclass(frozen=True)
+class RedriveOptions:
+    """`dry_run`: read and report, replay nothing. `drop_expired`: delete messages whose stream records
+    have expired (they can never be replayed) instead of leaving them in the queue."""
+
+    dry_run: bool = False
+    drop_expired: bool = False
+
+
 class Redriver:
     """Replays the messages of dead-letter queues; see the module docstring."""
 
@@ -218,28 +227,29 @@ class Redriver:
         sqs: Any,
         lambda_client: Any,
         streams: Any,
-        *,
-        dry_run: bool = False,
-        drop_expired: bool = False,
+        options: RedriveOptions = RedriveOptions(),
         report: Callable[[Outcome], None] | None = None,
     ) -> None:
         self.sqs = sqs
         self.lambda_client = lambda_client
         self.streams = streams
-        self.dry_run = dry_run
-        self.drop_expired = drop_expired
+        self.dry_run = options.dry_run
+        self.drop_expired = options.drop_expired
         self.report = report or (lambda outcome: None)
         self._mappings: dict[tuple[str, str], dict[str, Any] | None] = {}
 
     @classmethod
-    def from_environment(cls, **options: Any) -> Redriver:
+    def from_environment(
+        cls, options: RedriveOptions = RedriveOptions(), report: Callable[[Outcome], None] | None = None
+    ) -> Redriver:
         """Clients from the environment (``AWS_ENDPOINT_URL`` points them at the embedded runtime)."""
         invoke_config = Config(read_timeout=960, connect_timeout=10, retries={"total_max_attempts": 1})
         return cls(
             boto3.client("sqs"),
             boto3.client("lambda", config=invoke_config),
             boto3.client("dynamodbstreams"),
-            **options,
+            options,
+            report,
         )
 
     def run(self, queues: Mapping[str, str]) -> Summary:

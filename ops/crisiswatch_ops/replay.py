@@ -189,7 +189,7 @@ def replay_on_runtime(runtime: LocalRuntime, replay: ReplayFile) -> ReplayReport
     report = ReplayReport(replay, clock_start=clock_start)
     started = time.monotonic()
     report.ticks, report.last_tick = drive_schedule(
-        lambda moment: tick_and_settle(runtime, moment), replay, clock_start, report.period
+        lambda moment: tick_and_settle(runtime, moment), replay, Schedule(clock_start, report.period)
     )
     runtime.streams.wait_until_idle(timeout=120)
     report.wall_seconds = time.monotonic() - started
@@ -209,22 +209,31 @@ def tick_and_settle(runtime: LocalRuntime, moment: datetime) -> None:
     runtime.wait_until_idle(timeout=120)
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """When a replay's ticks fire: once per `period` of scenario time from `clock_start` (or from the
+    tick after `resume_after`, to carry on a replay that stopped early). A stop condition is checked
+    every `check_every` ticks."""
+
+    clock_start: datetime
+    period: timedelta
+    resume_after: datetime | None = None
+    check_every: int = 3
+
+
 def drive_schedule(
     tick: Callable[[datetime], object],
     replay: ReplayFile,
-    clock_start: datetime,
-    period: timedelta,
+    schedule: Schedule,
     stop_when: Callable[[], bool] | None = None,
-    check_every: int = 3,
     progress: Callable[[int, datetime], None] | None = None,
-    resume_after: datetime | None = None,
 ) -> tuple[int, datetime | None]:
-    """Fire the schedule once per period of scenario time, from the first mention to past the last
-    (or from the tick after `resume_after`, to carry on a replay that stopped early).
+    """Fire the schedule once per period of scenario time, from the first mention to past the last.
 
     Returns how many ticks fired and the time of the last one.
     """
-    moment = (resume_after or clock_start) + period
+    clock_start, period, check_every = schedule.clock_start, schedule.period, schedule.check_every
+    moment = (schedule.resume_after or clock_start) + period
     end = clock_start + (replay.last_at - bucket_start(replay.first_at)) + 2 * period
     ticks, last = 0, None
     while moment <= end:

@@ -65,7 +65,7 @@ class MemoryUsageStore:
 
 @pytest.fixture(scope="session")
 def corpus() -> Corpus:
-    return make_corpus(BRAND, total=420, seed=11, start=START, end=END)
+    return make_corpus(BRAND, total=420, seed=11, span=(START, END))
 
 
 @pytest.fixture

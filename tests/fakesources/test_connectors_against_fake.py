@@ -33,6 +33,7 @@ from crisiswatch_ops.fakesources import (
     FakeSourceServer,
     FaultKind,
     SourceType,
+    WatchlistOptions,
     make_corpus,
 )
 from crisiswatch_ops.fakesources.server import PREFIXES
@@ -97,7 +98,9 @@ def _ticks() -> list[tuple[datetime, str]]:
 
 
 def _run(source_type: SourceType, server: FakeSourceServer, rate: float = 0.25, seed: int = 0) -> Outcome:
-    watchlist = parse_watchlist(server.watchlist_toml(BRAND, max_pages=5, timeout_seconds=60))
+    watchlist = parse_watchlist(
+        server.watchlist_toml(BRAND, WatchlistOptions(max_pages=5, timeout_seconds=60))
+    )
     brand = watchlist.brands[0]
     spec = next(spec for spec in brand.sources if spec.type == source_type)
     usage = MemoryUsageStore()
@@ -211,7 +214,7 @@ def test_connector_stores_exactly_the_expected_mentions_under_every_fault(
 
 def _one_source(server: FakeSourceServer, source_type: SourceType) -> tuple[Any, Any]:
     watchlist = parse_watchlist(
-        server.watchlist_toml(BRAND, sources=[source_type], max_pages=5, timeout_seconds=60)
+        server.watchlist_toml(BRAND, WatchlistOptions(sources=[source_type], max_pages=5, timeout_seconds=60))
     )
     brand = watchlist.brands[0]
     return brand, brand.sources[0]
@@ -240,7 +243,7 @@ def _reddit_removed_anchor_run(malformed: bool) -> tuple[set[str], set[str], lis
     """Reddit search with an anchor that disappears (a post removed between pages) and, optionally, one
     malformed post (no `created_utc`) on the first page of the walk that follows. Returns the expected
     and stored fullnames of the search, and the request log."""
-    corpus = make_corpus(BRAND, total=700, seed=5, start=START, end=END)
+    corpus = make_corpus(BRAND, total=700, seed=5, span=(START, END))
     settings = FakeSettings(
         page_cap={"reddit": 3}, decoys=1, malformed=1, malformed_variants=("missing_time",)
     )

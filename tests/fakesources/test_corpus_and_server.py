@@ -9,15 +9,15 @@ import pytest
 import requests
 
 from crisiswatch.domain.watchlist import Brand, parse_watchlist
-from crisiswatch_ops.fakesources import SOURCE_TYPES, FakeSourceServer, make_corpus
+from crisiswatch_ops.fakesources import SOURCE_TYPES, FakeSourceServer, WatchlistOptions, make_corpus
 
 from .conftest import BRAND, END, START
 
 
 def test_make_corpus_is_deterministic_and_spreads_the_mentions_over_every_source():
-    first = make_corpus(BRAND, total=140, seed=3, start=START, end=END)
-    again = make_corpus(BRAND, total=140, seed=3, start=START, end=END)
-    other = make_corpus(BRAND, total=140, seed=4, start=START, end=END)
+    first = make_corpus(BRAND, total=140, seed=3, span=(START, END))
+    again = make_corpus(BRAND, total=140, seed=3, span=(START, END))
+    other = make_corpus(BRAND, total=140, seed=4, span=(START, END))
     assert first.expected == again.expected and first.expected != other.expected
     assert len(first.expected) == 140
     assert Counter(source for source, _ in first.expected) == {source: 20 for source in SOURCE_TYPES}
@@ -68,7 +68,9 @@ def test_the_watchlist_points_every_source_at_the_server_and_validates(server):
         )
         assert urls and all(str(url).startswith(server.url) for url in urls), spec
     only = parse_watchlist(
-        server.watchlist_toml("Other", keywords=["Other Co"], sources=["x"], reddit_auth="anonymous")
+        server.watchlist_toml(
+            "Other", WatchlistOptions(keywords=["Other Co"], sources=["x"], reddit_auth="anonymous")
+        )
     )
     assert [spec.type for spec in only.brands[0].sources] == ["x"] and only.brands[0].keywords == ["Other Co"]
 

@@ -21,8 +21,15 @@ from crisiswatch.adapters.dynamodb import DynamoIncidentStore
 from crisiswatch.domain.incidents import Incident
 from crisiswatch_ops.contacts import sync_local
 from crisiswatch_ops.pages import LINK
-from crisiswatch_ops.replay import ReplayFile, drive_schedule, incidents_of, scenario_clock_start, upload
-from crisiswatch_ops.runtime import LocalRuntime
+from crisiswatch_ops.replay import (
+    ReplayFile,
+    Schedule,
+    drive_schedule,
+    incidents_of,
+    scenario_clock_start,
+    upload,
+)
+from crisiswatch_ops.runtime import LocalRuntime, RuntimeOptions
 from crisiswatch_ops.stack import Stack
 from crisiswatch_ops.synthetic import burst_scenario, write_jsonl
 
@@ -66,9 +73,11 @@ def plan_runtime(state: Path, policy: Path = LOOP_POLICY) -> Iterator[LocalRunti
         with LocalRuntime(
             ROOT,
             state,
-            parameter_overrides={**PLAN_PARAMETERS, "EscalationPolicyFile": str(policy)},
-            build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
-            start_scheduler=False,
+            RuntimeOptions(
+                parameter_overrides={**PLAN_PARAMETERS, "EscalationPolicyFile": str(policy)},
+                build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
+                start_scheduler=False,
+            ),
         ) as runtime:
             os.environ.update(runtime.environ())
             Stack(runtime.stack_name, runtime.outputs).bind()
@@ -87,7 +96,9 @@ def replay_crisis(
     replay = ReplayFile.read(path, brand)
     clock = scenario_clock_start(replay)
     upload(runtime.client("s3"), stack.output("ReplayBucketName"), replay, clock, speed=1.0)
-    drive_schedule(lambda moment: runtime.scheduler.tick(at=moment), replay, clock, timedelta(minutes=5))
+    drive_schedule(
+        lambda moment: runtime.scheduler.tick(at=moment), replay, Schedule(clock, timedelta(minutes=5))
+    )
     runtime.streams.wait_until_idle(timeout=60)
     incidents = wait_for(f"an incident for {brand}", lambda: incidents_of(brand))
     assert len(incidents) == 1, "one crisis must open exactly one incident"

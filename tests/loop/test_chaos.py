@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from crisiswatch.adapters.tables import CursorItem, MentionItem, QuarantineItem
-from crisiswatch_ops.fakesources import FakeSourceServer, FaultKind, make_corpus
+from crisiswatch_ops.fakesources import FakeSourceServer, FaultKind, WatchlistOptions, make_corpus
 from crisiswatch_ops.fakesources.server import PREFIXES
-from crisiswatch_ops.runtime import LocalRuntime
+from crisiswatch_ops.runtime import LocalRuntime, RuntimeOptions
 from crisiswatch_ops.stack import Stack
 
 pytestmark = pytest.mark.runtime
@@ -57,7 +57,7 @@ def ticks() -> Iterator[tuple[datetime, str]]:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[FakeSourceServer]:
-    corpus = make_corpus(BRAND, total=TOTAL, seed=11, start=START, end=END)
+    corpus = make_corpus(BRAND, total=TOTAL, seed=11, span=(START, END))
     with FakeSourceServer(corpus.data, now=START) as fake:
         fake.configure(replace(fake.settings, hold_seconds=1.0))
         fake.expected = corpus.expected  # type: ignore[attr-defined]
@@ -69,14 +69,18 @@ def test_every_known_mention_is_stored_exactly_once_under_every_fault(
 ) -> None:
     state = tmp_path_factory.mktemp("chaos")
     watchlist = state / "watchlist.toml"
-    watchlist.write_text(server.watchlist_toml(BRAND, max_pages=5, timeout_seconds=60), encoding="utf-8")
+    watchlist.write_text(
+        server.watchlist_toml(BRAND, WatchlistOptions(max_pages=5, timeout_seconds=60)), encoding="utf-8"
+    )
     saved = dict(os.environ)
     with LocalRuntime(
         ROOT,
         state / "runtime",
-        parameter_overrides={"WatchlistFile": str(watchlist), "FetchScheduleRate": "rate(10 minutes)"},
-        build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
-        start_scheduler=False,
+        RuntimeOptions(
+            parameter_overrides={"WatchlistFile": str(watchlist), "FetchScheduleRate": "rate(10 minutes)"},
+            build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
+            start_scheduler=False,
+        ),
     ) as runtime:
         try:
             os.environ.update(runtime.environ())

@@ -21,7 +21,7 @@ from crisiswatch.adapters.tables import ActionLinkItem, MentionItem, QuarantineI
 from crisiswatch.domain.links import link_key
 from crisiswatch.usecases.reporting import incident_timeline
 from crisiswatch_ops.pages import read_page
-from crisiswatch_ops.replay import ReplayFile, drive_schedule, incidents_of, scenario_clock_start
+from crisiswatch_ops.replay import ReplayFile, Schedule, drive_schedule, incidents_of, scenario_clock_start
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack
 from crisiswatch_ops.views import format_timeline
@@ -180,7 +180,9 @@ def test_repeated_ticks_and_bad_lines_lose_and_duplicate_nothing(
     # Fire the same ticks again: same scheduled times, as a duplicate EventBridge delivery would.
     replay = ReplayFile.read(tmp_path / "scenario.jsonl", brand)
     clock = scenario_clock_start(replay)
-    drive_schedule(lambda moment: runtime.scheduler.tick(at=moment), replay, clock, timedelta(minutes=5))
+    drive_schedule(
+        lambda moment: runtime.scheduler.tick(at=moment), replay, Schedule(clock, timedelta(minutes=5))
+    )
     runtime.streams.wait_until_idle(timeout=60)
     stored = [item for item in MentionItem.scan() if item.brand == brand]
     assert len(stored) == replay.valid == len({item.mention_id for item in stored})

@@ -27,9 +27,9 @@ import pytest
 from moto.sqs.models import sqs_backends
 
 from crisiswatch.adapters.tables import BucketItem, MentionItem
-from crisiswatch_ops.fakesources import FakeSourceServer, make_corpus
+from crisiswatch_ops.fakesources import FakeSourceServer, WatchlistOptions, make_corpus
 from crisiswatch_ops.replay import ReplayFile, scenario_clock_start, tick_and_settle, upload
-from crisiswatch_ops.runtime import LocalRuntime
+from crisiswatch_ops.runtime import LocalRuntime, RuntimeOptions
 from crisiswatch_ops.runtime.constants import ACCOUNT_ID, REGION
 from crisiswatch_ops.stack import Stack
 from crisiswatch_ops.synthetic import burst_scenario, write_jsonl
@@ -45,7 +45,7 @@ PERIOD = timedelta(minutes=5)
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[FakeSourceServer]:
-    corpus = make_corpus(FETCHED_BRAND, total=60, seed=5, start=FETCH_START, end=FETCH_END)
+    corpus = make_corpus(FETCHED_BRAND, total=60, seed=5, span=(FETCH_START, FETCH_END))
     # The server's clock stays before the corpus until the fetch test: no RSS item shows earlier.
     with FakeSourceServer(corpus.data, now=FETCH_START - timedelta(days=1)) as fake:
         fake.expected = {pair for pair in corpus.expected if pair[0] == "rss"}  # type: ignore[attr-defined]
@@ -56,15 +56,19 @@ def server() -> Iterator[FakeSourceServer]:
 def runtime(server: FakeSourceServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
     state = tmp_path_factory.mktemp("dead-letters")
     watchlist = state / "watchlist.toml"
-    watchlist.write_text(server.watchlist_toml(FETCHED_BRAND, sources=["rss"], timeout_seconds=30), "utf-8")
+    watchlist.write_text(
+        server.watchlist_toml(FETCHED_BRAND, WatchlistOptions(sources=["rss"], timeout_seconds=30)), "utf-8"
+    )
     saved = dict(os.environ)
     try:
         with LocalRuntime(
             ROOT,
             state / "runtime",
-            parameter_overrides={"WatchlistFile": str(watchlist), "ScoreBatchingWindowSeconds": "0"},
-            build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
-            start_scheduler=False,
+            RuntimeOptions(
+                parameter_overrides={"WatchlistFile": str(watchlist), "ScoreBatchingWindowSeconds": "0"},
+                build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
+                start_scheduler=False,
+            ),
         ) as rt:
             os.environ.update(rt.environ())
             Stack(rt.stack_name, rt.outputs).bind()

@@ -24,7 +24,7 @@ import pytest
 from crisiswatch.domain.clock import BUCKET, bucket_start, parse_iso
 from crisiswatch.domain.incidents import Incident, Severity
 from crisiswatch_ops.replay import ReplayFile, incidents_of, replay_on_runtime
-from crisiswatch_ops.runtime import LocalRuntime
+from crisiswatch_ops.runtime import LocalRuntime, RuntimeOptions
 from crisiswatch_ops.stack import Stack
 
 pytestmark = pytest.mark.runtime
@@ -43,9 +43,11 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
     with LocalRuntime(
         ROOT,
         tmp_path_factory.mktemp("runtime"),
-        parameter_overrides={"WatchlistFile": "", "ScoreBatchingWindowSeconds": "0"},
-        build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
-        start_scheduler=False,
+        RuntimeOptions(
+            parameter_overrides={"WatchlistFile": "", "ScoreBatchingWindowSeconds": "0"},
+            build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
+            start_scheduler=False,
+        ),
     ) as rt:
         os.environ.update(rt.environ())
         Stack(rt.stack_name, rt.outputs).bind()

@@ -15,7 +15,15 @@ from moto import mock_aws
 
 from crisiswatch_ops import cli
 from crisiswatch_ops.problems import EXIT_AWS
-from crisiswatch_ops.redrive import QUEUES, RecordsExpiredError, Redriver, Status, StreamBatch, read_batch
+from crisiswatch_ops.redrive import (
+    QUEUES,
+    RecordsExpiredError,
+    RedriveOptions,
+    Redriver,
+    Status,
+    StreamBatch,
+    read_batch,
+)
 from crisiswatch_ops.runtime.template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,7 +187,7 @@ EVENTS = [
 
 
 def run(sqs: FakeSqs, lam: FakeLambda, streams: FakeStreams, **options: Any) -> Any:
-    return Redriver(sqs, lam, streams, **options).run({"score": URL})
+    return Redriver(sqs, lam, streams, RedriveOptions(**options)).run({"score": URL})
 
 
 def test_a_stream_batch_is_read_between_its_sequence_numbers_filtered_and_replayed() -> None:

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from crisiswatch_ops import views
 from crisiswatch_ops.replay import ReplayFile, replay_on_runtime
-from crisiswatch_ops.runtime import LocalRuntime
+from crisiswatch_ops.runtime import LocalRuntime, RuntimeOptions
 from crisiswatch_ops.synthetic import burst_scenario, write_jsonl
 
 pytestmark = pytest.mark.runtime
@@ -33,9 +33,11 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
         with LocalRuntime(
             ROOT,
             tmp_path_factory.mktemp("runtime"),
-            parameter_overrides={"WatchlistFile": "", "ScoreBatchingWindowSeconds": "0"},
-            build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
-            start_scheduler=False,
+            RuntimeOptions(
+                parameter_overrides={"WatchlistFile": "", "ScoreBatchingWindowSeconds": "0"},
+                build=not (ROOT / ".aws-sam" / "build" / "template.yaml").exists(),
+                start_scheduler=False,
+            ),
         ) as rt:
             os.environ.update(rt.environ())
             yield rt

@@ -21,7 +21,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT / "ops") not in sys.path:  # the package is not installed in the venv
     sys.path.insert(0, str(REPO_ROOT / "ops"))
 
-from crisiswatch_ops.runtime import LocalRuntime  # noqa: E402
+from crisiswatch_ops.runtime import LocalRuntime, RuntimeOptions  # noqa: E402
 from crisiswatch_ops.runtime.patches import apply_all, lambda_invoke, sns_outbox  # noqa: E402
 
 FIXTURE_APP = Path(__file__).parent / "fixtures" / "app"
@@ -48,8 +48,10 @@ def runtime(fixture_app: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     rt = LocalRuntime(
         fixture_app,
         tmp_path_factory.mktemp("runtime-state"),
-        parameter_overrides={"DecisionTimeoutSeconds": str(DECISION_TIMEOUT_SECONDS)},
-        start_scheduler=True,
+        RuntimeOptions(
+            parameter_overrides={"DecisionTimeoutSeconds": str(DECISION_TIMEOUT_SECONDS)},
+            start_scheduler=True,
+        ),
     )
     rt.start()
     rt.scheduler.pause()  # nothing fires on its own unless a test resumes the clock

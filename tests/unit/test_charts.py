@@ -17,7 +17,7 @@ import pytest
 from crisiswatch.domain.clock import BUCKET, to_iso
 from crisiswatch.domain.detection import BucketStats
 from crisiswatch.domain.incidents import Incident, IncidentStatus, Severity
-from crisiswatch.domain.report import PostCrisisReport, build_report
+from crisiswatch.domain.report import IncidentRecord, PostCrisisReport, build_report
 from crisiswatch.domain.timeline import AuditEntry, HistoryEvent
 from crisiswatch.web.charts import CHAR_WIDTH, PLOT, compact, negativity_chart, nice_ticks, volume_chart
 from tests.fakes import as_stored
@@ -162,10 +162,12 @@ def sample_report(
     buckets: list[BucketStats] | None = None,
 ) -> PostCrisisReport:
     return build_report(
-        incident or make_incident(),
-        audit_trail() if audit is None else audit,
-        execution_history(),
-        recall_buckets() if buckets is None else buckets,
+        IncidentRecord(
+            incident or make_incident(),
+            audit_trail() if audit is None else audit,
+            execution_history(),
+            recall_buckets() if buckets is None else buckets,
+        ),
         OPENED_AT + timedelta(days=2),
     )
 

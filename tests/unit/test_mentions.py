@@ -218,16 +218,18 @@ def test_oversized_extra_fields_are_dropped_so_the_item_still_fits_dynamodb() ->
 
 
 def test_a_connector_mention_keeps_the_truncation_flag_and_the_raw_payload() -> None:
-    from crisiswatch.domain.mentions import mention_from_parts  # noqa: PLC0415
+    from crisiswatch.domain.mentions import MentionParts, mention_from_parts  # noqa: PLC0415
 
     mention = mention_from_parts(
-        source="reddit",
-        native_id="t3_x",
-        brand="b",
-        created_at=1_700_000_000,
-        text="x" * 30_000,
-        raw={"id": "t3_x"},
-        engagement={"score": 3, "bogus": "many"},
+        MentionParts(
+            source="reddit",
+            native_id="t3_x",
+            brand="b",
+            created_at=1_700_000_000,
+            text="x" * 30_000,
+            raw={"id": "t3_x"},
+            engagement={"score": 3, "bogus": "many"},
+        )
     )
     assert mention.extra["text_truncated"] is True and mention.extra["raw"] == {"id": "t3_x"}
     assert mention.engagement == {"score": 3}

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from crisiswatch.domain.crisis_plan import Message, Phase
 from crisiswatch.domain.incidents import Incident, Severity
-from crisiswatch.domain.notices import SMS_LIMIT, Notice, compose, gsm7, sms_text
+from crisiswatch.domain.notices import SMS_LIMIT, Asking, Notice, compose, gsm7, sms_text
 from tests.fakes import BASE_URL, T0, make_incident
 
 LINK_ID = "Xb3kQ9pLm2vT7wZr1cYd0A"
@@ -50,7 +50,7 @@ def notice(
     url: str = URL,
     who: str = "tier 1: On-call responders",
 ) -> Notice:
-    return compose(incident, phase, message, "Tier 1 responder", who, url, EXPIRES, STATEMENT)
+    return compose(incident, Asking(phase, message, who, EXPIRES, STATEMENT), "Tier 1 responder", url)
 
 
 def assert_fits_with_link(sms: str, url: str) -> None:
@@ -218,6 +218,7 @@ def test_an_incident_without_crisis_types_says_none_named() -> None:
 def test_a_deadline_days_away_names_its_date() -> None:
     week = T0 + timedelta(days=7)
 
-    sent = compose(make_incident(), Phase.REVIEW, Message.NOTIFY, "Owner", "the owner", URL, week, STATEMENT)
+    asking = Asking(Phase.REVIEW, Message.NOTIFY, "the owner", week, STATEMENT)
+    sent = compose(make_incident(), asking, "Owner", URL)
 
     assert "2024-05-30" in sent.email or "30 May" in sent.email

@@ -10,6 +10,7 @@ from crisiswatch.domain.clock import BUCKET
 from crisiswatch.domain.detection import BucketStats
 from crisiswatch.domain.incidents import Incident, IncidentFilter, IncidentStatus, Severity
 from crisiswatch.domain.report import (
+    IncidentRecord,
     build_report,
     fill_gaps,
     find_onset,
@@ -111,7 +112,7 @@ def history() -> list[HistoryEvent]:
 
 
 def report_now():  # type: ignore[no-untyped-def]
-    return build_report(incident(), AUDIT_TRAIL, history(), quiet_then_crisis(), at(60))
+    return build_report(IncidentRecord(incident(), AUDIT_TRAIL, history(), quiet_then_crisis()), at(60))
 
 
 def test_drill_time_is_read_in_policy_minutes() -> None:
@@ -137,7 +138,7 @@ def test_milestones_are_the_first_audit_entries_of_their_kind_in_policy_time() -
 
 def test_a_milestone_that_never_happened_has_no_time() -> None:
     trail = [entry for entry in AUDIT_TRAIL if entry.kind != "statement.published"]
-    report = build_report(incident(), trail, [], quiet_then_crisis(), at(60))
+    report = build_report(IncidentRecord(incident(), trail, [], quiet_then_crisis()), at(60))
     assert report.milestone("published").at is None
     assert report.milestone("published").seconds is None
     assert "No statement was published." in [finding.text for finding in report.findings]
@@ -179,12 +180,12 @@ def test_onset_peak_and_recovery_follow_the_buckets() -> None:
 
 def test_malformed_top_terms_are_left_out() -> None:
     broken = incident(explanation={"evidence": {"top_terms": [["glass", "many"], ["ok", 2], "x", None]}})
-    assert build_report(broken, [], [], [], at(1)).top_terms == [("ok", 2)]
+    assert build_report(IncidentRecord(broken, [], [], []), at(1)).top_terms == [("ok", 2)]
 
 
 def test_sentiment_that_never_recovers_is_reported_as_such() -> None:
     series = [s for s in quiet_then_crisis() if s.bucket < datetime(2026, 3, 2, 11, 0, tzinfo=UTC)]
-    report = build_report(incident(), AUDIT_TRAIL, [], series, at(60))
+    report = build_report(IncidentRecord(incident(), AUDIT_TRAIL, [], series), at(60))
     assert report.recovered_at is None
     assert report.recovery_seconds is None
     assert [p.label for p in report.periods] == ["before", "during"]
@@ -210,7 +211,7 @@ def test_a_reminder_that_was_answered_counts_as_worked() -> None:
         AuditEntry(at(8), "reminder.sent", "crisiswatch", {"tier": 1, "recipients": ["ana"]}),
         AuditEntry(at(10), "incident.acknowledged", "ana", {}),
     ]
-    report = build_report(incident(), trail, [], quiet_then_crisis(), at(60))
+    report = build_report(IncidentRecord(incident(), trail, [], quiet_then_crisis()), at(60))
     assert "The reminder to social worked: ana answered 2 min later." in [f.text for f in report.findings]
 
 
@@ -239,7 +240,7 @@ def test_execution_summary_counts_failures_waits_and_status() -> None:
 
 
 def test_an_incident_without_buckets_or_history_still_reports() -> None:
-    report = build_report(incident(explanation={}), [], [], [], at(1))
+    report = build_report(IncidentRecord(incident(explanation={}), [], [], []), at(1))
     assert report.onset == DETECTED
     assert report.peak is not None and report.peak.volume == 0
     assert report.execution.status == "UNKNOWN"

@@ -124,9 +124,7 @@ def test_a_raise_never_lowers_and_skips_closed_or_higher_incidents() -> None:
 def test_the_raised_route_is_told_at_once_executives_and_legal_included() -> None:
     world = FakeServices()
     incident = make_incident(brand=BRAND, severity=Severity.SEV1, crisis_types=("data_breach",))
-    sent = tell_of_raise(
-        incident, Severity.SEV2, "volume, crisis_type: ...", world.policy, world.notifier, T0
-    )
+    sent = tell_of_raise(incident, Severity.SEV2, "volume, crisis_type: ...", T0, world)
     recipients = {message.recipient for message in world.notifier.sent}
     assert sent == len(world.notifier.sent)
     assert recipients == {"tier1-primary", "tier1-backup", "tier2-primary", "exec-duty", "legal-counsel"}

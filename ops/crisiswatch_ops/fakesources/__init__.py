@@ -27,7 +27,7 @@ from .corpus import (
     make_corpus,
 )
 from .faults import ALL_FAULTS, BODY_FAULTS, LISTING_FAULTS, TRANSPORT_FAULTS, FaultKind
-from .server import FakeSourceServer, LoggedRequest
+from .server import FakeSourceServer, LoggedRequest, WatchlistOptions
 
 __all__ = [
     "ALL_FAULTS",
@@ -48,5 +48,6 @@ __all__ = [
     "LoggedRequest",
     "MastodonInstance",
     "SourceType",
+    "WatchlistOptions",
     "make_corpus",
 ]

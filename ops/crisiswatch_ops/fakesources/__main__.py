@@ -32,8 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     start = datetime.now(UTC)
-    corpus = make_corpus(args.brand, args.total, args.seed, start, start + timedelta(minutes=args.minutes))
-    server = FakeSourceServer(corpus.data, port=args.port).start()
+    corpus = make_corpus(args.brand, args.total, args.seed, (start, start + timedelta(minutes=args.minutes)))
+    server = FakeSourceServer(corpus.data, address=("127.0.0.1", args.port)).start()
     if args.fault_rate > 0:
         slow = {FaultKind.TIMEOUT, FaultKind.QUOTA_EXCEEDED}
         server.faults.schedule(

@@ -34,6 +34,8 @@ from .common import (
     Api,
     Call,
     FakeResponse,
+    FieldPaths,
+    Listing,
     corrupt_fields,
     int_param,
     iso_ms,
@@ -241,7 +243,10 @@ class BlueskyApi(Api):
         ]
         size = self.state.cap("bluesky", limit)
         page = paginate(
-            call, "/bluesky/search", results, int(cursor or 0), size, _post_view, _corrupt, ordering=ordering
+            call,
+            Listing("/bluesky/search", results, _post_view, _corrupt, ordering=ordering),
+            int(cursor or 0),
+            size,
         )
         payload: dict[str, Any] = {"posts": page.payloads, "hitsTotal": page.total}
         if page.more:
@@ -285,8 +290,10 @@ def _corrupt(payload: Any, variant: str) -> Any:
     return corrupt_fields(
         payload,
         variant,
-        id_paths=[("uri",)],
-        time_paths=[("record", "createdAt"), ("indexedAt",)],
-        text_paths=[("record", "text")],
-        not_object="oops",
+        FieldPaths(
+            id_paths=[("uri",)],
+            time_paths=[("record", "createdAt"), ("indexedAt",)],
+            text_paths=[("record", "text")],
+            not_object="oops",
+        ),
     )

@@ -219,29 +219,33 @@ Render = Callable[[FakeItem], Any]
 Corrupt = Callable[[Any, str], Any]
 
 
-def paginate(
-    call: Call,
-    route: str,
-    results: list[FakeItem],
-    start: int,
-    size: int,
-    render: Render,
-    corrupt: Corrupt,
-    *,
-    pages: bool = True,
-    from_end: bool = False,
-    ordering: list[FakeItem] | None = None,
-) -> Page:
-    """Cut `results[start:start+size]` (newest first) and apply a listing fault if one is due.
+@dataclass(frozen=True)
+class Listing:
+    """A result set an API pages through, and how its items are rendered and broken.
 
     `route` names the listing (for `duplicates`: the previous page of the same route is repeated).
-    `pages=False` for a document without pages (a feed): no decoys there. `from_end=True` for a page
-    that is the *last* `size` items of `results` (Mastodon's `min_id`, Reddit's `before`): `start` is
-    then ignored and worked out after any decoys are inserted. `ordering` is the listing's whole order
-    before the request's cursor bounds (`max_id`, `since`, `until`...; default `results`): a `duplicates`
-    fault repeats the previous page's items only when that page is adjacent in it.
+    `ordering` is the listing's whole order before the request's cursor bounds (`max_id`, `since`,
+    `until`...; default `results`): a `duplicates` fault repeats the previous page's items only when that
+    page is adjacent in it. `pages=False` for a document without pages (a feed): no decoys there.
+    """
+
+    route: str
+    results: list[FakeItem]
+    render: Render
+    corrupt: Corrupt
+    ordering: list[FakeItem] | None = None
+    pages: bool = True
+
+
+def paginate(call: Call, listing: Listing, start: int, size: int, *, from_end: bool = False) -> Page:
+    """Cut `results[start:start+size]` (newest first) and apply a listing fault if one is due.
+
+    `from_end=True` for a page that is the *last* `size` items of `results` (Mastodon's `min_id`,
+    Reddit's `before`): `start` is then ignored and worked out after any decoys are inserted.
     """
     state, source = call.state, call.source
+    route, results, render, corrupt = listing.route, listing.results, listing.render, listing.corrupt
+    pages, ordering = listing.pages, listing.ordering
     settings = state.settings
     size = max(size, 0)
     start = max(len(results) - size, 0) if from_end else max(start, 0)
@@ -270,7 +274,7 @@ def paginate(
     previous = state.last_pages.get(route)
     if entries and settings.duplicates > 0 and call.claim(FaultKind.DUPLICATES):
         order = {item.native_id: index for index, item in enumerate(ordering or results)}
-        payloads = _with_duplicates(state, source, previous, entries, payloads, render, order)
+        payloads = _with_duplicates(call, previous, (entries, payloads), render, order)
     elif len(payloads) >= 2 and call.claim(FaultKind.OUT_OF_ORDER):
         shuffled = payloads[:]
         while shuffled == payloads:
@@ -301,11 +305,9 @@ def paginate(
 
 
 def _with_duplicates(
-    state: State,
-    source: SourceType,
+    call: Call,
     previous: tuple[datetime, list[FakeItem]] | None,
-    entries: list[FakeItem],
-    payloads: list[Any],
+    page: tuple[list[FakeItem], list[Any]],
     render: Render,
     order: dict[str, int],
 ) -> list[Any]:
@@ -314,16 +316,18 @@ def _with_duplicates(
     at the boundary are repeated: its last ones at the top when paging down (to older items), its first
     ones at the bottom when paging up. Otherwise the page's own last items are repeated in place (each
     right after itself)."""
+    state, source = call.state, call.source
+    entries, payloads = page
     count = state.settings.duplicates
     real = [item for item in entries if item.native_id in order]
     if previous is not None and previous[0] == state.now() and real:
-        page = [item for item in previous[1] if item.native_id in order]
-        if page and 0 <= order[real[0].native_id] - order[page[-1].native_id] <= 1:
-            state.count(source, "duplicates_served", len(page[-count:]))
-            return [*(render(item) for item in page[-count:]), *payloads]
-        if page and 0 <= order[page[0].native_id] - order[real[-1].native_id] <= 1:
-            state.count(source, "duplicates_served", len(page[:count]))
-            return [*payloads, *(render(item) for item in page[:count])]
+        before = [item for item in previous[1] if item.native_id in order]
+        if before and 0 <= order[real[0].native_id] - order[before[-1].native_id] <= 1:
+            state.count(source, "duplicates_served", len(before[-count:]))
+            return [*(render(item) for item in before[-count:]), *payloads]
+        if before and 0 <= order[before[0].native_id] - order[real[-1].native_id] <= 1:
+            state.count(source, "duplicates_served", len(before[:count]))
+            return [*payloads, *(render(item) for item in before[:count])]
     repeated: list[Any] = []
     first_copy = max(len(payloads) - count, 0)
     for index, payload in enumerate(payloads):
@@ -354,16 +358,21 @@ def dig(payload: Any, *path: str) -> Any:
     return payload
 
 
-def corrupt_fields(
-    payload: Any,
-    variant: str,
-    *,
-    id_paths: Sequence[Sequence[str]],
-    time_paths: Sequence[Sequence[str]],
-    text_paths: Sequence[Sequence[str]],
-    not_object: Any = "oops",
-) -> Any:
-    """Break a rendered item the way `variant` says (the paths say where the API keeps each field)."""
+@dataclass(frozen=True)
+class FieldPaths:
+    """Where an API keeps an item's id, time and text (each a list of key paths into the payload), and
+    what it sends instead of an object when an item is broken that way."""
+
+    id_paths: Sequence[Sequence[str]]
+    time_paths: Sequence[Sequence[str]]
+    text_paths: Sequence[Sequence[str]]
+    not_object: Any = "oops"
+
+
+def corrupt_fields(payload: Any, variant: str, fields: FieldPaths) -> Any:
+    """Break a rendered item the way `variant` says (`fields` says where the API keeps each field)."""
+    id_paths, time_paths, text_paths = fields.id_paths, fields.time_paths, fields.text_paths
+    not_object = fields.not_object
     if variant == "not_an_object":
         return not_object
     if not isinstance(payload, dict):

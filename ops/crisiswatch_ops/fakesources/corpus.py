@@ -1,7 +1,7 @@
 """The fake sources' data: the "known mentions" each API serves, and the generator `make_corpus`.
 
 An item is source-neutral (`FakeItem`: a native id, a creation time, a text, an author...) and each API
-module renders it in that API's own JSON or XML shape. `make_corpus(brand, total, seed, start, end)`
+module renders it in that API's own JSON or XML shape. `make_corpus(brand, total, seed, (start, end))`
 spreads `total` mentions of the brand over the seven sources and returns the data for the server and the
 set of `(source type, native id)` a correct connector stores, with the ids exactly as the connectors
 store them:
@@ -315,23 +315,41 @@ def _split(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if index < total % parts else 0) for index in range(parts)]
 
 
-def make_corpus(
-    brand: str,
-    total: int = 350,
-    seed: int = 0,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    *,
-    keyword: str | None = None,
-    noise: float = 0.15,
-) -> Corpus:
-    """Spread `total` mentions of `brand` over the seven sources between `start` and `end`.
+@dataclass(frozen=True)
+class _Share:
+    """One source's part of a corpus: its random stream, how many matching items and how many that a
+    connector must drop (`noise`), spread between `start` and `end`."""
+
+    rng: random.Random
+    count: int
+    noise: int
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class CorpusMix:
+    """What a corpus's texts mention and how much it holds that a connector must drop.
 
     `keyword` (default: the brand name) is what the texts mention, and what the rendered watchlist
     watches. About `noise * total` extra items that a connector must drop are added (not in `expected`).
     """
-    start = start or DEFAULT_START
-    end = end or (start + DEFAULT_SPAN)
+
+    keyword: str | None = None
+    noise: float = 0.15
+
+
+def make_corpus(
+    brand: str,
+    total: int = 350,
+    seed: int = 0,
+    span: tuple[datetime, datetime] | None = None,
+    mix: CorpusMix = CorpusMix(),
+) -> Corpus:
+    """Spread `total` mentions of `brand` over the seven sources between `span`'s start and end
+    (default: `DEFAULT_SPAN` from `DEFAULT_START`)."""
+    start, end = span or (DEFAULT_START, DEFAULT_START + DEFAULT_SPAN)
+    keyword, noise = mix.keyword, mix.noise
     if end <= start:
         raise ValueError("end must be after start")
     keyword = keyword or brand
@@ -365,7 +383,8 @@ def make_corpus(
         "x": _x,
     }
     for source in SOURCE_TYPES:
-        builders[source](data, random.Random(rng.random()), counts[source], extra[source], start, end)
+        share = _Share(random.Random(rng.random()), counts[source], extra[source], start, end)
+        builders[source](data, share)
     return Corpus(data, data.expected())
 
 
@@ -387,9 +406,8 @@ def _authors(rng: random.Random, count: int) -> list[tuple[str, int]]:
     ]
 
 
-def _reddit(
-    data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime
-) -> None:
+def _reddit(data: CorpusData, share: _Share) -> None:
+    rng, count, noise, start, end = share.rng, share.count, share.noise, share.start, share.end
     kw = data.keyword
     times = _times(rng, count + noise, start, end)
     flags = [True] * count + [False] * noise
@@ -447,9 +465,8 @@ def _reddit(
             )
 
 
-def _mastodon(
-    data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime
-) -> None:
+def _mastodon(data: CorpusData, share: _Share) -> None:
+    rng, count, noise, start, end = share.rng, share.count, share.noise, share.start, share.end
     kw, tag = data.keyword, data.hashtags[0]
     times = _times(rng, count + noise, start, end)
     flags = [True] * count + [False] * noise
@@ -493,9 +510,8 @@ def _mastodon(
         )
 
 
-def _bluesky(
-    data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime
-) -> None:
+def _bluesky(data: CorpusData, share: _Share) -> None:
+    rng, count, noise, start, end = share.rng, share.count, share.noise, share.start, share.end
     kw = data.keyword
     times = _times(rng, count + noise, start, end)
     flags = [True] * count + [False] * noise
@@ -528,9 +544,8 @@ def _bluesky(
         )
 
 
-def _hackernews(
-    data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime
-) -> None:
+def _hackernews(data: CorpusData, share: _Share) -> None:
+    rng, count, noise, start, end = share.rng, share.count, share.noise, share.start, share.end
     kw = data.keyword
     times = _times(rng, count + noise, start, end)
     flags = [True] * count + [False] * noise
@@ -581,9 +596,8 @@ def _hackernews(
         data.add(item)
 
 
-def _rss(
-    data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime
-) -> None:
+def _rss(data: CorpusData, share: _Share) -> None:
+    rng, count, noise, start, end = share.rng, share.count, share.noise, share.start, share.end
     kw = data.keyword
     times = _times(rng, count + noise, start, end)
     flags = [True] * count + [False] * noise
@@ -629,9 +643,8 @@ def _rss(
         )
 
 
-def _youtube(
-    data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime
-) -> None:
+def _youtube(data: CorpusData, share: _Share) -> None:
+    rng, count, noise, start, end = share.rng, share.count, share.noise, share.start, share.end
     """Videos about the brand (one with comments disabled), comments arriving in the hours after each."""
     kw = data.keyword
     span = end - start
@@ -681,7 +694,8 @@ def _youtube(
         )
 
 
-def _x(data: CorpusData, rng: random.Random, count: int, noise: int, start: datetime, end: datetime) -> None:
+def _x(data: CorpusData, share: _Share) -> None:
+    rng, count, noise, start, end = share.rng, share.count, share.noise, share.start, share.end
     kw = data.keyword
     times = _times(rng, count + noise, start, end)
     flags = [True] * count + [False] * noise

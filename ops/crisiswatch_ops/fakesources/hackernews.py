@@ -31,6 +31,8 @@ from .common import (
     Api,
     Call,
     FakeResponse,
+    FieldPaths,
+    Listing,
     corrupt_fields,
     int_param,
     iso_s,
@@ -85,7 +87,7 @@ class HackerNewsApi(Api):
         cap = self.state.settings.hn_result_cap
         start = page_number * per_page
         size = max(0, min(per_page, cap - start))
-        page = paginate(call, "/hn/search", results, start, size, _hit, _corrupt, ordering=ordering)
+        page = paginate(call, Listing("/hn/search", results, _hit, _corrupt, ordering=ordering), start, size)
         hits = page.payloads
         total = page.total
         pages = math.ceil(min(total, cap) / per_page) if per_page else 0
@@ -214,8 +216,10 @@ def _corrupt(payload: Any, variant: str) -> Any:
     return corrupt_fields(
         payload,
         variant,
-        id_paths=[("objectID",)],
-        time_paths=[("created_at",), ("created_at_i",)],
-        text_paths=[("title",), ("story_text",), ("comment_text",)],
-        not_object="oops",
+        FieldPaths(
+            id_paths=[("objectID",)],
+            time_paths=[("created_at",), ("created_at_i",)],
+            text_paths=[("title",), ("story_text",), ("comment_text",)],
+            not_object="oops",
+        ),
     )

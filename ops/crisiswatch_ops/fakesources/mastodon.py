@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -34,6 +35,8 @@ from .common import (
     Api,
     Call,
     FakeResponse,
+    FieldPaths,
+    Listing,
     corrupt_fields,
     int_param,
     iso_ms,
@@ -50,6 +53,16 @@ _TIMELINE = re.compile(r"^/(?P<instance>[A-Za-z0-9_.-]+)/api/v1/timelines/tag/(?
 _SEARCH = re.compile(r"^/(?P<instance>[A-Za-z0-9_.-]+)/api/v2/search/?$")
 _INSTANCE = re.compile(r"^/(?P<instance>[A-Za-z0-9_.-]+)/api/v[12]/instance/?$")
 _FILTER_PARAMS = ("any", "all", "none", "local", "remote", "only_media")
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A listing asked of one instance: its name, the route paged (for `duplicates`), and whether it is
+    a search (answered as `{"statuses": [...]}`) rather than a timeline (a bare list)."""
+
+    name: str
+    route: str
+    search: bool
 
 
 class MastodonApi(Api):
@@ -116,7 +129,7 @@ class MastodonApi(Api):
 
         items = [item for item in self.state.data.of("mastodon") if name in item.instance_ids and keep(item)]
         route = f"/mastodon/{name}/tag/{tag.casefold()}"
-        page = self._page(call, name, route, items, size, search=False)
+        page = self._page(call, _Query(name, route, search=False), items, size)
         if isinstance(page, FakeResponse):
             return page
         payloads, entries = page
@@ -171,7 +184,9 @@ class MastodonApi(Api):
             for item in self.state.data.of("mastodon")
             if name in item.instance_ids and matches_query(query, item.text)
         ]
-        page = self._page(call, name, f"/mastodon/{name}/search", items, size, search=True, offset=offset)
+        page = self._page(
+            call, _Query(name, f"/mastodon/{name}/search", search=True), items, size, offset=offset
+        )
         if isinstance(page, FakeResponse):
             return page
         return json_response(200, {"accounts": [], "statuses": page[0], "hashtags": hashtags})
@@ -179,16 +194,9 @@ class MastodonApi(Api):
     # ----- shared -----------------------------------------------------------------------------------
 
     def _page(
-        self,
-        call: Call,
-        name: str,
-        route: str,
-        items: list[FakeItem],
-        size: int,
-        *,
-        search: bool,
-        offset: int = 0,
+        self, call: Call, query: _Query, items: list[FakeItem], size: int, *, offset: int = 0
     ) -> tuple[list[Any], list[FakeItem]] | FakeResponse:
+        name, route, search = query.name, query.route, query.search
         request = call.request
         bounds = {}
         for key in ("max_id", "since_id", "min_id"):
@@ -219,15 +227,17 @@ class MastodonApi(Api):
             return corrupt_fields(
                 payload,
                 variant,
-                id_paths=[("id",), ("uri",)],
-                time_paths=[("created_at",)],
-                text_paths=[("content",)],
-                not_object=None,
+                FieldPaths(
+                    id_paths=[("id",), ("uri",)],
+                    time_paths=[("created_at",)],
+                    text_paths=[("content",)],
+                    not_object=None,
+                ),
             )
 
         from_end = "min_id" in bounds and not search
         page = paginate(
-            call, route, results, offset, size, render, corrupt, from_end=from_end, ordering=ordering
+            call, Listing(route, results, render, corrupt, ordering=ordering), offset, size, from_end=from_end
         )
         return page.payloads, page.entries
 

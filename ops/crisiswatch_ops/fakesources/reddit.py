@@ -34,6 +34,8 @@ from .common import (
     Api,
     Call,
     FakeResponse,
+    FieldPaths,
+    Listing,
     corrupt_fields,
     int_param,
     json_response,
@@ -134,10 +136,12 @@ class RedditApi(Api):
             return corrupt_fields(
                 payload,
                 variant,
-                id_paths=[("data", "name"), ("data", "id")],
-                time_paths=[("data", "created_utc"), ("data", "created")],
-                text_paths=text_paths,
-                not_object={"kind": kind, "data": "oops"},
+                FieldPaths(
+                    id_paths=[("data", "name"), ("data", "id")],
+                    time_paths=[("data", "created_utc"), ("data", "created")],
+                    text_paths=text_paths,
+                    not_object={"kind": kind, "data": "oops"},
+                ),
             )
 
         if before:
@@ -145,7 +149,11 @@ class RedditApi(Api):
                 return _empty()
             anchor = names.index(before)
             page = paginate(
-                call, route, results[:anchor], 0, size, render, corrupt, from_end=True, ordering=results
+                call,
+                Listing(route, results[:anchor], render, corrupt, ordering=results),
+                0,
+                size,
+                from_end=True,
             )
             newer_exist = page.start > 0
             older_exist = True
@@ -153,7 +161,7 @@ class RedditApi(Api):
             if after and after not in names:
                 return _empty()
             start = names.index(after) + 1 if after else 0
-            page = paginate(call, route, results, start, size, render, corrupt)
+            page = paginate(call, Listing(route, results, render, corrupt), start, size)
             newer_exist = start > 0
             older_exist = page.more
         entries = page.entries

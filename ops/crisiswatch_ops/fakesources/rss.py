@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
-from .common import Api, Call, FakeResponse, iso_s, paginate
+from .common import Api, Call, FakeResponse, Listing, iso_s, paginate
 from .corpus import FakeItem, SourceType
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -66,7 +66,9 @@ class RssApi(Api):
         def render(item: FakeItem) -> Any:
             return self._render(item, feed.format)
 
-        page = paginate(call, f"/rss/{feed.name}", results, 0, len(results), render, _corrupt, pages=False)
+        page = paginate(
+            call, Listing(f"/rss/{feed.name}", results, render, _corrupt, pages=False), 0, len(results)
+        )
         body = self._document(feed.name, page.payloads, feed.format, newest)
         if body != canonical:
             etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'

@@ -1,6 +1,6 @@
 """The fake-source server: one threaded HTTP server on 127.0.0.1 speaking seven public APIs.
 
-    corpus = make_corpus("Northwind", total=350, seed=7, start=start, end=start + timedelta(hours=12))
+    corpus = make_corpus("Northwind", total=350, seed=7, span=(start, start + timedelta(hours=12)))
     with FakeSourceServer(corpus.data, now=start) as server:
         watchlist = parse_watchlist(server.watchlist_toml("Northwind"))   # every source points here
         server.faults.inject("/reddit", FaultKind.HTTP_503, count=2)      # the next two Reddit requests
@@ -76,13 +76,29 @@ class LoggedRequest:
         return f"{self.at:%H:%M:%S} {self.method} {self.target} -> {self.status or 'timeout'}{fault}"
 
 
+@dataclass(frozen=True)
+class WatchlistOptions:
+    """How `FakeSourceServer.watchlist_toml` renders the watchlist: the keywords (default: the corpus's),
+    the sources, paging and timeouts, Reddit's auth, the budgets, and where the credentials live."""
+
+    keywords: Iterable[str] | None = None
+    sources: Iterable[SourceType] = SOURCE_TYPES
+    max_pages: int = 5
+    timeout_seconds: float = 25.0
+    reddit_auth: str = "oauth"
+    x_monthly_read_budget: int = 100_000
+    youtube_daily_quota_units: int = 10_000
+    youtube_search_calls_per_day: int = 20
+    youtube_max_videos: int = 10
+    secret_prefix: str = "/crisiswatch/fake"  # noqa: S105 (where secrets live, not a secret)
+
+
 class FakeSourceServer:
     def __init__(
         self,
         data: CorpusData | None = None,
         *,
-        host: str = "127.0.0.1",
-        port: int = 0,
+        address: tuple[str, int] = ("127.0.0.1", 0),
         now: datetime | None = None,
         settings: FakeSettings | None = None,
         credentials: FakeCredentials | None = None,
@@ -104,11 +120,11 @@ class FakeSourceServer:
         self.errors: list[str] = []
         """Tracebacks of the fake's own bugs (answered as 500s); tests assert this stays empty."""
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._httpd = ThreadingHTTPServer(address, _handler_for(self))
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
-        address = self._httpd.server_address
-        self.url = f"http://{address[0]!s}:{address[1]}"
+        bound = self._httpd.server_address
+        self.url = f"http://{bound[0]!s}:{bound[1]}"
         self.state.url = self.url
         self._thread: threading.Thread | None = None
 
@@ -225,22 +241,20 @@ class FakeSourceServer:
 
     # ----- watchlist --------------------------------------------------------------------------------
 
-    def watchlist_toml(
-        self,
-        brand: str | None = None,
-        *,
-        keywords: Iterable[str] | None = None,
-        sources: Iterable[SourceType] = SOURCE_TYPES,
-        max_pages: int = 5,
-        timeout_seconds: float = 25.0,
-        reddit_auth: str = "oauth",
-        x_monthly_read_budget: int = 100_000,
-        youtube_daily_quota_units: int = 10_000,
-        youtube_search_calls_per_day: int = 20,
-        youtube_max_videos: int = 10,
-        secret_prefix: str = "/crisiswatch/fake",  # noqa: S107 (a parameter name, not a secret)
-    ) -> str:
+    def watchlist_toml(self, brand: str | None = None, options: WatchlistOptions | None = None) -> str:
         """A `config/crisiswatch.toml`-style watchlist for one brand, every source pointing here."""
+        o = options or WatchlistOptions()
+        keywords, sources, max_pages, timeout_seconds = o.keywords, o.sources, o.max_pages, o.timeout_seconds
+        reddit_auth, secret_prefix, x_monthly_read_budget = (
+            o.reddit_auth,
+            o.secret_prefix,
+            o.x_monthly_read_budget,
+        )
+        youtube_daily_quota_units = o.youtube_daily_quota_units
+        youtube_search_calls_per_day, youtube_max_videos = (
+            o.youtube_search_calls_per_day,
+            o.youtube_max_videos,
+        )
         data = self.data
         name = brand or data.brand
         words = list(keywords or [data.keyword])

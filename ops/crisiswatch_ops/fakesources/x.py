@@ -31,6 +31,8 @@ from .common import (
     Api,
     Call,
     FakeResponse,
+    FieldPaths,
+    Listing,
     corrupt_fields,
     int_param,
     iso_ms,
@@ -182,7 +184,10 @@ class XApi(Api):
             return _tweet(item, tweet_fields)
 
         page = paginate(
-            call, "/x/search", results, 0, self.state.cap("x", limit), render, _corrupt, ordering=ordering
+            call,
+            Listing("/x/search", results, render, _corrupt, ordering=ordering),
+            0,
+            self.state.cap("x", limit),
         )
         if not page.payloads:
             return json_response(200, {"meta": {"result_count": 0}})
@@ -264,8 +269,10 @@ def _corrupt(payload: Any, variant: str) -> Any:
     return corrupt_fields(
         payload,
         variant,
-        id_paths=[("id",), ("edit_history_tweet_ids",)],
-        time_paths=[("created_at",)],
-        text_paths=[("text",)],
-        not_object="oops",
+        FieldPaths(
+            id_paths=[("id",), ("edit_history_tweet_ids",)],
+            time_paths=[("created_at",)],
+            text_paths=[("text",)],
+            not_object="oops",
+        ),
     )

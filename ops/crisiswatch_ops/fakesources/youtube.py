@@ -34,6 +34,8 @@ from .common import (
     Api,
     Call,
     FakeResponse,
+    FieldPaths,
+    Listing,
     corrupt_fields,
     int_param,
     iso_s,
@@ -260,7 +262,7 @@ class YouTubeApi(Api):
         def render(item: FakeItem) -> Any:
             return _thread(item, video, plain=plain, ids_only=ids_only)
 
-        page = paginate(call, f"/youtube/threads/{video_id}", results, start, size, render, _corrupt)
+        page = paginate(call, Listing(f"/youtube/threads/{video_id}", results, render, _corrupt), start, size)
         payload: dict[str, Any] = {
             "kind": "youtube#commentThreadListResponse",
             "etag": f"etag-{video_id}-{start}",
@@ -355,8 +357,10 @@ def _corrupt(payload: Any, variant: str) -> Any:
     return corrupt_fields(
         payload,
         variant,
-        id_paths=[("id",), (*comment, "id")],
-        time_paths=[(*comment, "snippet", "publishedAt"), (*comment, "snippet", "updatedAt")],
-        text_paths=[(*comment, "snippet", "textDisplay"), (*comment, "snippet", "textOriginal")],
-        not_object={"kind": "youtube#commentThread", "id": "UgzBroken0", "snippet": None},
+        FieldPaths(
+            id_paths=[("id",), (*comment, "id")],
+            time_paths=[(*comment, "snippet", "publishedAt"), (*comment, "snippet", "updatedAt")],
+            text_paths=[(*comment, "snippet", "textDisplay"), (*comment, "snippet", "textOriginal")],
+            not_object={"kind": "youtube#commentThread", "id": "UgzBroken0", "snippet": None},
+        ),
     )

@@ -25,7 +25,7 @@ from .api_gateway import ApiGateway, Route
 from .build import BuildError
 from .deploy import DeployError, DeployResult
 from .lambda_runner import Invocation, LambdaRunner
-from .local_runtime import LocalRuntime
+from .local_runtime import LocalRuntime, RuntimeOptions
 from .outbox import Delivery, Outbox
 from .scheduler import FireResult, Scheduler, VirtualClock
 from .stepfunctions import StepFunctionsClock, Wait
@@ -44,6 +44,7 @@ __all__ = [
     "MappingStats",
     "Outbox",
     "Route",
+    "RuntimeOptions",
     "Scheduler",
     "StepFunctionsClock",
     "StreamPollers",

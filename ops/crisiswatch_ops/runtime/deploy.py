@@ -30,7 +30,7 @@ import os
 import re
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,21 +73,29 @@ class DeployResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class StackRequest:
+    """The stack to create: its name, the template's parameter overrides, and the API's URL (what the
+    stand-in for the API Gateway resource answers)."""
+
+    stack_name: str
+    parameter_overrides: Mapping[str, str]
+    api_url: str
+
+
 def deploy(
-    build_dir: Path,
-    s3: Any,
-    cloudformation: Any,
-    *,
-    stack_name: str,
-    parameter_overrides: dict[str, str],
-    api_url: str,
-    zip_cache: Path | None = None,
+    build_dir: Path, s3: Any, cloudformation: Any, request: StackRequest, zip_cache: Path | None = None
 ) -> DeployResult:
-    """Deploy ``build_dir/template.yaml`` as ``stack_name``; see the module docstring.
+    """Deploy ``build_dir/template.yaml`` as ``request.stack_name``; see the module docstring.
 
     ``zip_cache`` keeps artifact zips between runs, keyed by the directory's file listing (names,
     sizes, modification times), so an unchanged multi-megabyte layer is not compressed again.
     """
+    stack_name, parameter_overrides, api_url = (
+        request.stack_name,
+        request.parameter_overrides,
+        request.api_url,
+    )
     timings: dict[str, float] = {}
     started = time.monotonic()
     sam_template = load_template(build_dir / "template.yaml")

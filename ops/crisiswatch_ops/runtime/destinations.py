@@ -51,7 +51,7 @@ def iso_seconds(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def stream_failure_record(
+def stream_failure_record(  # noqa: PLR0913 - one keyword per field of Lambda's invocation record
     *,
     records: Sequence[Mapping[str, Any]],
     shard_id: str,
@@ -94,7 +94,7 @@ def stream_failure_record(
     }
 
 
-def async_failure_record(
+def async_failure_record(  # noqa: PLR0913 - one keyword per field of Lambda's invocation record
     *,
     function_arn: str,
     request_id: str,

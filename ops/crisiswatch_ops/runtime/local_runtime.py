@@ -13,7 +13,8 @@ import json
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -24,7 +25,7 @@ from .alarms import AlarmEvaluator
 from .api_gateway import ApiGateway, routes_from_template
 from .build import built_template_path, sam_build
 from .constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, get_logger
-from .deploy import DeployResult, deploy
+from .deploy import DeployResult, StackRequest, deploy
 from .lambda_runner import LambdaRunner
 from .metrics import QueueDepths
 from .outbox import Outbox
@@ -41,32 +42,36 @@ PUBLIC_BASE_URL_PARAMETER = "PublicBaseUrl"
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class RuntimeOptions:
+    """How a `LocalRuntime` starts: the template's parameter overrides, the ports (0: any free one),
+    whether to `sam build` first and to fire schedules, the stack's name, and the virtual clock (its
+    start, default now, and how much faster than real time it runs)."""
+
+    parameter_overrides: Mapping[str, str] = field(default_factory=dict)
+    moto_port: int = 0
+    api_port: int = 0
+    build: bool = True
+    speedup: float = 1.0
+    start_scheduler: bool = True
+    stack_name: str = "crisiswatch"
+    clock_start: datetime | None = None
+
+
 class LocalRuntime:
     """Build, emulate and deploy a SAM app locally; see the package docstring for the pieces."""
 
-    def __init__(
-        self,
-        project_root: Path,
-        state_dir: Path,
-        *,
-        parameter_overrides: dict[str, str] | None = None,
-        moto_port: int = 0,
-        api_port: int = 0,
-        build: bool = True,
-        speedup: float = 1.0,
-        start_scheduler: bool = True,
-        stack_name: str = "crisiswatch",
-        clock_start: datetime | None = None,
-    ) -> None:
+    def __init__(self, project_root: Path, state_dir: Path, options: RuntimeOptions | None = None) -> None:
+        options = options or RuntimeOptions()
         self.project_root = Path(project_root).resolve()
         self.state_dir = Path(state_dir).resolve()
-        self.parameter_overrides = dict(parameter_overrides or {})
-        self.stack_name = stack_name
-        self._moto_port = moto_port
-        self._api_port = api_port
-        self._build = build
-        self._start_scheduler = start_scheduler
-        self._clock = VirtualClock(start=clock_start, speedup=speedup)
+        self.parameter_overrides = dict(options.parameter_overrides)
+        self.stack_name = options.stack_name
+        self._moto_port = options.moto_port
+        self._api_port = options.api_port
+        self._build = options.build
+        self._start_scheduler = options.start_scheduler
+        self._clock = VirtualClock(start=options.clock_start, speedup=options.speedup)
         self._lock = threading.Lock()
         self._started = False
         self._server: MotoServer | None = None
@@ -132,9 +137,7 @@ class LocalRuntime:
             build_dir,
             self._server.client("s3"),
             self._server.client("cloudformation", retries={"total_max_attempts": 1}),
-            stack_name=self.stack_name,
-            parameter_overrides=overrides,
-            api_url=self._api.url,
+            StackRequest(self.stack_name, overrides, self._api.url),
             zip_cache=self.state_dir / "artifacts",
         )
         self.timings["deploy"] = time.monotonic() - mark

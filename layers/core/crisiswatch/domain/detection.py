@@ -250,6 +250,18 @@ def poisson_tail(count: int, mean: float) -> float:
 
 
 @dataclass(frozen=True)
+class _Judged:
+    """What judging a bucket found, which its alert explains: the signals that fired, the volume and
+    negativity observations, the sources above their baseline and the crisis types that fired."""
+
+    signals: list[str]
+    volume: Observation
+    negative: Observation
+    surging: dict[str, dict[str, float]]
+    fired_types: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class CrisisDetector:
     type_weights: Mapping[str, int] = field(default_factory=dict)
     """Crisis type -> weight 1..3 from the taxonomy (unknown types weigh 1)."""
@@ -366,7 +378,8 @@ class CrisisDetector:
         raised_from = _raised_from(state, severity) if ongoing else None
         if ongoing and raised_from is None:
             return None  # the open incident already covers this story, at this severity or higher
-        alert = self._alert(state, stats, severity, signals, volume[0], negative[0], surging, fired_types)
+        judged = _Judged(signals, volume[0], negative[0], surging, fired_types)
+        alert = self._alert(state, stats, severity, judged)
         if good_news is not None:
             alert.explanation["good_news"] = good_news
         if storm is not None and "crisis_type" not in signals:
@@ -616,12 +629,10 @@ class CrisisDetector:
         state: DetectorState,
         stats: BucketStats,
         severity: Severity,
-        signals: list[str],
-        volume: Observation,
-        negative: Observation,
-        surging: dict[str, dict[str, float]],
-        fired_types: dict[str, dict[str, Any]],
+        judged: _Judged,
     ) -> Alert:
+        signals, volume, negative = judged.signals, judged.volume, judged.negative
+        surging, fired_types = judged.surging, judged.fired_types
         parts = [f"{stats.volume} mentions in 5 min against {volume.expected:.1f} expected"]
         for crisis_type, details in sorted(fired_types.items()):
             parts.append(

@@ -135,49 +135,56 @@ def mention_from_dict(payload: Any, brand: str) -> Mention:
 MAX_RAW_CHARS = 20_000
 
 
-def mention_from_parts(
-    *,
-    source: str,
-    native_id: object,
-    brand: str,
-    created_at: datetime | str | int | float | None,
-    text: object,
-    author: object = "",
-    author_followers: object = 0,
-    url: object = "",
-    lang: object = "und",
-    engagement: dict[str, object] | None = None,
-    raw: object = None,
-) -> Mention:
+@dataclass(frozen=True, kw_only=True)
+class MentionParts:
+    """A connector's fields of one post, as the source gave them (checked by `mention_from_parts`).
+
+    `created_at` may be an ISO string, epoch seconds or a datetime; `raw` is the source's payload."""
+
+    source: str
+    native_id: object
+    brand: str
+    created_at: datetime | str | int | float | None
+    text: object
+    author: object = ""
+    author_followers: object = 0
+    url: object = ""
+    lang: object = "und"
+    engagement: dict[str, object] | None = None
+    raw: object = None
+
+
+def mention_from_parts(parts: MentionParts) -> Mention:
     """Build a mention from a connector's fields, with the same checks as the replay format.
 
-    `created_at` may be an ISO string, epoch seconds or a datetime. The raw payload is kept (capped) in
-    `extra["raw"]` so nothing the source said is lost. Raises `InvalidMentionError` with the reason.
+    The raw payload is kept (capped) in `extra["raw"]` so nothing the source said is lost. Raises
+    `InvalidMentionError` with the reason.
     """
+    created_at = parts.created_at
     if isinstance(created_at, int | float) and not isinstance(created_at, bool):
         try:
             created_at = datetime.fromtimestamp(float(created_at), UTC)
         except (OverflowError, OSError, ValueError):
             raise InvalidMentionError(f"created_at is not a time: {created_at!r}") from None
     payload: dict[str, Any] = {
-        "source": source,
-        "id": native_id,
+        "source": parts.source,
+        "id": parts.native_id,
         "created_at": to_iso(created_at) if isinstance(created_at, datetime) else created_at,
-        "text": text,
-        "author": author,
-        "author_followers": author_followers,
-        "url": url,
-        "lang": lang or "und",
+        "text": parts.text,
+        "author": parts.author,
+        "author_followers": parts.author_followers,
+        "url": parts.url,
+        "lang": parts.lang or "und",
     }
-    mention = mention_from_dict(payload, brand)
+    mention = mention_from_dict(payload, parts.brand)
     counts = {}
-    for key, value in (engagement or {}).items():
+    for key, value in (parts.engagement or {}).items():
         if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 10**12:
             counts[str(key)[:40]] = int(value)
     extra: dict[str, Any] = {}
-    if raw is not None:
-        encoded = json.dumps(raw, default=str, ensure_ascii=False)
-        extra["raw"] = raw if len(encoded) <= MAX_RAW_CHARS else {"truncated": encoded[:MAX_RAW_CHARS]}
+    if parts.raw is not None:
+        encoded = json.dumps(parts.raw, default=str, ensure_ascii=False)
+        extra["raw"] = parts.raw if len(encoded) <= MAX_RAW_CHARS else {"truncated": encoded[:MAX_RAW_CHARS]}
     return replace(mention, engagement=counts, extra={**mention.extra, **extra})
 
 

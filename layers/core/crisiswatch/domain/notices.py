@@ -58,17 +58,22 @@ def _what_we_see(incident: Incident) -> str:
     return f"What we see: {incident.summary}\nCrisis types: {types}"
 
 
-def compose(
-    incident: Incident,
-    phase: Phase,
-    message: Message,
-    name: str,
-    who: str,
-    url: str,
-    expires_at: datetime,
-    first_statement: str,
-) -> Notice:
-    """The notice for one recipient; `who` says why they get it ("tier 1: On-call responders")."""
+@dataclass(frozen=True)
+class Asking:
+    """What one request asks of everyone it goes to: the phase and message of the plan's cursor, why
+    they get it (`who`: "tier 1: On-call responders"), until when, and the first statement offered."""
+
+    phase: Phase
+    message: Message
+    who: str
+    expires_at: datetime
+    first_statement: str
+
+
+def compose(incident: Incident, asking: Asking, name: str, url: str) -> Notice:
+    """The notice for one recipient, `name`, with their own link `url`."""
+    phase, message, who = asking.phase, asking.message, asking.who
+    expires_at, first_statement = asking.expires_at, asking.first_statement
     deadline = expires_at.strftime("%a %d %b %Y, %H:%M UTC")  # a review may be due days later
     sev = incident.severity.value
     verb = _SMS_VERB.get((phase, message), "open")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -489,16 +489,10 @@ def _follow_through_findings(
     return findings
 
 
-def _findings(
-    incident: Incident,
-    audit: Sequence[AuditEntry],
-    clock: _Clock,
-    milestones: list[Milestone],
-    time_to_detect: float,
-    recovered_at: datetime | None,
-    execution: ExecutionSummary,
-) -> list[Finding]:
+def _findings(report: PostCrisisReport, audit: Sequence[AuditEntry], clock: _Clock) -> list[Finding]:
     """What went well and what to improve, each read off the records (never a generic tip)."""
+    incident, milestones, time_to_detect = report.incident, report.milestones, report.time_to_detect
+    recovered_at, execution = report.recovered_at, report.execution
     published = next(item for item in milestones if item.key == "published")
     waited = format_duration(time_to_detect)
     if time_to_detect > SLOW_DETECTION.total_seconds():
@@ -539,17 +533,23 @@ def _pairs(raw: Any) -> list[tuple[str, int]]:
     return pairs
 
 
-def build_report(
-    incident: Incident,
-    audit: Sequence[AuditEntry],
-    history: Sequence[HistoryEvent],
-    buckets: Iterable[BucketStats],
-    now: datetime,
-    ending: str | None = None,
-) -> PostCrisisReport:
-    """Every figure of the report from the incident, its audit trail, its execution history and the
-    brand's buckets from `BASELINE_WINDOW` before the alert to `MAX_FOLLOW` after it (see `window`)."""
-    audit = sorted(audit, key=lambda entry: entry.at)
+@dataclass(frozen=True)
+class IncidentRecord:
+    """Everything recorded about an incident that its report reads: the incident, its audit trail, its
+    execution history and the brand's buckets from `BASELINE_WINDOW` before the alert to `MAX_FOLLOW`
+    after it (see `window`)."""
+
+    incident: Incident
+    audit: Sequence[AuditEntry]
+    history: Sequence[HistoryEvent]
+    buckets: Iterable[BucketStats]
+
+
+def build_report(record: IncidentRecord, now: datetime, ending: str | None = None) -> PostCrisisReport:
+    """Every figure of the report from the incident's record; `ending` is how its execution is ending
+    (`SUCCEEDED`, `FAILED`) when the state machine writes the report as its last step."""
+    incident, history, buckets = record.incident, record.history, record.buckets
+    audit = sorted(record.audit, key=lambda entry: entry.at)
     scale = time_scale_of(incident)
     clock = _Clock(incident, scale)
     detected_bucket = incident.detected_bucket
@@ -589,7 +589,7 @@ def build_report(
     milestones = _milestones(incident, audit, clock)
     execution = summarize_execution(history, ending)
     chart_start = max(first, onset - CHART_LEAD)
-    return PostCrisisReport(
+    report = PostCrisisReport(
         incident=incident,
         generated_at=now,
         time_scale=scale,
@@ -606,10 +606,11 @@ def build_report(
         crisis_types=sorted(type_counts.items(), key=lambda pair: (-pair[1], pair[0])),
         top_terms=_pairs(evidence.get("top_terms")),
         markers=_markers(milestones, clock, incident),
-        findings=_findings(incident, audit, clock, milestones, time_to_detect, recovered_at, execution),
+        findings=[],
         execution=execution,
         timeline=merge(history, audit),
     )
+    return replace(report, findings=_findings(report, audit, clock))
 
 
 def window(incident: Incident) -> tuple[datetime, datetime]:

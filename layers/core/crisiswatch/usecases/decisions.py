@@ -194,16 +194,26 @@ def _decision_output(
     return output
 
 
-def _no_longer_open(
-    link: ActionLink,
-    client: str,
-    incident: Incident | None,
-    request: DecisionRequest | None,
-    links: ActionLinkStore,
-    audit: AuditLog,
-    now: datetime,
-) -> LinkPage | None:
+@dataclass(frozen=True)
+class _Visit:
+    """One POST to a live link's page: the link, what it is about, who sent the form, and when."""
+
+    link: ActionLink
+    incident: Incident | None
+    request: DecisionRequest | None
+    client: str
+    now: datetime
+
+
+def _no_longer_open(visit: _Visit, links: ActionLinkStore, audit: AuditLog) -> LinkPage | None:
     """The page for a link that can no longer decide, or None while it can."""
+    link, incident, request, client, now = (
+        visit.link,
+        visit.incident,
+        visit.request,
+        visit.client,
+        visit.now,
+    )
     if link.state is not LinkState.PENDING or _expired(link, request, now):
         page = _closed_page(link, incident, request, links, now)
         if page.outcome is Outcome.EXPIRED:  # a decision that came too late leaves a trace
@@ -245,12 +255,10 @@ def decide(
                 request=request,
             )
         )
+    visit = _Visit(link, incident, request, client, now)
     if submission.tick:
-        fresh_token = form_token(secret, link_id, now)
-        return _tick(
-            link, submission.tick, client, fresh_token, incident, request, links, incidents, audit, now
-        )
-    closed = _no_longer_open(link, client, incident, request, links, audit, now)
+        return _tick(visit, submission.tick, form_token(secret, link_id, now), ports)
+    closed = _no_longer_open(visit, links, audit)
     if closed is not None:
         return closed
     try:
@@ -346,19 +354,16 @@ def decide(
     return _with_checklist(page)
 
 
-def _tick(
-    link: ActionLink,
-    raw_item: str,
-    client: str,
-    fresh_token: str,
-    incident: Incident | None,
-    request: DecisionRequest | None,
-    links: ActionLinkStore,
-    incidents: IncidentStore,
-    audit: AuditLog,
-    now: datetime,
-) -> LinkPage:
+def _tick(visit: _Visit, raw_item: str, fresh_token: str, ports: LinkPorts) -> LinkPage:
     """People tick what only they know happened, while their link is live (used or not)."""
+    link, incident, request, client, now = (
+        visit.link,
+        visit.incident,
+        visit.request,
+        visit.client,
+        visit.now,
+    )
+    links, incidents, audit = ports.links, ports.incidents, ports.audit
     if incident is None or _expired(link, request, now):
         return _closed_page(link, incident, request, links, now)
     item = parse_person_item(raw_item, _includes_legal(incident))

@@ -24,7 +24,7 @@ from ..domain.crisis_plan import (
 from ..domain.errors import IncidentNotFoundError, InvalidRequestError
 from ..domain.incidents import SYSTEM, Incident, IncidentRoute, RoutedRound
 from ..domain.links import ActionLink, DecisionRequest, link_key, new_link_id
-from ..domain.notices import compose
+from ..domain.notices import Asking, compose
 from ..domain.statements import StatementFacts
 from ..ports import ActionLinkStore, AuditLog, EscalationStarter, IncidentStore, OutboundMessage, PlanPorts
 from .lifecycle import apply, record, write
@@ -161,6 +161,7 @@ def request_decision(
         )
         links.open_request(request, task_token)
     first_statement = incident.drafts[0].text if incident.drafts else ""
+    asking = Asking(cursor.phase, cursor.message, who, expires_at, first_statement)
     messages: list[OutboundMessage] = []
     for contact in contacts:
         link_id = new_link_id()
@@ -176,9 +177,7 @@ def request_decision(
             )
         )
         url = f"{base_url.rstrip('/')}/a/{link_id}"
-        notice = compose(
-            incident, cursor.phase, cursor.message, contact.name, who, url, expires_at, first_statement
-        )
+        notice = compose(incident, asking, contact.name, url)
         messages.append(OutboundMessage(contact.id, notice.subject, notice.email, notice.sms))
     notifier.send(messages)
     kind = {

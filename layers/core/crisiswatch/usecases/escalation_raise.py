@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..domain.incidents import Incident, Severity
 from ..domain.notices import SMS_LIMIT, gsm7
-from ..ports import Notifier, OutboundMessage
+from ..ports import OutboundMessage, PlanPorts
 
 if TYPE_CHECKING:  # the policy is loaded (with pydantic) only where it is needed
     from ..domain.policy import EscalationPolicy
@@ -43,16 +43,9 @@ def raise_notices(
     ]
 
 
-def tell_of_raise(
-    incident: Incident,
-    previous: Severity,
-    reason: str,
-    policy: EscalationPolicy,
-    notifier: Notifier,
-    at: datetime,
-) -> int:
-    """Send the raise's notices through the notification port; how many were sent."""
-    messages = raise_notices(incident, previous, reason, policy, at)
+def tell_of_raise(incident: Incident, previous: Severity, reason: str, at: datetime, ports: PlanPorts) -> int:
+    """Send the raise's notices (the policy's route) through the notification port; how many were sent."""
+    messages = raise_notices(incident, previous, reason, ports.policy, at)
     if messages:
-        notifier.send(messages)
+        ports.notifier.send(messages)
     return len(messages)

@@ -12,7 +12,7 @@ from ..domain.clock import utc_now
 from ..domain.errors import IncidentNotFoundError
 from ..domain.incidents import CLOSED_STATUSES, Incident, IncidentFilter
 from ..domain.links import DecisionRequest
-from ..domain.report import PostCrisisReport, build_report, window
+from ..domain.report import IncidentRecord, PostCrisisReport, build_report, window
 from ..domain.timeline import HistoryEvent, TimelineEntry, merge
 from ..ports import (
     ActionLinkStore,
@@ -48,7 +48,7 @@ def compile_report(
     events = list(_history_of(incident, ports.history))
     first, last = window(incident)
     buckets = ports.aggregates.buckets(incident.brand, first, last).values()
-    return build_report(incident, ports.audit.read(incident_id), events, buckets, now, ending)
+    return build_report(IncidentRecord(incident, ports.audit.read(incident_id), events, buckets), now, ending)
 
 
 def _history_of(incident: Incident, history: ExecutionHistory) -> Iterator[HistoryEvent]:

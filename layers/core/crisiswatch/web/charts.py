@@ -91,6 +91,16 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Stroke:
+    """How a measure is drawn: its name (the CSS class), colour, dash pattern and line width."""
+
+    name: str
+    colour: str
+    dash: str
+    width: float
+
+
+@dataclass(frozen=True)
 class Series:
     """One plotted measure: polylines broken where it has no value, lone points, the area under it."""
 
@@ -229,9 +239,7 @@ def _value_ticks(
     return [Tick(y(value), label(value)) for value in values]
 
 
-def _series(
-    name: str, colour: str, dash: str, width: float, points: Sequence[tuple[float, float] | None], area: bool
-) -> Series:
+def _series(stroke: Stroke, points: Sequence[tuple[float, float] | None], area: bool) -> Series:
     """Consecutive points make a polyline; a missing value (None) breaks it; a point alone is a dot."""
     runs: list[list[tuple[float, float]]] = [[]]
     for point in points:
@@ -245,7 +253,7 @@ def _series(
     if area and len(runs) == 1 and len(runs[0]) > 1:
         line = runs[0]
         filled = f"{line[0][0]},{PLOT.bottom} {segments[0]} {line[-1][0]},{PLOT.bottom}"
-    return Series(name, colour, dash, width, segments, dots, filled)
+    return Series(stroke.name, stroke.colour, stroke.dash, stroke.width, segments, dots, filled)
 
 
 def _label_width(text: str) -> float:
@@ -332,7 +340,7 @@ def volume_chart(report: PostCrisisReport) -> str:
         x_ticks=axis.ticks(),
         y_ticks=_value_ticks(values, y, lambda value: f"{value:g}"),
         right_ticks=[],
-        series=[_series("volume", VOLUME, SOLID, 2.0, points, area=True)],
+        series=[_series(Stroke("volume", VOLUME, SOLID, 2.0), points, area=True)],
         reference=Reference(y(expected), f"expected {expected:.1f}"),
         band=None,
         markers=_place_markers(report.markers, axis),
@@ -366,7 +374,7 @@ def negativity_chart(report: PostCrisisReport) -> str:
         None if share is None else (axis.middle(stats), y(share))
         for stats, share in zip(report.series, shares, strict=True)
     ]
-    series = [_series("negative-share", NEGATIVE, SOLID, 2.0, share_points, area=False)]
+    series = [_series(Stroke("negative-share", NEGATIVE, SOLID, 2.0), share_points, area=False)]
     legend = [
         ("negative share", NEGATIVE, SOLID, "line"),
         ("usual share", MUTED, BASELINE_DASH, "line"),
@@ -378,7 +386,7 @@ def negativity_chart(report: PostCrisisReport) -> str:
         reach_y = _value_scale(reach_values[-1])
         right_ticks = _value_ticks(reach_values, reach_y, compact)
         reach_points = [(axis.middle(stats), reach_y(stats.negative_reach)) for stats in report.series]
-        series.insert(0, _series("negative-reach", REACH, REACH_DASH, 1.5, reach_points, area=False))
+        series.insert(0, _series(Stroke("negative-reach", REACH, REACH_DASH, 1.5), reach_points, area=False))
         legend.append(("negative reach (right axis)", REACH, REACH_DASH, "line"))
     band = _crisis_band(report, axis)
     if band is not None:

@@ -110,7 +110,7 @@ def _delete(
     stepfunctions_parser_backends[account_id][region_name].delete_state_machine(resource_name)
 
 
-def _update(
+def _update(  # noqa: PLR0913, PLR0917 - moto's update_from_cloudformation_json, replaced in place
     cls: Any,
     /,
     original_resource: Any,

@@ -5,18 +5,32 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 
+from ...domain.mentions import Mention
 from ...domain.watchlist import Brand
-from ...ports import UsageStore
+from ...ports import FetchResult, UsageStore
 from .errors import RateLimitedError, SourceError, SourceUnavailableError
 from .http import DEFAULT_TIMEOUT
 
 Secret = Callable[[], dict[str, str]]
 """Loads the source's credentials (from SSM or Secrets Manager, cached by Powertools parameters)."""
+
+
+@dataclass
+class Harvest:
+    """What one fetch gathers as it reads: the mentions kept, the items rejected (raw, why), and the ids
+    emitted so far (a post found twice in one fetch is kept once)."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    emitted: set[str] = field(default_factory=set)
+
+    def result(self, cursor: str | None) -> FetchResult:
+        return FetchResult(self.mentions, cursor, self.rejected)
 
 
 @dataclass(frozen=True)

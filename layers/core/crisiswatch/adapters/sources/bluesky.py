@@ -31,7 +31,7 @@ import requests
 
 from ...domain.clock import parse_iso
 from ...domain.errors import InvalidMentionError
-from ...domain.mentions import Mention, clean_text, mention_from_parts
+from ...domain.mentions import Mention, MentionParts, clean_text, mention_from_parts
 from ...domain.watchlist import BlueskySpec
 from ...ports import FetchResult
 from .base import SourceContext, combined_failure, dump_cursor, load_cursor
@@ -213,23 +213,25 @@ class BlueskySource:
         rkey = uri.rsplit("/", 1)[-1]
         try:
             mention = mention_from_parts(
-                source="bluesky",
-                native_id=uri,
-                brand=brand.name,
-                created_at=record.get("createdAt"),
-                text=text,
-                author=profile or "",
-                # searchPosts' author view (profileViewBasic) usually has no followersCount: 0 then.
-                author_followers=author.get("followersCount", 0),
-                url=f"https://bsky.app/profile/{profile}/post/{rkey}" if isinstance(profile, str) else "",
-                lang=lang or "und",
-                engagement={
-                    "likes": post.get("likeCount"),
-                    "reposts": post.get("repostCount"),
-                    "replies": post.get("replyCount"),
-                    "quotes": post.get("quoteCount"),
-                },
-                raw=post,
+                MentionParts(
+                    source="bluesky",
+                    native_id=uri,
+                    brand=brand.name,
+                    created_at=record.get("createdAt"),
+                    text=text,
+                    author=profile or "",
+                    # searchPosts' author view (profileViewBasic) usually has no followersCount: 0 then.
+                    author_followers=author.get("followersCount", 0),
+                    url=f"https://bsky.app/profile/{profile}/post/{rkey}" if isinstance(profile, str) else "",
+                    lang=lang or "und",
+                    engagement={
+                        "likes": post.get("likeCount"),
+                        "reposts": post.get("repostCount"),
+                        "replies": post.get("replyCount"),
+                        "quotes": post.get("quoteCount"),
+                    },
+                    raw=post,
+                )
             )
         except InvalidMentionError as error:
             run.rejected.append((_raw(post), f"{uri}: {error.reason}"))

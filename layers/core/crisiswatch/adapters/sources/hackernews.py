@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeGuard
 
 from ...domain.errors import InvalidMentionError
-from ...domain.mentions import Mention, mention_from_parts
+from ...domain.mentions import Mention, MentionParts, mention_from_parts
 from ...domain.watchlist import HackerNewsSpec
 from ...ports import FetchResult
 from .base import SourceContext, dump_cursor, load_cursor
@@ -221,17 +221,21 @@ class HackerNewsSource:
         raw = {key: value for key, value in hit.items() if key != "_highlightResult"}
         try:
             mention = mention_from_parts(
-                source="hackernews",
-                native_id=item_id,
-                brand=self.context.brand.name,
-                created_at=hit["created_at_i"] if _is_int(hit.get("created_at_i")) else hit.get("created_at"),
-                text=_text(hit),
-                author=hit.get("author") or "",
-                author_followers=0,  # HN has no followers: reach is unknown, not zero influence
-                url=ITEM_URL.format(item_id),
-                lang="und",
-                engagement={"points": hit.get("points"), "comments": hit.get("num_comments")},
-                raw=raw,
+                MentionParts(
+                    source="hackernews",
+                    native_id=item_id,
+                    brand=self.context.brand.name,
+                    created_at=hit["created_at_i"]
+                    if _is_int(hit.get("created_at_i"))
+                    else hit.get("created_at"),
+                    text=_text(hit),
+                    author=hit.get("author") or "",
+                    author_followers=0,  # HN has no followers: reach is unknown, not zero influence
+                    url=ITEM_URL.format(item_id),
+                    lang="und",
+                    engagement={"points": hit.get("points"), "comments": hit.get("num_comments")},
+                    raw=raw,
+                )
             )
         except InvalidMentionError as error:
             rejected.append((_raw(raw), error.reason))

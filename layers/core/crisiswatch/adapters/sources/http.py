@@ -90,7 +90,7 @@ def retry_after(response: requests.Response, now: datetime) -> datetime:
     return now + timedelta(minutes=1)
 
 
-def get(
+def get(  # noqa: PLR0913 - requests.get's keyword options, passed through
     session: requests.Session,
     url: str,
     now: datetime,
@@ -103,7 +103,7 @@ def get(
     return request(session, "GET", url, now, params=params, headers=headers, timeout=timeout)
 
 
-def request(
+def request(  # noqa: PLR0913 - requests.Session.request's keyword options, passed through
     session: requests.Session,
     method: str,
     url: str,

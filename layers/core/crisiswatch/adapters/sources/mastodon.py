@@ -31,7 +31,7 @@ import requests
 
 from ...domain.clock import parse_iso
 from ...domain.errors import InvalidMentionError
-from ...domain.mentions import Mention, clean_text, mention_from_parts
+from ...domain.mentions import Mention, MentionParts, clean_text, mention_from_parts
 from ...domain.watchlist import MastodonSpec
 from ...ports import FetchResult
 from .base import SourceContext, combined_failure, dump_cursor, load_cursor
@@ -248,21 +248,23 @@ class MastodonSource:
         url = status.get("url") or uri or ""
         try:
             mention = mention_from_parts(
-                source="mastodon",
-                native_id=native_id,
-                brand=brand.name,
-                created_at=status.get("created_at"),
-                text=text,
-                author=_author(account.get("acct"), root),
-                author_followers=account.get("followers_count", 0),
-                url=url,
-                lang=lang,
-                engagement={
-                    "favourites": status.get("favourites_count"),
-                    "reblogs": status.get("reblogs_count"),
-                    "replies": status.get("replies_count"),
-                },
-                raw=entry,
+                MentionParts(
+                    source="mastodon",
+                    native_id=native_id,
+                    brand=brand.name,
+                    created_at=status.get("created_at"),
+                    text=text,
+                    author=_author(account.get("acct"), root),
+                    author_followers=account.get("followers_count", 0),
+                    url=url,
+                    lang=lang,
+                    engagement={
+                        "favourites": status.get("favourites_count"),
+                        "reblogs": status.get("reblogs_count"),
+                        "replies": status.get("replies_count"),
+                    },
+                    raw=entry,
+                )
             )
         except InvalidMentionError as error:
             run.rejected.append((_raw(entry), f"{native_id}: {error.reason}"))

@@ -23,7 +23,7 @@ from typing import Any
 import requests
 
 from ...domain.errors import InvalidMentionError
-from ...domain.mentions import Mention, clean_text, mention_from_parts
+from ...domain.mentions import Mention, MentionParts, clean_text, mention_from_parts
 from ...domain.watchlist import RedditSpec
 from ...ports import FetchResult
 from .base import SourceContext, combined_failure, dump_cursor, load_cursor
@@ -254,19 +254,21 @@ class RedditSource:
         permalink = data.get("permalink")
         try:
             mention = mention_from_parts(
-                source="reddit",
-                native_id=name,
-                brand=self.context.brand.name,
-                created_at=created,
-                text=text,
-                author=data.get("author") or "",
-                # Listings carry no follower counts. Karma is the closest thing to reach and is used only
-                # when a payload happens to carry it; otherwise reach is unknown, reported as 0.
-                author_followers=_author_reach(data),
-                url=f"{WWW_ROOT}{permalink}" if isinstance(permalink, str) and permalink else "",
-                lang=lang,
-                engagement=engagement,
-                raw=child,
+                MentionParts(
+                    source="reddit",
+                    native_id=name,
+                    brand=self.context.brand.name,
+                    created_at=created,
+                    text=text,
+                    author=data.get("author") or "",
+                    # Listings carry no follower counts. Karma is the closest thing to reach and is used only
+                    # when a payload happens to carry it; otherwise reach is unknown, reported as 0.
+                    author_followers=_author_reach(data),
+                    url=f"{WWW_ROOT}{permalink}" if isinstance(permalink, str) and permalink else "",
+                    lang=lang,
+                    engagement=engagement,
+                    raw=child,
+                )
             )
         except InvalidMentionError as error:
             run.rejected.append((_raw(child), f"{name}: {error.reason}"))

@@ -30,10 +30,10 @@ from xml.sax import SAXParseException
 import feedparser  # type: ignore[import-untyped]
 
 from ...domain.errors import InvalidMentionError
-from ...domain.mentions import Mention, mention_from_parts
+from ...domain.mentions import MentionParts, mention_from_parts
 from ...domain.watchlist import RssSpec
 from ...ports import FetchResult
-from .base import SourceContext, dump_cursor, load_cursor
+from .base import Harvest, SourceContext, dump_cursor, load_cursor
 from .errors import MalformedResponseError, SourceError, SourceUnavailableError
 from .http import get
 
@@ -41,6 +41,14 @@ MAX_SEEN = 500
 """Item ids remembered per feed (at least every id of the last document, however long)."""
 MAX_RAW_CHARS = 20_000
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+
+
+@dataclass(frozen=True)
+class _Feed:
+    """The feed an entry came from: its address and its declared language."""
+
+    url: str
+    lang: str
 
 
 @dataclass
@@ -85,9 +93,7 @@ class RssSource:
         saved = load_cursor(cursor).get("feeds")
         saved = saved if isinstance(saved, dict) else {}
         feeds = {str(url): _FeedState.from_json(saved.get(str(url))) for url in self.spec.feeds}
-        mentions: list[Mention] = []
-        rejected: list[tuple[str, str]] = []
-        emitted: set[str] = set()
+        harvest = Harvest()
         tried = 0
         failures: list[SourceError] = []
         for url in sorted(feeds, key=lambda feed: feeds[feed].polled):
@@ -95,7 +101,7 @@ class RssSource:
                 break
             tried += 1
             try:
-                self._read_feed(url, feeds[url], now, emitted, mentions, rejected)
+                self._read_feed(url, feeds[url], now, harvest)
             except SourceError as error:
                 failures.append(error)
                 self.warnings.append(f"feed {url}: {error}")
@@ -104,7 +110,7 @@ class RssSource:
                 raise failures[0]  # one cause (every feed asks to wait, or refuses us): keep its type
             raise SourceUnavailableError(f"all {tried} feeds failed: " + "; ".join(self.warnings))
         next_cursor = dump_cursor({"feeds": {url: state.to_json() for url, state in feeds.items()}})
-        return FetchResult(mentions, next_cursor, rejected)
+        return harvest.result(next_cursor)
 
     def _request_url(self, url: str) -> str:
         """`spec.base_url` replaces the feed's scheme and host (a proxy, or the test server)."""
@@ -120,9 +126,7 @@ class RssSource:
         url: str,
         state: _FeedState,
         now: datetime,
-        emitted: set[str],
-        mentions: list[Mention],
-        rejected: list[tuple[str, str]],
+        harvest: Harvest,
     ) -> None:
         headers = {"Accept": ACCEPT}
         if state.etag:
@@ -163,10 +167,10 @@ class RssSource:
             if item_id in current:
                 continue
             current.append(item_id)
-            if item_id in seen or item_id in emitted:
+            if item_id in seen or item_id in harvest.emitted:
                 continue
-            emitted.add(item_id)
-            self._keep(entry, item_id, feed_lang, url, now, mentions, rejected)
+            harvest.emitted.add(item_id)
+            self._keep(entry, item_id, _Feed(url, feed_lang), now, harvest)
         older = [item_id for item_id in state.seen if item_id not in set(current)]
         state.seen = (current + older)[: max(MAX_SEEN, len(current))]
         state.etag = response.headers.get("ETag") or None
@@ -177,33 +181,33 @@ class RssSource:
         self,
         entry: Any,
         item_id: str,
-        feed_lang: str,
-        feed_url: str,
+        feed: _Feed,
         now: datetime,
-        mentions: list[Mention],
-        rejected: list[tuple[str, str]],
+        harvest: Harvest,
     ) -> None:
-        raw = _raw_entry(entry, feed_url)
+        raw = _raw_entry(entry, feed.url)
         try:
             title, summary = _field(entry, "title"), _summary(entry)
             if not isinstance(title, str | None) or not isinstance(summary, str | None):
                 raise InvalidMentionError("title and summary must be text")
             mention = mention_from_parts(
-                source="rss",
-                native_id=item_id,
-                brand=self.context.brand.name,
-                created_at=_published(entry) or now,
-                text="\n".join(part for part in (title, summary) if part),
-                author=_field(entry, "author") or _source_title(entry),
-                url=_field(entry, "link") or "",
-                lang=_language(entry) or feed_lang or "und",
-                raw=raw,
+                MentionParts(
+                    source="rss",
+                    native_id=item_id,
+                    brand=self.context.brand.name,
+                    created_at=_published(entry) or now,
+                    text="\n".join(part for part in (title, summary) if part),
+                    author=_field(entry, "author") or _source_title(entry),
+                    url=_field(entry, "link") or "",
+                    lang=_language(entry) or feed.lang or "und",
+                    raw=raw,
+                )
             )
         except InvalidMentionError as error:
-            rejected.append((json.dumps(raw, ensure_ascii=False)[:MAX_RAW_CHARS], error.reason))
+            harvest.rejected.append((json.dumps(raw, ensure_ascii=False)[:MAX_RAW_CHARS], error.reason))
             return
         if self.context.brand.matches(mention.text) and self.context.brand.keeps_language(mention.lang):
-            mentions.append(mention)
+            harvest.mentions.append(mention)
 
 
 def _field(entry: Any, key: str) -> Any:

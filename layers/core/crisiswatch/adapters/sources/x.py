@@ -28,7 +28,7 @@ from typing import Any, TypeGuard
 
 from ...domain.clock import to_iso
 from ...domain.errors import InvalidMentionError
-from ...domain.mentions import Mention, mention_from_parts
+from ...domain.mentions import Mention, MentionParts, mention_from_parts
 from ...domain.watchlist import XSpec
 from ...ports import FetchResult
 from .base import SourceContext, dump_cursor, load_cursor
@@ -266,24 +266,26 @@ class XSource:
         metrics = _dict(post.get("public_metrics"))
         lang = post.get("lang") if isinstance(post.get("lang"), str) else "und"
         return mention_from_parts(
-            source="x",
-            native_id=post_id,
-            brand=self.context.brand.name,
-            created_at=post.get("created_at"),
-            text=post.get("text"),
-            author=username or post.get("author_id") or "",
-            author_followers=user_metrics.get("followers_count", 0),
-            url=f"https://x.com/{username or 'i/web'}/status/{post_id}",
-            lang="und" if lang in UNDETERMINED_LANGS else lang,
-            engagement={
-                "likes": metrics.get("like_count"),
-                "reposts": metrics.get("retweet_count"),
-                "replies": metrics.get("reply_count"),
-                "quotes": metrics.get("quote_count"),
-                "bookmarks": metrics.get("bookmark_count"),
-                "impressions": metrics.get("impression_count"),
-            },
-            raw={"post": post, "author": user} if user else {"post": post},
+            MentionParts(
+                source="x",
+                native_id=post_id,
+                brand=self.context.brand.name,
+                created_at=post.get("created_at"),
+                text=post.get("text"),
+                author=username or post.get("author_id") or "",
+                author_followers=user_metrics.get("followers_count", 0),
+                url=f"https://x.com/{username or 'i/web'}/status/{post_id}",
+                lang="und" if lang in UNDETERMINED_LANGS else lang,
+                engagement={
+                    "likes": metrics.get("like_count"),
+                    "reposts": metrics.get("retweet_count"),
+                    "replies": metrics.get("reply_count"),
+                    "quotes": metrics.get("quote_count"),
+                    "bookmarks": metrics.get("bookmark_count"),
+                    "impressions": metrics.get("impression_count"),
+                },
+                raw={"post": post, "author": user} if user else {"post": post},
+            )
         )
 
 

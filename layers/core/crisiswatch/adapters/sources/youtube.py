@@ -34,10 +34,10 @@ import requests
 
 from ...domain.clock import parse_iso, to_iso
 from ...domain.errors import InvalidMentionError
-from ...domain.mentions import Mention, mention_from_parts
+from ...domain.mentions import MentionParts, mention_from_parts
 from ...domain.watchlist import YouTubeSpec
 from ...ports import FetchResult
-from .base import SourceContext, dump_cursor, load_cursor
+from .base import Harvest, SourceContext, dump_cursor, load_cursor
 from .errors import (
     BudgetExhaustedError,
     MalformedResponseError,
@@ -150,9 +150,7 @@ class YouTubeSource:
         state = load_cursor(cursor)
         videos = [video for item in _list(state.get("videos")) if (video := _Video.from_json(item))]
         last_search = state.get("searched_at")
-        mentions: list[Mention] = []
-        rejected: list[tuple[str, str]] = []
-        emitted: set[str] = set()
+        harvest = Harvest()
         self._answered = 0
         self._spent = None
         try:
@@ -166,7 +164,7 @@ class YouTubeSource:
             for video in sorted(videos, key=lambda video: video.read_at)[: self.spec.max_videos]:
                 if self.context.out_of_time():
                     break
-                if not self._read_video(video, now, emitted, mentions, rejected):
+                if not self._read_video(video, now, harvest):
                     videos.remove(video)
         except _OutOfBudget as spent:
             self._spent = str(spent)
@@ -177,7 +175,7 @@ class YouTubeSource:
         next_state: dict[str, Any] = {"videos": [video.to_json() for video in videos]}
         if isinstance(last_search, str):
             next_state["searched_at"] = last_search
-        return FetchResult(mentions, dump_cursor(next_state), rejected)
+        return harvest.result(dump_cursor(next_state))
 
     def _search_due(self, last_search: Any, now: datetime) -> bool:
         calls = self.spec.search_calls_per_day
@@ -225,9 +223,7 @@ class YouTubeSource:
         self,
         video: _Video,
         now: datetime,
-        emitted: set[str],
-        mentions: list[Mention],
-        rejected: list[tuple[str, str]],
+        harvest: Harvest,
     ) -> bool:
         """Read a video's new comments; False if the video is gone and should be forgotten."""
         floor = video.newest or to_iso(now - COMMENT_LOOKBACK)
@@ -257,7 +253,7 @@ class YouTubeSource:
                 continue
             if status != 200:
                 raise SourceError(f"commentThreads.list: HTTP {status} {reason}")
-            reached_floor = self._take_page(video, body, floor, at_floor, emitted, mentions, rejected)
+            reached_floor = self._take_page(video, body, floor, at_floor, harvest)
             token = body.get("nextPageToken")
             if reached_floor or not isinstance(token, str) or not token:
                 _finish_walk(video)
@@ -271,9 +267,7 @@ class YouTubeSource:
         body: dict[str, Any],
         floor: str,
         at_floor: set[str],
-        emitted: set[str],
-        mentions: list[Mention],
-        rejected: list[tuple[str, str]],
+        harvest: Harvest,
     ) -> bool:
         """Keep the page's new comments; True if it reached comments read before (paging can stop)."""
         reached_floor = False
@@ -291,7 +285,7 @@ class YouTubeSource:
                     video.walk_newest, video.walk_at_newest = published, []
                 if len(video.walk_at_newest) < MAX_AT_NEWEST:
                     video.walk_at_newest.append(_thread_id(thread))
-            self._keep(thread, video.video_id, emitted, mentions, rejected)
+            self._keep(thread, video.video_id, harvest)
         return reached_floor
 
     def _call(
@@ -342,9 +336,7 @@ class YouTubeSource:
         self,
         thread: Any,
         video_id: str,
-        emitted: set[str],
-        mentions: list[Mention],
-        rejected: list[tuple[str, str]],
+        harvest: Harvest,
     ) -> None:
         try:
             if not isinstance(thread, dict):
@@ -352,33 +344,35 @@ class YouTubeSource:
             comment_id = _thread_id(thread)
             if not comment_id:
                 raise InvalidMentionError("comment thread has no id")
-            if comment_id in emitted:
+            if comment_id in harvest.emitted:
                 return
-            emitted.add(comment_id)
+            harvest.emitted.add(comment_id)
             snippet = _comment_snippet(thread)
             text = snippet.get("textDisplay") or snippet.get("textOriginal")
             thread_snippet = thread.get("snippet")
             replies = thread_snippet.get("totalReplyCount") if isinstance(thread_snippet, dict) else None
             mention = mention_from_parts(
-                source="youtube",
-                native_id=comment_id,
-                brand=self.context.brand.name,
-                created_at=snippet.get("publishedAt"),
-                text=text,
-                author=snippet.get("authorDisplayName") or "",
-                author_followers=0,
-                url=WATCH_URL.format(video=video_id, comment=comment_id),
-                lang="und",
-                engagement={"likes": snippet.get("likeCount"), "replies": replies},
-                raw=thread,
+                MentionParts(
+                    source="youtube",
+                    native_id=comment_id,
+                    brand=self.context.brand.name,
+                    created_at=snippet.get("publishedAt"),
+                    text=text,
+                    author=snippet.get("authorDisplayName") or "",
+                    author_followers=0,
+                    url=WATCH_URL.format(video=video_id, comment=comment_id),
+                    lang="und",
+                    engagement={"likes": snippet.get("likeCount"), "replies": replies},
+                    raw=thread,
+                )
             )
         except InvalidMentionError as error:
-            rejected.append(
+            harvest.rejected.append(
                 (json.dumps(thread, default=str, ensure_ascii=False)[:MAX_RAW_CHARS], error.reason)
             )
             return
         if self.context.brand.matches(mention.text) and self.context.brand.keeps_language(mention.lang):
-            mentions.append(mention)
+            harvest.mentions.append(mention)
 
 
 def _finish_walk(video: _Video) -> None:
