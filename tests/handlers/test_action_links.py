@@ -18,9 +18,9 @@ from crisiswatch.domain.clock import utc_now
 from crisiswatch.domain.crisis_plan import Cursor, Timing, start_round
 from crisiswatch.domain.incidents import IncidentChanges, Severity
 from crisiswatch.domain.links import link_key
-from crisiswatch.usecases.escalation import rounds_of
+from crisiswatch.usecases.escalation import assess, request_decision, rounds_of
+from crisiswatch.usecases.outcomes import publish_statement, record_decision
 from crisiswatch_ops.pages import Page, read_page
-from tests.calls import assess, publish_statement, record_decision, request_decision
 from tests.fakes import FakeServices, make_incident
 from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
 from tests.unit.test_decisions import offered
@@ -47,19 +47,12 @@ def published(
     )
     services.incidents.open(incident)
     now = utc_now()
-    routed = assess(
-        incident.incident_id, services.policy, services.statements, Timing(), services.incidents,
-        services.audit, now,
-    )  # fmt: skip
+    routed = assess(incident.incident_id, services, now)
     stored = services.incidents.get(incident.incident_id)
     assert stored is not None
     hostile = replace(stored.drafts[0], key="hostile-social", text=HOSTILE_DRAFT)
     services.incidents.update(incident.incident_id, IncidentChanges(drafts=(*stored.drafts, hostile)))
-    request_decision(
-        incident.incident_id, Cursor.from_dict(routed["cursor"]).to_dict(), TOKEN, services.policy,
-        Timing(), services.settings.action_base_url, services.incidents, services.links,
-        services.notifier, services.audit, now,
-    )  # fmt: skip
+    request_decision(incident.incident_id, Cursor.from_dict(routed["cursor"]).to_dict(), TOKEN, services, now)
     services.audit.entries.clear()
     return {m.recipient: LINK_ID.findall(m.sms_body)[0] for m in services.notifier.sent}
 
@@ -339,21 +332,10 @@ def test_an_approved_revision_goes_out_tidied_not_byte_for_byte(services: FakeSe
     assert output["revised_text"] == clean
     (incident,) = services.incidents.items.values()
     cursor = start_round(rounds_of(incident, services.policy, Timing()), 0).to_dict()
-    record = partial(
-        record_decision, incident.incident_id, cursor, policy=services.policy, timing=Timing(),
-        incidents=services.incidents, feedback=services.detector_feedback, audit=services.audit,
-        now=utc_now(),
-    )  # fmt: skip
+    record = partial(record_decision, incident.incident_id, cursor, plan=services, now=utc_now())
     record(decision_data=output)
     record(decision_data={"decision": "approve", "decided_by": "tier1-backup", "statement": "revision-1"})
-    publish_statement(
-        incident.incident_id,
-        services.publisher,
-        services.comms,
-        services.incidents,
-        services.audit,
-        utc_now(),
-    )
+    publish_statement(incident.incident_id, services, utc_now())
     assert services.publisher.posts == [(incident.incident_id, "social", clean)]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,11 +38,11 @@ from crisiswatch.domain.links import (
     new_link_id,
 )
 from crisiswatch.domain.statements import Draft
-from crisiswatch.usecases.decisions import LinkPage, Outcome, Revision, Submission, view_link
-from crisiswatch.usecases.escalation import rounds_of
+from crisiswatch.usecases.decisions import LinkPage, Outcome, Revision, Submission, decide, view_link
+from crisiswatch.usecases.escalation import assess, request_decision, rounds_of, time_ran_out
+from crisiswatch.usecases.outcomes import record_decision
 from crisiswatch.web.pages import link_message, link_status
-from tests.calls import assess, decide, record_decision, request_decision, time_ran_out
-from tests.fakes import BASE_URL, LINK_SECRET, T0, FakeServices, make_incident
+from tests.fakes import LINK_SECRET, T0, FakeServices, make_incident
 
 TOKEN = "task-token-" + "x" * 600
 TIMING = Timing()
@@ -72,10 +72,7 @@ class Scene:
     def ask(self, cursor: Cursor, token: str = TOKEN, now: datetime = SENT) -> dict[str, str]:
         """Run `request_decision` for `cursor`; returns recipient -> link id of the messages it sent."""
         already = len(self.world.notifier.sent)
-        request_decision(
-            self.incident_id, cursor.to_dict(), token, self.world.policy, TIMING, BASE_URL,
-            self.world.incidents, self.world.links, self.world.notifier, self.world.audit, now,
-        )  # fmt: skip
+        request_decision(self.incident_id, cursor.to_dict(), token, self.world, now)
         fresh = {}
         for message in self.world.notifier.sent[already:]:
             (sms_id,) = LINK_ID.findall(message.sms_body)
@@ -121,10 +118,7 @@ class Scene:
         return self.post(link_id, submission, now)
 
     def post(self, link_id: str, submission: Submission, now: datetime = CLICK) -> LinkPage:
-        return decide(
-            link_id, submission, CLIENT, LINK_SECRET, self.world.links, self.world.incidents,
-            self.world.escalation, self.world.audit, now,
-        )  # fmt: skip
+        return decide(link_id, submission, CLIENT, self.world, now)
 
     def approve(self, link_id: str, token: str | None = None, now: datetime = CLICK) -> LinkPage:
         return self.submit(link_id, "approve", statement=self.draft_key(), token=token, now=now)
@@ -192,9 +186,7 @@ def scene(
     world = FakeServices()
     incident = make_incident(brand=brand, summary=summary, severity=severity, crisis_types=crisis_types)
     assert world.incidents.open(incident)
-    routed = assess(
-        incident.incident_id, world.policy, world.statements, TIMING, world.incidents, world.audit, ROUTED
-    )
+    routed = assess(incident.incident_id, world, ROUTED)
     assert routed["held"] is False
     s = Scene(world, incident.incident_id, Cursor.from_dict(routed["cursor"]))
     s.ask(s.cursor)
@@ -207,10 +199,7 @@ def owner_scene() -> Scene:
     s = scene()
     assert s.submit(s.ids["tier1-primary"], "acknowledge").outcome is Outcome.DECIDED
     (_, output) = s.succeeded()[-1]
-    following = record_decision(
-        s.incident_id, s.cursor.to_dict(), output, s.world.policy, TIMING, s.world.incidents,
-        s.world.detector_feedback, s.world.audit, CLICK,
-    )  # fmt: skip
+    following = record_decision(s.incident_id, s.cursor.to_dict(), output, s.world, CLICK)
     cursor = Cursor.from_dict(following)
     assert cursor == owner_cursor(s.cursor, TIMING)
     assert s.ask(cursor, "owner-token", CLICK).keys() == {"tier1-primary"}
@@ -893,10 +882,7 @@ def test_once_the_plan_moved_on_a_link_is_expired_whatever_its_clock_says() -> N
     s.ask(reminder, "reminder-token", SENT + timedelta(minutes=1))
     s.world.escalation.succeed_plan = ["dead"]  # the reminder's wait timed out too
     ended = SENT + timedelta(minutes=2)
-    time_ran_out(
-        s.incident_id, reminder.to_dict(), s.world.policy, TIMING, s.world.incidents, s.world.links,
-        s.world.audit, ended,
-    )  # fmt: skip
+    time_ran_out(s.incident_id, reminder.to_dict(), s.world, ended)
     click = ended + timedelta(seconds=5)
     assert click < EXPIRES, "by the request's first clock there was time left"
 
@@ -960,9 +946,12 @@ def test_a_click_landing_while_another_resumes_the_workflow_loses() -> None:
     callbacks = _Interleaved(s.world, lambda: s.submit(backup, "escalate", token=backup_token))
 
     page = decide(
-        primary, Submission(s.form_token(primary), "dismiss"), CLIENT, LINK_SECRET, s.world.links,
-        s.world.incidents, callbacks, s.world.audit, CLICK,
-    )  # fmt: skip
+        primary,
+        Submission(s.form_token(primary), "dismiss"),
+        CLIENT,
+        replace(s.world, escalation=callbacks),
+        CLICK,
+    )
 
     assert page.outcome is Outcome.DECIDED
     (loser,) = callbacks.pages

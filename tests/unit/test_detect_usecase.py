@@ -9,8 +9,7 @@ import pytest
 from crisiswatch.domain.clock import BUCKET
 from crisiswatch.domain.detection import BucketStats
 from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus, incident_id_for
-from crisiswatch.usecases.detection import SAVE_ATTEMPTS, count_mentions
-from tests.calls import detect
+from crisiswatch.usecases.detection import SAVE_ATTEMPTS, DetectionRun, count_mentions, detect
 from tests.fakes import T0, FakeServices, make_mention, quiet_history
 
 BRAND = "Acme Coffee"
@@ -19,16 +18,7 @@ WALL_CLOCK = datetime(2030, 1, 1, 9, 0, tzinfo=T0.tzinfo)
 
 
 def run_detect(world: FakeServices, now: datetime, brand: str = BRAND) -> Incident | None:
-    return detect(
-        brand,
-        now,
-        world.detector,
-        world.aggregates,
-        world.detector_states,
-        world.incidents,
-        world.audit,
-        opened_at=WALL_CLOCK,
-    )
+    return detect(brand, DetectionRun(now, WALL_CLOCK), world)
 
 
 WARM = 600
@@ -202,16 +192,6 @@ def test_a_new_brand_learns_from_its_first_mention_however_the_stream_batched_it
     quiet = [make_mention(n, at=T0 + timedelta(minutes=5 * (n // 4), seconds=n % 4)) for n in range(4 * 40)]
     count_mentions(quiet, world.sentiment, world.taxonomy, world.aggregates)
     end = quiet[-1].created_at
-    detect(
-        BRAND,
-        end,
-        world.detector,
-        world.aggregates,
-        world.detector_states,
-        world.incidents,
-        world.audit,
-        opened_at=end,
-        oldest=quiet[0].created_at,
-    )
+    detect(BRAND, DetectionRun(end, end, oldest=quiet[0].created_at), world)
     state, _ = world.detector_states.load(BRAND)
     assert state.buckets_seen == 39  # every closed bucket of the batch, not just the last one

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -28,9 +29,16 @@ from crisiswatch.domain.links import LinkState, link_key
 from crisiswatch.domain.policy import parse_policy
 from crisiswatch.domain.statements import Draft, StatementFacts, default_statements
 from crisiswatch.usecases.decisions import Outcome, view_link
-from crisiswatch.usecases.escalation import rounds_of, start_escalation
-from tests.calls import assess, record_failure, record_unanswered, request_decision, time_ran_out
-from tests.fakes import BASE_URL, LINK_SECRET, T0, TEST_POLICY, FakeServices, make_incident
+from crisiswatch.usecases.escalation import (
+    assess,
+    record_failure,
+    record_unanswered,
+    request_decision,
+    rounds_of,
+    start_escalation,
+    time_ran_out,
+)
+from tests.fakes import BASE_URL, LINK_SECRET, T0, TEST_POLICY, FakeServices, make_incident, make_settings
 
 TOKEN = "AQCEAAAAKgAAAAMAAAAAAAAAAcZ0xK6l1u0n3vGdV0yF0b9+7nO3jQ2m1Bf8i4vO9hT1Cq0n+ZrSx3k5mW8yTn2lLp4" * 7
 TOKEN2 = "AQCEAAAAKgAAAAMAAAAAAAAAAdR2wZ9pQ4mN7xK1vL5tY8sB3cF6hJ0gD2eA9uI4oP7qW1zX5nM8rT3yV6bC0" * 7
@@ -63,15 +71,7 @@ def world_with(incident: Incident | None = None, policy_extra: str = "") -> tupl
 
 
 def run_assess(world: FakeServices, incident: Incident, now: Any = NOW) -> dict[str, Any]:
-    return assess(
-        incident.incident_id,
-        world.policy,
-        world.statements,
-        world.settings.timing,
-        world.incidents,
-        world.audit,
-        now,
-    )
+    return assess(incident.incident_id, world, now)
 
 
 def assessed(incident: Incident | None = None) -> tuple[FakeServices, Incident]:
@@ -102,13 +102,7 @@ def ask(
         incident.incident_id,
         cursor.to_dict() if isinstance(cursor, Cursor) else cursor,
         token,
-        world.policy,
-        TIMING,
-        base_url,
-        world.incidents,
-        world.links,
-        world.notifier,
-        world.audit,
+        replace(world, settings=make_settings(action_base_url=base_url)),
         now,
     )
 
@@ -595,19 +589,7 @@ def test_a_malformed_request_is_refused_and_sends_nothing(cursor: Any, token: st
         cursor = first_cursor(world, incident).to_dict()
 
     with pytest.raises(InvalidRequestError) as error:
-        request_decision(
-            incident.incident_id,
-            cursor,
-            token,
-            world.policy,
-            TIMING,
-            BASE_URL,
-            world.incidents,
-            world.links,
-            world.notifier,
-            world.audit,
-            NOW,
-        )
+        request_decision(incident.incident_id, cursor, token, world, NOW)
 
     assert TOKEN[:40] not in str(error.value)
     assert world.notifier.sent == []
@@ -629,14 +611,7 @@ def test_a_request_for_an_unknown_incident_is_refused() -> None:
 
 def ran_out(world: FakeServices, incident: Incident, cursor: Cursor | Any) -> dict[str, Any]:
     return time_ran_out(
-        incident.incident_id,
-        cursor.to_dict() if isinstance(cursor, Cursor) else cursor,
-        world.policy,
-        TIMING,
-        world.incidents,
-        world.links,
-        world.audit,
-        NOW,
+        incident.incident_id, cursor.to_dict() if isinstance(cursor, Cursor) else cursor, world, NOW
     )
 
 
@@ -718,16 +693,7 @@ def test_a_reminder_keeps_the_request_open_and_the_end_of_its_round_closes_it_at
     assert world.links.requests[request.notification_id].expires_at == planned_expiry, "still open"
 
     early = NOW + timedelta(seconds=1)  # the timer ended the wait early: the clock says it is not over
-    time_ran_out(
-        incident.incident_id,
-        reminded.to_dict(),
-        world.policy,
-        TIMING,
-        world.incidents,
-        world.links,
-        world.audit,
-        early,
-    )
+    time_ran_out(incident.incident_id, reminded.to_dict(), world, early)
     closed = world.links.requests[request.notification_id]
     assert closed.expires_at == early and closed.is_expired(early)
 
@@ -781,11 +747,7 @@ def test_a_whole_silent_route_with_a_drill_minute_walks_every_wait() -> None:
             time_ran_out(
                 incident.incident_id,
                 cursor.to_dict(),
-                world.policy,
-                drill,
-                world.incidents,
-                world.links,
-                world.audit,
+                replace(world, settings=make_settings(timing=drill)),
                 NOW,
             )
         )
@@ -800,7 +762,7 @@ def test_a_whole_silent_route_with_a_drill_minute_walks_every_wait() -> None:
 def test_nobody_answering_is_recorded_and_frees_the_brand() -> None:
     world, incident = assessed()
 
-    result = record_unanswered(incident.incident_id, world.incidents, world.audit, NOW)
+    result = record_unanswered(incident.incident_id, world, NOW)
 
     assert result == {"status": "unanswered"}
     stored = world.incidents.get(incident.incident_id)
@@ -819,7 +781,7 @@ def test_a_failed_step_is_recorded_with_its_error_cut_short_and_frees_the_brand(
     world, incident = assessed()
     error = {"Error": "StoreDownError", "Cause": "x" * 5000, "ignored": "y"}
 
-    result = record_failure(incident.incident_id, error, world.incidents, world.links, world.audit, NOW)
+    result = record_failure(incident.incident_id, error, world, NOW)
 
     assert result == {"status": "failed"}
     stored = world.incidents.get(incident.incident_id)
@@ -834,7 +796,7 @@ def test_a_failed_step_expires_the_links_still_out() -> None:
     world, incident = assessed()
     ask(world, incident)
 
-    record_failure(incident.incident_id, "boom", world.incidents, world.links, world.audit, NOW)
+    record_failure(incident.incident_id, "boom", world, NOW)
 
     assert all(request.expires_at == NOW for request in world.links.requests.values())
 
@@ -843,6 +805,6 @@ def test_a_failed_step_expires_the_links_still_out() -> None:
 def test_a_failure_without_error_and_cause_is_recorded_as_text(error: Any, detail: dict[str, str]) -> None:
     world, incident = assessed()
 
-    record_failure(incident.incident_id, error, world.incidents, world.links, world.audit, NOW)
+    record_failure(incident.incident_id, error, world, NOW)
 
     assert world.audit.entries[0].detail == detail

@@ -8,8 +8,8 @@ from crisiswatch.domain.breaker import BreakerState, CircuitBreaker
 from crisiswatch.domain.clock import to_iso
 from crisiswatch.domain.errors import BudgetExhaustedError, RateLimitedError, SourceUnavailableError
 from crisiswatch.ports import FetchResult
-from crisiswatch.usecases.fetching import FetchStatus
-from tests.calls import fetch_source
+from crisiswatch.usecases.fetching import FetchStatus, SourceFetch
+from crisiswatch.usecases.ingest import Ingestion
 from tests.fakes import (
     T0,
     FakeCursorStore,
@@ -41,17 +41,11 @@ class ScriptedSource:
 
 
 def run(source: ScriptedSource, healths: FakeSourceHealthStore, minutes: int = 0, store=None):
-    return fetch_source(
-        source,
-        KEY,
-        FakeCursorStore(),
+    return SourceFetch(
+        Ingestion(FakeCursorStore(), store or FakeMentionStore(), FakeQuarantineStore(), FakeStoryIndex()),
         healths,
-        store or FakeMentionStore(),
-        FakeQuarantineStore(),
-        FakeStoryIndex(),
         BREAKER,
-        T0 + timedelta(minutes=minutes),
-    )
+    ).fetch(source, KEY, T0 + timedelta(minutes=minutes))
 
 
 def test_a_healthy_fetch_stores_and_reports() -> None:

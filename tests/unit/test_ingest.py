@@ -8,7 +8,7 @@ import pytest
 
 from crisiswatch.domain.mentions import Mention
 from crisiswatch.ports import FetchResult
-from tests.calls import ingest
+from crisiswatch.usecases.ingest import Ingestion
 from tests.fakes import (
     T0,
     FakeCursorStore,
@@ -26,7 +26,7 @@ PAGE = [make_mention(i) for i in range(5)]
 
 
 def run(source: FakeMentionSource, cursors: FakeCursorStore, store: FakeMentionStore, quarantine=None):
-    return ingest(source, KEY, cursors, store, quarantine or FakeQuarantineStore(), T0)
+    return Ingestion(cursors, store, quarantine or FakeQuarantineStore()).ingest(source, KEY, T0)
 
 
 def test_a_page_is_stored_and_the_cursor_advances() -> None:
@@ -147,12 +147,12 @@ def test_a_syndicated_copy_is_stored_and_linked_to_the_first_copy() -> None:
     source = FakeMentionSource("mixed", {None: FetchResult([first, copy, other], "c3")})
     store, stories = FakeMentionStore(), FakeStoryIndex()
 
-    report = ingest(source, KEY, FakeCursorStore(), store, FakeQuarantineStore(), T0, stories)
+    report = Ingestion(FakeCursorStore(), store, FakeQuarantineStore(), stories).ingest(source, KEY, T0)
 
     assert (report.stored, report.syndicated) == (3, 1)
     assert store.syndicated == {copy.mention_id: first.mention_id}
     # A retried fetch of the same page links nothing twice and keeps the first copy first.
-    again = ingest(source, KEY, FakeCursorStore(), store, FakeQuarantineStore(), T0, stories)
+    again = Ingestion(FakeCursorStore(), store, FakeQuarantineStore(), stories).ingest(source, KEY, T0)
     assert (again.stored, again.duplicates) == (0, 3)
 
 
@@ -162,8 +162,8 @@ def test_a_fetch_that_ran_late_keeps_posts_published_after_its_tick() -> None:
     source = FakeMentionSource("social", {None: FetchResult([late_post], "c1")})
     store, quarantine = FakeMentionStore(), FakeQuarantineStore()
 
-    report = ingest(
-        source, KEY, FakeCursorStore(), store, quarantine, T0, received_at=T0 + timedelta(minutes=30)
+    report = Ingestion(FakeCursorStore(), store, quarantine).ingest(
+        source, KEY, T0, received_at=T0 + timedelta(minutes=30)
     )
 
     assert (report.stored, report.quarantined) == (1, 0)
@@ -180,7 +180,9 @@ def test_each_mention_is_stored_with_its_language_and_the_sources_tag_if_it_diff
     source = FakeMentionSource("social", {None: FetchResult(page, "c5")})
     store = FakeMentionStore()
 
-    ingest(source, KEY, FakeCursorStore(), store, FakeQuarantineStore(), T0, languages=fake_languages())
+    Ingestion(FakeCursorStore(), store, FakeQuarantineStore()).ingest(
+        source, KEY, T0, languages=fake_languages()
+    )
 
     stored = [store.items[mention.mention_id] for mention in page]
     assert [(m.lang, m.lang_tag) for m in stored] == [

@@ -40,9 +40,8 @@ from crisiswatch.domain.statements import (
     StatementTextError,
     StatementTooLongError,
 )
-from crisiswatch.usecases.escalation import rounds_of
-from tests.calls import (
-    assess,
+from crisiswatch.usecases.escalation import assess, rounds_of
+from crisiswatch.usecases.outcomes import (
     check_signals,
     publish_statement,
     record_decision,
@@ -50,7 +49,7 @@ from tests.calls import (
     resolve,
     review_overdue,
 )
-from tests.fakes import T0, FakeServices, make_incident
+from tests.fakes import T0, FakeServices, make_incident, make_settings
 
 NOW = T0 + timedelta(minutes=3)
 LATER = NOW + timedelta(minutes=4)
@@ -63,15 +62,7 @@ def assessed(incident: Incident | None = None) -> tuple[FakeServices, Incident]:
     world = FakeServices()
     incident = incident or make_incident()
     assert world.incidents.open(incident)
-    assess(
-        incident.incident_id,
-        world.policy,
-        world.statements,
-        TIMING,
-        world.incidents,
-        world.audit,
-        NOW,
-    )
+    assess(incident.incident_id, world, NOW)
     world.audit.entries.clear()
     return world, current(world, incident)
 
@@ -96,15 +87,7 @@ def decide(
     if cursor is None:
         cursor = cursor_at(world, incident)
     return record_decision(
-        incident.incident_id,
-        cursor.to_dict() if isinstance(cursor, Cursor) else cursor,
-        decision,
-        world.policy,
-        TIMING,
-        world.incidents,
-        world.detector_feedback,
-        world.audit,
-        now,
+        incident.incident_id, cursor.to_dict() if isinstance(cursor, Cursor) else cursor, decision, world, now
     )
 
 
@@ -477,9 +460,7 @@ def approved() -> tuple[FakeServices, Incident]:
 
 
 def publish(world: FakeServices, incident: Incident, now: datetime = LATER) -> dict[str, Any]:
-    return publish_statement(
-        incident.incident_id, world.publisher, world.comms, world.incidents, world.audit, now
-    )
+    return publish_statement(incident.incident_id, world, now)
 
 
 def test_publish_posts_the_approved_text_once_and_tells_the_comms_channel() -> None:
@@ -641,7 +622,7 @@ def published() -> tuple[FakeServices, Incident]:
 
 def check(world: FakeServices, incident: Incident, previous: Any, now: datetime) -> dict[str, Any]:
     return check_signals(
-        incident.incident_id, previous, MONITORING, world.incidents, world.detector_states, world.audit, now
+        incident.incident_id, previous, replace(world, settings=make_settings(timing=MONITORING)), now
     )
 
 
@@ -736,10 +717,7 @@ def test_a_person_resolving_frees_the_brand_and_starts_the_review_record() -> No
     result = resolve(
         incident.incident_id,
         {"decision": "resolve", "decided_by": "tier1-primary", "tier": 0},
-        TIMING,
-        world.incidents,
-        world.links,
-        world.audit,
+        world,
         resolved_at,
     )
 
@@ -773,9 +751,7 @@ def test_a_person_resolving_frees_the_brand_and_starts_the_review_record() -> No
 def test_calm_resolves_as_crisiswatch(resolution: Any) -> None:
     world, incident = published()
 
-    result = resolve(
-        incident.incident_id, resolution, TIMING, world.incidents, world.links, world.audit, LATER
-    )
+    result = resolve(incident.incident_id, resolution, world, LATER)
 
     assert result == {"resolved_by": "crisiswatch", "cursor": review_cursor(TIMING).to_dict()}
     stored = current(world, incident)
@@ -801,7 +777,7 @@ def test_resolving_an_unknown_incident_is_refused() -> None:
     world, _ = published()
 
     with pytest.raises(IncidentNotFoundError):
-        resolve("inc-nobody-20240523T1200Z", None, TIMING, world.incidents, world.links, world.audit, LATER)
+        resolve("inc-nobody-20240523T1200Z", None, world, LATER)
     assert world.audit.entries == []
 
 
@@ -810,15 +786,7 @@ def test_resolving_an_unknown_incident_is_refused() -> None:
 
 def resolved() -> tuple[FakeServices, Incident]:
     world, incident = published()
-    resolve(
-        incident.incident_id,
-        {"decided_by": "tier1-primary"},
-        TIMING,
-        world.incidents,
-        world.links,
-        world.audit,
-        LATER,
-    )
+    resolve(incident.incident_id, {"decided_by": "tier1-primary"}, world, LATER)
     world.audit.entries.clear()
     return world, current(world, incident)
 
@@ -830,8 +798,7 @@ def test_the_review_is_recorded_on_top_of_the_response_times() -> None:
     result = record_review(
         incident.incident_id,
         {"decision": "review_done", "decided_by": "tier1-primary", "note": "n" * 1500},
-        world.incidents,
-        world.audit,
+        world,
         done_at,
     )
 
@@ -867,7 +834,7 @@ def test_only_review_done_completes_a_review(decision: Any) -> None:
     before = snapshot(world, incident)
 
     with pytest.raises(InvalidRequestError):
-        record_review(incident.incident_id, decision, world.incidents, world.audit, LATER)
+        record_review(incident.incident_id, decision, world, LATER)
 
     assert snapshot(world, incident) == before
 
@@ -875,13 +842,13 @@ def test_only_review_done_completes_a_review(decision: Any) -> None:
 def test_an_overdue_review_is_audited_and_changes_nothing_else() -> None:
     world, incident = resolved()
 
-    result = review_overdue(incident.incident_id, world.incidents, world.links, world.audit, LATER)
+    result = review_overdue(incident.incident_id, world, LATER)
 
     assert result == {"overdue": True}
     assert [(e.kind, e.actor) for e in world.audit.entries] == [("review.overdue", "crisiswatch")]
     assert current(world, incident) == incident
     with pytest.raises(IncidentNotFoundError):
-        review_overdue("inc-nobody-20240523T1200Z", world.incidents, world.links, world.audit, LATER)
+        review_overdue("inc-nobody-20240523T1200Z", world, LATER)
 
 
 def open_request(world: FakeServices, incident: Incident, phase: Phase) -> DecisionRequest:
@@ -903,9 +870,7 @@ def test_resolving_expires_the_monitoring_links_at_once(by: str) -> None:
     world, incident = published()
     request = open_request(world, incident, Phase.MONITOR)
 
-    resolve(
-        incident.incident_id, {"decided_by": by}, TIMING, world.incidents, world.links, world.audit, LATER
-    )
+    resolve(incident.incident_id, {"decided_by": by}, world, LATER)
 
     assert world.links.requests[request.notification_id].expires_at == LATER
 
@@ -914,7 +879,7 @@ def test_an_overdue_review_expires_the_review_link_even_if_its_clock_says_otherw
     world, incident = resolved()
     request = open_request(world, incident, Phase.REVIEW)
 
-    review_overdue(incident.incident_id, world.incidents, world.links, world.audit, LATER)
+    review_overdue(incident.incident_id, world, LATER)
 
     assert world.links.requests[request.notification_id].is_expired(LATER)
 
@@ -923,7 +888,7 @@ def test_resolving_leaves_a_request_of_another_phase_alone() -> None:
     world, incident = published()
     request = open_request(world, incident, Phase.REVIEW)
 
-    resolve(incident.incident_id, None, TIMING, world.incidents, world.links, world.audit, LATER)
+    resolve(incident.incident_id, None, world, LATER)
 
     assert world.links.requests[request.notification_id] == request
 
@@ -938,22 +903,10 @@ def test_acknowledge_approve_publish_monitor_resolve_review_ticks_the_whole_chec
     publish(world, incident)
     first = check(world, incident, {"checks": 0}, LATER)
     assert check(world, incident, first, LATER + timedelta(seconds=600))["calm"] is True
-    resolve(
-        incident.incident_id,
-        {"decided_by": "crisiswatch"},
-        TIMING,
-        world.incidents,
-        world.links,
-        world.audit,
-        LATER,
-    )
+    resolve(incident.incident_id, {"decided_by": "crisiswatch"}, world, LATER)
     world.incidents.update(incident.incident_id, IncidentChanges())  # a no-op write changes nothing
     record_review(
-        incident.incident_id,
-        {"decision": "review_done", "decided_by": "tier1-primary"},
-        world.incidents,
-        world.audit,
-        LATER,
+        incident.incident_id, {"decision": "review_done", "decided_by": "tier1-primary"}, world, LATER
     )
 
     stored = current(world, incident)

@@ -10,9 +10,8 @@ from datetime import datetime, timedelta
 from crisiswatch.domain.clock import BUCKET
 from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus, Severity
 from crisiswatch.domain.mentions import Mention
-from crisiswatch.usecases.detection import RaiseNotice, count_mentions
+from crisiswatch.usecases.detection import DetectionRun, RaiseNotice, count_mentions, detect
 from crisiswatch.usecases.escalation_raise import raise_notices, tell_of_raise
-from tests.calls import detect
 from tests.fakes import T0, FakeSentiment, FakeServices, make_incident, make_mention, quiet_history
 
 BRAND = "Acme Coffee"
@@ -31,17 +30,7 @@ def warmed_world() -> FakeServices:
 
 
 def run(world: FakeServices, now: datetime, on_raise: RaiseNotice | None = None) -> Incident | None:
-    return detect(
-        BRAND,
-        now,
-        world.detector,
-        world.aggregates,
-        world.detector_states,
-        world.incidents,
-        world.audit,
-        opened_at=WALL,
-        on_raise=on_raise,
-    )
+    return detect(BRAND, DetectionRun(now, WALL), world, on_raise=on_raise)
 
 
 def post(n: int, at: datetime, text: str, lang: str, source: str = "reddit", author: str = "") -> Mention:
@@ -102,7 +91,7 @@ def test_the_same_author_posting_three_times_opens_nothing() -> None:
 
 def test_a_raise_never_lowers_and_skips_closed_or_higher_incidents() -> None:
     from crisiswatch.domain.detection import Alert  # noqa: PLC0415
-    from tests.calls import raise_severity  # noqa: PLC0415
+    from crisiswatch.usecases.detection import raise_severity  # noqa: PLC0415
 
     world = FakeServices()
     incident = make_incident(brand=BRAND, bucket=START, severity=Severity.SEV2)
@@ -111,13 +100,13 @@ def test_a_raise_never_lowers_and_skips_closed_or_higher_incidents() -> None:
     def alert(severity: Severity) -> Alert:
         return Alert(START + BUCKET, severity, ("crisis_type",), "more", {}, (), Severity.SEV3, START)
 
-    assert raise_severity(BRAND, alert(Severity.SEV2), world.incidents, world.audit, WALL) is None
-    assert raise_severity(BRAND, alert(Severity.SEV3), world.incidents, world.audit, WALL) is None
+    assert raise_severity(BRAND, alert(Severity.SEV2), world, WALL) is None
+    assert raise_severity(BRAND, alert(Severity.SEV3), world, WALL) is None
     assert world.audit.entries == []
     world.incidents.update(incident.incident_id, IncidentChanges(status=IncidentStatus.RESOLVED))
-    assert raise_severity(BRAND, alert(Severity.SEV1), world.incidents, world.audit, WALL) is None
+    assert raise_severity(BRAND, alert(Severity.SEV1), world, WALL) is None
     world.incidents.update(incident.incident_id, IncidentChanges(status=IncidentStatus.MONITORING))
-    raised = raise_severity(BRAND, alert(Severity.SEV1), world.incidents, world.audit, WALL)
+    raised = raise_severity(BRAND, alert(Severity.SEV1), world, WALL)
     assert raised is not None and raised.severity is Severity.SEV1
 
 
