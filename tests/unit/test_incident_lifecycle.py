@@ -22,8 +22,8 @@ from crisiswatch.domain.incidents import (
 )
 from crisiswatch.domain.links import DecisionPayload, DecisionRequest
 from crisiswatch.domain.statements import StatementFacts, default_statements
-from crisiswatch.usecases.reporting import find_incidents, waiting_on_people
-from tests.fakes import T0, FakeActionLinkStore, FakeIncidentStore, make_incident
+from crisiswatch.wiring import UseCases
+from tests.fakes import T0, FakeActionLinkStore, FakeIncidentStore, FakeServices, make_incident
 
 NOW = T0 + timedelta(minutes=5)
 
@@ -140,7 +140,8 @@ def test_listing_filters_every_incident_before_keeping_the_newest() -> None:
             replace(opened, status=IncidentStatus.DISMISSED if hour < 3 else IncidentStatus.ESCALATING)
         )
 
-    dismissed = find_incidents(incidents, IncidentFilter(status=IncidentStatus.DISMISSED), limit=2)
+    reporting = UseCases(FakeServices(incidents=incidents)).reporting  # the dashboard's and the CLI's
+    dismissed = reporting.find(IncidentFilter(status=IncidentStatus.DISMISSED), limit=2)
 
     assert [incident.brand for incident in dismissed] == ["Brand 2", "Brand 1"]
 
@@ -165,7 +166,7 @@ def test_waiting_on_people_skips_closed_incidents_and_puts_the_soonest_deadline_
         )
         links.open_request(request, "token")
 
-    waiting = waiting_on_people(incidents, links)
+    waiting = UseCases(FakeServices(incidents=incidents, links=links)).reporting.waiting()
 
     assert IncidentStatus.REVIEWED in CLOSED_STATUSES and IncidentStatus.RESOLVED not in CLOSED_STATUSES
     assert [incident.brand for incident, _ in waiting] == ["Brand 2", "Brand 0"]
