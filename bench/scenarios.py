@@ -104,17 +104,23 @@ def main(argv: list[str] | None = None) -> int:
     names = set(argv if argv is not None else sys.argv[1:])
     entries = [entry for entry in manifest() if not names or entry["name"] in names]
     print("Scenarios (scenarios/expected.toml), each replayed whole in a fresh embedded runtime")
-    print(f"{'scenario':22} {'expected':58} {'outcome':40} {'met':4} {'wall':>6}")
-    met = 0
+    print("  set: held-out (`check`, never tuned against), tuned (written as held-out, then tuned on:")
+    print("  its first run beside it), or dev (written before tuning, then tuned on)")
+    print(f"{'scenario':22} {'set':9} {'expected':58} {'outcome':40} {'met':4} {'wall':>6}")
+    met: dict[str, list[bool]] = {}
     for entry in entries:
         outcome = run(entry)
-        met += outcome.met
+        group = "held-out" if entry.get("check") else "tuned" if entry.get("held_out_run") else "dev"
+        met.setdefault(group, []).append(outcome.met)
         print(
-            f"{outcome.name:22} {outcome.expected:58} {outcome.got:40} {'yes' if outcome.met else 'NO':4} "
-            f"{outcome.seconds:5.0f}s",
+            f"{outcome.name:22} {group:9} {outcome.expected:58} {outcome.got:40} "
+            f"{'yes' if outcome.met else 'NO':4} {outcome.seconds:5.0f}s",
             flush=True,
         )
-    print(f"{met} of {len(entries)} scenarios as expected")
+        if entry.get("held_out_run"):
+            print(f"{'':32} first run, as held-out: {entry['held_out_run']}")
+    for group, results in met.items():
+        print(f"{group}: {sum(results)} of {len(results)} scenarios as expected")
     return 0
 
 

@@ -71,7 +71,8 @@ class BucketStats:
     """Crisis type -> the slots (`author_slot`) of the distinct authors of its reports: how many people
     report it, bounded however many post (an author's slot is a hash; empty when authors are unknown)."""
     type_positive: dict[str, int] = field(default_factory=dict)
-    """Crisis type -> its reports whose sentiment is positive: a crisis word used in good spirits."""
+    """Crisis type -> its reports told in a positive tone (before the crisis words' own pull): a crisis
+    word used in good spirits."""
     type_reach: dict[str, int] = field(default_factory=dict)
     """Crisis type -> followers of the authors of its reports, summed: who is saying it."""
     type_negative: dict[str, int] = field(default_factory=dict)
@@ -132,15 +133,14 @@ class TypeTally:
 def tally_type(tally: TypeTally | None, mention: Mention, score: MentionScore) -> TypeTally:
     """`tally` with one more report of its type: `mention`, scored as `score`."""
     tally = tally or TypeTally()
-    sentiment = score.sentiment
+    # The tone as told, before the crisis words' own pull: is the report good or bad news in itself?
+    tone = score.compound
     slot = author_slot(mention.author)
     return TypeTally(
         count=tally.count + 1,
-        positive=tally.positive + (1 if sentiment is not None and sentiment >= POSITIVE_COMPOUND else 0),
-        # The tone as told, before the crisis words' own pull: is the report itself bad news?
-        negative=tally.negative
-        + (1 if score.compound is not None and score.compound <= NEGATIVE_TONE else 0),
-        scored=tally.scored + (0 if sentiment is None else 1),
+        positive=tally.positive + (1 if tone is not None and tone >= POSITIVE_COMPOUND else 0),
+        negative=tally.negative + (1 if tone is not None and tone <= NEGATIVE_TONE else 0),
+        scored=tally.scored + (0 if tone is None else 1),
         reach=tally.reach + max(score.reach, 0),
         authors=tally.authors | ({slot} if slot is not None else set()),
     )
@@ -433,8 +433,11 @@ class CrisisDetector:
     def _good_news(
         self, stats: BucketStats, window: Mapping[str, Any], volume: Observation, volume_fired: bool
     ) -> dict[str, Any] | None:
-        """The numbers that make this bucket good news (a spike, mostly not negative), or None."""
-        spike = volume_fired or stats.volume >= self.spike_ratio * max(volume.expected, 1.0)
+        """The numbers that make this bucket good news (a spike, mostly not negative), or None. A spike:
+        the volume signal, or the bucket or the 15-minute window at twice the expected count."""
+        # The window, not the bucket alone: a bucket judged while it fills holds a few mentions only.
+        usual = self.spike_ratio * max(volume.expected, 1.0)
+        spike = volume_fired or stats.volume >= usual or int(window["volume"]) >= usual * self.type_window
         scored = int(window["scored"])
         if not spike or scored < self.good_news_min_scored:
             return None
