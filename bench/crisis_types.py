@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from crisiswatch.domain.taxonomy import ANY_LANGUAGE, Taxonomy, default_taxonomy
+from crisiswatch.domain.detection.taxonomy import ANY_LANGUAGE, Taxonomy, default_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = {

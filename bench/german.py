@@ -37,8 +37,8 @@ from pathlib import Path
 
 from crisiswatch.adapters.german_lexicon import write_stem_index
 from crisiswatch.adapters.german_sentiment import DEFAULT_WEIGHTS, GermanSentiment, GermanWeights
-from crisiswatch.domain.scoring import NEGATIVE_COMPOUND
-from crisiswatch.domain.taxonomy import POSITIVE_COMPOUND
+from crisiswatch.domain.detection.scoring import NEGATIVE_COMPOUND
+from crisiswatch.domain.detection.taxonomy import POSITIVE_COMPOUND
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_ENV = "CRISISWATCH_BENCH_DATA"

@@ -6,7 +6,7 @@
   very short), the share of VADER's 4,200 English tweets it calls English and of GermEval 2017's 2,584
   German posts (dev set) it calls German; microseconds per tweet; installed size with dependencies (and
   model); cold start (import, load, first answer).
-* CrisisWatch's rules (`domain/language.py`) on fastText's model, as the Lambda runs them: the same
+* CrisisWatch's rules (`domain/listening/language.py`) on fastText's model, as the Lambda runs them: the same
   sets (the dev set's emoji-only and wordless posts included, which must come out "und"), per-text cost,
   and what the tag rule does to tagged posts (English tweets tagged "en", German posts tagged "en").
 
@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from crisiswatch.domain.language import (
+from crisiswatch.domain.listening.language import (
     Evidence,
     LanguageResolver,
     languages_prior,
@@ -262,7 +262,7 @@ def rules(tweets: list[str], germeval: list[str], dev: list[dict[str, str]]) -> 
 
     load_analyzer(ROOT)  # puts the built VADER lexicon on NLTK's path
     vader = SentimentIntensityAnalyzer()
-    print("\nCrisisWatch's rules on fastText (domain/language.py), untagged posts, by the brand's languages")
+    print("\nCrisisWatch's rules on fastText (listening/language.py), untagged posts, by brand languages")
     print(
         f"  {'brand languages':<16} {'all':>6} {'de':>6} {'en':>6} {'mixed':>6} {'short':>6} {'no words':>8} "
         f"{'tweets':>7} {'GermEv':>7} {'µs/text':>8}"

@@ -51,8 +51,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from crisiswatch.domain import anomaly
-from crisiswatch.domain.anomaly import AnomalyConfig, MentionAnomalyDetector, score_series
+from crisiswatch.domain.detection import anomaly
+from crisiswatch.domain.detection.anomaly import AnomalyConfig, MentionAnomalyDetector, score_series
 
 DATA = Path("/work/shared/data/nab-realtweets-dev")
 OTHER = Path("/work/shared/data/nab-other")

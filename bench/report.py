@@ -24,10 +24,11 @@ from typing import Any
 
 from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
 from crisiswatch.domain.clock import BUCKET
-from crisiswatch.domain.detection import BucketStats
-from crisiswatch.domain.incidents import Incident, IncidentRoute, IncidentStatus, RoutedRound, Severity
-from crisiswatch.domain.report import IncidentRecord, build_report
-from crisiswatch.domain.timeline import AuditEntry
+from crisiswatch.domain.detection.detector import BucketStats
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.incidents import Incident, IncidentRoute, IncidentStatus, RoutedRound
+from crisiswatch.domain.review.report import IncidentRecord, build_report
+from crisiswatch.domain.review.timeline import AuditEntry
 from crisiswatch.web.dashboard import render_incident_page
 from crisiswatch.web.report_files import report_files
 

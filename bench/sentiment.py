@@ -26,8 +26,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from crisiswatch.domain.scoring import score_text
-from crisiswatch.domain.taxonomy import default_taxonomy
+from crisiswatch.domain.detection.scoring import score_text
+from crisiswatch.domain.detection.taxonomy import default_taxonomy
 from crisiswatch_ops.analysis import language_model_file, load_analyzer, load_languages, vader_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,8 +49,8 @@ t0 = time.perf_counter()
 import app  # noqa: F401  (the handler module: Lambda's init phase)
 t1 = time.perf_counter()
 from datetime import datetime, timezone
-from crisiswatch.domain.mentions import Mention
-from crisiswatch.domain.scoring import score_mention
+from crisiswatch.domain.listening.mentions import Mention
+from crisiswatch.domain.detection.scoring import score_mention
 services = app.use_cases().services  # the handler's own wiring: VADER, the taxonomy, the language model
 mention = Mention("mastodon", "1", "acme", datetime.now(timezone.utc),
                   "The coffee at Acme was lukewarm again and the staff were rude, what a recall mess")

@@ -15,12 +15,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from crisiswatch.breaker import CircuitBreaker, SourceHealth
 from crisiswatch.config import Settings, Tables
-from crisiswatch.domain import timeline
-from crisiswatch.domain.breaker import CircuitBreaker, SourceHealth
 from crisiswatch.domain.clock import bucket_start, to_iso
-from crisiswatch.domain.crisis_plan import Timing
-from crisiswatch.domain.detection import (
+from crisiswatch.domain.detection.detector import (
     BucketStats,
     CrisisDetector,
     Detector,
@@ -28,23 +26,25 @@ from crisiswatch.domain.detection import (
     TypeTally,
     tally_type,
 )
+from crisiswatch.domain.detection.scoring import MentionScore
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.detection.taxonomy import Taxonomy, default_taxonomy
 from crisiswatch.domain.errors import IncidentNotFoundError, TransientError
-from crisiswatch.domain.incidents import (
+from crisiswatch.domain.listening.language import LanguageResolver
+from crisiswatch.domain.listening.mentions import Mention
+from crisiswatch.domain.response.crisis_plan import Timing
+from crisiswatch.domain.response.incidents import (
     ApprovedStatement,
     Incident,
     IncidentChanges,
     IncidentRoute,
     Review,
-    Severity,
     incident_id_for,
 )
-from crisiswatch.domain.language import LanguageResolver
-from crisiswatch.domain.links import ActionLink, DecisionRequest, LinkState
-from crisiswatch.domain.mentions import Mention
-from crisiswatch.domain.policy import EscalationPolicy, parse_policy
-from crisiswatch.domain.scoring import MentionScore
-from crisiswatch.domain.statements import Draft, StatementLibrary, default_statements
-from crisiswatch.domain.taxonomy import Taxonomy, default_taxonomy
+from crisiswatch.domain.response.links import ActionLink, DecisionRequest, LinkState
+from crisiswatch.domain.response.policy import EscalationPolicy, parse_policy
+from crisiswatch.domain.response.statements import Draft, StatementLibrary, default_statements
+from crisiswatch.domain.review import timeline
 from crisiswatch.ports import FetchResult, OutboundMessage
 from crisiswatch.wiring import Container
 

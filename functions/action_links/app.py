@@ -11,7 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from crisiswatch.domain.incidents import NOTE_LIMIT
+from crisiswatch.domain.response.incidents import NOTE_LIMIT
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Problem, Submission
 from crisiswatch.web.pages import SECURITY_HEADERS, link_status, render_link_page, render_message
 from crisiswatch.wiring import Container, UseCases, use_cases

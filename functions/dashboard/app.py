@@ -14,7 +14,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.errors import IncidentNotFoundError
-from crisiswatch.domain.incidents import IncidentFilter
+from crisiswatch.domain.response.incidents import IncidentFilter
 from crisiswatch.web.dashboard import DASHBOARD_HEADERS, render_incident_list, render_incident_page
 from crisiswatch.web.pages import render_message
 from crisiswatch.web.report_files import (

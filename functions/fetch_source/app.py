@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.adapters.sources.base import SourceContext
 from crisiswatch.adapters.sources.registry import build_source
-from crisiswatch.domain.breaker import BreakerState
+from crisiswatch.breaker import BreakerState
 from crisiswatch.domain.clock import parse_iso, utc_now
 from crisiswatch.domain.errors import InvalidRequestError
 from crisiswatch.usecases.fetching import FetchStatus

@@ -14,8 +14,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.adapters.dynamodb import mention_from_item
 from crisiswatch.adapters.tables import MentionItem
-from crisiswatch.domain.incidents import Incident, Severity
-from crisiswatch.domain.mentions import Mention
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.listening.mentions import Mention
+from crisiswatch.domain.response.incidents import Incident
 from crisiswatch.usecases.detection import RaiseNotice
 from crisiswatch.usecases.escalation_raise import tell_of_raise
 from crisiswatch.wiring import Container, use_cases

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from crisiswatch.domain.anomaly import MentionAnomalyDetector
-from crisiswatch.domain.language import LanguageResolver, languages_prior
-from crisiswatch.domain.scoring import NEGATIVE_COMPOUND, Analyzers, SentimentAnalyzer, score_text
-from crisiswatch.domain.taxonomy import POSITIVE_COMPOUND, Taxonomy
+from crisiswatch.domain.detection.anomaly import MentionAnomalyDetector
+from crisiswatch.domain.detection.scoring import NEGATIVE_COMPOUND, Analyzers, SentimentAnalyzer, score_text
+from crisiswatch.domain.detection.taxonomy import POSITIVE_COMPOUND, Taxonomy
+from crisiswatch.domain.listening.language import LanguageResolver, languages_prior
 
 from .runtime.build import built_template_path
 

@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from crisiswatch.domain.clock import to_iso, utc_now
+from crisiswatch.domain.detection.severity import Severity
 from crisiswatch.domain.errors import IncidentNotFoundError
-from crisiswatch.domain.incidents import IncidentFilter, IncidentStatus, Severity
-from crisiswatch.domain.timeline import HISTORY
+from crisiswatch.domain.response.incidents import IncidentFilter, IncidentStatus
+from crisiswatch.domain.review.timeline import HISTORY
 
 from . import views
 from .files import OutputPathError, refuse_same_file, replaced_atomically
@@ -106,7 +107,7 @@ def _cmd_local(args: argparse.Namespace) -> int:
 
 
 def _cmd_contacts(args: argparse.Namespace) -> int:
-    from crisiswatch.domain.policy import PolicyError, load_policy  # noqa: PLC0415
+    from crisiswatch.domain.response.policy import PolicyError, load_policy  # noqa: PLC0415
 
     from .contacts import sync_contacts  # noqa: PLC0415
 
@@ -365,7 +366,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
-    from crisiswatch.domain.taxonomy import TaxonomyError, default_taxonomy, load_taxonomy  # noqa: PLC0415
+    from crisiswatch.domain.detection.taxonomy import TaxonomyError, default_taxonomy, load_taxonomy  # noqa: PLC0415
 
     from .analysis import (  # noqa: PLC0415
         AnalysisError,

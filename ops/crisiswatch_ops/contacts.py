@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crisiswatch.domain.policy import EscalationPolicy, load_policy
+from crisiswatch.domain.response.policy import EscalationPolicy, load_policy
 
 
 @dataclass

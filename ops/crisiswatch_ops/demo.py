@@ -21,8 +21,8 @@ import requests
 from crisiswatch.adapters.dynamodb import DynamoIncidentStore
 from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
 from crisiswatch.domain.clock import to_iso
-from crisiswatch.domain.incidents import Incident
-from crisiswatch.domain.report import PostCrisisReport, format_duration
+from crisiswatch.domain.response.incidents import Incident
+from crisiswatch.domain.review.report import PostCrisisReport, format_duration
 
 from .contacts import sync_local
 from .pages import LINK, Page, read_page

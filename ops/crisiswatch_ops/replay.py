@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crisiswatch.adapters.dynamodb import DynamoAuditLog, DynamoIncidentStore
-from crisiswatch.domain.audit import AuditKind
 from crisiswatch.domain.clock import BUCKET, bucket_start, to_iso
+from crisiswatch.domain.detection.severity import Severity
 from crisiswatch.domain.errors import InvalidMentionError
-from crisiswatch.domain.incidents import Incident, Severity, brand_slug
-from crisiswatch.domain.mentions import mention_from_json_line
-from crisiswatch.domain.timeline import AuditEntry
+from crisiswatch.domain.listening.mentions import mention_from_json_line
+from crisiswatch.domain.response.audit import AuditKind
+from crisiswatch.domain.response.incidents import Incident, brand_slug
+from crisiswatch.domain.review.timeline import AuditEntry
 
 from .stack import Stack
 

@@ -20,12 +20,13 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElaps
 from rich.table import Table
 from rich.text import Text
 
-from crisiswatch.domain.checklist import ChecklistLine
 from crisiswatch.domain.clock import parse_iso, to_iso
-from crisiswatch.domain.incidents import Incident, IncidentStatus, Severity
-from crisiswatch.domain.links import DecisionRequest
-from crisiswatch.domain.report import PostCrisisReport, format_duration
-from crisiswatch.domain.timeline import HISTORY, HistoryEvent, TimelineEntry
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.checklist import ChecklistLine
+from crisiswatch.domain.response.incidents import Incident, IncidentStatus
+from crisiswatch.domain.response.links import DecisionRequest
+from crisiswatch.domain.review.report import PostCrisisReport, format_duration
+from crisiswatch.domain.review.timeline import HISTORY, HistoryEvent, TimelineEntry
 from crisiswatch.ports import ExecutionHistory
 from crisiswatch.usecases.reporting import IncidentView
 

@@ -20,8 +20,8 @@ from crisiswatch.adapters.dynamodb import (
 )
 from crisiswatch.adapters.tables import DetectorItem, MentionItem, bind_tables, transaction_connection
 from crisiswatch.config import Tables
-from crisiswatch.domain.detection import DetectorState
-from crisiswatch.domain.scoring import MentionScore
+from crisiswatch.domain.detection.detector import DetectorState
+from crisiswatch.domain.detection.scoring import MentionScore
 from tests.adapters.conftest import DynamoTables
 from tests.fakes import T0, make_mention
 

@@ -16,7 +16,7 @@ from moto import mock_aws
 from crisiswatch.adapters.notifications import RecordingPublisher, SnsCommsChannel, SnsNotifier
 from crisiswatch.adapters.stepfunctions import StepFunctionsEscalation
 from crisiswatch.domain.errors import InvalidRequestError, TransientError
-from crisiswatch.domain.policy import parse_policy
+from crisiswatch.domain.response.policy import parse_policy
 from crisiswatch.ports import OutboundMessage
 from crisiswatch.usecases.escalation import start_escalation
 from crisiswatch_ops.contacts import sync_contacts

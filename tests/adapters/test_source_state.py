@@ -10,7 +10,7 @@ import pytest
 from moto.dynamodb.models import DynamoDBBackend
 
 from crisiswatch.adapters.dynamodb import DynamoSourceHealthStore, DynamoStoryIndex, DynamoUsageStore
-from crisiswatch.domain.breaker import SourceHealth
+from crisiswatch.breaker import SourceHealth
 from tests.adapters.conftest import DynamoTables
 
 

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 
 from crisiswatch.adapters import dynamodb as ddb
-from crisiswatch.domain.detection import DetectorState
+from crisiswatch.domain.detection.detector import DetectorState
+from crisiswatch.domain.detection.scoring import MentionScore, score_mention
+from crisiswatch.domain.detection.taxonomy import default_taxonomy
 from crisiswatch.domain.errors import IncidentNotFoundError
-from crisiswatch.domain.incidents import (
+from crisiswatch.domain.response.incidents import (
     ApprovedStatement,
     Decision,
     IncidentChanges,
@@ -21,10 +23,8 @@ from crisiswatch.domain.incidents import (
     IncidentStatus,
     RoutedRound,
 )
-from crisiswatch.domain.links import ActionLink, DecisionRequest, LinkState, link_key, new_link_id
-from crisiswatch.domain.scoring import MentionScore, score_mention
-from crisiswatch.domain.statements import Channel, Draft, StatementKind
-from crisiswatch.domain.taxonomy import default_taxonomy
+from crisiswatch.domain.response.links import ActionLink, DecisionRequest, LinkState, link_key, new_link_id
+from crisiswatch.domain.response.statements import Channel, Draft, StatementKind
 from tests import fakes
 from tests.fakes import T0, FakeSentiment, make_incident, make_mention
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crisiswatch.adapters.dynamodb import DynamoIncidentStore
-from crisiswatch.domain.incidents import IncidentChanges, IncidentStatus
-from crisiswatch.domain.statements import Channel, StatementKind
+from crisiswatch.domain.response.incidents import IncidentChanges, IncidentStatus
+from crisiswatch.domain.response.statements import Channel, StatementKind
 from tests.adapters.conftest import DynamoTables
 
 INCIDENT_ID = "inc-acme-coffee-20240523T1200Z"

@@ -21,8 +21,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from crisiswatch.adapters.dynamodb import DynamoAuditLog, DynamoIncidentStore
-from crisiswatch.domain.incidents import Incident
-from crisiswatch.domain.timeline import AuditEntry
+from crisiswatch.domain.response.incidents import Incident
+from crisiswatch.domain.review.timeline import AuditEntry
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack
 from tests.loop.plan_runtime import (

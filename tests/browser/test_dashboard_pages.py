@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from crisiswatch.domain.clock import parse_iso
-from crisiswatch.domain.report import format_duration
+from crisiswatch.domain.review.report import format_duration
 from crisiswatch_ops.runtime import LocalRuntime
 from tests.browser.conftest import (
     APPROVER,

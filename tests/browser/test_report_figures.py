@@ -16,7 +16,7 @@ import pytest
 from crisiswatch.adapters.dynamodb import DynamoAggregateStore, DynamoAuditLog, DynamoIncidentStore
 from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
 from crisiswatch.domain.clock import utc_now
-from crisiswatch.domain.report import PostCrisisReport, format_duration
+from crisiswatch.domain.review.report import PostCrisisReport, format_duration
 from crisiswatch.usecases.reporting import compile_report
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack

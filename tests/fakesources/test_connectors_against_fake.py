@@ -26,7 +26,7 @@ from crisiswatch.adapters.sources import bluesky as bluesky_connector
 from crisiswatch.adapters.sources.base import SourceContext
 from crisiswatch.adapters.sources.errors import SourceError
 from crisiswatch.adapters.sources.registry import build_source
-from crisiswatch.domain.watchlist import parse_watchlist
+from crisiswatch.domain.listening.watchlist import parse_watchlist
 from crisiswatch_ops.fakesources import (
     Corpus,
     FakeSettings,

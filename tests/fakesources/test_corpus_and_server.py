@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import requests
 
-from crisiswatch.domain.watchlist import Brand, parse_watchlist
+from crisiswatch.domain.listening.watchlist import Brand, parse_watchlist
 from crisiswatch_ops.fakesources import SOURCE_TYPES, FakeSourceServer, WatchlistOptions, make_corpus
 
 from .conftest import BRAND, END, START

@@ -15,9 +15,10 @@ from urllib.parse import urlencode
 import pytest
 
 from crisiswatch.domain.clock import utc_now
-from crisiswatch.domain.crisis_plan import Cursor, Timing, start_round
-from crisiswatch.domain.incidents import IncidentChanges, Severity
-from crisiswatch.domain.links import link_key
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.crisis_plan import Cursor, Timing, start_round
+from crisiswatch.domain.response.incidents import IncidentChanges
+from crisiswatch.domain.response.links import link_key
 from crisiswatch.usecases.escalation import assess, request_decision, rounds_of
 from crisiswatch.usecases.outcomes import publish_statement, record_decision
 from crisiswatch_ops.pages import Page, read_page

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from crisiswatch.domain.incidents import IncidentChanges, IncidentStatus, Severity
-from crisiswatch.domain.timeline import HistoryEvent
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.incidents import IncidentChanges, IncidentStatus
+from crisiswatch.domain.review.timeline import HistoryEvent
 from tests.fakes import DASHBOARD_PASSWORD, T0, FakeServices, make_incident
 from tests.handlers.conftest import FakeLambdaContext, load_event, load_function
 

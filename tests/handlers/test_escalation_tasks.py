@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from crisiswatch.domain.clock import parse_iso
-from crisiswatch.domain.detection import DetectorState
+from crisiswatch.domain.detection.detector import DetectorState
+from crisiswatch.domain.detection.severity import Severity
 from crisiswatch.domain.errors import IncidentNotFoundError, InvalidRequestError
-from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus, Severity
-from crisiswatch.domain.statements import StatementTextError
+from crisiswatch.domain.response.incidents import Incident, IncidentChanges, IncidentStatus
+from crisiswatch.domain.response.statements import StatementTextError
 from tests.fakes import FakeServices
 from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from crisiswatch.domain.errors import SourceUnavailableError
-from crisiswatch.domain.watchlist import parse_watchlist
+from crisiswatch.domain.listening.watchlist import parse_watchlist
 from crisiswatch.ports import FetchResult
 from tests.fakes import T0, FakeServices, make_mention
 from tests.handlers.conftest import FakeLambdaContext, load_event, load_function

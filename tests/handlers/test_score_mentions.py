@@ -9,8 +9,8 @@ import pytest
 
 from crisiswatch.adapters.tables import MentionItem
 from crisiswatch.domain.clock import BUCKET, bucket_start
-from crisiswatch.domain.detection import BucketStats, DetectorState
-from crisiswatch.domain.incidents import incident_id_for
+from crisiswatch.domain.detection.detector import BucketStats, DetectorState
+from crisiswatch.domain.response.incidents import incident_id_for
 from tests.fakes import FakeServices, StoreDownError
 from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
 
@@ -151,7 +151,7 @@ def test_only_mentions_stored_without_a_language_are_identified() -> None:
 
 
 def test_a_severity_raise_tells_the_raised_route_and_a_failed_notice_fails_nothing() -> None:
-    from crisiswatch.domain.incidents import Severity  # noqa: PLC0415
+    from crisiswatch.domain.detection.severity import Severity  # noqa: PLC0415
     from tests.fakes import make_incident, make_settings  # noqa: PLC0415
 
     assert app.raise_notifier(FakeServices()) is None  # no policy file: the raise is only recorded

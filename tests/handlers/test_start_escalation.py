@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from crisiswatch.domain.clock import parse_iso
-from crisiswatch.domain.incidents import Incident, Severity
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.incidents import Incident
 from tests.fakes import FakeServices
 from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from crisiswatch.adapters.dynamodb import DynamoIncidentStore
-from crisiswatch.domain.incidents import Incident
+from crisiswatch.domain.response.incidents import Incident
 from crisiswatch_ops.contacts import sync_local
 from crisiswatch_ops.pages import LINK
 from crisiswatch_ops.replay import (

@@ -18,7 +18,7 @@ import requests
 from crisiswatch.adapters.dynamodb import DynamoAuditLog, DynamoIncidentStore
 from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
 from crisiswatch.adapters.tables import ActionLinkItem, MentionItem, QuarantineItem
-from crisiswatch.domain.links import link_key
+from crisiswatch.domain.response.links import link_key
 from crisiswatch.usecases.reporting import incident_timeline
 from crisiswatch_ops.pages import read_page
 from crisiswatch_ops.replay import ReplayFile, Schedule, drive_schedule, incidents_of, scenario_clock_start

@@ -18,7 +18,8 @@ import requests
 
 from crisiswatch.adapters.dynamodb import DynamoAuditLog, DynamoIncidentStore
 from crisiswatch.adapters.tables import DetectorItem
-from crisiswatch.domain.incidents import Incident, Severity, incident_id_for
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.incidents import Incident, incident_id_for
 from crisiswatch_ops.pages import LINK, Page, read_page
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from crisiswatch.domain.clock import BUCKET, bucket_start, parse_iso
-from crisiswatch.domain.incidents import Incident, Severity
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.incidents import Incident
 from crisiswatch_ops.replay import ReplayFile, incidents_of, replay_on_runtime
 from crisiswatch_ops.runtime import LocalRuntime, RuntimeOptions
 from crisiswatch_ops.stack import Stack

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crisiswatch.domain.taxonomy import default_taxonomy
+from crisiswatch.domain.detection.taxonomy import default_taxonomy
 from crisiswatch_ops.analysis import AnalysisError, classify_lines, detect_csv, format_row
 from tests.fakes import FakeSentiment, fake_languages
 

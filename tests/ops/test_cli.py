@@ -18,15 +18,15 @@ from crisiswatch.adapters import tables as models
 from crisiswatch.adapters.dynamodb import DynamoActionLinkStore, DynamoAuditLog, DynamoIncidentStore
 from crisiswatch.config import Tables
 from crisiswatch.domain.clock import bucket_start
-from crisiswatch.domain.incidents import (
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.incidents import (
     Decision,
     Incident,
     IncidentChanges,
     IncidentRoute,
     IncidentStatus,
-    Severity,
 )
-from crisiswatch.domain.links import ActionLink, DecisionRequest, link_key, new_link_id
+from crisiswatch.domain.response.links import ActionLink, DecisionRequest, link_key, new_link_id
 from crisiswatch_ops import cli
 from crisiswatch_ops.stack import Stack
 from tests.adapters.conftest import MODELS, REGION, create_tables

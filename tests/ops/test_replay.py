@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from crisiswatch.domain.incidents import Incident, Severity
-from crisiswatch.domain.timeline import AuditEntry
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.incidents import Incident
+from crisiswatch.domain.review.timeline import AuditEntry
 from crisiswatch_ops import cli, views
 from crisiswatch_ops.replay import ReplayFile, ReplayReport, incident_account
 

@@ -35,7 +35,7 @@ from requests.adapters import HTTPAdapter
 
 from crisiswatch.adapters.sources.base import Secret, SourceContext
 from crisiswatch.adapters.sources.http import http_session
-from crisiswatch.domain.watchlist import Brand
+from crisiswatch.domain.listening.watchlist import Brand
 
 REQUEST_TIMEOUT = 30.0
 """Seconds: the read timeout of `fast_session`'s requests. It only bounds a hang: an answer that comes

@@ -22,8 +22,8 @@ from crisiswatch.adapters.sources.errors import (
     SourceError,
     SourceUnavailableError,
 )
-from crisiswatch.domain.mentions import MAX_TEXT_CHARS
-from crisiswatch.domain.watchlist import BlueskySpec, Brand
+from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
+from crisiswatch.domain.listening.watchlist import BlueskySpec, Brand
 
 from .conftest import Reply, ScriptedServer, hanging_session, source_context
 

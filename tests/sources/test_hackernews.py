@@ -20,7 +20,7 @@ from crisiswatch.adapters.sources.errors import (
     SourceUnavailableError,
 )
 from crisiswatch.adapters.sources.hackernews import HackerNewsSource
-from crisiswatch.domain.watchlist import Brand, HackerNewsSpec
+from crisiswatch.domain.listening.watchlist import Brand, HackerNewsSpec
 from crisiswatch.ports import FetchResult
 
 from .conftest import Recorded, Reply, ScriptedServer, hanging_session, make_fast_session, source_context

@@ -20,8 +20,8 @@ from crisiswatch.adapters.sources.errors import (
     SourceUnavailableError,
 )
 from crisiswatch.adapters.sources.mastodon import MastodonSource
-from crisiswatch.domain.mentions import MAX_TEXT_CHARS
-from crisiswatch.domain.watchlist import Brand, MastodonSpec
+from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
+from crisiswatch.domain.listening.watchlist import Brand, MastodonSpec
 
 from .conftest import Reply, ScriptedServer, hanging_session, source_context
 

@@ -21,8 +21,8 @@ from crisiswatch.adapters.sources.errors import (
     SourceUnavailableError,
 )
 from crisiswatch.adapters.sources.reddit import RedditSource
-from crisiswatch.domain.mentions import MAX_TEXT_CHARS
-from crisiswatch.domain.watchlist import Brand, RedditSpec
+from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
+from crisiswatch.domain.listening.watchlist import Brand, RedditSpec
 
 from .conftest import Reply, ScriptedServer, hanging_session, source_context
 

@@ -20,7 +20,7 @@ from crisiswatch.adapters.sources.errors import (
     SourceUnavailableError,
 )
 from crisiswatch.adapters.sources.rss import RssSource
-from crisiswatch.domain.watchlist import Brand, RssSpec
+from crisiswatch.domain.listening.watchlist import Brand, RssSpec
 from crisiswatch.ports import FetchResult
 
 from .conftest import Recorded, Reply, ScriptedServer, hanging_session, make_fast_session, source_context

@@ -19,7 +19,7 @@ from crisiswatch.adapters.sources.errors import (
     SourceUnavailableError,
 )
 from crisiswatch.adapters.sources.x import XSource
-from crisiswatch.domain.watchlist import Brand, XSpec
+from crisiswatch.domain.listening.watchlist import Brand, XSpec
 from crisiswatch.ports import FetchResult
 
 from .conftest import (

@@ -18,7 +18,7 @@ from crisiswatch.adapters.sources.errors import (
     SourceUnavailableError,
 )
 from crisiswatch.adapters.sources.youtube import YouTubeSource
-from crisiswatch.domain.watchlist import Brand, YouTubeSpec
+from crisiswatch.domain.listening.watchlist import Brand, YouTubeSpec
 from crisiswatch.ports import FetchResult
 
 from .conftest import (

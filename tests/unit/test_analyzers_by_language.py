@@ -8,8 +8,8 @@ import pytest
 
 from crisiswatch.adapters.german_lexicon import GermanLexiconError
 from crisiswatch.adapters.sentiment import AnalyzersByLanguage, sentiment_analyzers
-from crisiswatch.domain.scoring import SentimentAnalyzer, score_text
-from crisiswatch.domain.taxonomy import default_taxonomy
+from crisiswatch.domain.detection.scoring import SentimentAnalyzer, score_text
+from crisiswatch.domain.detection.taxonomy import default_taxonomy
 from tests.unit.test_scoring import FixedSentiment
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crisiswatch.domain.anomaly import (
+from crisiswatch.domain.detection.anomaly import (
     AnomalyConfig,
     AnomalyState,
     MentionAnomalyDetector,

@@ -9,7 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bench.nab import count_like
-from crisiswatch.domain.anomaly import MentionAnomalyDetector, score_for_z, score_series, z_for_score
+from crisiswatch.domain.detection.anomaly import (
+    MentionAnomalyDetector,
+    score_for_z,
+    score_series,
+    z_for_score,
+)
 
 T0 = datetime(2024, 3, 4, 0, 0, tzinfo=UTC)
 STEP = timedelta(minutes=5)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from crisiswatch.domain.breaker import BreakerState, CircuitBreaker, SourceHealth
+from crisiswatch.breaker import BreakerState, CircuitBreaker, SourceHealth
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 BREAKER = CircuitBreaker(threshold=3, base_cooldown=timedelta(minutes=5), max_cooldown=timedelta(hours=1))

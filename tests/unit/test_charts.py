@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 
 from crisiswatch.domain.clock import BUCKET, to_iso
-from crisiswatch.domain.detection import BucketStats
-from crisiswatch.domain.incidents import Incident, IncidentStatus, Severity
-from crisiswatch.domain.report import IncidentRecord, PostCrisisReport, build_report
-from crisiswatch.domain.timeline import AuditEntry, HistoryEvent
+from crisiswatch.domain.detection.detector import BucketStats
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.incidents import Incident, IncidentStatus
+from crisiswatch.domain.review.report import IncidentRecord, PostCrisisReport, build_report
+from crisiswatch.domain.review.timeline import AuditEntry, HistoryEvent
 from crisiswatch.web.charts import CHAR_WIDTH, PLOT, compact, negativity_chart, nice_ticks, volume_chart
 from tests.fakes import as_stored
 

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crisiswatch.domain.crisis_plan import (
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.errors import InvalidRequestError
+from crisiswatch.domain.response.crisis_plan import (
     ALLOWED,
     NOBODY,
     Cursor,
@@ -26,9 +28,15 @@ from crisiswatch.domain.crisis_plan import (
     review_cursor,
     start_round,
 )
-from crisiswatch.domain.errors import InvalidRequestError
-from crisiswatch.domain.incidents import Decision, Severity
-from crisiswatch.domain.policy import Contact, EscalationPolicy, PolicyError, Route, Tier, parse_policy
+from crisiswatch.domain.response.incidents import Decision
+from crisiswatch.domain.response.policy import (
+    Contact,
+    EscalationPolicy,
+    PolicyError,
+    Route,
+    Tier,
+    parse_policy,
+)
 from tests.fakes import TEST_POLICY
 
 NOON = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)

@@ -9,11 +9,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from crisiswatch.domain.checklist import checklist_lines
 from crisiswatch.domain.clock import to_iso
-from crisiswatch.domain.incidents import Decision, IncidentStatus, Severity
-from crisiswatch.domain.links import DecisionRequest
-from crisiswatch.domain.report import PostCrisisReport
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.checklist import checklist_lines
+from crisiswatch.domain.response.incidents import Decision, IncidentStatus
+from crisiswatch.domain.response.links import DecisionRequest
+from crisiswatch.domain.review.report import PostCrisisReport
 from crisiswatch.web.dashboard import DASHBOARD_HEADERS, render_incident_list, render_incident_page
 from tests.unit.test_charts import HOSTILE, OPENED_AT, audit_trail, make_incident, sample_report
 

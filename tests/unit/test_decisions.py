@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from crisiswatch.domain.checklist import ChecklistItem
 from crisiswatch.domain.clock import to_iso
-from crisiswatch.domain.crisis_plan import (
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.checklist import ChecklistItem
+from crisiswatch.domain.response.crisis_plan import (
     Cursor,
     Phase,
     Timing,
@@ -27,8 +28,8 @@ from crisiswatch.domain.crisis_plan import (
     owner_cursor,
     review_cursor,
 )
-from crisiswatch.domain.incidents import IncidentChanges, Severity
-from crisiswatch.domain.links import (
+from crisiswatch.domain.response.incidents import IncidentChanges
+from crisiswatch.domain.response.links import (
     FORM_TOKEN_TTL,
     ActionLink,
     DecisionRequest,
@@ -37,7 +38,7 @@ from crisiswatch.domain.links import (
     link_key,
     new_link_id,
 )
-from crisiswatch.domain.statements import Draft
+from crisiswatch.domain.response.statements import Draft
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Revision, Submission, decide, view_link
 from crisiswatch.usecases.escalation import assess, request_decision, rounds_of, time_ran_out
 from crisiswatch.usecases.outcomes import record_decision

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from crisiswatch.domain.clock import BUCKET
-from crisiswatch.domain.detection import BucketStats
-from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus, incident_id_for
+from crisiswatch.domain.detection.detector import BucketStats
+from crisiswatch.domain.response.incidents import Incident, IncidentChanges, IncidentStatus, incident_id_for
 from crisiswatch.usecases.detection import SAVE_ATTEMPTS, DetectionRun, count_mentions, detect
 from tests.fakes import T0, FakeServices, make_mention, quiet_history
 

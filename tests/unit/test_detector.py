@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from crisiswatch.domain.clock import BUCKET, to_iso
-from crisiswatch.domain.detection import (
+from crisiswatch.domain.detection.detector import (
     MAX_CATCH_UP,
     Alert,
     BucketStats,
@@ -20,8 +20,8 @@ from crisiswatch.domain.detection import (
     buckets_to_judge,
     poisson_tail,
 )
-from crisiswatch.domain.incidents import Severity
-from crisiswatch.domain.taxonomy import default_taxonomy
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.detection.taxonomy import default_taxonomy
 from tests.fakes import T0
 
 DETECTOR = CrisisDetector(type_weights=default_taxonomy().weights)

@@ -8,15 +8,15 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from crisiswatch.domain.clock import BUCKET
-from crisiswatch.domain.detection import (
+from crisiswatch.domain.detection.detector import (
     Alert,
     BucketStats,
     CrisisDetector,
     DetectorState,
     author_slot,
 )
-from crisiswatch.domain.incidents import Severity
-from crisiswatch.domain.taxonomy import default_taxonomy
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.detection.taxonomy import default_taxonomy
 from tests.fakes import T0
 
 DETECTOR = CrisisDetector(type_weights=default_taxonomy().weights)

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from crisiswatch.domain.checklist import ChecklistItem
 from crisiswatch.domain.clock import to_iso
-from crisiswatch.domain.crisis_plan import (
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.errors import IncidentNotFoundError, InvalidRequestError
+from crisiswatch.domain.response.checklist import ChecklistItem
+from crisiswatch.domain.response.crisis_plan import (
     ALLOWED,
     Cursor,
     Phase,
@@ -23,11 +25,10 @@ from crisiswatch.domain.crisis_plan import (
     review_cursor,
     start_round,
 )
-from crisiswatch.domain.errors import IncidentNotFoundError, InvalidRequestError
-from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus, Severity
-from crisiswatch.domain.links import LinkState, link_key
-from crisiswatch.domain.policy import parse_policy
-from crisiswatch.domain.statements import Draft, StatementFacts, default_statements
+from crisiswatch.domain.response.incidents import Incident, IncidentChanges, IncidentStatus
+from crisiswatch.domain.response.links import LinkState, link_key
+from crisiswatch.domain.response.policy import parse_policy
+from crisiswatch.domain.response.statements import Draft, StatementFacts, default_statements
 from crisiswatch.usecases.decisions import Outcome, view_link
 from crisiswatch.usecases.escalation import (
     assess,

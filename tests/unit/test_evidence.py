@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from crisiswatch.domain.evidence import NOTABLE_POSTS, gather_evidence, remember_notable, top_terms
-from crisiswatch.domain.mentions import Mention
-from crisiswatch.domain.scoring import MentionScore
+from crisiswatch.domain.detection.evidence import NOTABLE_POSTS, gather_evidence, remember_notable, top_terms
+from crisiswatch.domain.detection.scoring import MentionScore
+from crisiswatch.domain.listening.mentions import Mention
 from tests.fakes import T0, make_mention
 
 
@@ -98,7 +98,7 @@ def test_long_posts_are_cut_to_an_excerpt() -> None:
 
 
 def test_crisis_posts_carrying_more_of_the_fired_types_come_first() -> None:
-    from crisiswatch.domain.evidence import _by_relevance  # noqa: PLC0415
+    from crisiswatch.domain.detection.evidence import _by_relevance  # noqa: PLC0415
 
     posts = [
         {"mention_id": "wifi", "reach": 5_000, "crisis_types": ["product_failure"]},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from crisiswatch.domain.breaker import BreakerState, CircuitBreaker
+from crisiswatch.breaker import BreakerState, CircuitBreaker
 from crisiswatch.domain.clock import to_iso
 from crisiswatch.domain.errors import BudgetExhaustedError, RateLimitedError, SourceUnavailableError
 from crisiswatch.ports import FetchResult

@@ -14,17 +14,17 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from crisiswatch.domain.checklist import ChecklistItem
 from crisiswatch.domain.errors import InvalidMentionError
-from crisiswatch.domain.incidents import NOTE_LIMIT, Decision
-from crisiswatch.domain.links import form_token
-from crisiswatch.domain.mentions import (
+from crisiswatch.domain.listening.mentions import (
     MAX_FIELD_CHARS,
     MAX_TEXT_CHARS,
     mention_from_dict,
     mention_from_json_line,
 )
-from crisiswatch.domain.statements import Channel, StatementTextError, clean_statement
+from crisiswatch.domain.response.checklist import ChecklistItem
+from crisiswatch.domain.response.incidents import NOTE_LIMIT, Decision
+from crisiswatch.domain.response.links import form_token
+from crisiswatch.domain.response.statements import Channel, StatementTextError, clean_statement
 from crisiswatch.usecases.decisions import Outcome, Submission
 from crisiswatch.web.pages import HTTP_STATUS, link_message, link_status
 from tests.fakes import LINK_SECRET, FakeServices

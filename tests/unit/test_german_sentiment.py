@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from crisiswatch.adapters.german_sentiment import GermanSentiment
-from crisiswatch.domain.scoring import NEGATIVE_COMPOUND, SentimentAnalyzer
-from crisiswatch.domain.taxonomy import POSITIVE_COMPOUND
+from crisiswatch.domain.detection.scoring import NEGATIVE_COMPOUND, SentimentAnalyzer
+from crisiswatch.domain.detection.taxonomy import POSITIVE_COMPOUND
 
 LEXICON = Path(__file__).resolve().parents[2] / "layers" / "vader_lexicon" / "german_lexicon.tsv"
 

@@ -8,20 +8,20 @@ from datetime import timedelta
 
 import pytest
 
-from crisiswatch.domain.audit import AuditKind
-from crisiswatch.domain.checklist import ChecklistItem
+from crisiswatch.domain.detection.severity import Severity
 from crisiswatch.domain.errors import InvalidRequestError
-from crisiswatch.domain.incidents import (
+from crisiswatch.domain.response.audit import AuditKind
+from crisiswatch.domain.response.checklist import ChecklistItem
+from crisiswatch.domain.response.incidents import (
     CLOSED_STATUSES,
     SYSTEM,
     Decision,
     IncidentFilter,
     IncidentStatus,
-    Severity,
     Transition,
 )
-from crisiswatch.domain.links import DecisionPayload, DecisionRequest
-from crisiswatch.domain.statements import StatementFacts, default_statements
+from crisiswatch.domain.response.links import DecisionPayload, DecisionRequest
+from crisiswatch.domain.response.statements import StatementFacts, default_statements
 from crisiswatch.wiring import UseCases
 from tests.fakes import T0, FakeActionLinkStore, FakeIncidentStore, FakeServices, make_incident
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from crisiswatch.domain.mentions import Mention
+from crisiswatch.domain.listening.mentions import Mention
 from crisiswatch.ports import FetchResult
 from crisiswatch.usecases.ingest import Ingestion
 from tests.fakes import (

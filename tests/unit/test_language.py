@@ -1,4 +1,4 @@
-"""The language rules (domain/language.py), with a scripted identifier: tags, lies, short and empty text."""
+"""The language rules (domain/listening/language.py), scripted identifier: tags, lies, short, empty."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crisiswatch.domain.language import (
+from crisiswatch.domain.listening.language import (
     DEFAULT_LANGUAGES,
     Evidence,
     LanguageResolver,
@@ -18,7 +18,7 @@ from crisiswatch.domain.language import (
     resolve_language,
     words_for_identification,
 )
-from crisiswatch.domain.mentions import Mention, mention_from_dict, mention_to_dict
+from crisiswatch.domain.listening.mentions import Mention, mention_from_dict, mention_to_dict
 
 
 class Scripted:

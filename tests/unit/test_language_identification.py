@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crisiswatch.adapters.language import FastTextIdentifier
-from crisiswatch.domain.language import LanguageResolver, resolve_language
+from crisiswatch.domain.listening.language import LanguageResolver, resolve_language
 from crisiswatch_ops.analysis import AnalysisError, language_model_file
 
 ROOT = Path(__file__).resolve().parents[2]

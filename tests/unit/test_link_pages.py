@@ -10,10 +10,10 @@ from datetime import timedelta
 
 import pytest
 
-from crisiswatch.domain.crisis_plan import Phase
-from crisiswatch.domain.incidents import IncidentChanges
-from crisiswatch.domain.links import new_link_id
-from crisiswatch.domain.statements import Draft
+from crisiswatch.domain.response.crisis_plan import Phase
+from crisiswatch.domain.response.incidents import IncidentChanges
+from crisiswatch.domain.response.links import new_link_id
+from crisiswatch.domain.response.statements import Draft
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Problem, Submission
 from crisiswatch.web.pages import link_status, render_link_page
 from crisiswatch_ops.pages import Page, read_page

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from crisiswatch.domain.errors import InvalidMentionError
-from crisiswatch.domain.mentions import (
+from crisiswatch.domain.listening.mentions import (
     MAX_TEXT_CHARS,
     mention_from_dict,
     mention_from_json_line,
@@ -218,7 +218,7 @@ def test_oversized_extra_fields_are_dropped_so_the_item_still_fits_dynamodb() ->
 
 
 def test_a_connector_mention_keeps_the_truncation_flag_and_the_raw_payload() -> None:
-    from crisiswatch.domain.mentions import MentionParts, mention_from_parts  # noqa: PLC0415
+    from crisiswatch.domain.listening.mentions import MentionParts, mention_from_parts  # noqa: PLC0415
 
     mention = mention_from_parts(
         MentionParts(

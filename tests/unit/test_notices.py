@@ -9,9 +9,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from crisiswatch.domain.crisis_plan import Message, Phase
-from crisiswatch.domain.incidents import Incident, Severity
-from crisiswatch.domain.notices import SMS_LIMIT, Asking, Notice, compose, gsm7, sms_text
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.crisis_plan import Message, Phase
+from crisiswatch.domain.response.incidents import Incident
+from crisiswatch.domain.response.notices import SMS_LIMIT, Asking, Notice, compose, gsm7, sms_text
 from tests.fakes import BASE_URL, T0, make_incident
 
 LINK_ID = "Xb3kQ9pLm2vT7wZr1cYd0A"

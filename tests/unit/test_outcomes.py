@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from crisiswatch.domain.checklist import ChecklistItem
 from crisiswatch.domain.clock import to_iso
-from crisiswatch.domain.crisis_plan import (
+from crisiswatch.domain.detection.detector import DetectorState
+from crisiswatch.domain.errors import IncidentNotFoundError, InvalidRequestError
+from crisiswatch.domain.response.checklist import ChecklistItem
+from crisiswatch.domain.response.crisis_plan import (
     NOBODY,
     Cursor,
     Message,
@@ -23,17 +25,15 @@ from crisiswatch.domain.crisis_plan import (
     review_cursor,
     start_round,
 )
-from crisiswatch.domain.detection import DetectorState
-from crisiswatch.domain.errors import IncidentNotFoundError, InvalidRequestError
-from crisiswatch.domain.incidents import (
+from crisiswatch.domain.response.incidents import (
     ApprovedStatement,
     Decision,
     Incident,
     IncidentChanges,
     IncidentStatus,
 )
-from crisiswatch.domain.links import DecisionRequest
-from crisiswatch.domain.statements import (
+from crisiswatch.domain.response.links import DecisionRequest
+from crisiswatch.domain.response.statements import (
     Channel,
     EmptyStatementError,
     RefusedCharacterError,

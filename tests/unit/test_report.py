@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crisiswatch.domain.clock import BUCKET
-from crisiswatch.domain.detection import BucketStats
-from crisiswatch.domain.incidents import Incident, IncidentFilter, IncidentStatus, Severity
-from crisiswatch.domain.report import (
+from crisiswatch.domain.detection.detector import BucketStats
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.response.incidents import Incident, IncidentFilter, IncidentStatus
+from crisiswatch.domain.review.report import (
     IncidentRecord,
     build_report,
     fill_gaps,
@@ -19,7 +20,15 @@ from crisiswatch.domain.report import (
     summarize_execution,
     time_scale_of,
 )
-from crisiswatch.domain.timeline import AUDIT, HISTORY, AuditEntry, HistoryEvent, condense, merge, redact
+from crisiswatch.domain.review.timeline import (
+    AUDIT,
+    HISTORY,
+    AuditEntry,
+    HistoryEvent,
+    condense,
+    merge,
+    redact,
+)
 from tests.fakes import as_stored
 
 DETECTED = datetime(2026, 3, 2, 10, 20, tzinfo=UTC)

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from markdown_it import MarkdownIt
 
-from crisiswatch.domain.report import PostCrisisReport
+from crisiswatch.domain.review.report import PostCrisisReport
 from crisiswatch.web.report_files import md, render_report_html, render_report_markdown, report_files
 from tests.unit.test_charts import (
     CRISIS_START,

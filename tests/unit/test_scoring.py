@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from crisiswatch.domain.language import LanguageResolver
-from crisiswatch.domain.scoring import MAX_SCORED_CHARS, score_mention, score_text, with_crisis_signals
-from crisiswatch.domain.taxonomy import default_taxonomy
+from crisiswatch.domain.detection.scoring import (
+    MAX_SCORED_CHARS,
+    score_mention,
+    score_text,
+    with_crisis_signals,
+)
+from crisiswatch.domain.detection.taxonomy import default_taxonomy
+from crisiswatch.domain.listening.language import LanguageResolver
 from crisiswatch.usecases.detection import count_mentions
 from tests.fakes import (
     FakeAggregateStore,

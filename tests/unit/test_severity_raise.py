@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from crisiswatch.domain.clock import BUCKET
-from crisiswatch.domain.incidents import Incident, IncidentChanges, IncidentStatus, Severity
-from crisiswatch.domain.mentions import Mention
+from crisiswatch.domain.detection.severity import Severity
+from crisiswatch.domain.listening.mentions import Mention
+from crisiswatch.domain.response.incidents import Incident, IncidentChanges, IncidentStatus
 from crisiswatch.usecases.detection import DetectionRun, RaiseNotice, count_mentions, detect
 from crisiswatch.usecases.escalation_raise import raise_notices, tell_of_raise
 from tests.fakes import T0, FakeSentiment, FakeServices, make_incident, make_mention, quiet_history
@@ -90,7 +91,7 @@ def test_the_same_author_posting_three_times_opens_nothing() -> None:
 
 
 def test_a_raise_never_lowers_and_skips_closed_or_higher_incidents() -> None:
-    from crisiswatch.domain.detection import Alert  # noqa: PLC0415
+    from crisiswatch.domain.detection.detector import Alert  # noqa: PLC0415
     from crisiswatch.usecases.detection import raise_severity  # noqa: PLC0415
 
     world = FakeServices()
@@ -123,7 +124,7 @@ def test_the_raised_route_is_told_at_once_executives_and_legal_included() -> Non
 
 
 def test_a_held_route_is_not_told() -> None:
-    from crisiswatch.domain.policy import parse_policy  # noqa: PLC0415
+    from crisiswatch.domain.response.policy import parse_policy  # noqa: PLC0415
     from tests.fakes import TEST_POLICY  # noqa: PLC0415
 
     policy = parse_policy(
@@ -145,7 +146,7 @@ def test_with_the_shipped_policy_a_raise_keeps_the_running_flow_in_step() -> Non
     valid only while the raised route has as many rounds. True of the shipped policy for every raise."""
     from pathlib import Path  # noqa: PLC0415
 
-    from crisiswatch.domain.policy import load_policy  # noqa: PLC0415
+    from crisiswatch.domain.response.policy import load_policy  # noqa: PLC0415
 
     policy = load_policy(str(Path(__file__).resolve().parents[2] / "config" / "escalation_policy.toml"))
     for types in ((), ("data_breach",), ("legal_safety",), ("boycott",)):

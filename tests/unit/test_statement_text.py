@@ -10,7 +10,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from crisiswatch.domain.statements import (
+from crisiswatch.domain.detection.taxonomy import default_taxonomy
+from crisiswatch.domain.response.statements import (
     CHANNEL_LIMITS,
     Channel,
     EmptyStatementError,
@@ -22,7 +23,6 @@ from crisiswatch.domain.statements import (
     default_statements,
     normalise_statement,
 )
-from crisiswatch.domain.taxonomy import default_taxonomy
 
 SOCIAL, WEB = Channel.SOCIAL, Channel.WEB
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060"

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from crisiswatch.domain.statements import (
+from crisiswatch.domain.detection.taxonomy import default_taxonomy
+from crisiswatch.domain.response.statements import (
     BRAND_MAX,
     CHANNEL_LIMITS,
     PLACEHOLDERS,
@@ -26,7 +27,6 @@ from crisiswatch.domain.statements import (
     load_statements,
     render,
 )
-from crisiswatch.domain.taxonomy import default_taxonomy
 
 LIBRARY = default_statements()
 TYPES = tuple(crisis_type.key for crisis_type in default_taxonomy().types)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crisiswatch.domain.stories import canonical_url, story_keys, text_fingerprint
+from crisiswatch.domain.listening.stories import canonical_url, story_keys, text_fingerprint
 from tests.fakes import make_mention
 
 HEADLINE = "Northwind recalls cold brew cans after glass fragments found, regulators say"

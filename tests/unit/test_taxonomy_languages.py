@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crisiswatch.domain.taxonomy import Taxonomy, TaxonomyError, default_taxonomy, load_taxonomy
+from crisiswatch.domain.detection.taxonomy import Taxonomy, TaxonomyError, default_taxonomy, load_taxonomy
 
 TAXONOMY = default_taxonomy()
 DEV_SET = Path(__file__).resolve().parents[1] / "data" / "crisis_types_dev.jsonl"

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from .domain.crisis_plan import Timing
+from .domain.response.crisis_plan import Timing
 
 
 class ConfigError(RuntimeError):

@@ -7,19 +7,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .domain.audit import AuditKind
-from .domain.breaker import CircuitBreaker, SourceHealth
-from .domain.detection import BucketStats, Detector, DetectorState
-from .domain.incidents import Incident, IncidentChanges
-from .domain.links import ActionLink, DecisionRequest
-from .domain.mentions import Mention
-from .domain.scoring import MentionScore
-from .domain.timeline import AuditEntry, HistoryEvent
+from .breaker import CircuitBreaker, SourceHealth
+from .domain.detection.detector import BucketStats, Detector, DetectorState
+from .domain.detection.scoring import MentionScore
+from .domain.listening.mentions import Mention
+from .domain.response.audit import AuditKind
+from .domain.response.incidents import Incident, IncidentChanges
+from .domain.response.links import ActionLink, DecisionRequest
+from .domain.review.timeline import AuditEntry, HistoryEvent
 
 if TYPE_CHECKING:  # pydantic (the policy) and TOML files (statements) load only where they are used
-    from .domain.crisis_plan import Timing
-    from .domain.policy import EscalationPolicy
-    from .domain.statements import StatementLibrary
+    from .domain.response.crisis_plan import Timing
+    from .domain.response.policy import EscalationPolicy
+    from .domain.response.statements import StatementLibrary
 
 
 @dataclass(frozen=True)

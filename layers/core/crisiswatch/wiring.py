@@ -31,13 +31,13 @@ from .adapters.notifications import RecordingPublisher, SnsCommsChannel, SnsNoti
 from .adapters.reports import S3ReportStore
 from .adapters.stepfunctions import StepFunctionsEscalation, StepFunctionsHistory
 from .adapters.tables import bind_tables
+from .breaker import CircuitBreaker
 from .config import ConfigError, Settings, load_settings
-from .domain.breaker import CircuitBreaker
-from .domain.crisis_plan import Timing
-from .domain.detection import CrisisDetector, Detector
-from .domain.language import LanguageResolver
-from .domain.scoring import SentimentAnalyzer
-from .domain.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
+from .domain.detection.detector import CrisisDetector, Detector
+from .domain.detection.scoring import SentimentAnalyzer
+from .domain.detection.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
+from .domain.listening.language import LanguageResolver
+from .domain.response.crisis_plan import Timing
 from .ports import (
     AuditStore,
     CursorStore,
@@ -59,9 +59,9 @@ from .ports import (
 if TYPE_CHECKING:
     import requests
 
-    from .domain.policy import EscalationPolicy
-    from .domain.statements import StatementLibrary
-    from .domain.watchlist import Watchlist
+    from .domain.listening.watchlist import Watchlist
+    from .domain.response.policy import EscalationPolicy
+    from .domain.response.statements import StatementLibrary
     from .ports import FanOut
     from .usecases.decisions import ActionLinks
     from .usecases.detection import Detection
@@ -146,7 +146,7 @@ class Services:
     @cached_property
     def watchlist(self) -> Watchlist:
         """Read once per container: a changed watchlist arrives with a new deployment."""
-        from .domain.watchlist import load_watchlist  # noqa: PLC0415
+        from .domain.listening.watchlist import load_watchlist  # noqa: PLC0415
 
         return load_watchlist(self.settings.watchlist_file)
 
@@ -258,7 +258,7 @@ class Services:
     @cached_property
     def policy(self) -> EscalationPolicy:
         """Read once per container: a changed policy arrives with a new deployment."""
-        from .domain.policy import load_policy  # noqa: PLC0415 - pydantic: only the plan's functions
+        from .domain.response.policy import load_policy  # noqa: PLC0415 - pydantic: only the plan's functions
 
         if not self.settings.policy_file:
             raise ConfigError("ESCALATION_POLICY_FILE is not set: the crisis plan needs its policy")
@@ -266,7 +266,7 @@ class Services:
 
     @cached_property
     def statements(self) -> StatementLibrary:
-        from .domain.statements import default_statements, load_statements  # noqa: PLC0415
+        from .domain.response.statements import default_statements, load_statements  # noqa: PLC0415
 
         path = self.settings.statements_file
         return load_statements(path) if path else default_statements()

@@ -13,12 +13,15 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from ..domain.audit import AuditKind
-from ..domain.breaker import SourceHealth
+from ..breaker import SourceHealth
 from ..domain.clock import bucket_start, to_iso
-from ..domain.detection import BucketStats, DetectorState, TypeTally, tally_type
+from ..domain.detection.detector import BucketStats, DetectorState, TypeTally, tally_type
+from ..domain.detection.scoring import MentionScore
+from ..domain.detection.severity import Severity
 from ..domain.errors import IncidentNotFoundError
-from ..domain.incidents import (
+from ..domain.listening.mentions import Mention
+from ..domain.response.audit import AuditKind
+from ..domain.response.incidents import (
     ApprovedStatement,
     Decision,
     Incident,
@@ -26,12 +29,9 @@ from ..domain.incidents import (
     IncidentRoute,
     IncidentStatus,
     Review,
-    Severity,
 )
-from ..domain.links import ActionLink, DecisionRequest, LinkState
-from ..domain.mentions import Mention
-from ..domain.scoring import MentionScore
-from ..domain.timeline import AuditEntry
+from ..domain.response.links import ActionLink, DecisionRequest, LinkState
+from ..domain.review.timeline import AuditEntry
 from .tables import (
     ActionLinkItem,
     AuditItem,
@@ -46,7 +46,7 @@ from .tables import (
 )
 
 if TYPE_CHECKING:
-    from ..domain.statements import Draft
+    from ..domain.response.statements import Draft
 
 SEEN_MARKER_TTL = timedelta(days=14)
 STORY_TTL = timedelta(days=7)
@@ -365,7 +365,7 @@ def incident_from_item(item: IncidentItem) -> Incident:
 
 def _drafts(item: IncidentItem) -> tuple[Draft, ...]:
     """The drafts offered; one this code cannot read (a table edited by hand) is not offered again."""
-    from ..domain.statements import Draft  # noqa: PLC0415 (the fetch functions never read a draft)
+    from ..domain.response.statements import Draft  # noqa: PLC0415 (the fetch functions never read a draft)
 
     drafts = []
     for stored in item.drafts or ():

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from ..domain.audit import AuditKind
 from ..domain.errors import InvalidRequestError
+from ..domain.response.audit import AuditKind
 from ..ports import AuditLog, OutboundMessage
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

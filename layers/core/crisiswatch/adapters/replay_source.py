@@ -14,7 +14,7 @@ from typing import Any
 
 from ..domain.clock import parse_iso
 from ..domain.errors import InvalidMentionError
-from ..domain.mentions import Mention, mention_from_json_line
+from ..domain.listening.mentions import Mention, mention_from_json_line
 from ..ports import FetchResult
 
 MAX_PAGE = 2_000

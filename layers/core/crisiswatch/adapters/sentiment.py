@@ -8,7 +8,7 @@ from typing import Any
 
 from nltk.sentiment.vader import SentimentIntensityAnalyzer, SentiText
 
-from ..domain.scoring import SentimentAnalyzer
+from ..domain.detection.scoring import SentimentAnalyzer
 
 
 class _SentiText(SentiText):  # type: ignore[misc]

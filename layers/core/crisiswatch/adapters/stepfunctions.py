@@ -9,8 +9,8 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ..domain.errors import TransientError
-from ..domain.incidents import Incident
-from ..domain.timeline import HistoryEvent
+from ..domain.response.incidents import Incident
+from ..domain.review.timeline import HistoryEvent
 
 # AWS answers TaskTimedOut for a token whose wait ended; the local emulator answers InvalidToken.
 _DEAD_TOKEN_ERRORS = {"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"}

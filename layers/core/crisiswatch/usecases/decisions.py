@@ -7,12 +7,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
-from ..domain.audit import AuditKind
-from ..domain.checklist import ChecklistItem, ChecklistLine, checklist_lines, parse_person_item
 from ..domain.clock import utc_now
 from ..domain.errors import TransientError
-from ..domain.incidents import NOTE_LIMIT, Decision, Incident
-from ..domain.links import (
+from ..domain.response.audit import AuditKind
+from ..domain.response.checklist import ChecklistItem, ChecklistLine, checklist_lines, parse_person_item
+from ..domain.response.incidents import NOTE_LIMIT, Decision, Incident
+from ..domain.response.links import (
     ActionLink,
     DecisionPayload,
     DecisionRequest,
@@ -23,7 +23,7 @@ from ..domain.links import (
     link_key,
     verify_form_token,
 )
-from ..domain.statements import Draft, StatementTextError, clean_statement
+from ..domain.response.statements import Draft, StatementTextError, clean_statement
 from ..ports import ActionLinkStore, AuditLog, IncidentStore, LinkPorts
 
 

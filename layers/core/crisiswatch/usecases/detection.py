@@ -7,21 +7,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..domain.audit import AuditKind
 from ..domain.clock import BUCKET, bucket_start, parse_iso, to_iso, utc_now
-from ..domain.detection import Alert, BucketStats, buckets_to_judge
-from ..domain.evidence import gather_evidence, remember_notable
-from ..domain.incidents import (
-    RAISABLE,
-    RUNNING,
-    Incident,
-    Severity,
-    incident_id_for,
-)
-from ..domain.language import LanguageResolver
-from ..domain.mentions import Mention
-from ..domain.scoring import Analyzers, MentionScore, score_mention
-from ..domain.taxonomy import Taxonomy
+from ..domain.detection.detector import Alert, BucketStats, buckets_to_judge
+from ..domain.detection.evidence import gather_evidence, remember_notable
+from ..domain.detection.scoring import Analyzers, MentionScore, score_mention
+from ..domain.detection.severity import Severity
+from ..domain.detection.taxonomy import Taxonomy
+from ..domain.listening.language import LanguageResolver
+from ..domain.listening.mentions import Mention
+from ..domain.response.audit import AuditKind
+from ..domain.response.incidents import RAISABLE, RUNNING, Incident, incident_id_for
 from ..ports import AggregateStore, DetectionPorts, IncidentStore
 from .lifecycle import apply
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..domain.audit import AuditKind
-from ..domain.crisis_plan import (
+from ..domain.errors import IncidentNotFoundError, InvalidRequestError
+from ..domain.response.audit import AuditKind
+from ..domain.response.crisis_plan import (
     ALLOWED,
     Cursor,
     Message,
@@ -21,18 +22,17 @@ from ..domain.crisis_plan import (
     plan_rounds,
     start_round,
 )
-from ..domain.errors import IncidentNotFoundError, InvalidRequestError
-from ..domain.incidents import SYSTEM, Incident, IncidentRoute, RoutedRound
-from ..domain.links import ActionLink, DecisionRequest, link_key, new_link_id
-from ..domain.notices import Asking, compose
-from ..domain.statements import StatementFacts
+from ..domain.response.incidents import SYSTEM, Incident, IncidentRoute, RoutedRound
+from ..domain.response.links import ActionLink, DecisionRequest, link_key, new_link_id
+from ..domain.response.notices import Asking, compose
+from ..domain.response.statements import StatementFacts
 from ..ports import ActionLinkStore, AuditLog, EscalationStarter, IncidentStore, OutboundMessage, PlanPorts
 from .lifecycle import apply, record, write
 
 if (
     TYPE_CHECKING
 ):  # the policy is loaded (with pydantic) by the functions that route; StartEscalation never does
-    from ..domain.policy import Contact, EscalationPolicy, Route
+    from ..domain.response.policy import Contact, EscalationPolicy, Route
 
 
 def load_incident(incidents: IncidentStore, incident_id: str) -> Incident:

@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..domain.incidents import Incident, Severity
-from ..domain.notices import SMS_LIMIT, gsm7
+from ..domain.detection.severity import Severity
+from ..domain.response.incidents import Incident
+from ..domain.response.notices import SMS_LIMIT, gsm7
 from ..ports import OutboundMessage, PlanPorts
 
 if TYPE_CHECKING:  # the policy is loaded (with pydantic) only where it is needed
-    from ..domain.policy import EscalationPolicy
+    from ..domain.response.policy import EscalationPolicy
 
 
 def raise_notices(

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from ..domain.breaker import BreakerState, CircuitBreaker
+from ..breaker import BreakerState, CircuitBreaker
 from ..domain.errors import BudgetExhaustedError, RateLimitedError, SourceError
-from ..domain.language import LanguageResolver
+from ..domain.listening.language import LanguageResolver
 from ..ports import MentionSource, SourceHealthStore
 from .ingest import Ingestion, IngestReport
 

@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..domain.language import LanguageResolver
-from ..domain.mentions import Mention, mention_to_dict
-from ..domain.stories import story_keys
+from ..domain.listening.language import LanguageResolver
+from ..domain.listening.mentions import Mention, mention_to_dict
+from ..domain.listening.stories import story_keys
 from ..ports import CursorStore, MentionSource, MentionStore, QuarantineStore, StoryIndex
 
 MAX_CLOCK_SKEW = timedelta(minutes=15)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain.incidents import Incident, Transition
+from ..domain.response.incidents import Incident, Transition
 from ..ports import AuditLog, IncidentStore
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..domain.audit import AuditKind
 from ..domain.clock import parse_iso, to_iso
-from ..domain.crisis_plan import Cursor, Phase, after_decision, monitor_cursor, review_cursor
 from ..domain.errors import InvalidRequestError
-from ..domain.incidents import SYSTEM, Decision
-from ..domain.links import DecisionPayload
-from ..domain.statements import clean_statement
+from ..domain.response.audit import AuditKind
+from ..domain.response.crisis_plan import Cursor, Phase, after_decision, monitor_cursor, review_cursor
+from ..domain.response.incidents import SYSTEM, Decision
+from ..domain.response.links import DecisionPayload
+from ..domain.response.statements import clean_statement
 from ..ports import PlanPorts
 from .escalation import close_current_request, load_incident, rounds_of
 from .lifecycle import apply, record, write

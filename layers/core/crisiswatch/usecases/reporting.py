@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..domain.checklist import ChecklistLine, checklist_lines
 from ..domain.clock import utc_now
 from ..domain.errors import IncidentNotFoundError
-from ..domain.incidents import CLOSED_STATUSES, Incident, IncidentFilter
-from ..domain.links import DecisionRequest
-from ..domain.report import IncidentRecord, PostCrisisReport, build_report, window
-from ..domain.timeline import HistoryEvent, TimelineEntry, merge
+from ..domain.response.checklist import ChecklistLine, checklist_lines
+from ..domain.response.incidents import CLOSED_STATUSES, Incident, IncidentFilter
+from ..domain.response.links import DecisionRequest
+from ..domain.review.report import IncidentRecord, PostCrisisReport, build_report, window
+from ..domain.review.timeline import HistoryEvent, TimelineEntry, merge
 from ..ports import (
     ActionLinkStore,
     AggregateStore,

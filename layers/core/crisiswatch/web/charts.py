@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ..domain.clock import BUCKET, to_iso
-from ..domain.detection import BucketStats
-from ..domain.report import Marker, PostCrisisReport
+from ..domain.detection.detector import BucketStats
+from ..domain.review.report import Marker, PostCrisisReport
 from .pages import _environment
 
 WIDTH, HEIGHT = 720, 260

@@ -15,12 +15,13 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from ..domain.checklist import ChecklistLine
 from ..domain.clock import parse_iso, to_iso
-from ..domain.incidents import Decision, Incident, IncidentStatus, Severity
-from ..domain.links import DecisionRequest
-from ..domain.report import PostCrisisReport, format_duration
-from ..domain.timeline import condense
+from ..domain.detection.severity import Severity
+from ..domain.response.checklist import ChecklistLine
+from ..domain.response.incidents import Decision, Incident, IncidentStatus
+from ..domain.response.links import DecisionRequest
+from ..domain.review.report import PostCrisisReport, format_duration
+from ..domain.review.timeline import condense
 from .charts import negativity_chart, volume_chart
 from .pages import SECURITY_HEADERS
 

@@ -6,7 +6,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..domain.statements import CHANNEL_LIMITS
+from ..domain.response.statements import CHANNEL_LIMITS
 from ..usecases.decisions import LinkPage, Outcome, Problem
 
 SECURITY_HEADERS = {

@@ -12,7 +12,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader
 
-from ..domain.report import PostCrisisReport, format_duration
+from ..domain.review.report import PostCrisisReport, format_duration
 from .charts import negativity_chart, volume_chart
 from .dashboard import environment, humanize, inline_charts, percent, report_context, utc
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import requests
 
-from ...domain.mentions import Mention
-from ...domain.watchlist import Brand
+from ...domain.listening.mentions import Mention
+from ...domain.listening.watchlist import Brand
 from ...ports import FetchResult, UsageStore
 from .errors import RateLimitedError, SourceError, SourceUnavailableError
 from .http import DEFAULT_TIMEOUT

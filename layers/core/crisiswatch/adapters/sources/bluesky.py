@@ -31,8 +31,8 @@ import requests
 
 from ...domain.clock import parse_iso
 from ...domain.errors import InvalidMentionError
-from ...domain.mentions import Mention, MentionParts, clean_text, mention_from_parts
-from ...domain.watchlist import BlueskySpec
+from ...domain.listening.mentions import Mention, MentionParts, clean_text, mention_from_parts
+from ...domain.listening.watchlist import BlueskySpec
 from ...ports import FetchResult
 from .base import SourceContext, combined_failure, dump_cursor, load_cursor
 from .errors import (

@@ -29,8 +29,8 @@ from datetime import datetime, timedelta
 from typing import Any, TypeGuard
 
 from ...domain.errors import InvalidMentionError
-from ...domain.mentions import Mention, MentionParts, mention_from_parts
-from ...domain.watchlist import HackerNewsSpec
+from ...domain.listening.mentions import Mention, MentionParts, mention_from_parts
+from ...domain.listening.watchlist import HackerNewsSpec
 from ...ports import FetchResult
 from .base import SourceContext, dump_cursor, load_cursor
 from .errors import MalformedResponseError, SourceError

@@ -23,8 +23,8 @@ from typing import Any
 import requests
 
 from ...domain.errors import InvalidMentionError
-from ...domain.mentions import Mention, MentionParts, clean_text, mention_from_parts
-from ...domain.watchlist import RedditSpec
+from ...domain.listening.mentions import Mention, MentionParts, clean_text, mention_from_parts
+from ...domain.listening.watchlist import RedditSpec
 from ...ports import FetchResult
 from .base import SourceContext, combined_failure, dump_cursor, load_cursor
 from .errors import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-from ...domain.watchlist import SourceSpec
+from ...domain.listening.watchlist import SourceSpec
 from ...ports import MentionSource
 from .base import SourceContext
 

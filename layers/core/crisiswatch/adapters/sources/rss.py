@@ -30,8 +30,8 @@ from xml.sax import SAXParseException
 import feedparser  # type: ignore[import-untyped]
 
 from ...domain.errors import InvalidMentionError
-from ...domain.mentions import MentionParts, mention_from_parts
-from ...domain.watchlist import RssSpec
+from ...domain.listening.mentions import MentionParts, mention_from_parts
+from ...domain.listening.watchlist import RssSpec
 from ...ports import FetchResult
 from .base import Harvest, SourceContext, dump_cursor, load_cursor
 from .errors import MalformedResponseError, SourceError, SourceUnavailableError

@@ -28,8 +28,8 @@ from typing import Any, TypeGuard
 
 from ...domain.clock import to_iso
 from ...domain.errors import InvalidMentionError
-from ...domain.mentions import Mention, MentionParts, mention_from_parts
-from ...domain.watchlist import XSpec
+from ...domain.listening.mentions import Mention, MentionParts, mention_from_parts
+from ...domain.listening.watchlist import XSpec
 from ...ports import FetchResult
 from .base import SourceContext, dump_cursor, load_cursor
 from .errors import (

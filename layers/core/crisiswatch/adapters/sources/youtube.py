@@ -34,8 +34,8 @@ import requests
 
 from ...domain.clock import parse_iso, to_iso
 from ...domain.errors import InvalidMentionError
-from ...domain.mentions import MentionParts, mention_from_parts
-from ...domain.watchlist import YouTubeSpec
+from ...domain.listening.mentions import MentionParts, mention_from_parts
+from ...domain.listening.watchlist import YouTubeSpec
 from ...ports import FetchResult
 from .base import Harvest, SourceContext, dump_cursor, load_cursor
 from .errors import (

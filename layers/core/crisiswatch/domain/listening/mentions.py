@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from .clock import parse_iso, to_iso
-from .errors import InvalidMentionError
+from ..clock import parse_iso, to_iso
+from ..errors import InvalidMentionError
 
 MAX_TEXT_CHARS = 20_000
 """Longer texts are cut (and flagged): a 400 kB DynamoDB item must also hold the raw payload."""

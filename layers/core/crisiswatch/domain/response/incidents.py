@@ -9,30 +9,17 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from ..clock import parse_iso, to_iso
+from ..detection.severity import Severity, more_severe
+from ..errors import InvalidRequestError
 from .audit import AuditEvent, AuditKind
 from .checklist import ChecklistItem
-from .clock import parse_iso, to_iso
-from .errors import InvalidRequestError
 
 if TYPE_CHECKING:  # the statements (and the taxonomy under them) load only where drafts are read
     from .statements import Draft
 
 NOTE_LIMIT = 1_000
 """Characters kept of a note on a decision or a review: a sentence or two, not a document."""
-
-
-class Severity(StrEnum):
-    SEV1 = "SEV1"
-    SEV2 = "SEV2"
-    SEV3 = "SEV3"
-
-
-SEVERITY_ORDER = (Severity.SEV3, Severity.SEV2, Severity.SEV1)
-"""Least severe first."""
-
-
-def more_severe(severity: Severity, than: Severity) -> bool:
-    return SEVERITY_ORDER.index(severity) > SEVERITY_ORDER.index(than)
 
 
 class IncidentStatus(StrEnum):

@@ -42,12 +42,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..clock import BUCKET, parse_iso, to_iso
+from ..detection.severity import SEVERITY_ORDER, Severity
 from .anomaly import AnomalyState, MentionAnomalyDetector, Observation
-from .clock import BUCKET, parse_iso, to_iso
-from .incidents import SEVERITY_ORDER, Severity
 
 if TYPE_CHECKING:  # annotations only: the detector itself never scores a mention
-    from .mentions import Mention
+    from ..listening.mentions import Mention
     from .scoring import MentionScore
 
 HOUR = timedelta(hours=1)

@@ -4,6 +4,9 @@ Closed: every tick fetches. After `threshold` consecutive failures it opens for 
 with each further failure (up to `max_cooldown`); when the cool-down ends one fetch is let through
 (half-open): success closes the breaker, failure opens it again. A source that told us when to come
 back (429 Retry-After, an exhausted budget) is paused until then without counting as broken.
+
+Fetch infrastructure, not crisis language, so not in `domain/`; pure and named by the fetch use case and
+the ports, which import no adapter, so not in `adapters/` either.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from .clock import parse_iso, to_iso
+from .domain.clock import parse_iso, to_iso
 
 
 class BreakerState(StrEnum):

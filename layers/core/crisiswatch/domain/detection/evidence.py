@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from .clock import BUCKET, bucket_start, parse_iso, to_iso
-from .mentions import Mention
+from ..clock import BUCKET, bucket_start, parse_iso, to_iso
+from ..listening.mentions import Mention
 from .scoring import NEGATIVE_COMPOUND, MentionScore
 
 EVIDENCE_WINDOW = timedelta(minutes=15)

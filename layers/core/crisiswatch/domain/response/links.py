@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from .errors import InvalidRequestError
+from ..errors import InvalidRequestError
 from .incidents import NOTE_LIMIT, Decision
 
 LINK_ID_BYTES = 16

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from .errors import InvalidRequestError
+from ..errors import InvalidRequestError
 from .incidents import Decision
 
 if TYPE_CHECKING:  # pydantic is for whoever loads the policy; config imports Timing from here

@@ -36,7 +36,7 @@ from importlib import resources
 from itertools import product
 from typing import Any
 
-from .errors import CrisisWatchError
+from ..errors import CrisisWatchError
 
 NEGATION_WINDOW = 3
 """Words before a term, in its clause, that may negate it: "no recall", "kein Rückruf", "nie gehackt"."""

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-from .language import UNDETERMINED, LanguageResolver, has_letters, normalise_tag, readable_text
-from .mentions import Mention
+from ..listening.language import UNDETERMINED, LanguageResolver, has_letters, normalise_tag, readable_text
+from ..listening.mentions import Mention
 from .taxonomy import Taxonomy
 
 NEGATIVE_COMPOUND = -0.05

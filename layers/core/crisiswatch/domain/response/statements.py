@@ -29,8 +29,8 @@ from itertools import product
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from .errors import CrisisWatchError
-from .taxonomy import default_taxonomy
+from ..detection.taxonomy import default_taxonomy
+from ..errors import CrisisWatchError
 
 
 class StatementKind(StrEnum):

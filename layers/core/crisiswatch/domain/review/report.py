@@ -19,11 +19,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from .audit import AuditKind
-from .checklist import ChecklistItem
-from .clock import BUCKET
-from .detection import BucketStats
-from .incidents import Incident, IncidentStatus
+from ..clock import BUCKET
+from ..detection.detector import BucketStats
+from ..response.audit import AuditKind
+from ..response.checklist import ChecklistItem
+from ..response.incidents import Incident, IncidentStatus
 from .timeline import AuditEntry, HistoryEvent, TimelineEntry, merge
 
 SYSTEM = "crisiswatch"

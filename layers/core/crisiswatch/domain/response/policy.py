@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .incidents import Severity
+from ..detection.severity import Severity
 
 _KEY = r"^[a-z][a-z0-9_]{0,39}$"
 _E164 = r"^\+[1-9][0-9]{6,14}$"
