@@ -10,9 +10,10 @@ from typing import Any
 
 import requests
 
-from ...domain.mentions import Mention
-from ...domain.watchlist import Brand
-from ...ports import FetchResult, UsageStore
+from crisiswatch.domain.mentions import Mention
+from crisiswatch.domain.watchlist import Brand
+from crisiswatch.ports import FetchResult, UsageStore
+
 from .errors import RateLimitedError, SourceError, SourceUnavailableError
 from .http import DEFAULT_TIMEOUT
 
