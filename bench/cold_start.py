@@ -9,30 +9,32 @@
 * Reference in the same run: `import boto3` alone, the same way (what the runtime's own SDK costs).
 * Layers: unzipped bytes and files of `.aws-sam/build/<Layer>/`, and the layers each function carries.
 
-Reference figures recorded before the source connectors left the CoreLayer (issue 16), with this
-module on commit ee4abab (2026-12-07, a 2-core machine busy with other benchmarks, so the milliseconds
-swing by half between runs: the median of three runs' medians; `boto3` is the cold start over the same
-run's `import boto3`, the steadier figure; modules do not vary):
+Reference figures recorded before the source connectors left the CoreLayer (issue 16), on 2026-12-07
+(a 2-core machine busy with other benchmarks): the build of commit ee4abab and the build after the move,
+imported alternately, function by function, with this module's probe (median of 7 each; `import boto3`
+the same way, 186 ms in that run). Alternating keeps the two sides under the same load; separate runs of
+this module swing by half on that machine, whereas the module counts do not vary at all:
 
-    function                   cold start  boto3  modules  sources loaded
-    ActionLinksFunction            600 ms   1.6x      617  no
-    CrisisPlanFunction             514 ms   1.3x      522  no
-    DashboardFunction              741 ms   1.9x      624  no
-    FetchMentionsFunction          469 ms   1.3x      554  no
-    FetchSourceFunction            803 ms   2.1x      672  crisiswatch.adapters.sources
-    PublishStatementFunction       483 ms   1.3x      515  no
-    RequestDecisionFunction        481 ms   1.3x      515  no
-    ScoreMentionsFunction          530 ms   1.4x      565  no
-    StartEscalationFunction        473 ms   1.3x      559  no
-    WriteReportFunction            662 ms   1.7x      548  no
-    reference: import boto3        381 ms   1.0x      386
+    function                   before    modules   after    modules   after/before
+    ActionLinksFunction        334 ms      617     327 ms     617       0.98
+    CrisisPlanFunction         258 ms      522     270 ms     522       1.05
+    DashboardFunction          376 ms      624     363 ms     624       0.97
+    FetchMentionsFunction      293 ms      554     261 ms     554       0.89
+    FetchSourceFunction        419 ms      672     388 ms     673       0.93
+    PublishStatementFunction   276 ms      515     239 ms     515       0.87
+    RequestDecisionFunction    255 ms      515     274 ms     515       1.07
+    ScoreMentionsFunction      261 ms      565     245 ms     565       0.94
+    StartEscalationFunction    282 ms      559     276 ms     559       0.98
+    WriteReportFunction        370 ms      548     333 ms     548       0.90
 
-    CoreLayer               46.9 MB   3,564 files  (every function; the connectors, requests, feedparser,
-                                                    charset_normalizer and idna included)
+    before: CoreLayer 46,919,716 bytes, 3,564 files (every function; the connectors, requests,
+            feedparser, feedparser-sgmllib, charset_normalizer and idna included)
+    after:  CoreLayer 44,135,902 bytes, 3,352 files (every function)
+            SourcesLayer 2,784,388 bytes, 216 files (FetchSourceFunction)
 
 No handler but FetchSource's imported the connectors even then (they were imported where used): what the
 move changes is what every other function ships, not what it loads. The module counts show that no
-function's init grew (FetchSource's one more entry is `requests.packages` aliasing a urllib3 module
+function's init grew (FetchSource's one more entry is a `requests.packages` alias of urllib3 modules
 botocore had already loaded, now that the connectors are imported after `crisiswatch`).
 """
 
