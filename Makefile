@@ -79,7 +79,7 @@ build: $(BUILT)
 lint: $(INSTALLED) $(CHECKOV_INSTALLED) $(NODE_TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy layers/core/crisiswatch ops/crisiswatch_ops functions tests/fakes.py
+	$(BIN)/mypy layers/core/crisiswatch layers/sources/crisiswatch_sources ops/crisiswatch_ops functions tests/fakes.py
 	$(BIN)/sam validate --lint
 	$(BIN)/cfn-lint --include-checks I -- template.yaml
 	$(ASL_VALIDATOR) --json-path statemachines/escalation.asl.json

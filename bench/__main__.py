@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import sys
 
-from . import cost, crisis_types, german, ingest, language, loop_latency, nab, report, scenarios, sentiment
+from . import (
+    cold_start,
+    cost,
+    crisis_types,
+    german,
+    ingest,
+    language,
+    loop_latency,
+    nab,
+    report,
+    scenarios,
+    sentiment,
+)
 
 
 def main() -> int:
@@ -19,6 +31,7 @@ def main() -> int:
     nab.main()
     scenarios.main()
     report.main()
+    cold_start.main()
     return 0
 
 

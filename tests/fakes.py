@@ -681,7 +681,6 @@ class FakeServices:
     breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
     fan_out: FakeFanOut = field(default_factory=FakeFanOut)
     watchlist: Any = None
-    http: Any = None
     source_secrets: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property

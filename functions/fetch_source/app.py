@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from crisiswatch.adapters.sources.base import SourceContext
-from crisiswatch.adapters.sources.registry import build_source
 from crisiswatch.breaker import BreakerState
 from crisiswatch.domain.clock import parse_iso, utc_now
 from crisiswatch.domain.errors import InvalidRequestError
 from crisiswatch.usecases.fetching import FetchStatus
 from crisiswatch.wiring import Container, use_cases
+from crisiswatch_sources.base import SourceContext
+from crisiswatch_sources.http import http_session
+from crisiswatch_sources.registry import build_source
 
 logger = Logger()
 tracer = Tracer()
@@ -24,6 +26,10 @@ metrics = Metrics()
 
 RETURN_MARGIN_SECONDS = 3.0
 """Stop fetching this long before Lambda's own timeout, so the mentions found so far are stored."""
+
+# The source connectors come from the SourcesLayer, which only this function carries (issue 16).
+session = cache(http_session)
+"""One HTTP session per container, made on the first fetch: its connections outlive an invocation."""
 
 
 @metrics.log_metrics
@@ -44,7 +50,7 @@ def lambda_handler(
         spec,
         SourceContext(
             brand=brand,
-            session=services.http,
+            session=session(),
             secret=lambda: services.source_secret(spec.secret),
             usage=services.usage,
             deadline=time.monotonic() + max(budget, 1.0),

@@ -11,8 +11,8 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from crisiswatch.adapters.sources.http import http_session
 from crisiswatch_ops.fakesources import Corpus, FakeSettings, FakeSourceServer, make_corpus
+from crisiswatch_sources.http import http_session
 
 START = datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
 END = START + timedelta(hours=12)

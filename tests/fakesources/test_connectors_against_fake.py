@@ -22,10 +22,6 @@ from typing import Any
 
 import pytest
 
-from crisiswatch.adapters.sources import bluesky as bluesky_connector
-from crisiswatch.adapters.sources.base import SourceContext
-from crisiswatch.adapters.sources.errors import SourceError
-from crisiswatch.adapters.sources.registry import build_source
 from crisiswatch.domain.listening.watchlist import parse_watchlist
 from crisiswatch_ops.fakesources import (
     Corpus,
@@ -37,6 +33,10 @@ from crisiswatch_ops.fakesources import (
     make_corpus,
 )
 from crisiswatch_ops.fakesources.server import PREFIXES
+from crisiswatch_sources import bluesky as bluesky_connector
+from crisiswatch_sources.base import SourceContext
+from crisiswatch_sources.errors import SourceError
+from crisiswatch_sources.registry import build_source
 
 from .conftest import BRAND, END, START, MemoryUsageStore, fast_session
 

@@ -9,6 +9,7 @@ not pay for them on import.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -26,13 +27,25 @@ print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 """
 
 
+FUNCTIONS = sorted(path.name for path in (ROOT / "functions").iterdir() if (path / "app.py").is_file())
+SOURCES_LAYER_USERS = {"fetch_source"}
+"""The functions that carry the SourcesLayer (template.yaml): the others find no connector to import."""
+
+
 def imported_by(function: str) -> set[str]:
+    layers = [ROOT / "layers" / "core"]
+    if function in SOURCES_LAYER_USERS:
+        layers.append(ROOT / "layers" / "sources")
     result = subprocess.run(
         [sys.executable, "-c", PROBE, str(ROOT / "functions" / function / "app.py")],
         capture_output=True,
         text=True,
         check=True,
-        env={"PYTHONPATH": str(ROOT / "layers" / "core"), "POWERTOOLS_TRACE_DISABLED": "1", "PATH": ""},
+        env={
+            "PYTHONPATH": os.pathsep.join(str(layer) for layer in layers),
+            "POWERTOOLS_TRACE_DISABLED": "1",
+            "PATH": "",
+        },
     )
     return set(json.loads(result.stdout.splitlines()[-1]))
 
@@ -63,3 +76,14 @@ def test_boto3_loads_with_the_first_client_not_at_init(function: str) -> None:
     # The tables go through pynamodb (botocore alone); boto3, s3transfer and the multiprocessing they pull
     # in are paid for by a function's first client of another service or first secret, not by an import.
     assert imported_by(function) & {"boto3", "s3transfer"} == set()
+
+
+@pytest.mark.parametrize("function", sorted(set(FUNCTIONS) - SOURCES_LAYER_USERS))
+def test_only_fetch_source_loads_the_source_connectors(function: str) -> None:
+    # The connectors, requests and feedparser ship in the SourcesLayer, which FetchSource alone carries:
+    # the other handlers import without it on the path, and load none of them.
+    assert imported_by(function) & {"crisiswatch_sources", "requests", "feedparser"} == set()
+
+
+def test_the_sources_layer_carries_what_fetch_source_imports() -> None:
+    assert "crisiswatch_sources" in imported_by("fetch_source")

@@ -33,9 +33,9 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from crisiswatch.adapters.sources.base import Secret, SourceContext
-from crisiswatch.adapters.sources.http import http_session
 from crisiswatch.domain.listening.watchlist import Brand
+from crisiswatch_sources.base import Secret, SourceContext
+from crisiswatch_sources.http import http_session
 
 REQUEST_TIMEOUT = 30.0
 """Seconds: the read timeout of `fast_session`'s requests. It only bounds a hang: an answer that comes

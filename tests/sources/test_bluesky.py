@@ -12,18 +12,18 @@ from typing import Any
 import pytest
 import requests
 
-from crisiswatch.adapters.sources import bluesky
-from crisiswatch.adapters.sources.base import load_cursor
-from crisiswatch.adapters.sources.bluesky import BlueskySource
-from crisiswatch.adapters.sources.errors import (
+from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
+from crisiswatch.domain.listening.watchlist import BlueskySpec, Brand
+from crisiswatch_sources import bluesky
+from crisiswatch_sources.base import load_cursor
+from crisiswatch_sources.bluesky import BlueskySource
+from crisiswatch_sources.errors import (
     MalformedResponseError,
     RateLimitedError,
     SourceAuthError,
     SourceError,
     SourceUnavailableError,
 )
-from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
-from crisiswatch.domain.listening.watchlist import BlueskySpec, Brand
 
 from .conftest import Reply, ScriptedServer, hanging_session, source_context
 

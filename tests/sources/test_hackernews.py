@@ -12,16 +12,16 @@ from typing import Any
 
 import pytest
 
-from crisiswatch.adapters.sources import hackernews
-from crisiswatch.adapters.sources.errors import (
+from crisiswatch.domain.listening.watchlist import Brand, HackerNewsSpec
+from crisiswatch.ports import FetchResult
+from crisiswatch_sources import hackernews
+from crisiswatch_sources.errors import (
     MalformedResponseError,
     RateLimitedError,
     SourceAuthError,
     SourceUnavailableError,
 )
-from crisiswatch.adapters.sources.hackernews import HackerNewsSource
-from crisiswatch.domain.listening.watchlist import Brand, HackerNewsSpec
-from crisiswatch.ports import FetchResult
+from crisiswatch_sources.hackernews import HackerNewsSource
 
 from .conftest import Recorded, Reply, ScriptedServer, hanging_session, make_fast_session, source_context
 

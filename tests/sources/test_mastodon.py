@@ -12,16 +12,16 @@ from typing import Any
 import pytest
 import requests
 
-from crisiswatch.adapters.sources.base import load_cursor
-from crisiswatch.adapters.sources.errors import (
+from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
+from crisiswatch.domain.listening.watchlist import Brand, MastodonSpec
+from crisiswatch_sources.base import load_cursor
+from crisiswatch_sources.errors import (
     MalformedResponseError,
     RateLimitedError,
     SourceAuthError,
     SourceUnavailableError,
 )
-from crisiswatch.adapters.sources.mastodon import MastodonSource
-from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
-from crisiswatch.domain.listening.watchlist import Brand, MastodonSpec
+from crisiswatch_sources.mastodon import MastodonSource
 
 from .conftest import Reply, ScriptedServer, hanging_session, source_context
 

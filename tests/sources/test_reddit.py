@@ -13,16 +13,16 @@ from typing import Any
 import pytest
 import requests
 
-from crisiswatch.adapters.sources.base import load_cursor
-from crisiswatch.adapters.sources.errors import (
+from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
+from crisiswatch.domain.listening.watchlist import Brand, RedditSpec
+from crisiswatch_sources.base import load_cursor
+from crisiswatch_sources.errors import (
     MalformedResponseError,
     RateLimitedError,
     SourceAuthError,
     SourceUnavailableError,
 )
-from crisiswatch.adapters.sources.reddit import RedditSource
-from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
-from crisiswatch.domain.listening.watchlist import Brand, RedditSpec
+from crisiswatch_sources.reddit import RedditSource
 
 from .conftest import Reply, ScriptedServer, hanging_session, source_context
 

@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 
-from crisiswatch.adapters.sources.errors import (
+from crisiswatch.domain.listening.watchlist import Brand, RssSpec
+from crisiswatch.ports import FetchResult
+from crisiswatch_sources.errors import (
     MalformedResponseError,
     RateLimitedError,
     SourceAuthError,
     SourceUnavailableError,
 )
-from crisiswatch.adapters.sources.rss import RssSource
-from crisiswatch.domain.listening.watchlist import Brand, RssSpec
-from crisiswatch.ports import FetchResult
+from crisiswatch_sources.rss import RssSource
 
 from .conftest import Recorded, Reply, ScriptedServer, hanging_session, make_fast_session, source_context
 

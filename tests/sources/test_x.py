@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from crisiswatch.adapters.sources.errors import (
+from crisiswatch.domain.listening.watchlist import Brand, XSpec
+from crisiswatch.ports import FetchResult
+from crisiswatch_sources.errors import (
     BudgetExhaustedError,
     MalformedResponseError,
     RateLimitedError,
     SourceAuthError,
     SourceUnavailableError,
 )
-from crisiswatch.adapters.sources.x import XSource
-from crisiswatch.domain.listening.watchlist import Brand, XSpec
-from crisiswatch.ports import FetchResult
+from crisiswatch_sources.x import XSource
 
 from .conftest import (
     FakeUsageStore,
@@ -231,7 +231,7 @@ def test_the_next_fetch_reads_only_what_is_newer(scripted_server):
 
 
 def test_a_walk_cut_by_max_pages_resumes_and_only_then_moves_since_id(scripted_server, monkeypatch):
-    monkeypatch.setattr("crisiswatch.adapters.sources.x.MAX_RESULTS", 10)
+    monkeypatch.setattr("crisiswatch_sources.x.MAX_RESULTS", 10)
     posts = [new_post(n, created=f"2024-06-04T14:{30 + n:02d}:00.000Z") for n in range(25)]
     api = FakeX(posts)
     scripted_server.always("GET", PATH, api)
@@ -266,7 +266,7 @@ def test_duplicates_across_pages_and_out_of_order_posts(scripted_server):
 
 
 def test_a_post_deleted_between_pages_skips_nothing(scripted_server, monkeypatch):
-    monkeypatch.setattr("crisiswatch.adapters.sources.x.MAX_RESULTS", 10)
+    monkeypatch.setattr("crisiswatch_sources.x.MAX_RESULTS", 10)
     posts = [new_post(n) for n in range(15)]
     api = FakeX(posts)
 
@@ -434,7 +434,7 @@ def test_budget_key_and_reset_dates():
 
 
 def test_an_exhausted_rate_window_stops_paging_and_waits_for_its_reset(scripted_server, monkeypatch):
-    monkeypatch.setattr("crisiswatch.adapters.sources.x.MAX_RESULTS", 10)
+    monkeypatch.setattr("crisiswatch_sources.x.MAX_RESULTS", 10)
     api = FakeX([new_post(n) for n in range(30)])
     api.remaining = 0
     scripted_server.always("GET", PATH, api)
@@ -472,7 +472,7 @@ def test_a_short_retry_after_is_waited_out(scripted_server):
 
 
 def test_a_429_after_some_pages_returns_them(scripted_server, monkeypatch):
-    monkeypatch.setattr("crisiswatch.adapters.sources.x.MAX_RESULTS", 10)
+    monkeypatch.setattr("crisiswatch_sources.x.MAX_RESULTS", 10)
     api = FakeX([new_post(n) for n in range(30)])
     scripted_server.script("GET", PATH, api)
     scripted_server.always("GET", PATH, Reply(429, load("error_429.json"), {"Retry-After": "900"}))

@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
-from crisiswatch.adapters.sources.errors import (
+from crisiswatch.domain.listening.watchlist import Brand, YouTubeSpec
+from crisiswatch.ports import FetchResult
+from crisiswatch_sources.errors import (
     BudgetExhaustedError,
     MalformedResponseError,
     RateLimitedError,
     SourceAuthError,
     SourceUnavailableError,
 )
-from crisiswatch.adapters.sources.youtube import YouTubeSource
-from crisiswatch.domain.listening.watchlist import Brand, YouTubeSpec
-from crisiswatch.ports import FetchResult
+from crisiswatch_sources.youtube import YouTubeSource
 
 from .conftest import (
     FakeUsageStore,

@@ -57,8 +57,6 @@ from .ports import (
 # Each function loads only the use cases it runs (imported where they are built): the others' modules,
 # pydantic and requests would cost every cold start.
 if TYPE_CHECKING:
-    import requests
-
     from .domain.listening.watchlist import Watchlist
     from .domain.response.policy import EscalationPolicy
     from .domain.response.statements import StatementLibrary
@@ -149,12 +147,6 @@ class Services:
         from .domain.listening.watchlist import load_watchlist  # noqa: PLC0415
 
         return load_watchlist(self.settings.watchlist_file)
-
-    @cached_property
-    def http(self) -> requests.Session:
-        from .adapters.sources.http import http_session  # noqa: PLC0415
-
-        return http_session()
 
     @cached_property
     def fan_out(self) -> LambdaFanOut:
@@ -319,8 +311,6 @@ class Container(PlanPorts, LinkPorts, ReportPorts, DetectionPorts, Protocol):
     def languages(self) -> LanguageResolver: ...
     @property
     def watchlist(self) -> Watchlist: ...
-    @property
-    def http(self) -> requests.Session: ...
     @property
     def s3(self) -> Any: ...
     def source_secret(self, name: str | None) -> dict[str, str]: ...

@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeGuard
 
-from ...domain.clock import to_iso
-from ...domain.errors import InvalidMentionError
-from ...domain.listening.mentions import Mention, MentionParts, mention_from_parts
-from ...domain.listening.watchlist import XSpec
-from ...ports import FetchResult
+from crisiswatch.domain.clock import to_iso
+from crisiswatch.domain.errors import InvalidMentionError
+from crisiswatch.domain.listening.mentions import Mention, MentionParts, mention_from_parts
+from crisiswatch.domain.listening.watchlist import XSpec
+from crisiswatch.ports import FetchResult
+
 from .base import SourceContext, dump_cursor, load_cursor
 from .errors import (
     BudgetExhaustedError,

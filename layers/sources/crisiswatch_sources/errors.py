@@ -4,7 +4,7 @@ The classes are domain errors (the fetch use case decides on them); they are re-
 connectors.
 """
 
-from ...domain.errors import (
+from crisiswatch.domain.errors import (
     BudgetExhaustedError,
     MalformedResponseError,
     RateLimitedError,

@@ -32,11 +32,12 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from ...domain.clock import parse_iso, to_iso
-from ...domain.errors import InvalidMentionError
-from ...domain.listening.mentions import MentionParts, mention_from_parts
-from ...domain.listening.watchlist import YouTubeSpec
-from ...ports import FetchResult
+from crisiswatch.domain.clock import parse_iso, to_iso
+from crisiswatch.domain.errors import InvalidMentionError
+from crisiswatch.domain.listening.mentions import MentionParts, mention_from_parts
+from crisiswatch.domain.listening.watchlist import YouTubeSpec
+from crisiswatch.ports import FetchResult
+
 from .base import Harvest, SourceContext, dump_cursor, load_cursor
 from .errors import (
     BudgetExhaustedError,

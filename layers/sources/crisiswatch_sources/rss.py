@@ -29,10 +29,11 @@ from xml.sax import SAXParseException
 
 import feedparser  # type: ignore[import-untyped]
 
-from ...domain.errors import InvalidMentionError
-from ...domain.listening.mentions import MentionParts, mention_from_parts
-from ...domain.listening.watchlist import RssSpec
-from ...ports import FetchResult
+from crisiswatch.domain.errors import InvalidMentionError
+from crisiswatch.domain.listening.mentions import MentionParts, mention_from_parts
+from crisiswatch.domain.listening.watchlist import RssSpec
+from crisiswatch.ports import FetchResult
+
 from .base import Harvest, SourceContext, dump_cursor, load_cursor
 from .errors import MalformedResponseError, SourceError, SourceUnavailableError
 from .http import get

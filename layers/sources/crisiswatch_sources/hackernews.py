@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeGuard
 
-from ...domain.errors import InvalidMentionError
-from ...domain.listening.mentions import Mention, MentionParts, mention_from_parts
-from ...domain.listening.watchlist import HackerNewsSpec
-from ...ports import FetchResult
+from crisiswatch.domain.errors import InvalidMentionError
+from crisiswatch.domain.listening.mentions import Mention, MentionParts, mention_from_parts
+from crisiswatch.domain.listening.watchlist import HackerNewsSpec
+from crisiswatch.ports import FetchResult
+
 from .base import SourceContext, dump_cursor, load_cursor
 from .errors import MalformedResponseError, SourceError
 from .http import get, json_of

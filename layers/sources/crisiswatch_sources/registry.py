@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import importlib
 
-from ...domain.listening.watchlist import SourceSpec
-from ...ports import MentionSource
+from crisiswatch.domain.listening.watchlist import SourceSpec
+from crisiswatch.ports import MentionSource
+
 from .base import SourceContext
 
 CONNECTORS = {

@@ -29,11 +29,12 @@ from typing import Any
 
 import requests
 
-from ...domain.clock import parse_iso
-from ...domain.errors import InvalidMentionError
-from ...domain.listening.mentions import Mention, MentionParts, clean_text, mention_from_parts
-from ...domain.listening.watchlist import BlueskySpec
-from ...ports import FetchResult
+from crisiswatch.domain.clock import parse_iso
+from crisiswatch.domain.errors import InvalidMentionError
+from crisiswatch.domain.listening.mentions import Mention, MentionParts, clean_text, mention_from_parts
+from crisiswatch.domain.listening.watchlist import BlueskySpec
+from crisiswatch.ports import FetchResult
+
 from .base import SourceContext, combined_failure, dump_cursor, load_cursor
 from .errors import (
     MalformedResponseError,

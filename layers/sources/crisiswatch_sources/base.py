@@ -10,9 +10,10 @@ from typing import Any
 
 import requests
 
-from ...domain.listening.mentions import Mention
-from ...domain.listening.watchlist import Brand
-from ...ports import FetchResult, UsageStore
+from crisiswatch.domain.listening.mentions import Mention
+from crisiswatch.domain.listening.watchlist import Brand
+from crisiswatch.ports import FetchResult, UsageStore
+
 from .errors import RateLimitedError, SourceError, SourceUnavailableError
 from .http import DEFAULT_TIMEOUT
 
