@@ -258,13 +258,5 @@ SCENARIO = Scenario(
 )  # fmt: skip
 
 
-def main() -> int:
-    counts = SCENARIO.write(OUTPUT)
-    print(f"wrote {OUTPUT.name}: {sum(counts.values())} mentions")
-    for key, count in sorted(counts.items()):
-        print(f"  {key:20} {count}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(SCENARIO.main(OUTPUT))

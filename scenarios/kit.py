@@ -163,6 +163,14 @@ class Scenario:
         lines = [json.loads(line) for line in text.splitlines()]
         return Counter(f"{line['kind']}:{line['lang_truth']}" for line in lines)
 
+    def main(self, path: Path) -> int:
+        """A generator's command: write the file, then say how many lines of each kind and language."""
+        counts = self.write(path)
+        print(f"wrote {path.name}: {sum(counts.values())} mentions")
+        for key, count in sorted(counts.items()):
+            print(f"  {key:20} {count}")
+        return 0
+
 
 def check(scenario: Scenario, lines: Sequence[Mapping[str, object]]) -> None:
     """What every scenario file promises: sorted, ids unique per source, the brand named in every text,
