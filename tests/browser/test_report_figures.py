@@ -13,8 +13,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crisiswatch.adapters.dynamodb import DynamoAggregateStore, DynamoAuditLog, DynamoIncidentStore
-from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
 from crisiswatch.domain.clock import utc_now
 from crisiswatch.domain.review.report import PostCrisisReport, format_duration
 from crisiswatch.usecases.reporting import compile_report
@@ -37,14 +35,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def report(runtime: LocalRuntime, crisis: Crisis, records: Records) -> PostCrisisReport:
-    return compile_report(
-        crisis.incident_id,
-        DynamoIncidentStore(),
-        DynamoAuditLog(),
-        StepFunctionsHistory(runtime.client("stepfunctions")),
-        DynamoAggregateStore(),
-        utc_now(),
-    )
+    # The stack's own stores through the composition root, with the runtime's clients: as the CLI reads.
+    stack = Stack(runtime.stack_name, runtime.outputs, make_client=runtime.client)
+    return compile_report(crisis.incident_id, stack.services(), utc_now())
 
 
 def stored(runtime: LocalRuntime, stack: Stack, crisis: Crisis, name: str) -> str:
