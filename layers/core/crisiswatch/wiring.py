@@ -40,16 +40,12 @@ from .domain.listening.language import LanguageResolver
 from .domain.response.crisis_plan import Timing
 from .ports import (
     AuditStore,
-    CursorStore,
     DetectionPorts,
     EscalationStarter,
+    IngestPorts,
     LinkPorts,
-    MentionStore,
     PlanPorts,
-    QuarantineStore,
     ReportPorts,
-    SourceHealthStore,
-    StoryIndex,
     TaskCallbacks,
     UsageStore,
 )
@@ -278,7 +274,7 @@ class Escalation(EscalationStarter, TaskCallbacks, Protocol):
     """The escalation workflow: started per incident, resumed by decisions."""
 
 
-class Container(PlanPorts, LinkPorts, ReportPorts, DetectionPorts, Protocol):
+class Container(IngestPorts, PlanPorts, LinkPorts, ReportPorts, DetectionPorts, Protocol):
     """Everything a handler may read from its container: `Services` in AWS, `FakeServices` in tests."""
 
     @property
@@ -288,19 +284,7 @@ class Container(PlanPorts, LinkPorts, ReportPorts, DetectionPorts, Protocol):
     @property
     def audit(self) -> AuditStore: ...
     @property
-    def cursors(self) -> CursorStore: ...
-    @property
-    def mentions(self) -> MentionStore: ...
-    @property
-    def quarantine(self) -> QuarantineStore: ...
-    @property
-    def stories(self) -> StoryIndex: ...
-    @property
-    def source_health(self) -> SourceHealthStore: ...
-    @property
     def usage(self) -> UsageStore: ...
-    @property
-    def breaker(self) -> CircuitBreaker: ...
     @property
     def fan_out(self) -> FanOut: ...
     @property

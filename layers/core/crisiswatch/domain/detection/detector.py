@@ -43,12 +43,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..clock import BUCKET, parse_iso, to_iso
-from ..detection.severity import SEVERITY_ORDER, Severity
 from .anomaly import AnomalyState, MentionAnomalyDetector, Observation
+from .scoring import NEGATIVE_COMPOUND, MentionScore
+from .severity import SEVERITY_ORDER, Severity
+from .taxonomy import POSITIVE_COMPOUND
 
-if TYPE_CHECKING:  # annotations only: the detector itself never scores a mention
+if TYPE_CHECKING:
     from ..listening.mentions import Mention
-    from .scoring import MentionScore
 
 HOUR = timedelta(hours=1)
 
@@ -112,12 +113,6 @@ NEWS_SOURCES = frozenset({"rss", "news", "newsapi", "gdelt"})
 """Sources that are newsrooms: a report there has been through an editor."""
 
 
-POSITIVE_COMPOUND = 0.05
-"""VADER's own convention: a score at or above 0.05 is positive."""
-NEGATIVE_TONE = -0.05
-"""...and one at or below -0.05 negative."""
-
-
 @dataclass(frozen=True)
 class TypeTally:
     """One crisis type's reports on one source in one bucket, as the aggregates count them."""
@@ -139,7 +134,7 @@ def tally_type(tally: TypeTally | None, mention: Mention, score: MentionScore) -
     return TypeTally(
         count=tally.count + 1,
         positive=tally.positive + (1 if tone is not None and tone >= POSITIVE_COMPOUND else 0),
-        negative=tally.negative + (1 if tone is not None and tone <= NEGATIVE_TONE else 0),
+        negative=tally.negative + (1 if tone is not None and tone <= NEGATIVE_COMPOUND else 0),
         scored=tally.scored + (0 if tone is None else 1),
         reach=tally.reach + max(score.reach, 0),
         authors=tally.authors | ({slot} if slot is not None else set()),
