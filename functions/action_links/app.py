@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.response.incidents import NOTE_LIMIT
+from crisiswatch.observability import count, entry_point, logger
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Problem, Submission
 from crisiswatch.web.pages import SECURITY_HEADERS, link_status, render_link_page, render_message
 from crisiswatch.wiring import Container, UseCases, use_cases
@@ -20,9 +19,6 @@ MAX_FORM_BYTES = 32_768
 """A revised 2,000-character statement fits even percent-encoded; far more is not from our page."""
 MAX_FIELDS = 8
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 app = APIGatewayRestResolver()
 _override: dict[str, Container] = {}
 
@@ -36,7 +32,7 @@ def _html(status: int, body: str) -> Response[str]:
 
 
 def _page(page: LinkPage) -> Response[str]:
-    metrics.add_metric(f"LinkPage_{page.outcome.value}", MetricUnit.Count, 1)
+    count(f"LinkPage_{page.outcome.value}")
     return _html(link_status(page), render_link_page(page))
 
 
@@ -85,9 +81,7 @@ def not_found(_error: Exception) -> Response[str]:
     return _html(404, render_message("Not found", "There is nothing at this address."))
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@entry_point(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
 def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:

@@ -8,22 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.errors import InvalidRequestError
+from crisiswatch.observability import count, entry_point, logger
 from crisiswatch.usecases.plan import STEPS
 from crisiswatch.wiring import Container, use_cases
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 
-
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-@logger.inject_lambda_context(log_event=True)  # no task tokens reach this function: its events are safe
+@entry_point(log_event=True)  # no task tokens reach this function: its events are safe
 def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
@@ -37,6 +30,6 @@ def lambda_handler(
     if not isinstance(incident_id, str) or not incident_id:
         raise InvalidRequestError("incident_id is required")
     result = root.crisis_plan.run(step, incident_id, event)
-    metrics.add_metric(f"PlanStep_{event['step']}", MetricUnit.Count, 1)
+    count(f"PlanStep_{event['step']}")
     logger.info("Plan step done", extra={"step": event["step"], "incident_id": incident_id})
     return result

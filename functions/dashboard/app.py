@@ -7,7 +7,6 @@ import binascii
 import hmac
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.logging import correlation_paths
@@ -15,6 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.errors import IncidentNotFoundError
 from crisiswatch.domain.response.incidents import IncidentFilter
+from crisiswatch.observability import count, entry_point
 from crisiswatch.web.dashboard import DASHBOARD_HEADERS, render_incident_list, render_incident_page
 from crisiswatch.web.pages import render_message
 from crisiswatch.web.report_files import (
@@ -32,9 +32,6 @@ FROM_LIST = "dashboard"
 FROM_INCIDENT = "../../dashboard"
 LIST_LIMIT = 500
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 app = APIGatewayRestResolver()
 _override: dict[str, Container] = {}
 
@@ -63,7 +60,7 @@ def require_password(app: APIGatewayRestResolver, next_middleware: NextMiddlewar
     if not _authorised(
         app.current_event.headers.get("Authorization"), _use_cases().services.dashboard_password()
     ):
-        metrics.add_metric("DashboardUnauthorised", "Count", 1)
+        count("DashboardUnauthorised")
         return _html(
             401,
             render_message("Sign in", "The dashboard needs the manager's password."),
@@ -118,9 +115,7 @@ def not_found(_error: Exception) -> Response[str]:
     return _html(404, render_message("Not found", "There is nothing at this address."))
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@entry_point(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
 def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:

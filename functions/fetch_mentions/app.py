@@ -8,23 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.adapters.replay_source import ReplaySource, list_manifests
 from crisiswatch.domain.clock import parse_iso
+from crisiswatch.observability import entry_point, logger, metrics
 from crisiswatch.wiring import Container, use_cases
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 
-
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-@logger.inject_lambda_context
+@entry_point()
 def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:

@@ -7,22 +7,17 @@ from dataclasses import asdict
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.breaker import BreakerState
 from crisiswatch.domain.clock import parse_iso, utc_now
 from crisiswatch.domain.errors import InvalidRequestError
+from crisiswatch.observability import count, entry_point, logger, metrics
 from crisiswatch.usecases.fetching import FetchStatus
 from crisiswatch.wiring import Container, use_cases
 from crisiswatch_sources.base import SourceContext
 from crisiswatch_sources.http import http_session
 from crisiswatch_sources.registry import build_source
-
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 
 RETURN_MARGIN_SECONDS = 3.0
 """Stop fetching this long before Lambda's own timeout, so the mentions found so far are stored."""
@@ -32,9 +27,7 @@ session = cache(http_session)
 """One HTTP session per container, made on the first fetch: its connections outlive an invocation."""
 
 
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-@logger.inject_lambda_context
+@entry_point()
 def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
@@ -64,13 +57,13 @@ def lambda_handler(
         languages=services.languages.for_languages(brand.languages),
     )
     metrics.add_dimension("source", spec.type)
-    metrics.add_metric(f"Fetch_{outcome.status.value}", MetricUnit.Count, 1)
-    metrics.add_metric("CircuitOpen", MetricUnit.Count, int(outcome.breaker is not BreakerState.CLOSED))
+    count(f"Fetch_{outcome.status.value}")
+    count("CircuitOpen", int(outcome.breaker is not BreakerState.CLOSED))
     if outcome.report:
-        metrics.add_metric("MentionsStored", MetricUnit.Count, outcome.report.stored)
-        metrics.add_metric("MentionsDuplicate", MetricUnit.Count, outcome.report.duplicates)
-        metrics.add_metric("MentionsQuarantined", MetricUnit.Count, outcome.report.quarantined)
-        metrics.add_metric("MentionsSyndicated", MetricUnit.Count, outcome.report.syndicated)
+        count("MentionsStored", outcome.report.stored)
+        count("MentionsDuplicate", outcome.report.duplicates)
+        count("MentionsQuarantined", outcome.report.quarantined)
+        count("MentionsSyndicated", outcome.report.syndicated)
     for warning in getattr(source, "warnings", []):
         logger.warning("Source warning", extra={"source": source.name, "warning": warning})
     log = logger.info if outcome.status in (FetchStatus.FETCHED, FetchStatus.SKIPPED) else logger.warning

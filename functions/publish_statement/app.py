@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.errors import InvalidRequestError
+from crisiswatch.observability import count, entry_point, logger
 from crisiswatch.wiring import Container, use_cases
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 
-
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-@logger.inject_lambda_context(log_event=True)
+@entry_point(log_event=True)
 def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
@@ -28,6 +21,6 @@ def lambda_handler(
         raise InvalidRequestError("incident_id is required")
     result = root.crisis_plan.publish_statement(incident_id)
     if not result.get("already"):
-        metrics.add_metric("StatementsPublished", MetricUnit.Count, 1)
+        count("StatementsPublished")
     logger.info("Statement published", extra={"incident_id": incident_id, "ref": result["ref"]})
     return result

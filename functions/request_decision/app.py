@@ -8,21 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.errors import InvalidRequestError
+from crisiswatch.observability import count, entry_point, logger
 from crisiswatch.wiring import Container, use_cases
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 
-
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-@logger.inject_lambda_context(log_event=False)  # the event holds the task token: never log it
+@entry_point(log_event=False)  # the event holds the task token: never log it
 def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
@@ -35,7 +28,7 @@ def lambda_handler(
     if not isinstance(task_token, str) or not task_token:
         raise InvalidRequestError("malformed decision request: task_token must be a non-empty string")
     result = root.crisis_plan.request_decision(incident_id, cursor, task_token)
-    metrics.add_metric("DecisionRequests", MetricUnit.Count, 1)
-    metrics.add_metric("NotificationsSent", MetricUnit.Count, int(result.get("sent", 0)))
+    count("DecisionRequests")
+    count("NotificationsSent", int(result.get("sent", 0)))
     logger.info("Decision requested", extra={"incident_id": incident_id, **result})
     return result

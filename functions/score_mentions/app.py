@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
@@ -17,13 +16,11 @@ from crisiswatch.adapters.tables import MentionItem
 from crisiswatch.domain.detection.severity import Severity
 from crisiswatch.domain.listening.mentions import Mention
 from crisiswatch.domain.response.incidents import Incident
+from crisiswatch.observability import entry_point, logger, metrics
 from crisiswatch.usecases.detection import RaiseNotice
 from crisiswatch.usecases.escalation_raise import tell_of_raise
 from crisiswatch.wiring import Container, use_cases
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
@@ -55,9 +52,7 @@ def raise_notifier(services: Container) -> RaiseNotice | None:
     return tell
 
 
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-@logger.inject_lambda_context
+@entry_point()
 def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from crisiswatch.observability import count, entry_point, logger
 from crisiswatch.wiring import Container, use_cases
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-@logger.inject_lambda_context
+@entry_point()
 def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
@@ -30,7 +24,7 @@ def lambda_handler(
         incident_id = record.raw_event["dynamodb"]["Keys"]["incident_id"]["S"]
         execution_arn = root.crisis_plan.start(incident_id)
         if execution_arn:
-            metrics.add_metric("EscalationsStarted", MetricUnit.Count, 1)
+            count("EscalationsStarted")
             logger.info("Escalation started", extra={"incident_id": incident_id})
         else:
             logger.info("Escalation already running", extra={"incident_id": incident_id})

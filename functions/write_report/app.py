@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.errors import InvalidRequestError
+from crisiswatch.observability import count, entry_point, logger
 from crisiswatch.web.report_files import report_files
 from crisiswatch.wiring import Container, use_cases
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 
-
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-@logger.inject_lambda_context(log_event=True)
+@entry_point(log_event=True)
 def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
@@ -28,6 +21,6 @@ def lambda_handler(
     if not isinstance(incident_id, str) or not incident_id:
         raise InvalidRequestError("incident_id is required")
     where = root.reporting.write(incident_id, report_files, ending=str(event.get("ending") or "") or None)
-    metrics.add_metric("ReportsWritten", MetricUnit.Count, 1)
+    count("ReportsWritten")
     logger.info("Report written", extra={"incident_id": incident_id, "where": where})
     return {"report": where}

@@ -209,3 +209,26 @@ def test_a_forbidden_import_is_caught(module: str, source: str, complaint: str) 
 )
 def test_an_allowed_import_passes(module: str, source: str) -> None:
     assert violations(module, source) == []
+
+
+POWERTOOLS_SET_UP = frozenset({"Logger", "Tracer", "Metrics"})
+
+
+def test_every_handler_is_observed_through_one_module() -> None:
+    """Powertools' logger, tracer and metrics are made once, in crisiswatch/observability.py."""
+    made_elsewhere = [
+        f"{name}:{node.lineno}"
+        for name, path in sources(PACKAGE, ROOT / "functions")
+        if name != "crisiswatch.observability"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").startswith("aws_lambda_powertools")
+        and {alias.name for alias in node.names} & POWERTOOLS_SET_UP
+    ]
+    assert made_elsewhere == []
+    handlers = sorted((ROOT / "functions").glob("*/app.py"))
+    assert len(handlers) >= 10
+    unobserved = [
+        path.parent.name for path in handlers if "@entry_point(" not in path.read_text(encoding="utf-8")
+    ]
+    assert unobserved == []
