@@ -17,7 +17,7 @@ from crisiswatch.domain.detection.scoring import NEGATIVE_COMPOUND, Analyzers, S
 from crisiswatch.domain.detection.taxonomy import POSITIVE_COMPOUND, Taxonomy
 from crisiswatch.domain.listening.language import LanguageResolver, languages_prior
 
-from .runtime.build import built_template_path
+from .files import built_template_path
 
 MAX_LINE_CHARS = 1_000_000
 

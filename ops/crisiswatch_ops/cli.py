@@ -45,6 +45,10 @@ EXIT_CODES = """exit codes:
      access denied); the message names the setting and a hint says what to do
   130 interrupted"""
 
+LOCAL_EXTRA = frozenset({"moto", "samtranslator", "yaml", "werkzeug", "flask", "jsonpath_ng"})
+"""What only the `local` extra installs: the embedded runtime, its fake sources and the demo need it."""
+LOCAL_EXTRA_HINT = "pip install 'crisiswatch[local]' (or `make`, which installs everything)"
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 STATE_DIR = PROJECT_ROOT / ".crisiswatch"
 
@@ -656,6 +660,15 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args))
     except StackNotFoundError as error:
         return _report(args.command, Problem(str(error), error.hint), args.verbose)
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] not in LOCAL_EXTRA:
+            raise
+        print(
+            f"crisiswatch {args.command}: needs the embedded runtime, which this installation lacks "
+            f"(no module {error.name!r}): {LOCAL_EXTRA_HINT}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"crisiswatch {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

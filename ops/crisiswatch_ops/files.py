@@ -1,4 +1,4 @@
-"""Files the command line writes: never half-written, never over the file being read."""
+"""Files the command line reads and writes: never half-written, never over the file being read."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+
+def built_template_path(project_root: Path) -> Path:
+    """`sam build`'s template; the built layers (VADER's lexicon, the language model) stand beside it."""
+    return project_root / ".aws-sam" / "build" / "template.yaml"
 
 
 class OutputPathError(ValueError):

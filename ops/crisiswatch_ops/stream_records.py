@@ -4,18 +4,19 @@ Shared by the embedded runtime's stream pollers (which deliver live records) and
 redrive` (which re-reads dead-lettered records from the stream and replays them against AWS or the
 embedded runtime alike), so a replayed batch is the event the function would have received.
 
-Filters use moto's EventBridge pattern matcher: Lambda's `FilterCriteria` patterns are EventBridge
-patterns applied to the event record (``{"eventName": ["INSERT"]}``, ``{"dynamodb": {...}}``).
+Lambda's `FilterCriteria` patterns are EventBridge patterns applied to the event record
+(``{"eventName": ["INSERT"]}``, ``{"dynamodb": {...}}``). Patterns of plain values, the template's kind,
+are matched here, so `crisiswatch redrive` needs no moto; a pattern with content filters (prefix,
+numeric, exists...) goes to moto's EventBridge matcher, which comes with the `local` extra.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
-
-from moto.events.models import EventPattern
 
 
 def region_of(arn: str) -> str:
@@ -60,12 +61,47 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+Matcher = Callable[[Mapping[str, Any]], bool]
+
+
+def plain_values(pattern: Any) -> bool:
+    """True for a pattern of nested objects whose leaves are lists of plain values (no content filter)."""
+    if isinstance(pattern, Mapping):
+        return all(plain_values(rule) for rule in pattern.values())
+    return isinstance(pattern, list) and not any(isinstance(value, dict | list) for value in pattern)
+
+
+def matches_values(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
+    """EventBridge's rule for plain values: every field of the pattern is in the event, and the event's
+    value (or one of its values, for an array) is among the pattern's."""
+    for key, rule in pattern.items():
+        if key not in event:
+            return False
+        value = event[key]
+        if isinstance(rule, Mapping):
+            if not isinstance(value, Mapping) or not matches_values(rule, value):
+                return False
+        elif not any(item in rule for item in (value if isinstance(value, list) else [value])):
+            return False
+    return True
+
+
+def _matcher(text: str) -> Matcher:
+    pattern = json.loads(text)
+    if isinstance(pattern, Mapping) and plain_values(pattern):
+        return lambda event: matches_values(pattern, event)
+    from moto.events.models import EventPattern  # noqa: PLC0415 - content filters: the local extra
+
+    compiled = EventPattern.load(text)
+    return lambda event: bool(compiled.matches_event(cast(Any, event)))
+
+
 class EventFilter:
     """A mapping's ``FilterCriteria``: a record passes when any pattern matches (or there are none)."""
 
     def __init__(self, patterns: Sequence[str] = ()) -> None:
         self.patterns = tuple(patterns)
-        self._compiled = [EventPattern.load(pattern) for pattern in self.patterns]
+        self._compiled = [_matcher(pattern) for pattern in self.patterns]
 
     @classmethod
     def of(cls, filter_criteria: Mapping[str, Any] | None) -> EventFilter:
@@ -75,4 +111,4 @@ class EventFilter:
     def matches(self, event_record: Mapping[str, Any]) -> bool:
         if not self._compiled:
             return True
-        return any(pattern.matches_event(cast(Any, event_record)) for pattern in self._compiled)
+        return any(matches(event_record) for matches in self._compiled)

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..files import built_template_path
 from .constants import get_logger
 
 LOG = get_logger("build")
@@ -20,10 +21,6 @@ class BuildError(RuntimeError):
 def venv_bin_dir() -> Path:
     """The bin dir of the interpreter running us (``sam`` and ``python3.11`` live there)."""
     return Path(sys.executable).parent
-
-
-def built_template_path(project_root: Path) -> Path:
-    return project_root / ".aws-sam" / "build" / "template.yaml"
 
 
 def sam_build(project_root: Path, *, timeout: float = 600.0, cached: bool = True) -> float:

@@ -20,10 +20,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+from ..files import built_template_path
 from . import patches
 from .alarms import AlarmEvaluator
 from .api_gateway import ApiGateway, routes_from_template
-from .build import built_template_path, sam_build
+from .build import sam_build
 from .constants import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, get_logger
 from .deploy import DeployResult, StackRequest, deploy
 from .lambda_runner import LambdaRunner
