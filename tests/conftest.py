@@ -7,6 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
+# The builders assert on behalf of the tests that use them: their failures should explain themselves too.
+pytest.register_assert_rewrite("tests.builders")
+
 # Powertools reads these when a handler module creates its Tracer/Metrics at import, which may happen
 # before any fixture runs; the autouse fixture below pins them for each test as well.
 POWERTOOLS_ENV = {

@@ -532,6 +532,18 @@ NEGATIVE_WORDS = ("terrible", "awful", "glass", "recall", "scam", "boycott", "si
 POSITIVE_WORDS = ("love", "great", "good", "delicious", "thanks")
 
 
+class FixedSentiment:
+    """One compound score for every text; remembers the texts it read."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+        self.texts: list[str] = []
+
+    def compound(self, text: str) -> float:
+        self.texts.append(text)
+        return self.value
+
+
 class FakeSentiment:
     """Keyword sentiment: -0.8 with a negative word, 0.6 with a positive one, else 0."""
 

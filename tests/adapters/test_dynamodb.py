@@ -22,7 +22,7 @@ from crisiswatch.adapters.tables import DetectorItem, MentionItem, bind_tables, 
 from crisiswatch.config import Tables
 from crisiswatch.domain.detection.detector import DetectorState
 from crisiswatch.domain.detection.scoring import MentionScore
-from tests.adapters.conftest import DynamoTables
+from tests.builders.tables import DynamoTables
 from tests.fakes import T0, make_mention
 
 
@@ -67,7 +67,7 @@ def test_a_stored_mention_expires_after_its_ttl(dynamo: DynamoTables) -> None:
 
 
 def test_the_sample_stream_event_matches_the_mention_model() -> None:
-    from tests.handlers.conftest import load_event  # noqa: PLC0415
+    from tests.builders.lambdas import load_event  # noqa: PLC0415
 
     for record in load_event("score_mentions", "mentions_insert")["Records"]:
         image = record["dynamodb"]["NewImage"]

@@ -11,7 +11,7 @@ from moto.dynamodb.models import DynamoDBBackend
 
 from crisiswatch.adapters.dynamodb import DynamoSourceHealthStore, DynamoStoryIndex, DynamoUsageStore
 from crisiswatch.breaker import SourceHealth
-from tests.adapters.conftest import DynamoTables
+from tests.builders.tables import DynamoTables
 
 
 def test_a_budget_reservation_never_passes_the_limit(dynamo: DynamoTables) -> None:

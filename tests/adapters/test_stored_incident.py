@@ -9,7 +9,7 @@ from typing import Any
 from crisiswatch.adapters.dynamodb import DynamoIncidentStore
 from crisiswatch.domain.response.incidents import IncidentChanges, IncidentStatus
 from crisiswatch.domain.response.statements import Channel, StatementKind
-from tests.adapters.conftest import DynamoTables
+from tests.builders.tables import DynamoTables
 
 INCIDENT_ID = "inc-acme-coffee-20240523T1200Z"
 

@@ -12,22 +12,29 @@ before the click; calm is reached when the fixture says so (`let_calm_pass`), no
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from crisiswatch.adapters.dynamodb import DynamoAuditLog, DynamoIncidentStore
-from crisiswatch.domain.response.incidents import Incident
-from crisiswatch.domain.review.timeline import AuditEntry
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack
-from tests.loop.plan_runtime import (
-    PLAN_PARAMETERS,
-    ROOT,
+from tests.builders.browser import (
+    APPROVER_EMAIL,
+    BRAND,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPORT_FILES,
+    REVIEW_NOTE,
+    Crisis,
+    Records,
+    execution_history,
+    new_context,
+    page_result,
+    report_keys,
+    shoot,
+)
+from tests.builders.plan_runtime import (
     TIER1,
     finished,
     let_calm_pass,
@@ -37,62 +44,6 @@ from tests.loop.plan_runtime import (
     replay_crisis,
     wait_for,
 )
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-PAGE_TIMEOUT_MS = 30_000
-"""For every page load and `expect`: a Lambda behind each page may be starting cold."""
-
-BRAND = "Browser Page Co"
-APPROVER_EMAIL = "riley@example.com"
-APPROVER = "r1"
-REVIEW_NOTE = "Holding line worked; tick stakeholders sooner."
-REPORT_FILES = {"report.html", "report.md", "volume.svg", "negativity.svg"}
-SCALE = 60 / float(PLAN_PARAMETERS["PolicyMinuteSeconds"])
-"""Policy seconds per response second (1: the plan runs in real time; a drill's report reads in policy
-time, see the unit tests of the report)."""
-
-RESPONSE_KINDS = (
-    "incident.acknowledged",
-    "statement.approved",
-    "statement.changes_requested",
-    "incident.dismissed",
-    "incident.escalated",
-)
-MILESTONE_KINDS = {
-    "notified": ("tier.notified",),
-    "acknowledged": RESPONSE_KINDS,
-    "approved": ("statement.approved",),
-    "published": ("statement.published",),
-    "resolved": ("incident.resolved",),
-    "reviewed": ("review.done",),
-}
-"""Each milestone after the alert is the first audit entry of one of these kinds."""
-NOTIFICATION_KINDS = (
-    "tier.notified",
-    "reminder.sent",
-    "owner.notified",
-    "monitoring.notified",
-    "review.requested",
-)
-DECISION_KINDS = (*RESPONSE_KINDS, "incident.resolved", "review.done")
-
-
-def shoot(page: Page, step: str, full_page: bool = True) -> Path:
-    """A screenshot of the page as it is now, named after the step, for people to look at afterwards."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{step}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    return path
 
 
 @pytest.fixture(scope="package")
@@ -125,40 +76,6 @@ def stack(runtime: LocalRuntime) -> Stack:
     return Stack(runtime.stack_name, runtime.outputs)
 
 
-def new_context(browser: Browser, **options: Any) -> BrowserContext:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    return context
-
-
-@dataclass(frozen=True)
-class Crisis:
-    """The replayed crisis after a person decided it in the browser and it ran to its end."""
-
-    incident_id: str
-    approved_statement: str
-    """The key of the first statement on the tier-1 page: the one whose button was pressed."""
-    approval_result: str
-    """`#result` and the line under it, after pressing approve."""
-    review_result: str
-    """`#result` and the line under it, after confirming the review."""
-    status: str
-    """The execution's final status."""
-    report_keys: frozenset[str]
-    """What the state machine wrote to the reports bucket for this incident."""
-
-
-def _result(page: Page) -> str:
-    expect(page.locator("#result")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    return page.locator("main").inner_text()
-
-
-def _report_keys(runtime: LocalRuntime, stack: Stack, incident_id: str) -> frozenset[str]:
-    prefix = f"reports/{incident_id}/"
-    listed = runtime.client("s3").list_objects_v2(Bucket=stack.output("ReportsBucketName"), Prefix=prefix)
-    return frozenset(item["Key"].removeprefix(prefix) for item in listed.get("Contents", []))
-
-
 @pytest.fixture(scope="package")
 def crisis(
     runtime: LocalRuntime, stack: Stack, browser: Browser, tmp_path_factory: pytest.TempPathFactory
@@ -185,7 +102,7 @@ def crisis(
         statement = approve.locator("input[name=statement]").get_attribute("value") or ""
         shoot(page, "01-action-link-confirm")
         approve.locator("button[name=decision][value=approve]").click()
-        approval = _result(page)
+        approval = page_result(page)
         shoot(page, "02-action-link-approved")
         assert "you chose to approve" in approval, f"the approval was not recorded: {approval}"
 
@@ -213,7 +130,7 @@ def crisis(
             note.fill(REVIEW_NOTE)
         shoot(page, "03-review-confirm")
         page.locator("button[name=decision][value=review_done]").click()
-        review = _result(page)
+        review = page_result(page)
         shoot(page, "04-review-done")
     finally:
         context.close()
@@ -221,48 +138,11 @@ def crisis(
     status = finished(runtime, incident.incident_id)
 
     def all_report_files() -> frozenset[str] | None:
-        found = _report_keys(runtime, stack, incident.incident_id)
+        found = report_keys(runtime, stack, incident.incident_id)
         return found if found >= REPORT_FILES else None
 
     keys = wait_for("the report files in S3", all_report_files)
     yield Crisis(incident.incident_id, statement, approval, review, status, keys)
-
-
-@dataclass(frozen=True)
-class Records:
-    """What the stores say about the finished incident, read without any report code."""
-
-    incident: Incident
-    audit: list[AuditEntry]
-    """Oldest first."""
-    history: list[dict[str, Any]]
-    """Every event of the execution, every page, as `GetExecutionHistory` returns them."""
-    execution_status: str
-
-    def first(self, kinds: tuple[str, ...]) -> AuditEntry | None:
-        return next((entry for entry in self.audit if entry.kind in kinds), None)
-
-    def seconds(self, at: datetime) -> float:
-        """Policy seconds after the incident opened."""
-        return (at - self.incident.opened_at).total_seconds() * SCALE
-
-    def milestone(self, key: str) -> AuditEntry:
-        entry = self.first(MILESTONE_KINDS[key])
-        assert entry is not None, f"the audit trail has no {MILESTONE_KINDS[key]} for the {key} milestone"
-        return entry
-
-
-def execution_history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = []
-    token = ""
-    while True:
-        page = sfn.get_execution_history(
-            executionArn=execution_arn, maxResults=1000, **({"nextToken": token} if token else {})
-        )
-        events += page["events"]
-        token = page.get("nextToken", "")
-        if not token:
-            return events
 
 
 @pytest.fixture(scope="package")

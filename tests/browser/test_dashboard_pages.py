@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from crisiswatch.domain.clock import parse_iso
 from crisiswatch.domain.review.report import format_duration
 from crisiswatch_ops.runtime import LocalRuntime
-from tests.browser.conftest import (
+from tests.builders.browser import (
     APPROVER,
     MILESTONE_KINDS,
     PAGE_TIMEOUT_MS,

@@ -18,7 +18,7 @@ from crisiswatch.domain.review.report import PostCrisisReport, format_duration
 from crisiswatch.usecases.reporting import compile_report
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack
-from tests.browser.conftest import (
+from tests.builders.browser import (
     APPROVER,
     DECISION_KINDS,
     MILESTONE_KINDS,

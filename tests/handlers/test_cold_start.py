@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from tests.handlers.conftest import ROOT
+from tests.builders.lambdas import ROOT
 
 HEAVY = ("pydantic", "requests", "nltk", "fasttext", "fasttext_pybind")
 PROBE = """

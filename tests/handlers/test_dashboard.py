@@ -11,8 +11,8 @@ import pytest
 from crisiswatch.domain.detection.severity import Severity
 from crisiswatch.domain.response.incidents import IncidentChanges, IncidentStatus
 from crisiswatch.domain.review.timeline import HistoryEvent
+from tests.builders.lambdas import FakeLambdaContext, load_event, load_function
 from tests.fakes import DASHBOARD_PASSWORD, T0, FakeServices, make_incident
-from tests.handlers.conftest import FakeLambdaContext, load_event, load_function
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 

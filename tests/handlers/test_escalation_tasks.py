@@ -15,8 +15,8 @@ from crisiswatch.domain.detection.severity import Severity
 from crisiswatch.domain.errors import IncidentNotFoundError, InvalidRequestError
 from crisiswatch.domain.response.incidents import Incident, IncidentChanges, IncidentStatus
 from crisiswatch.domain.response.statements import StatementTextError
+from tests.builders.lambdas import FakeLambdaContext, clone, load_event, load_function
 from tests.fakes import FakeServices
-from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 

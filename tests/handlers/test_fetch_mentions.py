@@ -10,8 +10,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from tests.builders.lambdas import FakeLambdaContext, clone, load_event, load_function
 from tests.fakes import FakeServices
-from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 

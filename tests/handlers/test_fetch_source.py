@@ -11,8 +11,8 @@ import pytest
 from crisiswatch.domain.errors import SourceUnavailableError
 from crisiswatch.domain.listening.watchlist import parse_watchlist
 from crisiswatch.ports import FetchResult
+from tests.builders.lambdas import FakeLambdaContext, load_event, load_function
 from tests.fakes import T0, FakeServices, make_mention
-from tests.handlers.conftest import FakeLambdaContext, load_event, load_function
 
 WATCHLIST = parse_watchlist(
     """

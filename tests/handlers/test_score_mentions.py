@@ -11,8 +11,8 @@ from crisiswatch.adapters.tables import MentionItem
 from crisiswatch.domain.clock import BUCKET, bucket_start
 from crisiswatch.domain.detection.detector import BucketStats, DetectorState
 from crisiswatch.domain.response.incidents import incident_id_for
+from tests.builders.lambdas import FakeLambdaContext, clone, load_event, load_function
 from tests.fakes import FakeServices, StoreDownError
-from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 

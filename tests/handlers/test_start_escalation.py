@@ -9,8 +9,8 @@ import pytest
 from crisiswatch.domain.clock import parse_iso
 from crisiswatch.domain.detection.severity import Severity
 from crisiswatch.domain.response.incidents import Incident
+from tests.builders.lambdas import FakeLambdaContext, clone, load_event, load_function
 from tests.fakes import FakeServices
-from tests.handlers.conftest import FakeLambdaContext, clone, load_event, load_function
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 

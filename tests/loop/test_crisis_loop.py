@@ -25,7 +25,7 @@ from crisiswatch_ops.replay import ReplayFile, Schedule, drive_schedule, inciden
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack
 from crisiswatch_ops.views import format_timeline
-from tests.loop.plan_runtime import (
+from tests.builders.plan_runtime import (
     REVIEW,
     TIER1,
     TIER2,

@@ -23,7 +23,7 @@ from crisiswatch.domain.response.incidents import Incident, incident_id_for
 from crisiswatch_ops.pages import LINK, Page, read_page
 from crisiswatch_ops.runtime import LocalRuntime
 from crisiswatch_ops.stack import Stack
-from tests.loop.plan_runtime import ASK, HOLD, LOOP_POLICY, REVIEW, plan_runtime, wait_for
+from tests.builders.plan_runtime import ASK, HOLD, LOOP_POLICY, REVIEW, plan_runtime, wait_for
 
 pytestmark = pytest.mark.runtime
 POLICY_USERS = ("CrisisPlanFunction", "RequestDecisionFunction")

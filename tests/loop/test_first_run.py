@@ -22,8 +22,8 @@ import requests
 from crisiswatch.adapters.dynamodb import DynamoIncidentStore
 from crisiswatch_ops.problems import EXIT_USAGE
 from crisiswatch_ops.stack import Stack
+from tests.builders.plan_runtime import ROOT, wait_for
 from tests.fakes import make_incident
-from tests.loop.plan_runtime import ROOT, wait_for
 
 pytestmark = pytest.mark.runtime
 

@@ -29,7 +29,7 @@ from crisiswatch.domain.response.incidents import (
 from crisiswatch.domain.response.links import ActionLink, DecisionRequest, link_key, new_link_id
 from crisiswatch_ops import cli
 from crisiswatch_ops.stack import Stack
-from tests.adapters.conftest import MODELS, REGION, create_tables
+from tests.builders.tables import MODELS, REGION, create_tables
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 SECRET_TOKEN = "AQCEAAAAKgAAAA-task-token-never-shown"

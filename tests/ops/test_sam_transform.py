@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crisiswatch_ops.sam_transform import carry_checkov_skips, transformed
-from tests.unit.template import load_template
+from tests.builders.template import load_template
 
 
 def skip(check: str) -> dict[str, Any]:

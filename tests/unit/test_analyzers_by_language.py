@@ -10,7 +10,7 @@ from crisiswatch.adapters.german_lexicon import GermanLexiconError
 from crisiswatch.adapters.sentiment import AnalyzersByLanguage, sentiment_analyzers
 from crisiswatch.domain.detection.scoring import SentimentAnalyzer, score_text
 from crisiswatch.domain.detection.taxonomy import default_taxonomy
-from tests.unit.test_scoring import FixedSentiment
+from tests.fakes import FixedSentiment
 
 
 def test_an_analyzer_is_built_on_its_first_text_and_only_once() -> None:

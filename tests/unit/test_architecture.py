@@ -232,3 +232,43 @@ def test_every_handler_is_observed_through_one_module() -> None:
         path.parent.name for path in handlers if "@entry_point(" not in path.read_text(encoding="utf-8")
     ]
     assert unobserved == []
+
+
+TESTS = ROOT / "tests"
+SHARED_TEST_CODE = ("tests.builders", "tests.fakes")
+
+
+def borrowed_test_code(module: str, target: str) -> bool:
+    """True when `module` (a test file) imports another test module or another layer's helpers; the
+    builders, the fakes and its own layer's conftest and helpers are fine."""
+    if not within(target, "tests") or any(within(target, shared) for shared in SHARED_TEST_CODE):
+        return False
+    parts, own = target.split("."), module.split(".")
+    return len(parts) < 3 or parts[1] != own[1] or parts[2].startswith("test_")
+
+
+def test_tests_share_builders_not_each_other() -> None:
+    borrowed = [
+        f"{module}:{line} imports {target}"
+        for path in sorted(TESTS.rglob("*.py"))
+        if "fixtures" not in path.parts
+        for module in [".".join(path.relative_to(ROOT).with_suffix("").parts)]
+        for line, target in imported(path.read_text(encoding="utf-8"), module)
+        if borrowed_test_code(module, target)
+    ]
+    assert borrowed == []
+
+
+@pytest.mark.parametrize(
+    ("module", "target", "borrowed"),
+    [
+        ("tests.unit.test_fuzz", "tests.handlers.test_action_links.call", True),
+        ("tests.unit.test_link_pages", "tests.unit.test_decisions.scene", True),
+        ("tests.ops.test_cli", "tests.adapters.conftest.create_tables", True),
+        ("tests.unit.test_fuzz", "tests.builders.action_links.call", False),
+        ("tests.runtime.test_runtime_startup", "tests.runtime.conftest.DECISION_TIMEOUT_SECONDS", False),
+        ("tests.unit.test_scoring", "tests.fakes.FixedSentiment", False),
+    ],
+)
+def test_a_borrowed_test_module_is_caught(module: str, target: str, borrowed: bool) -> None:
+    assert borrowed_test_code(module, target) is borrowed

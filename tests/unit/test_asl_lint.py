@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.template import ROOT, load_template
+from tests.builders.template import ROOT, load_template
 
 ASL_PATH = ROOT / "statemachines" / "escalation.asl.json"
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")

@@ -27,8 +27,7 @@ from crisiswatch.domain.response.links import form_token
 from crisiswatch.domain.response.statements import Channel, StatementTextError, clean_statement
 from crisiswatch.usecases.decisions import Outcome, Submission
 from crisiswatch.web.pages import HTTP_STATUS, link_message, link_status
-from tests.fakes import LINK_SECRET, FakeServices
-from tests.handlers.test_action_links import (
+from tests.builders.action_links import (
     app,
     assert_safe_headers,
     call,
@@ -36,9 +35,10 @@ from tests.handlers.test_action_links import (
     open_page,
     published,
 )
-from tests.handlers.test_action_links import request as handler_request
-from tests.handlers.test_action_links import state as handler_state
-from tests.unit.test_decisions import CLICK, EXPIRES, TIER_CHOICES, scene
+from tests.builders.action_links import request as handler_request
+from tests.builders.action_links import state as handler_state
+from tests.builders.links import CLICK, EXPIRES, TIER_CHOICES, scene
+from tests.fakes import LINK_SECRET, FakeServices
 
 FUZZ = settings(
     max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]

@@ -17,7 +17,7 @@ from crisiswatch.domain.response.statements import Draft
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Problem, Submission
 from crisiswatch.web.pages import link_status, render_link_page
 from crisiswatch_ops.pages import Page, read_page
-from tests.unit.test_decisions import (
+from tests.builders.links import (
     EXPIRES,
     TIER_CHOICES,
     Scene,

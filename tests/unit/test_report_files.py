@@ -11,7 +11,8 @@ from markdown_it import MarkdownIt
 
 from crisiswatch.domain.review.report import PostCrisisReport
 from crisiswatch.web.report_files import md, render_report_html, render_report_markdown, report_files
-from tests.unit.test_charts import (
+from tests.builders.html import Document, assert_inert
+from tests.builders.reports import (
     CRISIS_START,
     HOSTILE,
     audit_trail,
@@ -19,7 +20,6 @@ from tests.unit.test_charts import (
     recall_buckets,
     sample_report,
 )
-from tests.unit.test_dashboard_pages import Document, assert_inert
 
 CHARTS = {"volume": "volume.svg", "negativity": "negativity.svg"}
 

@@ -17,21 +17,12 @@ from tests.fakes import (
     FakeAggregateStore,
     FakeLanguageIdentifier,
     FakeSentiment,
+    FixedSentiment,
     fake_languages,
     make_mention,
 )
 
 TAXONOMY = default_taxonomy()
-
-
-class FixedSentiment:
-    def __init__(self, value: float) -> None:
-        self.value = value
-        self.texts: list[str] = []
-
-    def compound(self, text: str) -> float:
-        self.texts.append(text)
-        return self.value
 
 
 def score(text: str = "Acme coffee this morning", value: float = 0.0, lang: str = "en", followers: int = 0):  # type: ignore[no-untyped-def]

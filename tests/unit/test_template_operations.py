@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.template import load_template
+from tests.builders.template import load_template
 
 OPS_TOPIC = {"Ref": "OpsAlertsTopic"}
 

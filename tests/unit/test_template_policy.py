@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import samtranslator
 
-from tests.unit.template import ROOT, load_template
+from tests.builders.template import ROOT, load_template
 
 Statement = dict[str, Any]
 
