@@ -82,7 +82,7 @@ lint: $(INSTALLED) $(CHECKOV_INSTALLED) $(NODE_TOOLS)
 	$(BIN)/mypy layers/core/crisiswatch layers/sources/crisiswatch_sources ops/crisiswatch_ops functions tests/fakes.py
 	$(BIN)/sam validate --lint
 	$(BIN)/cfn-lint --include-checks I -- template.yaml
-	$(ASL_VALIDATOR) --json-path statemachines/escalation.asl.json
+	$(ASL_VALIDATOR) --json-path statemachines/crisis_plan.asl.json
 	$(CHECKOV) --file template.yaml
 	$(BIN)/python -m crisiswatch_ops.sam_transform template.yaml $(TRANSFORMED)
 	$(CHECKOV) --file $(TRANSFORMED)

@@ -491,7 +491,7 @@ class _Execution:
 
 
 class FakeStepFunctions:
-    """Both sides of Step Functions the code uses: `start` (EscalationStarter) and `succeed`
+    """Both sides of Step Functions the code uses: `start` (PlanStarter) and `succeed`
     (TaskCallbacks).
 
     `start` behaves like the real service (and moto): the same name *and* input while the execution runs
@@ -676,7 +676,7 @@ class FakeServices:
     )
     sentiment: FakeSentiment = field(default_factory=FakeSentiment)
     languages: LanguageResolver = field(default_factory=fake_languages)
-    escalation: FakeStepFunctions = field(default_factory=FakeStepFunctions)
+    workflow: FakeStepFunctions = field(default_factory=FakeStepFunctions)
     notifier: FakeNotifier = field(default_factory=FakeNotifier)
     comms: FakeCommsChannel = field(default_factory=FakeCommsChannel)
     publisher: FakePublisher = field(default_factory=FakePublisher)

@@ -1,4 +1,4 @@
-"""StartEscalationFunction: start one escalation execution per new incident (named by its id)."""
+"""StartEscalationFunction: start the crisis plan once per new incident (named by its id)."""
 
 from __future__ import annotations
 

@@ -14,11 +14,11 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from crisiswatch.adapters.notifications import RecordingPublisher, SnsCommsChannel, SnsNotifier
-from crisiswatch.adapters.stepfunctions import StepFunctionsEscalation
+from crisiswatch.adapters.stepfunctions import StepFunctionsCrisisPlan
 from crisiswatch.domain.errors import InvalidRequestError, TransientError
 from crisiswatch.domain.response.policy import parse_policy
 from crisiswatch.ports import OutboundMessage
-from crisiswatch.usecases.escalation import start_escalation
+from crisiswatch.usecases.asking import start_plan
 from crisiswatch_ops.contacts import sync_contacts
 from tests.fakes import TEST_POLICY, FakeAuditLog, FakeIncidentStore, make_incident
 
@@ -191,7 +191,7 @@ def test_an_execution_is_named_by_the_incident_and_carries_its_facts(sfn: tuple[
     client, machine = sfn
     incident = make_incident()
 
-    arn = StepFunctionsEscalation(client, machine).start(incident)
+    arn = StepFunctionsCrisisPlan(client, machine).start(incident)
 
     assert arn is not None
     described = client.describe_execution(executionArn=arn)
@@ -202,7 +202,7 @@ def test_an_execution_is_named_by_the_incident_and_carries_its_facts(sfn: tuple[
 def test_a_repeated_start_while_running_returns_the_same_execution(sfn: tuple[Any, str]) -> None:
     # Step Functions (and moto) treat the same name and input of a RUNNING execution as idempotent.
     client, machine = sfn
-    escalation = StepFunctionsEscalation(client, machine)
+    escalation = StepFunctionsCrisisPlan(client, machine)
     incident = make_incident()
 
     first = escalation.start(incident)
@@ -214,7 +214,7 @@ def test_a_repeated_start_while_running_returns_the_same_execution(sfn: tuple[An
 
 def test_a_start_with_a_used_name_and_other_input_is_none(sfn: tuple[Any, str]) -> None:
     client, machine = sfn
-    escalation = StepFunctionsEscalation(client, machine)
+    escalation = StepFunctionsCrisisPlan(client, machine)
     incident = make_incident()
     escalation.start(incident)
     incident.summary = "a different summary"
@@ -227,11 +227,11 @@ def test_start_escalation_against_step_functions_starts_and_audits_once(sfn: tup
     incidents, audit = FakeIncidentStore(), FakeAuditLog()
     incident = make_incident()
     incidents.open(incident)
-    escalation = StepFunctionsEscalation(client, machine)
+    escalation = StepFunctionsCrisisPlan(client, machine)
     now = incident.opened_at
 
-    first = start_escalation(incident.incident_id, incidents, escalation, audit, now)
-    again = start_escalation(incident.incident_id, incidents, escalation, audit, now)
+    first = start_plan(incident.incident_id, incidents, escalation, audit, now)
+    again = start_plan(incident.incident_id, incidents, escalation, audit, now)
 
     assert first is not None and again is None
     assert audit.kinds() == ["escalation.started"]
@@ -244,7 +244,7 @@ def test_other_start_errors_are_not_swallowed() -> None:
     with Stubber(client) as stub:
         stub.add_client_error("start_execution", "StateMachineDoesNotExist", http_status_code=400)
         with pytest.raises(ClientError):
-            StepFunctionsEscalation(client, "arn:aws:states:eu-west-1:1:stateMachine:Gone").start(
+            StepFunctionsCrisisPlan(client, "arn:aws:states:eu-west-1:1:stateMachine:Gone").start(
                 make_incident()
             )
 
@@ -256,7 +256,7 @@ def test_a_duplicate_name_reported_by_the_service_is_none() -> None:
     with Stubber(client) as stub:
         stub.add_client_error("start_execution", "ExecutionAlreadyExists", http_status_code=400)
         assert (
-            StepFunctionsEscalation(client, "arn:aws:states:eu-west-1:1:stateMachine:E").start(
+            StepFunctionsCrisisPlan(client, "arn:aws:states:eu-west-1:1:stateMachine:E").start(
                 make_incident()
             )
             is None
@@ -273,7 +273,7 @@ def stubbed_succeed(code: str | None) -> bool:
             stub.add_response("send_task_success", {}, expected)
         else:
             stub.add_client_error("send_task_success", code, http_status_code=400, expected_params=expected)
-        result = StepFunctionsEscalation(client, "arn").succeed("tok", {"decision": "approve"})
+        result = StepFunctionsCrisisPlan(client, "arn").succeed("tok", {"decision": "approve"})
         stub.assert_no_pending_responses()
         return result
 
@@ -304,4 +304,4 @@ def test_a_network_failure_is_a_transient_error() -> None:
             raise EndpointConnectionError(endpoint_url="https://states.eu-west-1.amazonaws.com")
 
     with pytest.raises(TransientError):
-        StepFunctionsEscalation(Unreachable(), "arn").succeed("tok", {"decision": "approve"})
+        StepFunctionsCrisisPlan(Unreachable(), "arn").succeed("tok", {"decision": "approve"})

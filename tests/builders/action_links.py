@@ -14,7 +14,7 @@ from crisiswatch.domain.detection.severity import Severity
 from crisiswatch.domain.response.crisis_plan import Cursor
 from crisiswatch.domain.response.incidents import IncidentChanges
 from crisiswatch.domain.response.links import link_key
-from crisiswatch.usecases.escalation import assess, request_decision
+from crisiswatch.usecases.asking import assess, request_decision
 from crisiswatch_ops.pages import Page, read_page
 from tests.builders.lambdas import FakeLambdaContext, clone, load_event, load_function
 from tests.fakes import FakeServices, make_incident
@@ -106,7 +106,7 @@ def state(services: FakeServices) -> tuple[Any, ...]:
         dict(services.links.tokens),
         copy.deepcopy(services.incidents.items),
         list(services.audit.entries),
-        copy.deepcopy(services.escalation.succeeded),
+        copy.deepcopy(services.workflow.succeeded),
         list(services.notifier.sent),
     )
 

@@ -28,8 +28,8 @@ from crisiswatch.domain.response.links import (
     link_key,
 )
 from crisiswatch.domain.response.statements import Draft
+from crisiswatch.usecases.asking import assess, request_decision
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Submission, decide, view_link
-from crisiswatch.usecases.escalation import assess, request_decision
 from crisiswatch.usecases.outcomes import record_decision
 from tests.fakes import LINK_SECRET, T0, FakeServices, make_incident
 
@@ -139,7 +139,7 @@ class Scene:
         return found
 
     def succeeded(self) -> list[tuple[str, dict[str, Any]]]:
-        return self.world.escalation.succeeded
+        return self.world.workflow.succeeded
 
     def kinds(self) -> list[str]:
         return self.world.audit.kinds()
@@ -154,7 +154,7 @@ class Scene:
             dict(self.world.links.tokens),
             self.world.incidents.get(self.incident_id),
             list(self.world.audit.entries),
-            copy.deepcopy(self.world.escalation.succeeded),
+            copy.deepcopy(self.world.workflow.succeeded),
             list(self.world.notifier.sent),
         )
 

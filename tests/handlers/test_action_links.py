@@ -14,7 +14,7 @@ import pytest
 from crisiswatch.domain.clock import utc_now
 from crisiswatch.domain.response.crisis_plan import Timing, start_round
 from crisiswatch.domain.response.links import link_key
-from crisiswatch.usecases.escalation import rounds_of
+from crisiswatch.usecases.asking import rounds_of
 from crisiswatch.usecases.outcomes import publish_statement, record_decision
 from crisiswatch_ops.pages import read_page
 from tests.builders.action_links import (
@@ -134,7 +134,7 @@ def test_approving_from_the_page_decides_and_says_so(services: FakeServices) -> 
     assert_safe_headers(response)
     assert "Thank you: you chose to approve" in response["body"]
     assert "Recorded for tier1-primary" in response["body"]
-    ((token, output),) = services.escalation.succeeded
+    ((token, output),) = services.workflow.succeeded
     assert token == TOKEN
     assert (output["decision"], output["decided_by"], output["statement"]) == (
         "approve",
@@ -153,7 +153,7 @@ def test_request_changes_from_the_page_carries_the_revised_text(services: FakeSe
     )
 
     assert response["statusCode"] == 200
-    ((_, output),) = services.escalation.succeeded
+    ((_, output),) = services.workflow.succeeded
     assert (output["statement"], output["revised_text"]) == ("hostile-social", "Sorry & <fixed>.")
     assert output["decided_by"] == "tier1-backup"
 
@@ -218,7 +218,7 @@ def test_a_revision_that_cannot_be_published_is_a_400_page_that_keeps_the_text(
         again.press("request_changes", "hostile-social", revised_text="Fixed."),
     )
     assert fixed["statusCode"] == 200
-    ((_, output),) = services.escalation.succeeded
+    ((_, output),) = services.workflow.succeeded
     assert output["revised_text"] == "Fixed."
 
 
@@ -230,7 +230,7 @@ def test_an_approved_revision_goes_out_tidied_not_byte_for_byte(services: FakeSe
     response = press(services, ids["tier1-primary"], "request_changes", "hostile-social", revised_text=typed)
 
     assert response["statusCode"] == 200
-    ((_, output),) = services.escalation.succeeded
+    ((_, output),) = services.workflow.succeeded
     assert output["revised_text"] == clean
     (incident,) = services.incidents.items.values()
     cursor = start_round(rounds_of(incident, services.policy, Timing()), 0).to_dict()
@@ -254,7 +254,7 @@ def test_who_decided_comes_from_the_link_never_from_the_form(
     response = post(services, ids["tier1-backup"], {**page.press("dismiss"), extra: value})
 
     assert response["statusCode"] == 200
-    ((_, output),) = services.escalation.succeeded
+    ((_, output),) = services.workflow.succeeded
     assert (output["decided_by"], output["tier"]) == ("tier1-backup", 1)
     assert output["decided_at"] != "2000-01-01"
     assert "exec-duty" not in repr(services.audit.entries)
@@ -267,12 +267,12 @@ def test_a_tick_from_the_page_ticks_and_the_link_still_decides(services: FakeSer
 
     assert response["statusCode"] == 200
     assert "Ticked: stakeholders informed." in response["body"]
-    assert services.escalation.succeeded == []
+    assert services.workflow.succeeded == []
     incident = next(iter(services.incidents.items.values()))
     assert incident.checklist["stakeholders_informed"]["by"] == "tier1-primary"
     ticked = read_page(response["body"])
     assert post(services, ids["tier1-primary"], ticked.press("dismiss"))["statusCode"] == 200
-    assert len(services.escalation.succeeded) == 1
+    assert len(services.workflow.succeeded) == 1
 
 
 @pytest.mark.parametrize("item", ["legal_reviewed", "published", "acknowledged", "facts_gathered", "x"])
@@ -296,7 +296,7 @@ def test_legal_ticks_its_review_when_legal_was_pulled_in(services: FakeServices)
     assert response["statusCode"] == 200
     incident = next(iter(services.incidents.items.values()))
     assert incident.checklist["legal_reviewed"]["by"] == "legal-counsel"
-    assert services.escalation.succeeded == []
+    assert services.workflow.succeeded == []
 
 
 def test_a_second_post_on_the_same_link_says_who_already_decided(services: FakeServices) -> None:
@@ -384,7 +384,7 @@ def test_a_wait_that_just_ended_asks_to_try_again_and_decides_nothing(services: 
     ids = published(services)
     fields = open_page(services, ids["tier1-primary"]).press("dismiss")
     before = state(services)
-    services.escalation.succeed_plan = ["dead"]
+    services.workflow.succeed_plan = ["dead"]
 
     response = post(services, ids["tier1-primary"], fields)
 
@@ -397,7 +397,7 @@ def test_a_wait_that_just_ended_asks_to_try_again_and_decides_nothing(services: 
 def test_an_unreachable_workflow_asks_to_try_again_and_the_link_still_works(services: FakeServices) -> None:
     ids = published(services)
     before = state(services)
-    services.escalation.succeed_plan = ["transient"]
+    services.workflow.succeed_plan = ["transient"]
 
     response = press(services, ids["tier1-primary"], "dismiss")
 
@@ -446,7 +446,7 @@ def test_a_full_2000_character_revision_percent_encoded_fits(services: FakeServi
     )
 
     assert response["statusCode"] == 200
-    assert services.escalation.succeeded[0][1]["revised_text"] == revised
+    assert services.workflow.succeeded[0][1]["revised_text"] == revised
 
 
 @pytest.mark.parametrize(
@@ -519,7 +519,7 @@ def test_a_base64_encoded_form_from_the_page_decides(services: FakeServices) -> 
     event["isBase64Encoded"] = True
 
     assert call(event, services)["statusCode"] == 200
-    assert services.escalation.succeeded[0][1]["decision"] == "dismiss"
+    assert services.workflow.succeeded[0][1]["decision"] == "dismiss"
 
 
 # ----- not found and hostile input ------------------------------------------------------------------

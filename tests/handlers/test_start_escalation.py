@@ -47,7 +47,7 @@ def test_a_new_incident_starts_its_escalation_named_by_its_id(services: FakeServ
     response = call(sample(), services)
 
     assert response["batchItemFailures"] == []
-    (execution,) = services.escalation.executions.values()
+    (execution,) = services.workflow.executions.values()
     assert execution.name == SAMPLE_ID
     stored = services.incidents.get(SAMPLE_ID)
     assert stored is not None and stored.execution_arn == execution.arn
@@ -61,7 +61,7 @@ def test_a_repeated_record_starts_nothing_new(services: FakeServices) -> None:
     response = call(sample(), services)
 
     assert response["batchItemFailures"] == []
-    assert len(services.escalation.executions) == 1
+    assert len(services.workflow.executions) == 1
     assert services.audit.kinds(SAMPLE_ID) == ["escalation.started"]
 
 
@@ -82,4 +82,4 @@ def test_an_unknown_incident_fails_only_its_record(services: FakeServices) -> No
         ghost["dynamodb"]["SequenceNumber"],
         malformed["dynamodb"]["SequenceNumber"],
     ]
-    assert list(services.escalation.executions) == [SAMPLE_ID]
+    assert list(services.workflow.executions) == [SAMPLE_ID]

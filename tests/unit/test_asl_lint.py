@@ -16,7 +16,7 @@ import pytest
 
 from tests.builders.template import ROOT, load_template
 
-ASL_PATH = ROOT / "statemachines" / "escalation.asl.json"
+ASL_PATH = ROOT / "statemachines" / "crisis_plan.asl.json"
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 
 

@@ -30,8 +30,8 @@ from crisiswatch.domain.response.links import (
     new_link_id,
 )
 from crisiswatch.domain.response.statements import Draft
+from crisiswatch.usecases.asking import rounds_of, time_ran_out
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Revision, Submission, decide
-from crisiswatch.usecases.escalation import rounds_of, time_ran_out
 from crisiswatch.web.pages import link_message, link_status
 from tests.builders.links import (
     ALL_ITEMS,
@@ -646,7 +646,7 @@ def test_the_request_not_the_link_decides_when_a_link_expires() -> None:
 def test_a_click_after_the_request_expired_is_audited_as_late(plan: str) -> None:
     s = scene()
     link_id = s.ids["tier1-primary"]
-    s.world.escalation.succeed_plan = [plan]
+    s.world.workflow.succeed_plan = [plan]
     late = EXPIRES + timedelta(seconds=30)
     token = form_token(LINK_SECRET, link_id, late)
     before = s.state()
@@ -683,7 +683,7 @@ def test_a_dead_token_while_the_request_lives_is_retry_and_the_link_works_after_
     s = scene()
     link_id = s.ids["tier1-primary"]
     before = s.state()
-    s.world.escalation.succeed_plan = ["dead"]  # the wait ended: its reminder is on the way
+    s.world.workflow.succeed_plan = ["dead"]  # the wait ended: its reminder is on the way
 
     page = s.submit(link_id, "dismiss")
 
@@ -714,7 +714,7 @@ def test_once_the_plan_moved_on_a_link_is_expired_whatever_its_clock_says() -> N
     link_id = s.ids["tier1-primary"]
     reminder = after_timeout(s.cursor, rounds_of(s.incident, s.world.policy, TIMING))
     s.ask(reminder, "reminder-token", SENT + timedelta(minutes=1))
-    s.world.escalation.succeed_plan = ["dead"]  # the reminder's wait timed out too
+    s.world.workflow.succeed_plan = ["dead"]  # the reminder's wait timed out too
     ended = SENT + timedelta(minutes=2)
     time_ran_out(s.incident_id, reminder.to_dict(), s.world, ended)
     click = ended + timedelta(seconds=5)
@@ -730,7 +730,7 @@ def test_an_unreachable_workflow_means_retry_and_the_link_works_again() -> None:
     s = scene()
     link_id = s.ids["tier1-primary"]
     before = s.state()
-    s.world.escalation.succeed_plan = ["transient"]
+    s.world.workflow.succeed_plan = ["transient"]
 
     page = s.approve(link_id)
 
@@ -770,7 +770,7 @@ class _Interleaved:
     def succeed(self, task_token: str, output: dict[str, Any]) -> bool:
         if not self.pages:
             self.pages.append(self.during())
-        return self.world.escalation.succeed(task_token, output)
+        return self.world.workflow.succeed(task_token, output)
 
 
 def test_a_click_landing_while_another_resumes_the_workflow_loses() -> None:
@@ -783,7 +783,7 @@ def test_a_click_landing_while_another_resumes_the_workflow_loses() -> None:
         primary,
         Submission(s.form_token(primary), "dismiss"),
         CLIENT,
-        replace(s.world, escalation=callbacks),
+        replace(s.world, workflow=callbacks),
         CLICK,
     )
 

@@ -40,7 +40,7 @@ from crisiswatch.domain.response.statements import (
     StatementTextError,
     StatementTooLongError,
 )
-from crisiswatch.usecases.escalation import assess, rounds_of
+from crisiswatch.usecases.asking import assess, rounds_of
 from crisiswatch.usecases.outcomes import (
     check_signals,
     publish_statement,

@@ -29,7 +29,7 @@ from .adapters.dynamodb import (
 from .adapters.fan_out import LambdaFanOut
 from .adapters.notifications import RecordingPublisher, SnsCommsChannel, SnsNotifier
 from .adapters.reports import S3ReportStore
-from .adapters.stepfunctions import StepFunctionsEscalation, StepFunctionsHistory
+from .adapters.stepfunctions import StepFunctionsCrisisPlan, StepFunctionsHistory
 from .adapters.tables import bind_tables
 from .breaker import CircuitBreaker
 from .config import ConfigError, Settings, load_settings
@@ -41,10 +41,10 @@ from .domain.response.crisis_plan import Timing
 from .ports import (
     AuditStore,
     DetectionPorts,
-    EscalationStarter,
     IngestPorts,
     LinkPorts,
     PlanPorts,
+    PlanStarter,
     ReportPorts,
     TaskCallbacks,
     UsageStore,
@@ -210,8 +210,8 @@ class Services:
         return self.make_client("s3")
 
     @cached_property
-    def escalation(self) -> StepFunctionsEscalation:
-        return StepFunctionsEscalation(self.make_client("stepfunctions"), self.settings.state_machine_arn)
+    def workflow(self) -> StepFunctionsCrisisPlan:
+        return StepFunctionsCrisisPlan(self.make_client("stepfunctions"), self.settings.state_machine_arn)
 
     @cached_property
     def history(self) -> StepFunctionsHistory:
@@ -270,8 +270,8 @@ class Services:
         return str(value)
 
 
-class Escalation(EscalationStarter, TaskCallbacks, Protocol):
-    """The escalation workflow: started per incident, resumed by decisions."""
+class CrisisPlanWorkflow(PlanStarter, TaskCallbacks, Protocol):
+    """The crisis plan's executions (EscalationStateMachine): started per incident, resumed by decisions."""
 
 
 class Container(IngestPorts, PlanPorts, LinkPorts, ReportPorts, DetectionPorts, Protocol):
@@ -280,7 +280,7 @@ class Container(IngestPorts, PlanPorts, LinkPorts, ReportPorts, DetectionPorts, 
     @property
     def settings(self) -> Settings: ...
     @property
-    def escalation(self) -> Escalation: ...
+    def workflow(self) -> CrisisPlanWorkflow: ...
     @property
     def audit(self) -> AuditStore: ...
     @property

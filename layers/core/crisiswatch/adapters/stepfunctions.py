@@ -16,7 +16,9 @@ from ..domain.review.timeline import HistoryEvent
 _DEAD_TOKEN_ERRORS = {"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"}
 
 
-class StepFunctionsEscalation:
+class StepFunctionsCrisisPlan:
+    """The crisis plan's executions, on the template's EscalationStateMachine (its deployed logical id)."""
+
     def __init__(self, sfn_client: Any, state_machine_arn: str) -> None:
         self._sfn = sfn_client
         self._arn = state_machine_arn

@@ -237,7 +237,7 @@ def decide(
         ports.link_secret(),
         ports.links,
         ports.incidents,
-        ports.escalation,
+        ports.workflow,
         ports.audit,
     )
     link = _lookup(link_id, links)

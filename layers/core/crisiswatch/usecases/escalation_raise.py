@@ -1,6 +1,6 @@
 """Telling the crisis plan's people that the detector raised an incident's severity.
 
-The running escalation is not re-routed mid-flight: a request that is out waits on its task token, and
+The running crisis plan is not re-routed mid-flight: a request that is out waits on its task token, and
 re-planning its rounds under it would leave the cursor pointing into a different route. So the raise
 updates the incident (every later step reads its severity) and this notice tells everyone the raised
 severity's route names (its `at_once` tiers included: executives for SEV1, legal for a breach) at once,

@@ -13,7 +13,7 @@ from ..domain.response.incidents import SYSTEM, Decision
 from ..domain.response.links import DecisionPayload
 from ..domain.response.statements import clean_statement
 from ..ports import PlanPorts
-from .escalation import close_current_request, load_incident, rounds_of
+from .asking import close_current_request, load_incident, rounds_of
 from .lifecycle import apply, record, write
 
 

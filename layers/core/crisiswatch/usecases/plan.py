@@ -1,4 +1,4 @@
-"""The crisis plan as one use case: every task the escalation state machine runs, on one container's ports."""
+"""The crisis plan as one use case: every task its state machine runs, on one container's ports."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from typing import Any
 from ..domain.clock import utc_now
 from ..domain.errors import InvalidRequestError
 from ..ports import PlanPorts
-from . import escalation, outcomes
+from . import asking, outcomes
 
 Step = Callable[[PlanPorts, str, Mapping[str, Any], datetime], dict[str, Any]]
 
 STEPS: dict[str, Step] = {
-    "assess": lambda p, i, e, now: escalation.assess(i, p, now),
-    "time_ran_out": lambda p, i, e, now: escalation.time_ran_out(i, e.get("cursor"), p, now),
+    "assess": lambda p, i, e, now: asking.assess(i, p, now),
+    "time_ran_out": lambda p, i, e, now: asking.time_ran_out(i, e.get("cursor"), p, now),
     "decide": lambda p, i, e, now: outcomes.record_decision(i, e.get("cursor"), e.get("decision"), p, now),
-    "unanswered": lambda p, i, e, now: escalation.record_unanswered(i, p, now),
-    "failed": lambda p, i, e, now: escalation.record_failure(i, e.get("error"), p, now),
+    "unanswered": lambda p, i, e, now: asking.record_unanswered(i, p, now),
+    "failed": lambda p, i, e, now: asking.record_failure(i, e.get("error"), p, now),
     "monitor": lambda p, i, e, now: outcomes.check_signals(i, e.get("previous"), p, now),
     "resolve": lambda p, i, e, now: outcomes.resolve(i, e.get("resolution"), p, now),
     "review": lambda p, i, e, now: outcomes.record_review(i, e.get("decision"), p, now),
@@ -45,10 +45,10 @@ class CrisisPlan:
     def start(self, incident_id: str) -> str | None:
         """Start the incident's execution; its ARN, or None if it was started before."""
         p = self.ports
-        return escalation.start_escalation(incident_id, p.incidents, p.escalation, p.audit, self.clock())
+        return asking.start_plan(incident_id, p.incidents, p.workflow, p.audit, self.clock())
 
     def request_decision(self, incident_id: str, cursor: Any, task_token: str) -> dict[str, Any]:
-        return escalation.request_decision(incident_id, cursor, task_token, self.ports, self.clock())
+        return asking.request_decision(incident_id, cursor, task_token, self.ports, self.clock())
 
     def publish_statement(self, incident_id: str) -> dict[str, Any]:
         return outcomes.publish_statement(incident_id, self.ports, self.clock())

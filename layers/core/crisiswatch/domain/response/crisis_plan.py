@@ -1,6 +1,6 @@
-"""Where an escalation stands and where it goes next: pure functions the state machine's tasks call.
+"""Where the crisis plan stands and where it goes next: pure functions the state machine's tasks call.
 
-The state machine (`statemachines/escalation.asl.json`) owns the waiting: every wait for people is a
+The state machine (`statemachines/crisis_plan.asl.json`) owns the waiting: every wait for people is a
 `waitForTaskToken` task whose timeout is the `wait_seconds` of a `Cursor`. This module decides what
 that cursor is after each event: the first round of a route, a reminder before a tier's time runs
 out, the next round when it did, the owner after an acknowledgement, nobody when every tier was silent.

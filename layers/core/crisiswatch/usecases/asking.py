@@ -26,7 +26,7 @@ from ..domain.response.incidents import SYSTEM, Incident, IncidentRoute, RoutedR
 from ..domain.response.links import ActionLink, DecisionRequest, link_key, new_link_id
 from ..domain.response.notices import Asking, compose
 from ..domain.response.statements import StatementFacts
-from ..ports import ActionLinkStore, AuditLog, EscalationStarter, IncidentStore, OutboundMessage, PlanPorts
+from ..ports import ActionLinkStore, AuditLog, IncidentStore, OutboundMessage, PlanPorts, PlanStarter
 from .lifecycle import apply, record, write
 
 if (
@@ -42,8 +42,8 @@ def load_incident(incidents: IncidentStore, incident_id: str) -> Incident:
     return incident
 
 
-def start_escalation(
-    incident_id: str, incidents: IncidentStore, starter: EscalationStarter, audit: AuditLog, now: datetime
+def start_plan(
+    incident_id: str, incidents: IncidentStore, starter: PlanStarter, audit: AuditLog, now: datetime
 ) -> str | None:
     incident = load_incident(incidents, incident_id)
     execution_arn = starter.start(incident)

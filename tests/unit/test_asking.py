@@ -29,16 +29,16 @@ from crisiswatch.domain.response.incidents import Incident, IncidentChanges, Inc
 from crisiswatch.domain.response.links import LinkState, link_key
 from crisiswatch.domain.response.policy import parse_policy
 from crisiswatch.domain.response.statements import Draft, StatementFacts, default_statements
-from crisiswatch.usecases.decisions import Outcome, view_link
-from crisiswatch.usecases.escalation import (
+from crisiswatch.usecases.asking import (
     assess,
     record_failure,
     record_unanswered,
     request_decision,
     rounds_of,
-    start_escalation,
+    start_plan,
     time_ran_out,
 )
+from crisiswatch.usecases.decisions import Outcome, view_link
 from tests.fakes import BASE_URL, LINK_SECRET, T0, TEST_POLICY, FakeServices, make_incident, make_settings
 
 TOKEN = "AQCEAAAAKgAAAAMAAAAAAAAAAcZ0xK6l1u0n3vGdV0yF0b9+7nO3jQ2m1Bf8i4vO9hT1Cq0n+ZrSx3k5mW8yTn2lLp4" * 7
@@ -119,8 +119,8 @@ def link_ids(world: FakeServices) -> dict[str, str]:
 def test_an_escalation_starts_once_per_incident() -> None:
     world, incident = world_with()
 
-    first = start_escalation(incident.incident_id, world.incidents, world.escalation, world.audit, NOW)
-    again = start_escalation(incident.incident_id, world.incidents, world.escalation, world.audit, NOW)
+    first = start_plan(incident.incident_id, world.incidents, world.workflow, world.audit, NOW)
+    again = start_plan(incident.incident_id, world.incidents, world.workflow, world.audit, NOW)
 
     assert first is not None and first.endswith(incident.incident_id)
     assert again is None
@@ -128,15 +128,15 @@ def test_an_escalation_starts_once_per_incident() -> None:
     assert stored is not None and stored.execution_arn == first
     assert world.audit.kinds() == ["escalation.started"]
     assert world.audit.entries[0].detail == {"execution_arn": first}
-    assert len(world.escalation.executions) == 1
+    assert len(world.workflow.executions) == 1
 
 
 def test_an_escalation_for_an_unknown_incident_is_an_error() -> None:
     world, _ = world_with()
 
     with pytest.raises(IncidentNotFoundError):
-        start_escalation("inc-nobody-20240523T1200Z", world.incidents, world.escalation, world.audit, NOW)
-    assert world.escalation.executions == {}
+        start_plan("inc-nobody-20240523T1200Z", world.incidents, world.workflow, world.audit, NOW)
+    assert world.workflow.executions == {}
     assert world.audit.entries == []
 
 
