@@ -34,6 +34,8 @@ from .problems import EXIT_AWS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, Probl
 from .stack import Stack, StackNotFoundError
 
 if TYPE_CHECKING:
+    from crisiswatch.wiring import UseCases
+
     from .replay import ReplayFile, ReplayReport
 
 EXIT_CODES = """exit codes:
@@ -185,7 +187,6 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         # Lines set aside are a problem found in the input, reported as such (exit 1).
         return EXIT_FAILED if replay.invalid else 0
     stack = Stack.find(args.stack)
-    stack.bind()
     started = utc_now()
     stem = upload(stack.client("s3"), stack.output("ReplayBucketName"), replay, started, speed=args.speed)
     if args.json:
@@ -224,10 +225,9 @@ def _replay_locally(replay: ReplayFile, *, build: bool) -> ReplayReport:
         return replay_on_runtime(rt, replay)
 
 
-def _bound_stack(args: argparse.Namespace) -> Stack:
-    stack = Stack.find(args.stack)
-    stack.bind()
-    return stack
+def _use_cases(args: argparse.Namespace) -> UseCases:
+    """The functions' own use cases, on the stack named by --stack (its tables bound as they are built)."""
+    return Stack.find(args.stack).use_cases()
 
 
 def _fail(message: str) -> int:
@@ -254,7 +254,7 @@ def _cmd_incidents(args: argparse.Namespace) -> int:
         )
     except ValueError as error:
         return _fail(f"incidents: {error}")
-    root = _bound_stack(args).use_cases()
+    root = _use_cases(args)
     incidents = root.reporting.find(wanted, args.limit)
     if args.json:
         return _print_json([views.incident_record(incident) for incident in incidents])
@@ -267,7 +267,7 @@ def _cmd_incidents(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    root = _bound_stack(args).use_cases()
+    root = _use_cases(args)
     console = views.make_console()
     now = utc_now()
     reporting = replace(root.reporting, clock=lambda: now)
@@ -284,7 +284,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_timeline(args: argparse.Namespace) -> int:
-    root = _bound_stack(args).use_cases()
+    root = _use_cases(args)
     incident = root.services.incidents.get(args.incident)
     if incident is None:
         return _fail(f"timeline: no incident {args.incident!r}")
@@ -320,7 +320,7 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def _cmd_pending(args: argparse.Namespace) -> int:
-    root = _bound_stack(args).use_cases()
+    root = _use_cases(args)
     waiting = root.reporting.waiting()
     now = utc_now()
     if args.json:
@@ -348,7 +348,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from crisiswatch.web.report_files import report_files  # noqa: PLC0415 - Jinja2 and charts: slow import
 
-    root = _bound_stack(args).use_cases()
+    root = _use_cases(args)
     try:
         with views.counting_events(root.services.history, views.make_console(stderr=True)) as counted:
             report = root.reporting.reading_history(counted).compile(args.incident)

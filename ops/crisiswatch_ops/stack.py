@@ -64,7 +64,8 @@ class Stack:
             raise StackNotFoundError(f"stack {self.name!r} has no output {key!r}") from None
 
     def bind(self) -> None:
-        """Point the core's table models at this stack's tables."""
+        """Point the core's table models at this stack's tables, as `services()` does while it builds the
+        root: for code that reads the tables without the root (the demo, the loop tests, the benchmarks)."""
         bind_tables(Tables.from_outputs(self.outputs))
 
     def services(self) -> Services:
