@@ -114,6 +114,50 @@ def _audience(
     return policy.contacts_of(rounds[0].tiers), "tier 1, standing in for the owner"
 
 
+ASKED = {
+    Phase.TIERS: AuditKind.TIER_NOTIFIED,
+    Phase.OWNER: AuditKind.OWNER_NOTIFIED,
+    Phase.MONITOR: AuditKind.MONITORING_NOTIFIED,
+    Phase.REVIEW: AuditKind.REVIEW_REQUESTED,
+}
+"""What the audit trail calls a first request of each phase (a repeat is a reminder)."""
+
+
+def _new_request(
+    incident_id: str, cursor: Cursor, contacts: list[Contact], expires_at: datetime
+) -> DecisionRequest:
+    return DecisionRequest(
+        notification_id=f"{incident_id}/{cursor.phase.value}{cursor.round + 1}/{new_link_id()[:8]}",
+        incident_id=incident_id,
+        phase=cursor.phase.value,
+        tier=cursor.round + 1 if cursor.phase in (Phase.TIERS, Phase.OWNER) else 0,
+        recipients=tuple(contact.id for contact in contacts),
+        allowed=ALLOWED[cursor.phase],
+        expires_at=expires_at,
+    )
+
+
+def _link_for(
+    contact: Contact, incident: Incident, request: DecisionRequest, asking: Asking, plan: PlanPorts
+) -> OutboundMessage:
+    """A new action link of `request` for `contact`, stored, and the message that carries it."""
+    link_id = new_link_id()
+    plan.links.add(
+        ActionLink(
+            key=link_key(link_id),
+            incident_id=incident.incident_id,
+            notification_id=request.notification_id,
+            tier=request.tier,
+            recipient=contact.id,
+            expires_at=asking.expires_at,  # a reminder's new deadline, not the request's first
+            allowed=request.allowed,
+        )
+    )
+    url = f"{plan.action_base_url.rstrip('/')}/a/{link_id}"
+    notice = compose(incident, asking, contact.name, url)
+    return OutboundMessage(contact.id, notice.subject, notice.email, notice.sms)
+
+
 def request_decision(
     incident_id: str,
     cursor_data: Any,
@@ -122,10 +166,9 @@ def request_decision(
     now: datetime,
 ) -> dict[str, Any]:
     """Ask the cursor's people for a decision: new links, a reminder, or the same request rebound."""
-    policy, timing, base_url, incidents, links, notifier, audit = (
+    policy, timing, incidents, links, notifier, audit = (
         plan.policy,
         plan.timing,
-        plan.action_base_url,
         plan.incidents,
         plan.links,
         plan.notifier,
@@ -150,47 +193,15 @@ def request_decision(
         request = current
         links.rebind(request.notification_id, task_token, expires_at)
     else:
-        request = DecisionRequest(
-            notification_id=f"{incident_id}/{cursor.phase.value}{cursor.round + 1}/{new_link_id()[:8]}",
-            incident_id=incident_id,
-            phase=cursor.phase.value,
-            tier=cursor.round + 1 if cursor.phase in (Phase.TIERS, Phase.OWNER) else 0,
-            recipients=tuple(contact.id for contact in contacts),
-            allowed=ALLOWED[cursor.phase],
-            expires_at=expires_at,
-        )
+        request = _new_request(incident_id, cursor, contacts, expires_at)
         links.open_request(request, task_token)
     first_statement = incident.drafts[0].text if incident.drafts else ""
     asking = Asking(cursor.phase, cursor.message, who, expires_at, first_statement)
-    messages: list[OutboundMessage] = []
-    for contact in contacts:
-        link_id = new_link_id()
-        links.add(
-            ActionLink(
-                key=link_key(link_id),
-                incident_id=incident_id,
-                notification_id=request.notification_id,
-                tier=request.tier,
-                recipient=contact.id,
-                expires_at=expires_at,
-                allowed=request.allowed,
-            )
-        )
-        url = f"{base_url.rstrip('/')}/a/{link_id}"
-        notice = compose(incident, asking, contact.name, url)
-        messages.append(OutboundMessage(contact.id, notice.subject, notice.email, notice.sms))
+    messages = [_link_for(contact, incident, request, asking, plan) for contact in contacts]
     notifier.send(messages)
-    kind = {
-        Phase.TIERS: AuditKind.TIER_NOTIFIED,
-        Phase.OWNER: AuditKind.OWNER_NOTIFIED,
-        Phase.MONITOR: AuditKind.MONITORING_NOTIFIED,
-        Phase.REVIEW: AuditKind.REVIEW_REQUESTED,
-    }[cursor.phase]
-    if cursor.message is Message.REMIND:
-        kind = AuditKind.REMINDER_SENT
     audit.record(
         incident_id,
-        kind,
+        AuditKind.REMINDER_SENT if cursor.message is Message.REMIND else ASKED[cursor.phase],
         SYSTEM,
         {
             "phase": cursor.phase.value,

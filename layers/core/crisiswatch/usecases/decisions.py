@@ -233,32 +233,21 @@ def decide(
     now: datetime,
 ) -> LinkPage:
     """POST: decide once, as the person the link was sent to (or tick a checklist item)."""
-    secret, links, incidents, callbacks, audit = (
-        ports.link_secret(),
-        ports.links,
-        ports.incidents,
-        ports.workflow,
-        ports.audit,
-    )
+    secret, links = ports.link_secret(), ports.links
     link = _lookup(link_id, links)
     if link is None:
         return LinkPage(Outcome.UNKNOWN)
-    incident = incidents.get(link.incident_id)
+    incident = ports.incidents.get(link.incident_id)
     request = links.request(link.notification_id)
     if not verify_form_token(secret, link_id, submission.form_token, now):
         return _with_checklist(
-            LinkPage(
-                Outcome.BAD_FORM,
-                link,
-                incident,
-                problem=Problem.STALE_FORM,
-                request=request,
-            )
+            LinkPage(Outcome.BAD_FORM, link, incident, problem=Problem.STALE_FORM, request=request)
         )
     visit = _Visit(link, incident, request, client, now)
+    fresh_token = form_token(secret, link_id, now)
     if submission.tick:
-        return _tick(visit, submission.tick, form_token(secret, link_id, now), ports)
-    closed = _no_longer_open(visit, links, audit)
+        return _tick(visit, submission.tick, fresh_token, ports)
+    closed = _no_longer_open(visit, links, ports.audit)
     if closed is not None:
         return closed
     try:
@@ -267,38 +256,48 @@ def decide(
         choice = None
     if choice is None or choice not in link.allowed:
         return _with_checklist(
-            LinkPage(
-                Outcome.BAD_FORM,
-                link,
-                incident,
-                problem=Problem.NOT_OFFERED,
-                request=request,
-            )
+            LinkPage(Outcome.BAD_FORM, link, incident, problem=Problem.NOT_OFFERED, request=request)
         )
     output = _decision_output(choice, submission, link, incident, now)
     if isinstance(output, tuple):
-        problem, why = output
-        if choice is not Decision.REQUEST_CHANGES:
-            return _with_checklist(
-                LinkPage(Outcome.BAD_FORM, link, incident, problem=problem, why=why, request=request)
-            )
-        # The link still decides: the page offers the choices again, the refused text in its box.
-        page = LinkPage(
-            Outcome.BAD_FORM,
-            link,
-            incident,
-            form_token=form_token(secret, link_id, now),
-            problem=problem,
-            why=why,
-            request=request,
-            revision=Revision(submission.statement, submission.revised_text),
+        return _refused(visit, choice, output, submission, fresh_token)
+    return _resume(visit, output, link_id, fresh_token, ports)
+
+
+def _refused(
+    visit: _Visit, choice: Decision, refusal: tuple[Problem, str], submission: Submission, fresh_token: str
+) -> LinkPage:
+    """The form cannot be accepted as sent."""
+    (problem, why), link, incident, request = refusal, visit.link, visit.incident, visit.request
+    if choice is not Decision.REQUEST_CHANGES:
+        return _with_checklist(
+            LinkPage(Outcome.BAD_FORM, link, incident, problem=problem, why=why, request=request)
         )
-        return _with_checklist(page)
+    # The link still decides: the page offers the choices again, the refused text in its box.
+    page = LinkPage(
+        Outcome.BAD_FORM,
+        link,
+        incident,
+        form_token=fresh_token,
+        problem=problem,
+        why=why,
+        request=request,
+        revision=Revision(submission.statement, submission.revised_text),
+    )
+    return _with_checklist(page)
+
+
+def _resume(
+    visit: _Visit, output: DecisionPayload, link_id: str, fresh_token: str, ports: LinkPorts
+) -> LinkPage:
+    """Claim the link, resume the waiting execution with the decision, and record who decided."""
+    link, incident, request, client, now = visit.link, visit.incident, visit.request, visit.client, visit.now
+    links, choice = ports.links, output.decision
     if not links.claim(link, choice.value, link.recipient, now):
         return _closed_page(link, incident, request, links, now)
     token = links.task_token(link.notification_id)
     try:
-        resumed = token is not None and callbacks.succeed(token, output.to_dict())
+        resumed = token is not None and ports.workflow.succeed(token, output.to_dict())
     except TransientError:
         links.release(link)
         return LinkPage(
@@ -309,23 +308,8 @@ def decide(
             request=request,
         )
     if not resumed:
-        links.release(link)  # Nothing was decided: later visits must not say "decided by".
-        request = links.request(link.notification_id) or request  # a reminder may have moved it on
-        if not _expired(link, request, now):
-            # The wait this request was bound to just ended (a reminder is being sent): the next one
-            # takes over within seconds, and the link works again then.
-            return LinkPage(
-                Outcome.RETRY,
-                link,
-                incident,
-                problem=Problem.MOVING_ON,
-                request=request,
-            )
-        audit.record(
-            link.incident_id, AuditKind.LINK_LATE, link.recipient, {"tier": link.tier, "client": client}, now
-        )
-        return LinkPage(Outcome.EXPIRED, link, incident, request=request)
-    audit.record(
+        return _not_resumed(visit, links, ports.audit)
+    ports.audit.record(
         link.incident_id,
         AuditKind.DECISION_SUBMITTED,
         link.recipient,
@@ -342,16 +326,37 @@ def decide(
     decided = replace(
         link, state=LinkState.USED, decision=choice.value, decided_by=link.recipient, decided_at=now
     )
-    fresh = incidents.get(link.incident_id) or incident
+    fresh = ports.incidents.get(link.incident_id) or incident
     page = LinkPage(
         Outcome.DECIDED,
         decided,
         fresh,
-        form_token=form_token(secret, link_id, now),
+        form_token=fresh_token,
         decided=decided,
         request=request,
     )
     return _with_checklist(page)
+
+
+def _not_resumed(visit: _Visit, links: ActionLinkStore, audit: AuditLog) -> LinkPage:
+    """The execution was not waiting on this request's token any more: nothing was decided."""
+    link, incident, client, now = visit.link, visit.incident, visit.client, visit.now
+    links.release(link)  # Later visits must not say "decided by".
+    request = links.request(link.notification_id) or visit.request  # a reminder may have moved it on
+    if not _expired(link, request, now):
+        # The wait this request was bound to just ended (a reminder is being sent): the next one
+        # takes over within seconds, and the link works again then.
+        return LinkPage(
+            Outcome.RETRY,
+            link,
+            incident,
+            problem=Problem.MOVING_ON,
+            request=request,
+        )
+    audit.record(
+        link.incident_id, AuditKind.LINK_LATE, link.recipient, {"tier": link.tier, "client": client}, now
+    )
+    return LinkPage(Outcome.EXPIRED, link, incident, request=request)
 
 
 def _tick(visit: _Visit, raw_item: str, fresh_token: str, ports: LinkPorts) -> LinkPage:

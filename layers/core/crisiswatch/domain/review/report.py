@@ -576,13 +576,7 @@ def build_report(record: IncidentRecord, now: datetime, ending: str | None = Non
     periods = [before, period("during", full, onset, recovered_at or end)]
     if recovered_at is not None:  # no "after" until the mood is back: the crisis is still on
         periods.append(period("after", full, recovered_at, end))
-    type_counts: Counter[str] = Counter()
-    for stats in full:
-        if onset <= stats.bucket < (recovered_at or end):
-            for kind in stats.crisis_types:
-                type_counts[kind] += stats.type_count(kind)
-    for kind in incident.crisis_types:
-        type_counts.setdefault(kind, 0)
+    type_counts = _crisis_type_counts(incident, full, onset, recovered_at or end)
     evidence = incident.explanation.get("evidence", {}) if incident.explanation else {}
     detected = incident.detected_at or detected_bucket
     time_to_detect = max(0.0, (detected - onset).total_seconds())
@@ -603,7 +597,7 @@ def build_report(record: IncidentRecord, now: datetime, ending: str | None = Non
         periods=periods,
         peak=peak,
         recovered_at=recovered_at,
-        crisis_types=sorted(type_counts.items(), key=lambda pair: (-pair[1], pair[0])),
+        crisis_types=type_counts,
         top_terms=_pairs(evidence.get("top_terms")),
         markers=_markers(milestones, clock, incident),
         findings=[],
@@ -611,6 +605,20 @@ def build_report(record: IncidentRecord, now: datetime, ending: str | None = Non
         timeline=merge(history, audit),
     )
     return replace(report, findings=_findings(report, audit, clock))
+
+
+def _crisis_type_counts(
+    incident: Incident, full: list[BucketStats], start: datetime, end: datetime
+) -> list[tuple[str, int]]:
+    """Mentions of each crisis type during the crisis, most first; the incident's own types even at 0."""
+    counts: Counter[str] = Counter()
+    for stats in full:
+        if start <= stats.bucket < end:
+            for kind in stats.crisis_types:
+                counts[kind] += stats.type_count(kind)
+    for kind in incident.crisis_types:
+        counts.setdefault(kind, 0)
+    return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
 def window(incident: Incident) -> tuple[datetime, datetime]:
