@@ -237,6 +237,40 @@ class Listing:
     pages: bool = True
 
 
+def _with_decoys(call: Call, results: list[FakeItem], start: int, size: int) -> list[FakeItem]:
+    """`results` with decoys (items deleted between two page reads) after the page's first item."""
+    state, source = call.state, call.source
+    count = min(state.settings.decoys, size - 2)
+    newer, older = results[start], results[start + 1]
+    decoys = [
+        injected_item(
+            source, newer, _between(newer, older, index + 1, count + 1), state.serial(), matches=False
+        )
+        for index in range(count)
+    ]
+    state.count(source, "decoys_served", count)
+    return [*results[: start + 1], *decoys, *results[start + 1 :]]
+
+
+def _insert_malformed(call: Call, listing: Listing, entries: list[FakeItem], payloads: list[Any]) -> None:
+    """Malformed items into the page's `payloads`, each between two neighbours (by time too)."""
+    state, source, settings = call.state, call.source, call.state.settings
+    count = len(entries)
+    for index in range(settings.malformed):
+        # Never first; last only on a one-item page.
+        at = min(1 + index * max(count - 1, 1) // settings.malformed, count - 1) if count > 1 else 0
+        newer, older = entries[at - 1] if at > 0 else entries[0], entries[at]
+        serial = state.serial()
+        broken = injected_item(source, newer, _between(newer, older, 1, 2), serial, matches=True)
+        broken = _with_keyword(broken, state.data.keyword)
+        variant = settings.malformed_variants[serial % len(settings.malformed_variants)]
+        payloads.insert(
+            at + index if count > 1 else len(payloads), listing.corrupt(listing.render(broken), variant)
+        )
+        state.count(source, f"malformed_served_{variant}")
+        state.count(source, "malformed_served")
+
+
 def paginate(call: Call, listing: Listing, start: int, size: int, *, from_end: bool = False) -> Page:
     """Cut `results[start:start+size]` (newest first) and apply a listing fault if one is due.
 
@@ -244,7 +278,7 @@ def paginate(call: Call, listing: Listing, start: int, size: int, *, from_end: b
     Reddit's `before`): `start` is then ignored and worked out after any decoys are inserted.
     """
     state, source = call.state, call.source
-    route, results, render, corrupt = listing.route, listing.results, listing.render, listing.corrupt
+    route, results, render = listing.route, listing.results, listing.render
     pages, ordering = listing.pages, listing.ordering
     settings = state.settings
     size = max(size, 0)
@@ -256,16 +290,7 @@ def paginate(call: Call, listing: Listing, start: int, size: int, *, from_end: b
         and settings.decoys > 0
         and call.claim(FaultKind.DELETED_BETWEEN_PAGES)
     ):
-        count = min(settings.decoys, size - 2)
-        newer, older = results[start], results[start + 1]
-        decoys = [
-            injected_item(
-                source, newer, _between(newer, older, index + 1, count + 1), state.serial(), matches=False
-            )
-            for index in range(count)
-        ]
-        results = [*results[: start + 1], *decoys, *results[start + 1 :]]
-        state.count(source, "decoys_served", count)
+        results = _with_decoys(call, results, start, size)
         if from_end:
             start = max(len(results) - size, 0)
     entries = results[start : start + size]
@@ -287,18 +312,7 @@ def paginate(call: Call, listing: Listing, start: int, size: int, *, from_end: b
         and settings.malformed_variants
         and call.claim(FaultKind.MALFORMED_ITEMS)
     ):
-        count = len(entries)
-        for index in range(settings.malformed):
-            # Between two neighbours (by time too), never first; last only on a one-item page.
-            at = min(1 + index * max(count - 1, 1) // settings.malformed, count - 1) if count > 1 else 0
-            newer, older = entries[at - 1] if at > 0 else entries[0], entries[at]
-            serial = state.serial()
-            broken = injected_item(source, newer, _between(newer, older, 1, 2), serial, matches=True)
-            broken = _with_keyword(broken, state.data.keyword)
-            variant = settings.malformed_variants[serial % len(settings.malformed_variants)]
-            payloads.insert(at + index if count > 1 else len(payloads), corrupt(render(broken), variant))
-            state.count(source, f"malformed_served_{variant}")
-            state.count(source, "malformed_served")
+        _insert_malformed(call, listing, entries, payloads)
     state.last_pages[route] = (state.now(), real)
     state.count(source, "items_served", len(real))
     return Page(entries, payloads, start, start + len(entries), len(results))

@@ -125,18 +125,7 @@ def deploy(
 
     stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
     outputs = {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
-    resources: dict[str, str] = {}
-    resource_types: dict[str, str] = {}
-    for resource in cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]:
-        if "LogicalResourceId" not in resource:  # moto lists a blank entry for a skipped Condition
-            continue
-        resources[resource["LogicalResourceId"]] = resource.get("PhysicalResourceId", "")
-        resource_types[resource["LogicalResourceId"]] = resource["ResourceType"]
-    for logical_id, value in stand_ins.items():
-        resources.setdefault(logical_id, value)
-        resource_types.setdefault(
-            logical_id, cfn_template["Resources"].get(logical_id, {}).get("Type", "stand-in")
-        )
+    resources, resource_types = _resources(cloudformation, stack_name, cfn_template, stand_ins)
     _alias_sam_ids(sam_template, resources, resource_types)
     timings["total"] = time.monotonic() - started
     return DeployResult(
@@ -151,6 +140,25 @@ def deploy(
         stand_ins=stand_ins,
         timings=timings,
     )
+
+
+def _resources(
+    cloudformation: Any, stack_name: str, cfn_template: dict[str, Any], stand_ins: dict[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Each logical id's physical id and type, as the stack lists them, with the stand-ins added."""
+    resources: dict[str, str] = {}
+    resource_types: dict[str, str] = {}
+    for resource in cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]:
+        if "LogicalResourceId" not in resource:  # moto lists a blank entry for a skipped Condition
+            continue
+        resources[resource["LogicalResourceId"]] = resource.get("PhysicalResourceId", "")
+        resource_types[resource["LogicalResourceId"]] = resource["ResourceType"]
+    for logical_id, value in stand_ins.items():
+        resources.setdefault(logical_id, value)
+        resource_types.setdefault(
+            logical_id, cfn_template["Resources"].get(logical_id, {}).get("Type", "stand-in")
+        )
+    return resources, resource_types
 
 
 # ---------------------------------------------------------------------------- packaging

@@ -106,66 +106,12 @@ class LocalRuntime:
     def _start(self) -> None:
         began = time.monotonic()
         self._prepare_state_dir()
-        mark = time.monotonic()
-        if self._build:
-            sam_build(self.project_root)
-        elif not built_template_path(self.project_root).exists():
-            raise FileNotFoundError(
-                f"{built_template_path(self.project_root)} is missing: start with build=True"
-            )
-        self.timings["build"] = time.monotonic() - mark
-
-        mark = time.monotonic()
-        patches.apply_all()
-        self._server = MotoServer(self._moto_port)
-        self._server.start()
-        self._runner = LambdaRunner(
-            self.state_dir / "lambda", self._server.endpoint_url, log_dir=self.state_dir / "logs"
-        )
-        lambda_invoke.install(self._runner)
-        sns_outbox.install(self.outbox)
-        self._api = ApiGateway(self._server.endpoint_url, self._api_port)
-        self._api.start()
-        self.timings["moto"] = time.monotonic() - mark
-
-        mark = time.monotonic()
-        build_dir = built_template_path(self.project_root).parent
-        overrides = dict(self.parameter_overrides)
-        declared = _declared_parameters(build_dir / "template.yaml")
-        if PUBLIC_BASE_URL_PARAMETER in declared and PUBLIC_BASE_URL_PARAMETER not in overrides:
-            overrides[PUBLIC_BASE_URL_PARAMETER] = self._api.url
-        self._deployment = deploy(
-            build_dir,
-            self._server.client("s3"),
-            self._server.client("cloudformation", retries={"total_max_attempts": 1}),
-            StackRequest(self.stack_name, overrides, self._api.url),
-            zip_cache=self.state_dir / "artifacts",
-        )
-        self.timings["deploy"] = time.monotonic() - mark
-        for phase, seconds in self._deployment.timings.items():
+        self._timed("build", self._ensure_built)
+        server, api = self._timed("moto", self._start_moto)
+        deployment = self._timed("deploy", lambda: self._deploy_stack(server, api))
+        for phase, seconds in deployment.timings.items():
             self.timings[f"deploy.{phase}"] = seconds
-
-        mark = time.monotonic()
-        self._api.set_routes(
-            routes_from_template(
-                self._deployment.sam_template, self._deployment.resources, self._deployment.parameters
-            )
-        )
-        self._streams = StreamPollers(self._server.endpoint_url)
-        self._streams.start()
-        self._queue_depths = QueueDepths(self._server.endpoint_url)
-        self._queue_depths.sample()
-        self._queue_depths.start()
-        self._alarms = AlarmEvaluator(self._server.endpoint_url)
-        self._alarms.start()
-        self._scheduler = Scheduler(
-            self._server.endpoint_url, clock=self._clock, resolve_name=self._physical_name
-        )
-        if self._start_scheduler:
-            self._scheduler.start()
-        else:
-            self._scheduler.refresh()
-        self.timings["event_sources"] = time.monotonic() - mark
+        self._timed("event_sources", lambda: self._start_event_sources(server, api, deployment))
         self.timings["total"] = time.monotonic() - began
         self._write_state_file()
         LOG.info(
@@ -174,6 +120,68 @@ class LocalRuntime:
             self.endpoint_url,
             self.api_url,
         )
+
+    def _timed(self, phase: str, step: Callable[[], T]) -> T:
+        """Run one phase of the start-up, its seconds kept in `timings`."""
+        mark = time.monotonic()
+        result = step()
+        self.timings[phase] = time.monotonic() - mark
+        return result
+
+    def _ensure_built(self) -> None:
+        if self._build:
+            sam_build(self.project_root)
+        elif not built_template_path(self.project_root).exists():
+            raise FileNotFoundError(
+                f"{built_template_path(self.project_root)} is missing: start with build=True"
+            )
+
+    def _start_moto(self) -> tuple[MotoServer, ApiGateway]:
+        """moto with its patches, Lambda's workers and the SNS outbox, and the API's HTTP server."""
+        patches.apply_all()
+        self._server = server = MotoServer(self._moto_port)
+        server.start()
+        self._runner = LambdaRunner(
+            self.state_dir / "lambda", server.endpoint_url, log_dir=self.state_dir / "logs"
+        )
+        lambda_invoke.install(self._runner)
+        sns_outbox.install(self.outbox)
+        self._api = api = ApiGateway(server.endpoint_url, self._api_port)
+        api.start()
+        return server, api
+
+    def _deploy_stack(self, server: MotoServer, api: ApiGateway) -> DeployResult:
+        build_dir = built_template_path(self.project_root).parent
+        overrides = dict(self.parameter_overrides)
+        declared = _declared_parameters(build_dir / "template.yaml")
+        if PUBLIC_BASE_URL_PARAMETER in declared and PUBLIC_BASE_URL_PARAMETER not in overrides:
+            overrides[PUBLIC_BASE_URL_PARAMETER] = api.url
+        self._deployment = deploy(
+            build_dir,
+            server.client("s3"),
+            server.client("cloudformation", retries={"total_max_attempts": 1}),
+            StackRequest(self.stack_name, overrides, api.url),
+            zip_cache=self.state_dir / "artifacts",
+        )
+        return self._deployment
+
+    def _start_event_sources(self, server: MotoServer, api: ApiGateway, deployment: DeployResult) -> None:
+        """The API's routes, stream pollers, queue metrics, alarms and the schedule."""
+        api.set_routes(
+            routes_from_template(deployment.sam_template, deployment.resources, deployment.parameters)
+        )
+        self._streams = StreamPollers(server.endpoint_url)
+        self._streams.start()
+        self._queue_depths = QueueDepths(server.endpoint_url)
+        self._queue_depths.sample()
+        self._queue_depths.start()
+        self._alarms = AlarmEvaluator(server.endpoint_url)
+        self._alarms.start()
+        self._scheduler = Scheduler(server.endpoint_url, clock=self._clock, resolve_name=self._physical_name)
+        if self._start_scheduler:
+            self._scheduler.start()
+        else:
+            self._scheduler.refresh()
 
     def stop(self) -> None:
         """Stop everything this runtime started; moto's state is discarded."""
