@@ -13,18 +13,14 @@ from crisiswatch.domain.response.incidents import NOTE_LIMIT
 from crisiswatch.observability import count, entry_point, logger
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Problem, Submission
 from crisiswatch.web.pages import SECURITY_HEADERS, link_status, render_link_page, render_message
-from crisiswatch.wiring import Container, UseCases, use_cases
+from crisiswatch.wiring import Container, RouteContainer
 
 MAX_FORM_BYTES = 32_768
 """A revised 2,000-character statement fits even percent-encoded; far more is not from our page."""
 MAX_FIELDS = 8
 
 app = APIGatewayRestResolver()
-_override: dict[str, Container] = {}
-
-
-def _use_cases() -> UseCases:
-    return use_cases(_override.get("services"))
+routes = RouteContainer()
 
 
 def _html(status: int, body: str) -> Response[str]:
@@ -38,7 +34,7 @@ def _page(page: LinkPage) -> Response[str]:
 
 @app.route("/a/<link_id>", method=["GET", "HEAD"])
 def show(link_id: str) -> Response[str]:
-    return _page(_use_cases().action_links.view(link_id))
+    return _page(routes.use_cases().action_links.view(link_id))
 
 
 @app.post("/a/<link_id>")
@@ -71,7 +67,7 @@ def submit(link_id: str) -> Response[str]:
     )
     identity = event.request_context.identity
     client = f"{identity.source_ip or '?'} {(identity.user_agent or '')[:120]}"
-    page = _use_cases().action_links.decide(link_id, submission, client)
+    page = routes.use_cases().action_links.decide(link_id, submission, client)
     logger.info("Link submitted", extra={"outcome": page.outcome.value})
     return _page(page)
 
@@ -86,9 +82,4 @@ def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
     # The path carries a live link id: events are never logged whole.
-    if services is not None:
-        _override["services"] = services
-    try:
-        return app.resolve(event, context)
-    finally:
-        _override.clear()
+    return routes.resolve(app, event, context, services)

@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.errors import InvalidRequestError
 from crisiswatch.observability import count, entry_point, logger
+from crisiswatch.task_events import incident_id_of
 from crisiswatch.usecases.plan import STEPS
 from crisiswatch.wiring import Container, use_cases
 
@@ -26,9 +27,7 @@ def lambda_handler(
     step = event.get("step")
     if not isinstance(step, str) or step not in STEPS:
         raise InvalidRequestError(f"unknown step {step!r}; known: {', '.join(STEPS)}")
-    incident_id = event.get("incident_id")
-    if not isinstance(incident_id, str) or not incident_id:
-        raise InvalidRequestError("incident_id is required")
+    incident_id = incident_id_of(event)
     result = root.crisis_plan.run(step, incident_id, event)
     count(f"PlanStep_{event['step']}")
     logger.info("Plan step done", extra={"step": event["step"], "incident_id": incident_id})

@@ -23,7 +23,7 @@ from crisiswatch.web.report_files import (
     render_report_html,
     render_report_markdown,
 )
-from crisiswatch.wiring import Container, UseCases, use_cases
+from crisiswatch.wiring import Container, RouteContainer
 
 USER = "manager"
 BASE = "/dashboard"
@@ -33,11 +33,7 @@ FROM_INCIDENT = "../../dashboard"
 LIST_LIMIT = 500
 
 app = APIGatewayRestResolver()
-_override: dict[str, Container] = {}
-
-
-def _use_cases() -> UseCases:
-    return use_cases(_override.get("services"))
+routes = RouteContainer()
 
 
 def _html(status: int, body: str, headers: dict[str, str] | None = None) -> Response[str]:
@@ -58,7 +54,7 @@ def _authorised(header: str | None, password: str) -> bool:
 
 def require_password(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
     if not _authorised(
-        app.current_event.headers.get("Authorization"), _use_cases().services.dashboard_password()
+        app.current_event.headers.get("Authorization"), routes.use_cases().services.dashboard_password()
     ):
         count("DashboardUnauthorised")
         return _html(
@@ -76,7 +72,7 @@ def incident_list() -> Response[str]:
         wanted = IncidentFilter.parse(query)
     except ValueError as error:
         return _html(400, render_message("Check the filter", str(error)))
-    incidents = _use_cases().reporting.find(wanted, LIST_LIMIT)
+    incidents = routes.use_cases().reporting.find(wanted, LIST_LIMIT)
     shown = {key: query.get(key, "")[:100] for key in ("status", "severity", "brand", "from", "to")}
     return _html(200, render_incident_list(incidents, FROM_LIST, shown))
 
@@ -84,7 +80,7 @@ def incident_list() -> Response[str]:
 @app.get(f"{BASE}/incidents/<incident_id>", middlewares=[require_password])
 def incident_page(incident_id: str) -> Response[str]:
     try:
-        view = _use_cases().reporting.view(incident_id)
+        view = routes.use_cases().reporting.view(incident_id)
     except IncidentNotFoundError:
         return _html(404, render_message("Not found", "There is no incident with that id."))
     return _html(200, render_incident_page(view.report, view.checklist, view.pending, FROM_INCIDENT))
@@ -93,7 +89,7 @@ def incident_page(incident_id: str) -> Response[str]:
 @app.get(f"{BASE}/incidents/<incident_id>/report.<kind>", middlewares=[require_password])
 def report(incident_id: str, kind: str) -> Response[str]:
     try:
-        compiled = _use_cases().reporting.compile(incident_id)
+        compiled = routes.use_cases().reporting.compile(incident_id)
     except IncidentNotFoundError:
         return _html(404, render_message("Not found", "There is no incident with that id."))
     if kind == "html":
@@ -120,9 +116,4 @@ def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
     # Events carry the Authorization header: never logged whole.
-    if services is not None:
-        _override["services"] = services
-    try:
-        return app.resolve(event, context)
-    finally:
-        _override.clear()
+    return routes.resolve(app, event, context, services)

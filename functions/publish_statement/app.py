@@ -6,8 +6,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from crisiswatch.domain.errors import InvalidRequestError
 from crisiswatch.observability import count, entry_point, logger
+from crisiswatch.task_events import incident_id_of
 from crisiswatch.wiring import Container, use_cases
 
 
@@ -16,9 +16,7 @@ def lambda_handler(
     event: dict[str, Any], context: LambdaContext, services: Container | None = None
 ) -> dict[str, Any]:
     root = use_cases(services)
-    incident_id = event.get("incident_id") if isinstance(event, dict) else None
-    if not isinstance(incident_id, str) or not incident_id:
-        raise InvalidRequestError("incident_id is required")
+    incident_id = incident_id_of(event)
     result = root.crisis_plan.publish_statement(incident_id)
     if not result.get("already"):
         count("StatementsPublished")

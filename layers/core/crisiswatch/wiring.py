@@ -373,3 +373,30 @@ def use_cases(services: Container | None = None) -> UseCases:
     if _use_cases is None:
         _use_cases = UseCases(get_services())
     return _use_cases
+
+
+@dataclass
+class RouteContainer:
+    """The use cases an API handler's routes read: a test's container for the request it passes, the
+    Lambda container's own otherwise (routes are called by the resolver, so the override cannot be
+    passed to them as an argument)."""
+
+    override: Container | None = None
+
+    def use_cases(self) -> UseCases:
+        return use_cases(self.override)
+
+    def resolve(
+        self, app: Resolver, event: dict[str, Any], context: Any, services: Container | None
+    ) -> dict[str, Any]:
+        self.override = services
+        try:
+            return app.resolve(event, context)
+        finally:
+            self.override = None
+
+
+class Resolver(Protocol):
+    """A Powertools event handler (APIGatewayRestResolver): one request in, one response out."""
+
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]: ...
