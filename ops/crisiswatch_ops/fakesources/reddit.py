@@ -130,27 +130,13 @@ class RedditApi(Api):
         def render(item: FakeItem) -> Any:
             return _child(item, raw_json)
 
-        def corrupt(payload: Any, variant: str) -> Any:
-            kind = payload.get("kind", "t3") if isinstance(payload, dict) else "t3"
-            text_paths = [("data", "title"), ("data", "selftext")] if kind == "t3" else [("data", "body")]
-            return corrupt_fields(
-                payload,
-                variant,
-                FieldPaths(
-                    id_paths=[("data", "name"), ("data", "id")],
-                    time_paths=[("data", "created_utc"), ("data", "created")],
-                    text_paths=text_paths,
-                    not_object={"kind": kind, "data": "oops"},
-                ),
-            )
-
         if before:
             if before not in names:
                 return _empty()
             anchor = names.index(before)
             page = paginate(
                 call,
-                Listing(route, results[:anchor], render, corrupt, ordering=results),
+                Listing(route, results[:anchor], render, _corrupt_child, ordering=results),
                 0,
                 size,
                 from_end=True,
@@ -161,7 +147,7 @@ class RedditApi(Api):
             if after and after not in names:
                 return _empty()
             start = names.index(after) + 1 if after else 0
-            page = paginate(call, Listing(route, results, render, corrupt), start, size)
+            page = paginate(call, Listing(route, results, render, _corrupt_child), start, size)
             newer_exist = start > 0
             older_exist = page.more
         entries = page.entries
@@ -259,40 +245,65 @@ def _escape(text: str, raw_json: bool) -> str:
     return text if raw_json else text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _corrupt_child(payload: Any, variant: str) -> Any:
+    kind = payload.get("kind", "t3") if isinstance(payload, dict) else "t3"
+    text_paths = [("data", "title"), ("data", "selftext")] if kind == "t3" else [("data", "body")]
+    return corrupt_fields(
+        payload,
+        variant,
+        FieldPaths(
+            id_paths=[("data", "name"), ("data", "id")],
+            time_paths=[("data", "created_utc"), ("data", "created")],
+            text_paths=text_paths,
+            not_object={"kind": kind, "data": "oops"},
+        ),
+    )
+
+
 def _child(item: FakeItem, raw_json: bool) -> dict[str, Any]:
     ident = item.native_id.split("_", 1)[-1]
-    created = item.created_at.timestamp()
     author_id = "t2_" + hashlib.sha256(item.author.encode()).hexdigest()[:8]
     path = item.url.removeprefix("https://www.reddit.com")
-    score = int(created) % 97
     if item.kind == "t1":
-        link_id = item.extra.get("link_id", "t3_0")
-        return {
-            "kind": "t1",
-            "data": {
-                "subreddit_id": "t5_2qh" + str(len(item.place)),
-                "subreddit": item.place,
-                "link_id": link_id,
-                "link_title": "A thread",
-                "link_permalink": f"https://www.reddit.com/r/{item.place}/comments/{link_id[3:]}/x/",
-                "parent_id": link_id,
-                "id": ident,
-                "name": item.native_id,
-                "author": item.author,
-                "author_fullname": author_id,
-                "body": _escape(item.text, raw_json),
-                "body_html": '&lt;div class="md"&gt;&lt;p&gt;'
-                + html.escape(item.text[:200])
-                + "&lt;/p&gt;&lt;/div&gt;",
-                "score": score,
-                "ups": score,
-                "created": created,
-                "created_utc": created,
-                "permalink": path,
-                "over_18": False,
-                "edited": False,
-            },
-        }
+        return _comment(item, raw_json, ident, author_id, path)
+    return _post(item, raw_json, ident, author_id, path)
+
+
+def _comment(item: FakeItem, raw_json: bool, ident: str, author_id: str, path: str) -> dict[str, Any]:
+    created = item.created_at.timestamp()
+    score = int(created) % 97
+    link_id = item.extra.get("link_id", "t3_0")
+    return {
+        "kind": "t1",
+        "data": {
+            "subreddit_id": "t5_2qh" + str(len(item.place)),
+            "subreddit": item.place,
+            "link_id": link_id,
+            "link_title": "A thread",
+            "link_permalink": f"https://www.reddit.com/r/{item.place}/comments/{link_id[3:]}/x/",
+            "parent_id": link_id,
+            "id": ident,
+            "name": item.native_id,
+            "author": item.author,
+            "author_fullname": author_id,
+            "body": _escape(item.text, raw_json),
+            "body_html": '&lt;div class="md"&gt;&lt;p&gt;'
+            + html.escape(item.text[:200])
+            + "&lt;/p&gt;&lt;/div&gt;",
+            "score": score,
+            "ups": score,
+            "created": created,
+            "created_utc": created,
+            "permalink": path,
+            "over_18": False,
+            "edited": False,
+        },
+    }
+
+
+def _post(item: FakeItem, raw_json: bool, ident: str, author_id: str, path: str) -> dict[str, Any]:
+    created = item.created_at.timestamp()
+    score = int(created) % 97
     return {
         "kind": "t3",
         "data": {

@@ -24,7 +24,7 @@ operators such as `lang:xx` filter by language, other operators like `-is:retwee
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from .common import (
@@ -33,6 +33,7 @@ from .common import (
     FakeResponse,
     FieldPaths,
     Listing,
+    Page,
     corrupt_fields,
     int_param,
     iso_ms,
@@ -125,36 +126,10 @@ class XApi(Api):
                 f"The `max_results` query parameter value [{raw_max}] is not between 10 and 100",
             )
         oldest = now - SEARCH_WINDOW
-        bounds: dict[str, Any] = {}
-        for name in ("start_time", "end_time"):
-            value = request.param(name)
-            if value:
-                parsed = parse_time(value)
-                if parsed is None:
-                    return invalid(name, value, f"Invalid '{name}':'{value}'")
-                bounds[name] = parsed
-        if "start_time" in bounds and bounds["start_time"] < oldest - timedelta(seconds=10):
-            value = request.param("start_time") or ""
-            return invalid(
-                "start_time",
-                value,
-                f"Invalid 'start_time':'{value}'. 'start_time' must be on or after {iso_ms(oldest)}",
-            )
-        for name in ("since_id", "until_id"):
-            value = request.param(name)
-            if value:
-                if not value.isdigit():
-                    return invalid(name, value, f"The `{name}` query parameter value [{value}] is not valid")
-                bounds[name] = int(value)
-        token = request.param("next_token") or request.param("pagination_token")
-        below: int | None = None
-        if token:
-            decoded = unopaque(token)
-            if not isinstance(decoded, dict) or not isinstance(decoded.get("below"), int):
-                return invalid(
-                    "next_token", token, f"The `next_token` query parameter value [{token}] is not valid"
-                )
-            below = decoded["below"]
+        bounds = _search_bounds(request, oldest)
+        if isinstance(bounds, FakeResponse):
+            return bounds
+        below: int | None = bounds.get("below")
         languages = [part[5:].casefold() for part in query.split() if part.startswith("lang:")]
         ordering = sorted(
             (
@@ -177,7 +152,6 @@ class XApi(Api):
             and (below is None or int(item.native_id) < below)
         ]
         tweet_fields = _fields(request.param("tweet.fields"))
-        user_fields = _fields(request.param("user.fields"))
         expansions = _fields(request.param("expansions"))
 
         def render(item: FakeItem) -> Any:
@@ -191,6 +165,10 @@ class XApi(Api):
         )
         if not page.payloads:
             return json_response(200, {"meta": {"result_count": 0}})
+        return json_response(200, self._search_page(page, _fields(request.param("user.fields")), expansions))
+
+    def _search_page(self, page: Page, user_fields: set[str], expansions: set[str]) -> dict[str, Any]:
+        """A page of search results as X answers it: the tweets, their authors if asked, and `meta`."""
         entries = page.entries
         payload: dict[str, Any] = {"data": page.payloads}
         if "author_id" in expansions:
@@ -205,7 +183,41 @@ class XApi(Api):
         if page.more and page.entries:
             meta["next_token"] = opaque({"below": int(entries[-1].native_id)})
         payload["meta"] = meta
-        return json_response(200, payload)
+        return payload
+
+
+def _search_bounds(request: Any, oldest: datetime) -> dict[str, Any] | FakeResponse:
+    """The search's time and id bounds and its page token (as `below`), or the 400 X answers."""
+    bounds: dict[str, Any] = {}
+    for name in ("start_time", "end_time"):
+        value = request.param(name)
+        if value:
+            parsed = parse_time(value)
+            if parsed is None:
+                return invalid(name, value, f"Invalid '{name}':'{value}'")
+            bounds[name] = parsed
+    if "start_time" in bounds and bounds["start_time"] < oldest - timedelta(seconds=10):
+        value = request.param("start_time") or ""
+        return invalid(
+            "start_time",
+            value,
+            f"Invalid 'start_time':'{value}'. 'start_time' must be on or after {iso_ms(oldest)}",
+        )
+    for name in ("since_id", "until_id"):
+        value = request.param(name)
+        if value:
+            if not value.isdigit():
+                return invalid(name, value, f"The `{name}` query parameter value [{value}] is not valid")
+            bounds[name] = int(value)
+    token = request.param("next_token") or request.param("pagination_token")
+    if token:
+        decoded = unopaque(token)
+        if not isinstance(decoded, dict) or not isinstance(decoded.get("below"), int):
+            return invalid(
+                "next_token", token, f"The `next_token` query parameter value [{token}] is not valid"
+            )
+        bounds["below"] = decoded["below"]
+    return bounds
 
 
 def _ids(payloads: list[Any]) -> set[str]:

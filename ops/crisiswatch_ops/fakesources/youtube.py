@@ -206,21 +206,9 @@ class YouTubeApi(Api):
             )
         video = self.state.data.video(video_id)
         if video is None or video.published_at > self.state.now():
-            return google_error(
-                404,
-                f"The video identified by the {VIDEO_PARAM} parameter could not be found.",
-                "videoNotFound",
-                "youtube.commentThread",
-                "videoId",
-            )
+            return _video_refused(404, "could not be found.", "videoNotFound")
         if video.comments_disabled:
-            return google_error(
-                403,
-                f"The video identified by the {VIDEO_PARAM} parameter has disabled comments.",
-                "commentsDisabled",
-                "youtube.commentThread",
-                "videoId",
-            )
+            return _video_refused(403, "has disabled comments.", "commentsDisabled")
         terms = request.param("searchTerms") or ""
         items = [
             item
@@ -228,33 +216,9 @@ class YouTubeApi(Api):
             if item.place == video_id and (not terms or terms.casefold() in item.text.casefold())
         ]
         results = sorted(items, key=lambda item: (item.created_at, item.native_id), reverse=True)
-        start = 0
-        token = request.param("pageToken")
-        if token:
-            anchor = unopaque(token)
-            if not isinstance(anchor, dict) or anchor.get("v") != video_id:
-                return google_error(
-                    400,
-                    "The request specifies an invalid page token.",
-                    "invalidPageToken",
-                    location="pageToken",
-                )
-            at, last_id = parse_time(str(anchor.get("t"))), str(anchor.get("id"))
-            if at is None:
-                return google_error(
-                    400,
-                    "The request specifies an invalid page token.",
-                    "invalidPageToken",
-                    location="pageToken",
-                )
-            start = next(
-                (
-                    index
-                    for index, item in enumerate(results)
-                    if (item.created_at, item.native_id) < (at, last_id)
-                ),
-                len(results),
-            )
+        start = _thread_start(request.param("pageToken"), video_id, results)
+        if isinstance(start, FakeResponse):
+            return start
         plain = request.param("textFormat") == "plainText"
         ids_only = {part.strip() for part in (request.param("part") or "").split(",")} == {"id"}
         size = self.state.cap("youtube", limit)
@@ -363,4 +327,36 @@ def _corrupt(payload: Any, variant: str) -> Any:
             text_paths=[(*comment, "snippet", "textDisplay"), (*comment, "snippet", "textOriginal")],
             not_object={"kind": "youtube#commentThread", "id": "UgzBroken0", "snippet": None},
         ),
+    )
+
+
+def _thread_start(token: str | None, video_id: str, results: list[FakeItem]) -> int | FakeResponse:
+    """Where the page of `token` starts in `results` (newest first), or the 400 of a bad token."""
+    if not token:
+        return 0
+    anchor = unopaque(token)
+    at = (
+        parse_time(str(anchor.get("t"))) if isinstance(anchor, dict) and anchor.get("v") == video_id else None
+    )
+    if at is None or not isinstance(anchor, dict):
+        return google_error(
+            400,
+            "The request specifies an invalid page token.",
+            "invalidPageToken",
+            location="pageToken",
+        )
+    last_id = str(anchor.get("id"))
+    return next(
+        (index for index, item in enumerate(results) if (item.created_at, item.native_id) < (at, last_id)),
+        len(results),
+    )
+
+
+def _video_refused(status: int, what: str, reason: str) -> FakeResponse:
+    return google_error(
+        status,
+        f"The video identified by the {VIDEO_PARAM} parameter {what}",
+        reason,
+        "youtube.commentThread",
+        "videoId",
     )
