@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -151,197 +152,23 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True, serve: boo
             f"   {replay.valid} mentions, quiet from {to_iso(replay.first_at)}, "
             f"first crisis mention at {to_iso(replay.first_crisis_at) if replay.first_crisis_at else '?'}"
         )
-        report = ReplayReport(replay)
-        replay_started = time.monotonic()
-
-        def incident_opened() -> bool:
-            return bool(incidents_of(DEMO_BRAND))
-
-        # Five minutes pass between real ticks: each tick's mentions are scored before the next one.
-        report.ticks, report.last_tick = drive_schedule(
-            lambda moment: tick_and_settle(runtime, moment),
-            replay,
-            Schedule(clock_start, timedelta(minutes=5)),
-            stop_when=incident_opened,
-        )
-        report.incidents = _wait("the detector to open an incident", lambda: incidents_of(DEMO_BRAND), 60)
-        report.wall_seconds = time.monotonic() - replay_started
-        for line in report.lines():
-            _say(f"   {line}")
+        report = _replay_until_incident(runtime, replay, clock_start)
         incident = report.first_incident
         assert incident is not None
         for line in explain(incident.explanation):
             _say(f"   {line}")
 
-        contacts = stack.output("ContactsTopicArn")
+        story = _Story(runtime, stack.output("ContactsTopicArn"), incident)
         sync = sync_local(runtime)
         _say(f"   contacts subscribed from the escalation policy: {len(sync.added)} (email and SMS)")
-
-        _step(3, "Route: the escalation policy decides who is told, in which order")
-        routed = _wait("the incident to be routed", lambda: _routed(incident.incident_id), 30)
-        for number, planned in enumerate(routed.rounds, start=1):
-            _say(
-                f"   round {number}: {', '.join(planned.tiers)} "
-                f"({format_duration(planned.response_seconds)} to answer)"
-            )
-        _say(f"   legal review on the checklist: {routed.includes_legal}")
-        _say(f"   statements drafted from the facts: {', '.join(d.key for d in routed.drafts)}")
-
-        _step(4, "Tier 1 is notified by email and SMS, each with a link of its own")
-        first = _wait(
-            "tier 1's notifications", lambda: _about(runtime, contacts, incident.incident_id, ""), 60
-        )
-        for delivery in first:
-            _show_delivery(delivery)
-
-        _step(5, "Tier 1 stays silent: a reminder before its time runs out, then tier 2")
-        _say("   (the demo does not sit out tier 1's minutes: it tells the runtime they ran out)")
-        execution = _wait("the incident's execution", lambda: _executing(incident.incident_id), 30)
-        watcher = next(delivery.endpoint for delivery in first if delivery.protocol == "email")
-
-        def lead_told() -> list[Any]:
-            return _about(runtime, contacts, incident.incident_id, "Communications lead")
-
-        def reminders() -> list[Any]:
-            sent = _about(runtime, contacts, incident.incident_id, "REMINDER")
-            return [delivery for delivery in sent if delivery.endpoint == watcher]
-
-        # Each wait that runs out brings exactly one thing: the next reminder, or (after the last) tier 2.
-        for ended in range(1, 10):
-            ran_out = runtime.stepfunctions.expire_wait(execution, state=ASK, timeout=60)
-            _say(f"   {format_duration(ran_out.seconds)} of silence run out")
-
-            def followed(count: int = ended) -> bool:
-                return bool(lead_told()) or len(reminders()) >= count
-
-            _wait("what follows", followed, 60)
-            if lead_told():
-                break
-            reminder = reminders()[-1]
-            _say(f"   [{reminder.protocol}] to {reminder.endpoint}: {reminder.subject}")
-        lead = lead_told()
-        _show_delivery(lead[0])
-
-        _step(6, "Tier 2 opens the link, as a person would, and asks for changes to the statement")
-        url = _link_of(lead[0])
-        page = _open(url)
-        _say(f"   GET  -> '{page.title}', choices: {page.buttons}")
-        scanned = requests.head(url, timeout=30).status_code, _open(url)
-        _say(f"   HEAD + GET again, as a mail scanner would -> {scanned[0]}, nothing changed")
-        statement = page.statements[0]
-        changed = requests.post(
-            url, data=page.press("request_changes", statement, revised_text=REVISED_STATEMENT), timeout=30
-        )
-        _say(
-            f"   POST request_changes on '{statement}' -> {changed.status_code} "
-            f"'{read_page(changed.text).title}'"
-        )
-        if changed.status_code != 200:
-            raise DemoFailedError("the change request was not accepted")
-
-        _step(7, "The revision comes back for approval; tier 2 approves it")
-        revised = _wait(
-            "the revised request",
-            lambda: [
-                d
-                for d in _about(runtime, contacts, incident.incident_id, "Communications lead")
-                if _link_of(d) != url
-            ],
-            60,
-        )
-        url = _link_of(revised[-1])
-        page = _open(url)
-        revision = page.statements[0]
-        approved = requests.post(url, data=page.press("approve", revision), timeout=30)
-        _say(f"   POST approve '{revision}' -> {approved.status_code} '{read_page(approved.text).title}'")
-        repeat = requests.post(url, data=page.press("dismiss"), timeout=30)
-        _say(f"   POST again -> {repeat.status_code} '{read_page(repeat.text).title}'")
-        if approved.status_code != 200:
-            raise DemoFailedError("the approval was not accepted")
-
-        _step(8, "Published (recorded) and announced on the comms channel")
-        comms = stack.output("CommsChannelTopicArn")
-        announced = _wait(
-            "the announcement",
-            lambda: [
-                d
-                for d in runtime.outbox.messages()
-                if d.topic_arn == comms and incident.incident_id in str(d.message)
-            ],
-            60,
-        )
-        _show_delivery(announced[0])
-
-        _step(9, "Monitoring: the rest of the day replays; the owner ticks the checklist, then resolves")
-        monitoring = _wait(
-            "the monitoring notice", lambda: _about(runtime, contacts, incident.incident_id, "monitoring"), 60
-        )
-        _say(f"   [{monitoring[0].protocol}] to {monitoring[0].endpoint}: {monitoring[0].subject}")
-        watch_url = _link_of(monitoring[0])
-        ticked = requests.post(
-            watch_url, data=_open(watch_url).press("stakeholders_informed", name="tick"), timeout=30
-        )
-        _say(f"   POST tick stakeholders_informed -> {ticked.status_code} '{read_page(ticked.text).title}'")
-        rest_started = time.monotonic()
-        # The mentions after the alert: what the public made of the response, for the report's "after".
-        rest, last_tick = drive_schedule(
-            lambda moment: tick_and_settle(runtime, moment),
-            replay,
-            Schedule(clock_start, timedelta(minutes=5), resume_after=report.last_tick),
-        )
-        _say(
-            f"   replayed the rest of the day: {rest} more ticks up to "
-            f"{to_iso(last_tick) if last_tick else '-'} ({time.monotonic() - rest_started:.0f} s)"
-        )
-        resolved = requests.post(watch_url, data=_open(watch_url).press("resolve"), timeout=30)
-        _say(f"   POST resolve -> {resolved.status_code} '{read_page(resolved.text).title}'")
-        if resolved.status_code != 200:
-            raise DemoFailedError("the resolution was not accepted")
-        review = _wait(
-            "the review request", lambda: _about(runtime, contacts, incident.incident_id, "review"), 60
-        )
-        _say(f"   [{review[0].protocol}] {review[0].subject}")
-
-        _step(10, "The owner confirms the post-crisis review")
-        review_url = _link_of(review[0])
-        done = requests.post(
-            review_url,
-            data=_open(review_url).press(
-                "review_done", note="Holding line out in time; recall notice was clear."
-            ),
-            timeout=30,
-        )
-        _say(f"   POST review_done -> {done.status_code} '{read_page(done.text).title}'")
-
-        sfn = runtime.client("stepfunctions")
-        current = _wait("the incident's execution", lambda: incidents_of(DEMO_BRAND)[0].execution_arn, 30)
-
-        def finished() -> str | None:
-            status = str(sfn.describe_execution(executionArn=current)["status"])
-            return None if status == "RUNNING" else status
-
-        status = _wait("the execution to finish", finished, 60)
-        final = incidents_of(DEMO_BRAND)[0]
-        _say(f"   Execution {status}; incident {final.incident_id} is {final.status.value}")
-        if status != "SUCCEEDED" or final.status.value != "reviewed":
-            raise DemoFailedError(f"expected a SUCCEEDED execution and a reviewed incident, got {status}")
-        for item, done_by in final.checklist.items():
-            _say(f"   [x] {item:<22} {done_by['by']:<14} {done_by['at']}")
-        for milestone, seconds in ((final.review and final.review.response_seconds) or {}).items():
-            _say(f"   {milestone:<22} {seconds:>5} s after the incident opened")
-
-        _step(11, "What a manager reads: `crisiswatch timeline " + final.incident_id + "`")
-        reporting = stack.use_cases().reporting.reading_history(StepFunctionsHistory(sfn))
-        _say(format_timeline(reporting.timeline(final)))
-
-        _step(12, "The post-crisis report, written by the state machine as the incident ended")
-        folder = _download_report(runtime, stack, final.incident_id, state_dir / "report")
-        compiled = reporting.compile(final.incident_id)
-        for line in _report_lines(compiled):
-            _say(f"   {line}")
-        _say()
-        _say(f"Report   : {(folder / 'report.html').as_uri()}  (and report.md, volume.svg, negativity.svg)")
-        _say(f"Outbox   : {state_dir / 'outbox.jsonl'} (every email and SMS sent)")
+        _show_route(incident)
+        first = _tier_one_notified(story)
+        lead = _silence_until_tier_two(story, first)
+        _changes_then_approval(story, lead)
+        _announced(story, stack)
+        review = _monitor_and_resolve(story, replay, clock_start, report)
+        final, sfn = _review_done(story, review)
+        _manager_reads(runtime, stack, final, sfn, state_dir)
         password = stack.dashboard_password()
         _say(f"Dashboard: {runtime.api_url}/dashboard  (user manager, password {password})")
         _say(f"Demo finished in {time.monotonic() - started:.0f} s.")
@@ -355,6 +182,234 @@ def run_demo(project_root: Path, state_dir: Path, build: bool = True, serve: boo
         else:
             _say("The runtime stops with the demo: `crisiswatch demo --serve` keeps it up for the dashboard.")
     return 0
+
+
+@dataclass(frozen=True)
+class _Story:
+    """What the demo's later steps share: the runtime, its contacts topic, and the incident opened."""
+
+    runtime: LocalRuntime
+    contacts: str
+    incident: Incident
+
+
+def _replay_until_incident(runtime: LocalRuntime, replay: ReplayFile, clock_start: datetime) -> ReplayReport:
+    report = ReplayReport(replay)
+    replay_started = time.monotonic()
+
+    def incident_opened() -> bool:
+        return bool(incidents_of(DEMO_BRAND))
+
+    # Five minutes pass between real ticks: each tick's mentions are scored before the next one.
+    report.ticks, report.last_tick = drive_schedule(
+        lambda moment: tick_and_settle(runtime, moment),
+        replay,
+        Schedule(clock_start, timedelta(minutes=5)),
+        stop_when=incident_opened,
+    )
+    report.incidents = _wait("the detector to open an incident", lambda: incidents_of(DEMO_BRAND), 60)
+    report.wall_seconds = time.monotonic() - replay_started
+    for line in report.lines():
+        _say(f"   {line}")
+    return report
+
+
+def _show_route(incident: Incident) -> None:
+    _step(3, "Route: the escalation policy decides who is told, in which order")
+    routed = _wait("the incident to be routed", lambda: _routed(incident.incident_id), 30)
+    for number, planned in enumerate(routed.rounds, start=1):
+        _say(
+            f"   round {number}: {', '.join(planned.tiers)} "
+            f"({format_duration(planned.response_seconds)} to answer)"
+        )
+    _say(f"   legal review on the checklist: {routed.includes_legal}")
+    _say(f"   statements drafted from the facts: {', '.join(d.key for d in routed.drafts)}")
+
+
+def _tier_one_notified(story: _Story) -> list[Any]:
+    runtime, contacts, incident = story.runtime, story.contacts, story.incident
+    _step(4, "Tier 1 is notified by email and SMS, each with a link of its own")
+    first = _wait("tier 1's notifications", lambda: _about(runtime, contacts, incident.incident_id, ""), 60)
+    for delivery in first:
+        _show_delivery(delivery)
+
+    return first
+
+
+def _silence_until_tier_two(story: _Story, first: list[Any]) -> list[Any]:
+    """Tier 1's waits run out one by one (each brings a reminder) until tier 2 is told; its messages."""
+    runtime, contacts, incident = story.runtime, story.contacts, story.incident
+    _step(5, "Tier 1 stays silent: a reminder before its time runs out, then tier 2")
+    _say("   (the demo does not sit out tier 1's minutes: it tells the runtime they ran out)")
+    execution = _wait("the incident's execution", lambda: _executing(incident.incident_id), 30)
+    watcher = next(delivery.endpoint for delivery in first if delivery.protocol == "email")
+
+    def lead_told() -> list[Any]:
+        return _about(runtime, contacts, incident.incident_id, "Communications lead")
+
+    def reminders() -> list[Any]:
+        sent = _about(runtime, contacts, incident.incident_id, "REMINDER")
+        return [delivery for delivery in sent if delivery.endpoint == watcher]
+
+    # Each wait that runs out brings exactly one thing: the next reminder, or (after the last) tier 2.
+    for ended in range(1, 10):
+        ran_out = runtime.stepfunctions.expire_wait(execution, state=ASK, timeout=60)
+        _say(f"   {format_duration(ran_out.seconds)} of silence run out")
+
+        def followed(count: int = ended) -> bool:
+            return bool(lead_told()) or len(reminders()) >= count
+
+        _wait("what follows", followed, 60)
+        if lead_told():
+            break
+        reminder = reminders()[-1]
+        _say(f"   [{reminder.protocol}] to {reminder.endpoint}: {reminder.subject}")
+    lead = lead_told()
+    _show_delivery(lead[0])
+
+    return lead
+
+
+def _changes_then_approval(story: _Story, lead: list[Any]) -> None:
+    runtime, contacts, incident = story.runtime, story.contacts, story.incident
+    _step(6, "Tier 2 opens the link, as a person would, and asks for changes to the statement")
+    url = _link_of(lead[0])
+    page = _open(url)
+    _say(f"   GET  -> '{page.title}', choices: {page.buttons}")
+    scanned = requests.head(url, timeout=30).status_code, _open(url)
+    _say(f"   HEAD + GET again, as a mail scanner would -> {scanned[0]}, nothing changed")
+    statement = page.statements[0]
+    changed = requests.post(
+        url, data=page.press("request_changes", statement, revised_text=REVISED_STATEMENT), timeout=30
+    )
+    _say(
+        f"   POST request_changes on '{statement}' -> {changed.status_code} '{read_page(changed.text).title}'"
+    )
+    if changed.status_code != 200:
+        raise DemoFailedError("the change request was not accepted")
+
+    _step(7, "The revision comes back for approval; tier 2 approves it")
+    revised = _wait(
+        "the revised request",
+        lambda: [
+            d
+            for d in _about(runtime, contacts, incident.incident_id, "Communications lead")
+            if _link_of(d) != url
+        ],
+        60,
+    )
+    url = _link_of(revised[-1])
+    page = _open(url)
+    revision = page.statements[0]
+    approved = requests.post(url, data=page.press("approve", revision), timeout=30)
+    _say(f"   POST approve '{revision}' -> {approved.status_code} '{read_page(approved.text).title}'")
+    repeat = requests.post(url, data=page.press("dismiss"), timeout=30)
+    _say(f"   POST again -> {repeat.status_code} '{read_page(repeat.text).title}'")
+    if approved.status_code != 200:
+        raise DemoFailedError("the approval was not accepted")
+
+
+def _announced(story: _Story, stack: Stack) -> None:
+    runtime, incident = story.runtime, story.incident
+    _step(8, "Published (recorded) and announced on the comms channel")
+    comms = stack.output("CommsChannelTopicArn")
+    announced = _wait(
+        "the announcement",
+        lambda: [
+            d
+            for d in runtime.outbox.messages()
+            if d.topic_arn == comms and incident.incident_id in str(d.message)
+        ],
+        60,
+    )
+    _show_delivery(announced[0])
+
+
+def _monitor_and_resolve(
+    story: _Story, replay: ReplayFile, clock_start: datetime, report: ReplayReport
+) -> list[Any]:
+    """The monitoring link ticks and resolves while the rest of the day replays; the review request."""
+    runtime, contacts, incident = story.runtime, story.contacts, story.incident
+    _step(9, "Monitoring: the rest of the day replays; the owner ticks the checklist, then resolves")
+    monitoring = _wait(
+        "the monitoring notice", lambda: _about(runtime, contacts, incident.incident_id, "monitoring"), 60
+    )
+    _say(f"   [{monitoring[0].protocol}] to {monitoring[0].endpoint}: {monitoring[0].subject}")
+    watch_url = _link_of(monitoring[0])
+    ticked = requests.post(
+        watch_url, data=_open(watch_url).press("stakeholders_informed", name="tick"), timeout=30
+    )
+    _say(f"   POST tick stakeholders_informed -> {ticked.status_code} '{read_page(ticked.text).title}'")
+    rest_started = time.monotonic()
+    # The mentions after the alert: what the public made of the response, for the report's "after".
+    rest, last_tick = drive_schedule(
+        lambda moment: tick_and_settle(runtime, moment),
+        replay,
+        Schedule(clock_start, timedelta(minutes=5), resume_after=report.last_tick),
+    )
+    _say(
+        f"   replayed the rest of the day: {rest} more ticks up to "
+        f"{to_iso(last_tick) if last_tick else '-'} ({time.monotonic() - rest_started:.0f} s)"
+    )
+    resolved = requests.post(watch_url, data=_open(watch_url).press("resolve"), timeout=30)
+    _say(f"   POST resolve -> {resolved.status_code} '{read_page(resolved.text).title}'")
+    if resolved.status_code != 200:
+        raise DemoFailedError("the resolution was not accepted")
+    review = _wait(
+        "the review request", lambda: _about(runtime, contacts, incident.incident_id, "review"), 60
+    )
+    _say(f"   [{review[0].protocol}] {review[0].subject}")
+
+    return review
+
+
+def _review_done(story: _Story, review: list[Any]) -> tuple[Incident, Any]:
+    """The owner confirms the review; the execution ends and the incident is reviewed."""
+    runtime = story.runtime
+    _step(10, "The owner confirms the post-crisis review")
+    review_url = _link_of(review[0])
+    done = requests.post(
+        review_url,
+        data=_open(review_url).press(
+            "review_done", note="Holding line out in time; recall notice was clear."
+        ),
+        timeout=30,
+    )
+    _say(f"   POST review_done -> {done.status_code} '{read_page(done.text).title}'")
+
+    sfn = runtime.client("stepfunctions")
+    current = _wait("the incident's execution", lambda: incidents_of(DEMO_BRAND)[0].execution_arn, 30)
+
+    def finished() -> str | None:
+        status = str(sfn.describe_execution(executionArn=current)["status"])
+        return None if status == "RUNNING" else status
+
+    status = _wait("the execution to finish", finished, 60)
+    final = incidents_of(DEMO_BRAND)[0]
+    _say(f"   Execution {status}; incident {final.incident_id} is {final.status.value}")
+    if status != "SUCCEEDED" or final.status.value != "reviewed":
+        raise DemoFailedError(f"expected a SUCCEEDED execution and a reviewed incident, got {status}")
+    for item, done_by in final.checklist.items():
+        _say(f"   [x] {item:<22} {done_by['by']:<14} {done_by['at']}")
+    for milestone, seconds in ((final.review and final.review.response_seconds) or {}).items():
+        _say(f"   {milestone:<22} {seconds:>5} s after the incident opened")
+
+    return final, sfn
+
+
+def _manager_reads(runtime: LocalRuntime, stack: Stack, final: Incident, sfn: Any, state_dir: Path) -> None:
+    _step(11, "What a manager reads: `crisiswatch timeline " + final.incident_id + "`")
+    reporting = stack.use_cases().reporting.reading_history(StepFunctionsHistory(sfn))
+    _say(format_timeline(reporting.timeline(final)))
+
+    _step(12, "The post-crisis report, written by the state machine as the incident ended")
+    folder = _download_report(runtime, stack, final.incident_id, state_dir / "report")
+    compiled = reporting.compile(final.incident_id)
+    for line in _report_lines(compiled):
+        _say(f"   {line}")
+    _say()
+    _say(f"Report   : {(folder / 'report.html').as_uri()}  (and report.md, volume.svg, negativity.svg)")
+    _say(f"Outbox   : {state_dir / 'outbox.jsonl'} (every email and SMS sent)")
 
 
 def _report_lines(report: PostCrisisReport) -> list[str]:

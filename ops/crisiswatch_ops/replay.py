@@ -402,18 +402,6 @@ def explanation_account(explanation: dict[str, Any]) -> dict[str, Any]:
         for source, details in sorted(_mapping(explanation.get("sources_above_baseline")).items())
         if isinstance(details, dict)
     ]
-    posts: list[dict[str, Any]] = []
-    seen: set[Any] = set()
-    for kind, key in (("crisis", "crisis_posts"), ("negative", "negative_posts")):
-        for post in _items(evidence.get(key)):
-            if not isinstance(post, dict):
-                continue
-            # A post that is both a report and among the most negative is listed once, as a report.
-            identity = post.get("mention_id") or id(post)
-            if identity in seen:
-                continue
-            seen.add(identity)
-            posts.append(_post(kind, post))
     return {
         "bucket": explanation.get("bucket"),
         "signals": [str(signal) for signal in _items(explanation.get("signals"))],
@@ -437,8 +425,25 @@ def explanation_account(explanation: dict[str, Any]) -> dict[str, Any]:
             for item in _items(evidence.get("top_terms"))
             if isinstance(item, list | tuple) and len(item) == 2
         ],
-        "notable_posts": posts,
+        "notable_posts": _notable_posts(evidence),
     }
+
+
+def _notable_posts(evidence: dict[str, Any]) -> list[dict[str, Any]]:
+    """The reports of a crisis type first, then the most negative posts, each post once."""
+    posts: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    for kind, key in (("crisis", "crisis_posts"), ("negative", "negative_posts")):
+        for post in _items(evidence.get(key)):
+            if not isinstance(post, dict):
+                continue
+            # A post that is both a report and among the most negative is listed once, as a report.
+            identity = post.get("mention_id") or id(post)
+            if identity in seen:
+                continue
+            seen.add(identity)
+            posts.append(_post(kind, post))
+    return posts
 
 
 def incident_account(
