@@ -204,16 +204,13 @@ class _Visit:
     client: str
     now: datetime
 
+    def parts(self) -> tuple[ActionLink, Incident | None, DecisionRequest | None, str, datetime]:
+        return self.link, self.incident, self.request, self.client, self.now
+
 
 def _no_longer_open(visit: _Visit, links: ActionLinkStore, audit: AuditLog) -> LinkPage | None:
     """The page for a link that can no longer decide, or None while it can."""
-    link, incident, request, client, now = (
-        visit.link,
-        visit.incident,
-        visit.request,
-        visit.client,
-        visit.now,
-    )
+    link, incident, request, client, now = visit.parts()
     if link.state is not LinkState.PENDING or _expired(link, request, now):
         page = _closed_page(link, incident, request, links, now)
         if page.outcome is Outcome.EXPIRED:  # a decision that came too late leaves a trace
@@ -291,7 +288,7 @@ def _resume(
     visit: _Visit, output: DecisionPayload, link_id: str, fresh_token: str, ports: LinkPorts
 ) -> LinkPage:
     """Claim the link, resume the waiting execution with the decision, and record who decided."""
-    link, incident, request, client, now = visit.link, visit.incident, visit.request, visit.client, visit.now
+    link, incident, request, client, now = visit.parts()
     links, choice = ports.links, output.decision
     if not links.claim(link, choice.value, link.recipient, now):
         return _closed_page(link, incident, request, links, now)
@@ -361,13 +358,7 @@ def _not_resumed(visit: _Visit, links: ActionLinkStore, audit: AuditLog) -> Link
 
 def _tick(visit: _Visit, raw_item: str, fresh_token: str, ports: LinkPorts) -> LinkPage:
     """People tick what only they know happened, while their link is live (used or not)."""
-    link, incident, request, client, now = (
-        visit.link,
-        visit.incident,
-        visit.request,
-        visit.client,
-        visit.now,
-    )
+    link, incident, request, client, now = visit.parts()
     links, incidents, audit = ports.links, ports.incidents, ports.audit
     if incident is None or _expired(link, request, now):
         return _closed_page(link, incident, request, links, now)
