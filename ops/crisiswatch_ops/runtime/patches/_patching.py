@@ -8,6 +8,7 @@ runner, an outbox...) is looked up at call time, so the same patch serves succes
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 _LOCK = threading.Lock()
@@ -53,3 +54,27 @@ def original(owner: Any, name: str) -> Any:
 def is_patched(owner: Any, name: str) -> bool:
     with _LOCK:
         return (id(owner), name) in _ORIGINALS
+
+
+AfterCreate = Callable[[Any, dict[str, Any], str, str], None]
+"""What a patch adds once moto created a resource: (the model made, its Properties, account, region)."""
+
+
+def after_cfn_create(model: type, then: AfterCreate) -> None:
+    """Make `model.create_from_cloudformation_json` run moto's own and then `then` (what moto leaves out)."""
+
+    def create(
+        cls: Any,
+        /,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        moto_create = original(model, "create_from_cloudformation_json").__func__
+        made = moto_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        then(made, cloudformation_json.get("Properties") or {}, account_id, region_name)
+        return made
+
+    replace(model, "create_from_cloudformation_json", classmethod(create))

@@ -16,24 +16,13 @@ from moto.dynamodb.models.table import Table
 from . import _patching
 
 
-def _create(
-    cls: Any,
-    /,
-    resource_name: str,
-    cloudformation_json: dict[str, Any],
-    account_id: str,
-    region_name: str,
-    **kwargs: Any,
-) -> Any:
-    original = _patching.original(Table, "create_from_cloudformation_json").__func__
-    table = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-    ttl = (cloudformation_json.get("Properties") or {}).get("TimeToLiveSpecification")
+def _apply_ttl(table: Any, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+    ttl = properties.get("TimeToLiveSpecification")
     if ttl:
         enabled = ttl.get("Enabled") in (True, "true", "True")
         spec = {"AttributeName": ttl["AttributeName"], "Enabled": enabled}
         dynamodb_backends[account_id][region_name].update_time_to_live(table.name, spec)
-    return table
 
 
 def apply() -> None:
-    _patching.replace(Table, "create_from_cloudformation_json", classmethod(_create))
+    _patching.after_cfn_create(Table, _apply_ttl)

@@ -21,25 +21,14 @@ def _layer_arn(value: Any) -> str:
     return value if isinstance(value, str) else str(value.arn)
 
 
-def _create(
-    cls: Any,
-    /,
-    resource_name: str,
-    cloudformation_json: dict[str, Any],
-    account_id: str,
-    region_name: str,
-    **kwargs: Any,
-) -> Any:
-    original = _patching.original(LambdaFunction, "create_from_cloudformation_json").__func__
-    function = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-    layers = cloudformation_json.get("Properties", {}).get("Layers") or []
+def _attach_layers(function: Any, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+    layers = properties.get("Layers") or []
     if layers:
         backend: Any = lambda_backends[account_id][region_name]
         backend.update_function_configuration(
             function.function_name, None, {"Layers": [_layer_arn(layer) for layer in layers]}
         )
         function.code_or_config_updated = False  # creation, not an update
-    return function
 
 
 def _layer_physical_resource_id(self: Any) -> str:
@@ -51,6 +40,6 @@ def _layer_name_property() -> str:
 
 
 def apply() -> None:
-    _patching.replace(LambdaFunction, "create_from_cloudformation_json", classmethod(_create))
+    _patching.after_cfn_create(LambdaFunction, _attach_layers)
     _patching.replace(LayerVersion, "physical_resource_id", property(_layer_physical_resource_id))
     _patching.replace(LayerVersion, "cloudformation_name_type", staticmethod(_layer_name_property))
