@@ -97,7 +97,7 @@ def functions_and_layers() -> tuple[dict[str, list[str]], list[str]]:
     return functions, layers
 
 
-def _lambda_runtime(folder: Path) -> Path:
+def lambda_runtime(folder: Path) -> Path:
     """A folder with the runtime's packages linked from this environment's site-packages."""
     site = Path(sysconfig.get_paths()["purelib"])
     for name in LAMBDA_RUNTIME_PACKAGES:
@@ -158,7 +158,7 @@ def main() -> None:
         f"  {'function':<26} {'cold start':>10} {'boto3':>6} {'modules':>8}  {'sources loaded':<28}  layers"
     )
     with tempfile.TemporaryDirectory() as scratch:
-        runtime = _lambda_runtime(Path(scratch))
+        runtime = lambda_runtime(Path(scratch))
         boto3_seconds, boto3_modules = cold_start(Path(scratch), [], runtime, module="boto3")
         for function, its_layers in functions.items():
             seconds, modules = cold_start(BUILD / function, its_layers, runtime)

@@ -20,12 +20,12 @@ import os
 import statistics
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
+from bench.cold_start import lambda_runtime
 from crisiswatch.domain.detection.scoring import score_text
 from crisiswatch.domain.detection.taxonomy import default_taxonomy
 from crisiswatch_ops.analysis import language_model_file, load_analyzer, load_languages, vader_data_dir
@@ -79,19 +79,16 @@ def read_set(name: str) -> tuple[list[float], list[str]]:
     return ratings, texts
 
 
-LAMBDA_RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
-"""What Lambda's python3.11 runtime provides besides the standard library (the layers' own copies come
-first on the path, as in Lambda); nothing else of the development environment is importable."""
-
-
-def _lambda_runtime(folder: Path) -> Path:
-    """A folder with the runtime's packages linked from this environment's site-packages."""
-    site = Path(sysconfig.get_paths()["purelib"])
-    for name in LAMBDA_RUNTIME_PACKAGES:
-        for source in (site / name, site / f"{name}.py"):
-            if source.exists():
-                (folder / source.name).symlink_to(source)
-    return folder
+def _probe(code: str, env: dict[str, str]) -> list[str]:
+    """What `code` prints, run as ScoreMentionsFunction's init would run it, split into words."""
+    return subprocess.run(
+        [sys.executable, "-S", "-c", code],
+        env=env,
+        cwd=BUILD / "ScoreMentionsFunction",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
 
 
 def cold_start(compiled: bool = False) -> tuple[float, float, float]:
@@ -104,7 +101,7 @@ def cold_start(compiled: bool = False) -> tuple[float, float, float]:
     """
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as pycache:
         cache = {"PYTHONPYCACHEPREFIX": pycache} if compiled else {"PYTHONDONTWRITEBYTECODE": "1"}
-        return _cold_start(_lambda_runtime(Path(scratch)), cache, compiled)
+        return _cold_start(lambda_runtime(Path(scratch)), cache, compiled)
 
 
 def _cold_start(runtime: Path, cache: dict[str, str], warm_up: bool) -> tuple[float, float, float]:
@@ -132,24 +129,10 @@ def _cold_start(runtime: Path, cache: dict[str, str], warm_up: bool) -> tuple[fl
     first_uses: list[float] = []
     languages: list[float] = []
     for run in range(COLD_STARTS + warm_up):
-        out = subprocess.run(
-            [sys.executable, "-S", "-c", _COLD_START_PROBE],
-            env=env,
-            cwd=BUILD / "ScoreMentionsFunction",
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
+        out = _probe(_COLD_START_PROBE, env)
         inits.append(float(out[0]))
         first_uses.append(float(out[1]))
-        language = subprocess.run(
-            [sys.executable, "-S", "-c", _LANGUAGE_COLD_PROBE],
-            env=env,
-            cwd=BUILD / "ScoreMentionsFunction",
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
+        language = _probe(_LANGUAGE_COLD_PROBE, env)
         languages.append(float(language[-1]))
         if warm_up and run == 0:
             inits, first_uses, languages = [], [], []  # that run only wrote the bytecode
