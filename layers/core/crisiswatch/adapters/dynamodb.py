@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
+import operator
+import random
 import secrets
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -49,6 +54,7 @@ if TYPE_CHECKING:
     from ..domain.response.statements import Draft
 
 SEEN_MARKER_TTL = timedelta(days=14)
+"""How long a ledger (or a marker) remembers what it counted."""
 STORY_TTL = timedelta(days=7)
 """A story copied a week later is news again, not syndication."""
 """Stream records are retried for at most a day; two weeks of markers is ample."""
@@ -63,11 +69,22 @@ def _cancelled(error: TransactWriteError) -> bool:
 
 
 class DynamoMentionStore:
+    GROUP_SIZE = 48
+    """Mentions stored together share a counting group of at most this many: its ledger of hashes
+    (`DynamoAggregateStore`) stays under 1 KB, one billed write unit."""
+
     def __init__(self, ttl: timedelta) -> None:
         self._ttl = ttl
+        self._group = ""
+        self._in_group = self.GROUP_SIZE
+
+    def _next_group(self) -> str:
+        if self._in_group >= self.GROUP_SIZE:
+            self._group, self._in_group = secrets.token_hex(8), 0
+        self._in_group += 1
+        return self._group
 
     def add(self, mention: Mention, syndicated_of: str | None = None) -> bool:
-        now = datetime.now(UTC)
         item = MentionItem(
             mention.mention_id,
             brand=mention.brand,
@@ -80,22 +97,24 @@ class DynamoMentionStore:
             url=mention.url,
             lang=mention.lang,
             lang_tag=mention.lang_tag or None,
-            extra=mention.extra,
-            engagement=mention.engagement,
+            packed={"extra": mention.extra, "engagement": mention.engagement},
+            group=self._next_group(),
             syndicated_of=syndicated_of,
-            fetched_at=now,
-            expires_at=now + self._ttl,
+            expires_at=datetime.now(UTC) + self._ttl,
         )
         try:
             item.save(condition=MentionItem.mention_id.does_not_exist())
         except PutError as error:
             if _conditional_failed(error):
+                self._in_group -= 1  # not stored: the slot is free
                 return False
             raise
         return True
 
 
 def mention_from_item(item: MentionItem) -> Mention:
+    """Reads items as stored now (`packed`) and as stored before (`extra` and `engagement` as JSON)."""
+    packed = item.packed or {"extra": item.extra or {}, "engagement": item.engagement or {}}
     return Mention(
         source=item.source,
         native_id=item.native_id,
@@ -107,8 +126,9 @@ def mention_from_item(item: MentionItem) -> Mention:
         url=item.url,
         lang=item.lang,
         lang_tag=item.lang_tag or "",
-        extra=dict(item.extra or {}),
-        engagement={str(key): int(value) for key, value in (item.engagement or {}).items()},
+        extra=dict(packed.get("extra") or {}),
+        engagement={str(key): int(value) for key, value in (packed.get("engagement") or {}).items()},
+        group=item.group or "",
     )
 
 
@@ -195,37 +215,102 @@ class DynamoStoryIndex:
         return earlier
 
 
+def mention_hash(mention_id: str) -> int:
+    """48 bits of the mention id: a ledger holds at most `GROUP_SIZE` of them, so a collision (two
+    mentions of one group sharing a hash) has a chance of about 1 in 10**11 per group."""
+    return int.from_bytes(hashlib.blake2b(mention_id.encode("utf-8"), digest_size=6).digest(), "big")
+
+
+def _ledger_key(mention: Mention) -> str:
+    # A mention stored before groups keeps the per-mention marker it may already have.
+    return f"ledger#{mention.group}" if mention.group else f"seen#{mention.mention_id}"
+
+
+_Scored = tuple[Mention, MentionScore]
+
+
+def _counter_keys(mention: Mention, score: MentionScore) -> set[tuple[str, str]]:
+    source_key = f"{to_iso(bucket_start(mention.created_at))}#{score.source}"
+    return {(mention.brand, source_key)} | {
+        (mention.brand, f"{source_key}#{crisis_type}") for crisis_type in score.crisis_types
+    }
+
+
+def _not_yet_counted(key: str, pairs: list[_Scored]) -> list[_Scored]:
+    if key.startswith("seen#"):
+        return []  # the mention's own marker exists: it was counted
+    try:
+        counted = BucketItem.get(key, "-", consistent_read=True).counted or set()
+    except BucketItem.DoesNotExist:
+        counted = set()
+    return [pair for pair in pairs if mention_hash(pair[0].mention_id) not in counted]
+
+
 class DynamoAggregateStore:
-    """Counters per (brand, bucket, source), updated in one transaction with the batch's seen-markers."""
+    """Counters per (brand, bucket, source), updated in one transaction with the ledgers of the mentions
+    they count: each mention's hash is added to its group's ledger on condition that it is not there
+    yet, so a replayed stream record (a retry, a bisected batch, a redrive) is counted once, at the cost
+    of one ledger write per group in the batch rather than one marker per mention."""
 
-    CHUNK = 45
-    """Mentions per transaction: their markers plus at most as many counters stay under 100 actions."""
+    MAX_ACTIONS = 100
+    """DynamoDB's limit of items in one transaction."""
+    CONFLICT_ATTEMPTS = 10
+    """Concurrent batches of one brand update the same counters: DynamoDB cancels one of two
+    overlapping transactions (TransactionConflict), which waits a moment and tries again."""
 
-    def record_batch(self, scored: Sequence[tuple[Mention, MentionScore]]) -> int:
-        unique = list({mention.mention_id: (mention, score) for mention, score in scored}.values())
-        return sum(self._record_chunk(unique[i : i + self.CHUNK]) for i in range(0, len(unique), self.CHUNK))
+    def __init__(self, pause: Callable[[float], None] = time.sleep) -> None:
+        self._pause = pause
 
-    def _record_chunk(self, chunk: list[tuple[Mention, MentionScore]]) -> int:
-        while chunk:
+    def record_batch(self, scored: Sequence[_Scored]) -> int:
+        unique = {mention.mention_id: (mention, score) for mention, score in scored}
+        ordered = sorted(unique.values(), key=lambda pair: (_ledger_key(pair[0]), pair[0].mention_id))
+        return sum(self._commit(chunk) for chunk in self.plan(ordered))
+
+    @classmethod
+    def plan(cls, ordered: Sequence[_Scored]) -> list[dict[str, list[_Scored]]]:
+        """Transactions of at most `MAX_ACTIONS` items: ledgers (mentions by group) and counters."""
+        plans: list[dict[str, list[_Scored]]] = []
+        ledgers: dict[str, list[_Scored]] = {}
+        counters: set[tuple[str, str]] = set()
+        for pair in ordered:
+            key, keys = _ledger_key(pair[0]), _counter_keys(*pair)
+            if len(ledgers | {key: []}) + len(counters | keys) > cls.MAX_ACTIONS and ledgers:
+                plans.append(ledgers)
+                ledgers, counters = {}, set()
+            ledgers.setdefault(key, []).append(pair)
+            counters |= keys
+        return plans + ([ledgers] if ledgers else [])
+
+    def _commit(self, ledgers: dict[str, list[_Scored]]) -> int:
+        for attempt in range(self.CONFLICT_ATTEMPTS):
+            if not ledgers:
+                return 0
             try:
-                self._transact(chunk)
+                self._transact(ledgers)
             except TransactWriteError as error:
-                reasons = error.cancellation_reasons or []
-                counted_before = {
-                    index
-                    for index, reason in enumerate(reasons[: len(chunk)])
-                    if reason is not None and reason.code == "ConditionalCheckFailed"
-                }
-                if not _cancelled(error) or not counted_before:
-                    raise
-                chunk = [item for index, item in enumerate(chunk) if index not in counted_before]
-                continue
-            return len(chunk)
-        return 0
+                reasons = (error.cancellation_reasons or []) if _cancelled(error) else []
+                codes = [reason.code if reason is not None else None for reason in reasons]
+                keys = list(ledgers)
+                counted = [
+                    keys[i] for i, code in enumerate(codes[: len(keys)]) if code == "ConditionalCheckFailed"
+                ]
+                if counted:
+                    # Some of these mentions were counted before: count only the others.
+                    for key in counted:
+                        ledgers[key] = _not_yet_counted(key, ledgers[key])
+                    ledgers = {key: pairs for key, pairs in ledgers.items() if pairs}
+                    continue
+                if "TransactionConflict" in codes:
+                    self._pause(random.uniform(0, 0.025 * 2**attempt))
+                    continue
+                raise
+            return sum(len(pairs) for pairs in ledgers.values())
+        raise RuntimeError(f"counters kept conflicting after {self.CONFLICT_ATTEMPTS} attempts")
 
     @staticmethod
-    def _transact(chunk: list[tuple[Mention, MentionScore]]) -> None:
+    def _transact(ledgers: dict[str, list[_Scored]]) -> None:
         expires = datetime.now(UTC) + SEEN_MARKER_TTL
+        chunk = [pair for pairs in ledgers.values() for pair in pairs]
         totals: dict[tuple[str, str], list[float]] = {}
         type_counts: dict[tuple[str, str], TypeTally] = {}
         for mention, score in chunk:
@@ -240,11 +325,24 @@ class DynamoAggregateStore:
                 type_key = (key[0], f"{key[1]}#{crisis_type}")
                 type_counts[type_key] = tally_type(type_counts.get(type_key), mention, score)
         with TransactWrite(connection=transaction_connection()) as transaction:
-            # Markers first: a cancellation's reasons then index straight into the chunk.
-            for mention, _score in chunk:
-                transaction.save(
-                    BucketItem(f"seen#{mention.mention_id}", "-", expires_at=expires),
-                    condition=BucketItem.pk.does_not_exist(),
+            # Ledgers first: a cancellation's reasons then index straight into `ledgers`.
+            for key, pairs in ledgers.items():
+                if key.startswith("seen#"):
+                    # An update, as every item here: TransactWrite sends puts before updates, and the
+                    # reasons must keep this order.
+                    transaction.update(
+                        BucketItem(key, "-"),
+                        actions=[BucketItem.expires_at.set(expires)],
+                        condition=BucketItem.pk.does_not_exist(),
+                    )
+                    continue
+                hashes = {mention_hash(mention.mention_id) for mention, _score in pairs}
+                transaction.update(
+                    BucketItem(key, "-"),
+                    actions=[BucketItem.counted.add(hashes), BucketItem.expires_at.set(expires)],
+                    condition=functools.reduce(
+                        operator.and_, [~BucketItem.counted.contains(value) for value in sorted(hashes)]
+                    ),
                 )
             for (brand, sort_key), (volume, negative, scored, reach, compound) in totals.items():
                 actions: list[Action] = [

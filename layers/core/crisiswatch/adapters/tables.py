@@ -7,10 +7,13 @@ an aggregate.
 
 from __future__ import annotations
 
+import json
+import zlib
 from functools import cache
 from typing import Any
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     JSONAttribute,
     ListAttribute,
     MapAttribute,
@@ -24,6 +27,20 @@ from pynamodb.connection import Connection
 from pynamodb.models import Model
 
 from ..config import Tables
+
+
+class CompressedJSONAttribute(BinaryAttribute):
+    """JSON, deflated: a source's raw payload is most of a mention and shrinks to about a third, and a
+    write is billed per started kilobyte."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(legacy_encoding=False, **kwargs)
+
+    def serialize(self, value: Any) -> bytes:
+        return zlib.compress(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 9)
+
+    def deserialize(self, value: bytes) -> Any:
+        return json.loads(zlib.decompress(value).decode("utf-8"))
 
 
 class MentionItem(Model):
@@ -42,13 +59,18 @@ class MentionItem(Model):
     lang = UnicodeAttribute(default="und")
     lang_tag = UnicodeAttribute(null=True)
     """The source's language tag when it differs from `lang` (absent on items stored before it)."""
-    extra = JSONAttribute(default=dict)
-    engagement = JSONAttribute(default=dict)
-    story_key = UnicodeAttribute(null=True)
-    """Shared by syndicated copies of one story (same link or near-identical text)."""
+    packed = CompressedJSONAttribute(null=True)
+    """`{"extra": ..., "engagement": ...}` deflated (the source's raw payload is in `extra`)."""
+    extra = JSONAttribute(null=True)
+    engagement = JSONAttribute(null=True)
+    """`extra` and `engagement` as items stored before `packed` hold them; never written now."""
+    group = UnicodeAttribute(null=True)
+    """The counting group: mentions stored together are marked counted together (`DynamoAggregateStore`);
+    absent on items stored before groups, which are counted one by one."""
     syndicated_of = UnicodeAttribute(null=True)
     """The mention id of the first copy seen, when this one is a copy."""
-    fetched_at = UTCDateTimeAttribute()
+    fetched_at = UTCDateTimeAttribute(null=True)
+    """On items stored before it was dropped (nobody read it)."""
     expires_at = TTLAttribute()
 
 
@@ -85,8 +107,9 @@ class StoryItem(Model):
 
 
 class BucketItem(Model):
-    """Counters keyed `pk`=brand, `sk`=`<bucket start>#<source>`; `seen#<mention id>` markers (in
-    partitions of their own) make counting idempotent."""
+    """Counters keyed `pk`=brand, `sk`=`<bucket start>#<source>`. Counting is made idempotent by ledgers
+    in partitions of their own: `ledger#<group>` items hold the hashes of their group's mentions counted
+    so far (`counted`), and `seen#<mention id>` markers stand for mentions stored before groups."""
 
     class Meta:
         table_name = "unbound-buckets"
@@ -106,6 +129,8 @@ class BucketItem(Model):
     """On a crisis-type counter: followers of its reports' authors, summed."""
     authors = NumberSetAttribute(null=True)
     """On a crisis-type counter: the slots of its reports' distinct authors (`author_slot`)."""
+    counted = NumberSetAttribute(null=True)
+    """On a ledger: the hashes (`mention_hash`) of its group's mentions already counted."""
     expires_at = TTLAttribute(null=True)
 
 
