@@ -52,12 +52,13 @@ class Stores:
 @pytest.fixture(params=["fake", "dynamo"])
 def stores(request: pytest.FixtureRequest) -> Iterator[Stores]:
     if request.param == "fake":
+        incidents = fakes.FakeIncidentStore()
         yield Stores(
             "fake",
             fakes.FakeMentionStore(),
             fakes.FakeAggregateStore(),
-            fakes.FakeDetectorStateStore(),
-            fakes.FakeIncidentStore(),
+            fakes.FakeDetectorStateStore(incidents.open_by_brand),
+            incidents,
             fakes.FakeActionLinkStore(),
         )
     else:
@@ -257,6 +258,20 @@ def test_a_detector_state_save_keeps_the_open_incident_lock(stores: Stores) -> N
     assert stores.detector_states.save("Acme Coffee", DetectorState(buckets_seen=2), version) is True
 
     assert stores.incidents.open(make_incident(bucket=T0 + timedelta(hours=3))) is False
+
+
+def test_one_read_finds_the_detector_state_and_the_incident_holding_the_brand(stores: Stores) -> None:
+    assert stores.detector_states.read("Acme Coffee").open_incident_id is None
+    stores.detector_states.save("Acme Coffee", DetectorState(buckets_seen=1), None)
+    incident = make_incident(bucket=T0)
+    assert stores.incidents.open(incident)
+
+    stored = stores.detector_states.read("Acme Coffee")
+    assert (stored.state, stored.open_incident_id) == (DetectorState(buckets_seen=1), incident.incident_id)
+    assert stored.version == stores.detector_states.load("Acme Coffee")[1]
+
+    stores.incidents.close(incident)
+    assert stores.detector_states.read("Acme Coffee").open_incident_id is None
 
 
 # ----- incidents ------------------------------------------------------------------------------------

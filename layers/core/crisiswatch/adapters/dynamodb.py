@@ -37,6 +37,7 @@ from ..domain.response.incidents import (
 )
 from ..domain.response.links import ActionLink, DecisionRequest, LinkState
 from ..domain.review.timeline import AuditEntry
+from ..ports import StoredDetector
 from .tables import (
     ActionLinkItem,
     AuditItem,
@@ -326,19 +327,19 @@ class DynamoAggregateStore:
                 type_counts[type_key] = tally_type(type_counts.get(type_key), mention, score)
         with TransactWrite(connection=transaction_connection()) as transaction:
             # Ledgers first: a cancellation's reasons then index straight into `ledgers`.
-            for key, pairs in ledgers.items():
-                if key.startswith("seen#"):
+            for ledger, pairs in ledgers.items():
+                if ledger.startswith("seen#"):
                     # An update, as every item here: TransactWrite sends puts before updates, and the
                     # reasons must keep this order.
                     transaction.update(
-                        BucketItem(key, "-"),
+                        BucketItem(ledger, "-"),
                         actions=[BucketItem.expires_at.set(expires)],
                         condition=BucketItem.pk.does_not_exist(),
                     )
                     continue
                 hashes = {mention_hash(mention.mention_id) for mention, _score in pairs}
                 transaction.update(
-                    BucketItem(key, "-"),
+                    BucketItem(ledger, "-"),
                     actions=[BucketItem.counted.add(hashes), BucketItem.expires_at.set(expires)],
                     condition=functools.reduce(
                         operator.and_, [~BucketItem.counted.contains(value) for value in sorted(hashes)]
@@ -411,11 +412,17 @@ class DynamoAggregateStore:
 
 class DynamoDetectorStateStore:
     def load(self, brand: str) -> tuple[DetectorState, int | None]:
+        stored = self.read(brand)
+        return stored.state, stored.version
+
+    def read(self, brand: str) -> StoredDetector:
         try:
             item = DetectorItem.get(brand, consistent_read=True)
         except DetectorItem.DoesNotExist:
-            return DetectorState(), None
-        return DetectorState.from_dict(item.state or {}), int(item.version)
+            return StoredDetector(DetectorState(), None)
+        return StoredDetector(
+            DetectorState.from_dict(item.state or {}), int(item.version), item.open_incident_id
+        )
 
     def save(self, brand: str, state: DetectorState, version: int | None) -> bool:
         try:

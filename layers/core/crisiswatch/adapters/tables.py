@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from pynamodb.attributes import (
-    BinaryAttribute,
+    Attribute,
     JSONAttribute,
     ListAttribute,
     MapAttribute,
@@ -24,17 +24,17 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
+from pynamodb.constants import BINARY
 from pynamodb.models import Model
 
 from ..config import Tables
 
 
-class CompressedJSONAttribute(BinaryAttribute):
-    """JSON, deflated: a source's raw payload is most of a mention and shrinks to about a third, and a
-    write is billed per started kilobyte."""
+class CompressedJSONAttribute(Attribute[Any]):
+    """JSON, deflated, as binary: a source's raw payload is most of a mention and shrinks to about a
+    third, and a write is billed per started kilobyte."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(legacy_encoding=False, **kwargs)
+    attr_type = BINARY
 
     def serialize(self, value: Any) -> bytes:
         return zlib.compress(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 9)
