@@ -81,7 +81,7 @@ def test_a_run_reads_the_brands_detector_once_and_no_incident(monkeypatch: pytes
     add_spike(world, SPIKE)
     assert run_detect(world, SPIKE + timedelta(minutes=2)) is not None
     looked_up: list[str] = []
-    monkeypatch.setattr(world.incidents, "get", lambda incident_id: looked_up.append(incident_id))
+    monkeypatch.setattr(world.incidents, "get", looked_up.append)
     reads = world.detector_states.reads
     for stats in quiet_history(2, start=SPIKE + BUCKET):
         world.aggregates.put_bucket(BRAND, stats)
