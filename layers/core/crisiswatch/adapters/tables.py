@@ -7,6 +7,7 @@ an aggregate.
 
 from __future__ import annotations
 
+import base64
 import json
 import zlib
 from functools import cache
@@ -39,8 +40,10 @@ class CompressedJSONAttribute(Attribute[Any]):
     def serialize(self, value: Any) -> bytes:
         return zlib.compress(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 9)
 
-    def deserialize(self, value: bytes) -> Any:
-        return json.loads(zlib.decompress(value).decode("utf-8"))
+    def deserialize(self, value: bytes | str) -> Any:
+        # A stream record reaches Lambda as JSON, where binary values are base64 text.
+        raw = base64.b64decode(value) if isinstance(value, str) else value
+        return json.loads(zlib.decompress(raw).decode("utf-8"))
 
 
 class MentionItem(Model):
