@@ -199,13 +199,16 @@ def test_the_raw_payload_is_stored_deflated_and_items_stored_before_still_read(d
         "Item"
     ]
 
-    assert "extra" not in item and "engagement" not in item and "fetched_at" not in item
+    assert not {"text", "author", "url", "extra", "engagement", "fetched_at"} & set(item)
     assert len(item["packed"]["B"]) < len(json.dumps(raw)) / 4
     assert mention_from_item(MentionItem.from_raw_data(item)) == mention
 
-    # As stored before: JSON text attributes and a fetch time.
+    # As stored before: text, author and url as attributes, JSON text attributes and a fetch time.
     before = {key: value for key, value in item.items() if key not in ("packed", "group")}
     before |= {
+        "text": {"S": mention.text},
+        "author": {"S": mention.author},
+        "url": {"S": mention.url},
         "extra": {"S": json.dumps({"raw": raw})},
         "engagement": {"S": json.dumps({"likes": 4})},
         "fetched_at": {"S": "2024-05-23T12:00:00.000000+0000"},
@@ -299,3 +302,29 @@ def test_binding_to_another_stack_sends_transactions_to_its_endpoint(monkeypatch
     assert transaction_connection().client.meta.endpoint_url == "http://127.0.0.1:5002"
     monkeypatch.delenv("AWS_ENDPOINT_URL")
     bind_tables(Tables())  # leave no connection behind for the next test
+
+
+def test_a_detector_state_saved_before_packing_is_read_and_packed_at_its_next_save(
+    dynamo: DynamoTables,
+) -> None:
+    before = DetectorState(last_bucket="2024-05-23T12:00:00Z", buckets_seen=7, source_levels={"reddit": 2.5})
+    dynamo.client.put_item(
+        TableName=dynamo.tables.detector,
+        Item={
+            "brand": {"S": "Acme Coffee"},
+            "state": {"S": json.dumps(before.to_dict())},
+            "version": {"N": "3"},
+        },
+    )
+    states = DynamoDetectorStateStore()
+
+    loaded, version = states.load("Acme Coffee")
+    assert (loaded, version) == (before, 3)
+
+    later = DetectorState(last_bucket="2024-05-23T12:05:00Z", buckets_seen=8)
+    assert states.save("Acme Coffee", later, version)
+    item = dynamo.client.get_item(TableName=dynamo.tables.detector, Key={"brand": {"S": "Acme Coffee"}})[
+        "Item"
+    ]
+    assert "state" not in item and "B" in item["packed_state"]
+    assert states.load("Acme Coffee") == (later, 4)

@@ -139,8 +139,15 @@ def test_a_mention_stored_deflated_is_read_from_the_stream_as_lambda_sends_it() 
     event = spike_batch(datetime(2024, 5, 23, 12, 0, tzinfo=UTC), size=2)
     for record in event["Records"]:
         image = MentionItem.from_raw_data(record["dynamodb"]["NewImage"])
-        image.packed, image.group = {"extra": {"raw": {"id": 1}}, "engagement": {"likes": 3}}, "g1"
-        image.extra = image.engagement = None
+        image.packed = {
+            "text": image.text,
+            "author": image.author,
+            "url": image.url,
+            "extra": {"raw": {"id": 1}},
+            "engagement": {"likes": 3},
+        }
+        image.group = "g1"
+        image.text = image.author = image.url = image.extra = image.engagement = None
         serialized = image.serialize()
         # JSON has no bytes: Lambda's event carries binary attributes as base64 text.
         serialized["packed"] = {"B": base64.b64encode(serialized["packed"]["B"]).decode("ascii")}

@@ -253,6 +253,22 @@ class LambdaRunner:
         for worker in workers:
             worker.kill()
 
+    def peak_memory_mb(self) -> dict[str, float]:
+        """Per function name: the highest resident memory any of its live workers reached (Linux's
+        VmHWM), what Lambda's REPORT line calls Max Memory Used. Empty where /proc is not there."""
+        with self._lock:
+            workers = [(worker.arn.rsplit(":", 1)[-1], worker.process.pid) for worker in self._all]
+        peaks: dict[str, float] = {}
+        for name, pid in workers:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks[name] = max(peaks.get(name, 0.0), int(line.split()[1]) / 1024)
+        return peaks
+
     @property
     def worker_count(self) -> int:
         with self._lock:

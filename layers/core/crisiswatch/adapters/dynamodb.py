@@ -92,13 +92,16 @@ class DynamoMentionStore:
             source=mention.source,
             native_id=mention.native_id,
             created_at=mention.created_at,
-            text=mention.text,
-            author=mention.author,
             author_followers=mention.author_followers,
-            url=mention.url,
             lang=mention.lang,
             lang_tag=mention.lang_tag or None,
-            packed={"extra": mention.extra, "engagement": mention.engagement},
+            packed={
+                "text": mention.text,
+                "author": mention.author,
+                "url": mention.url,
+                "extra": mention.extra,
+                "engagement": mention.engagement,
+            },
             group=self._next_group(),
             syndicated_of=syndicated_of,
             expires_at=datetime.now(UTC) + self._ttl,
@@ -114,17 +117,24 @@ class DynamoMentionStore:
 
 
 def mention_from_item(item: MentionItem) -> Mention:
-    """Reads items as stored now (`packed`) and as stored before (`extra` and `engagement` as JSON)."""
-    packed = item.packed or {"extra": item.extra or {}, "engagement": item.engagement or {}}
+    """Reads items as stored now (`packed`) and as stored before (text, author and url as attributes,
+    `extra` and `engagement` as JSON)."""
+    packed = item.packed or {
+        "text": item.text or "",
+        "author": item.author or "",
+        "url": item.url or "",
+        "extra": item.extra or {},
+        "engagement": item.engagement or {},
+    }
     return Mention(
         source=item.source,
         native_id=item.native_id,
         brand=item.brand,
         created_at=item.created_at,
-        text=item.text,
-        author=item.author,
+        text=str(packed.get("text") or ""),
+        author=str(packed.get("author") or ""),
         author_followers=int(item.author_followers),
-        url=item.url,
+        url=str(packed.get("url") or ""),
         lang=item.lang,
         lang_tag=item.lang_tag or "",
         extra=dict(packed.get("extra") or {}),
@@ -420,19 +430,23 @@ class DynamoDetectorStateStore:
             item = DetectorItem.get(brand, consistent_read=True)
         except DetectorItem.DoesNotExist:
             return StoredDetector(DetectorState(), None)
-        return StoredDetector(
-            DetectorState.from_dict(item.state or {}), int(item.version), item.open_incident_id
-        )
+        # Saved before `packed_state`: the JSON `state` (rewritten packed at the next save).
+        state = DetectorState.from_dict(item.packed_state or item.state or {})
+        return StoredDetector(state, int(item.version), item.open_incident_id)
 
     def save(self, brand: str, state: DetectorState, version: int | None) -> bool:
         try:
             if version is None:
-                DetectorItem(brand, state=state.to_dict(), version=1).save(
+                DetectorItem(brand, packed_state=state.to_dict(), version=1).save(
                     condition=DetectorItem.brand.does_not_exist()
                 )
             else:
                 DetectorItem(brand).update(
-                    actions=[DetectorItem.state.set(state.to_dict()), DetectorItem.version.set(version + 1)],
+                    actions=[
+                        DetectorItem.packed_state.set(state.to_dict()),
+                        DetectorItem.state.remove(),
+                        DetectorItem.version.set(version + 1),
+                    ],
                     condition=DetectorItem.version == version,
                 )
         except (PutError, UpdateError) as error:

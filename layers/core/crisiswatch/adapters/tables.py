@@ -55,15 +55,17 @@ class MentionItem(Model):
     source = UnicodeAttribute()
     native_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
-    text = UnicodeAttribute()
-    author = UnicodeAttribute(default="")
+    text = UnicodeAttribute(null=True)
+    author = UnicodeAttribute(null=True)
     author_followers = NumberAttribute(default=0)
-    url = UnicodeAttribute(default="")
+    url = UnicodeAttribute(null=True)
+    """`text`, `author` and `url` as items stored before `packed` hold them."""
     lang = UnicodeAttribute(default="und")
     lang_tag = UnicodeAttribute(null=True)
     """The source's language tag when it differs from `lang` (absent on items stored before it)."""
     packed = CompressedJSONAttribute(null=True)
-    """`{"extra": ..., "engagement": ...}` deflated (the source's raw payload is in `extra`)."""
+    """`{"text", "author", "url", "extra", "engagement"}` deflated together: the raw payload in `extra`
+    repeats the text, which deflate then stores once."""
     extra = JSONAttribute(null=True)
     engagement = JSONAttribute(null=True)
     """`extra` and `engagement` as items stored before `packed` hold them; never written now."""
@@ -142,7 +144,10 @@ class DetectorItem(Model):
         table_name = "unbound-detector"
 
     brand = UnicodeAttribute(hash_key=True)
-    state = JSONAttribute(default=dict)
+    packed_state = CompressedJSONAttribute(null=True)
+    """`DetectorState.to_dict()`, deflated: written every scoring batch, a few KB of JSON become one."""
+    state = JSONAttribute(null=True)
+    """The state as items saved before `packed_state` hold it (removed at their next save)."""
     version = NumberAttribute(default=0)
     open_incident_id = UnicodeAttribute(null=True)
     false_alarms = ListAttribute[Any](null=True)
