@@ -328,3 +328,24 @@ def test_a_detector_state_saved_before_packing_is_read_and_packed_at_its_next_sa
     ]
     assert "state" not in item and "B" in item["packed_state"]
     assert states.load("Acme Coffee") == (later, 4)
+
+
+def test_a_long_cursor_is_stored_deflated_and_read_back_as_written(dynamo: DynamoTables) -> None:
+    cursors = DynamoCursorStore()
+    long = json.dumps({"recent": [f"t3_{n:06x}" for n in range(300)], "since": "2024-05-23T12:00:00Z"})
+    cursors.put("acme#reddit", long)
+    cursors.put("acme#bluesky", '{"cursor":"3kabc"}')
+
+    assert (cursors.get("acme#reddit"), cursors.get("acme#bluesky")) == (long, '{"cursor":"3kabc"}')
+    item = dynamo.client.get_item(TableName=dynamo.tables.cursors, Key={"cursor_key": {"S": "acme#reddit"}})
+    assert len(item["Item"]["packed"]["B"]) < len(long) / 3
+    # As written before: text, with the time it was written.
+    dynamo.client.put_item(
+        TableName=dynamo.tables.cursors,
+        Item={
+            "cursor_key": {"S": "old"},
+            "cursor": {"S": long},
+            "updated_at": {"S": "2024-05-23T12:00:00.000000+0000"},
+        },
+    )
+    assert cursors.get("old") == long

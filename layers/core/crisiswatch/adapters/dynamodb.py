@@ -156,15 +156,23 @@ class DynamoQuarantineStore:
         ).save()
 
 
+PACK_CURSORS_OVER = 400
+"""Characters: a cursor longer than this (a connector's list of recent ids) is stored deflated."""
+
+
 class DynamoCursorStore:
     def get(self, key: str) -> str | None:
         try:
-            return str(CursorItem.get(key, consistent_read=True).cursor)
+            item = CursorItem.get(key, consistent_read=True)
         except CursorItem.DoesNotExist:
             return None
+        return str(item.packed) if item.packed is not None else str(item.cursor)
 
     def put(self, key: str, cursor: str) -> None:
-        CursorItem(key, cursor=cursor, updated_at=datetime.now(UTC)).save()
+        if len(cursor) > PACK_CURSORS_OVER:
+            CursorItem(key, cursor="", packed=cursor).save()
+        else:
+            CursorItem(key, cursor=cursor).save()
 
 
 class DynamoSourceHealthStore:
@@ -178,7 +186,7 @@ class DynamoSourceHealthStore:
         return SourceHealth.from_dict(json.loads(item.cursor))
 
     def put(self, key: str, health: SourceHealth) -> None:
-        CursorItem(f"health#{key}", cursor=json.dumps(health.to_dict()), updated_at=datetime.now(UTC)).save()
+        CursorItem(f"health#{key}", cursor=json.dumps(health.to_dict())).save()
 
 
 class DynamoUsageStore:
@@ -190,7 +198,7 @@ class DynamoUsageStore:
         item = CursorItem(f"usage#{key}")
         try:
             item.update(
-                actions=[CursorItem.used.add(amount), CursorItem.updated_at.set(datetime.now(UTC))],
+                actions=[CursorItem.used.add(amount)],
                 condition=CursorItem.used.does_not_exist() | (CursorItem.used <= limit - amount),
             )
         except UpdateError as error:

@@ -98,8 +98,11 @@ class CursorItem(Model):
     cursor_key = UnicodeAttribute(hash_key=True)
     """`<brand>#<source id>` for cursors; `health#...` breaker state; `usage#...` budget counters."""
     cursor = UnicodeAttribute(default="")
+    packed = CompressedJSONAttribute(null=True)
+    """A long cursor (a connector's recent ids), deflated; `cursor` is then empty."""
     used = NumberAttribute(null=True)
-    updated_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute(null=True)
+    """On items written before it was dropped (nobody read it)."""
 
 
 class StoryItem(Model):
