@@ -92,6 +92,19 @@ def test_a_run_reads_the_brands_detector_once_and_no_incident(monkeypatch: pytes
     assert (world.detector_states.reads - reads, looked_up) == (1, [])
 
 
+def test_a_run_that_changes_nothing_writes_no_state() -> None:
+    world = warmed_world()
+    saves, version = world.detector_states.saves, world.detector_states.load(BRAND)[1]
+
+    # Later in the same open bucket, nothing new: nothing to write.
+    assert run_detect(world, T0 + WARM * BUCKET + timedelta(minutes=3)) is None
+    assert (world.detector_states.saves, world.detector_states.load(BRAND)[1]) == (saves, version)
+
+    # The next bucket closes the open one: judged, learnt from, saved.
+    assert run_detect(world, T0 + (WARM + 1) * BUCKET + timedelta(minutes=1)) is None
+    assert world.detector_states.saves == saves + 1
+
+
 def test_only_one_incident_per_brand_while_one_is_open() -> None:
     world = warmed_world()
     add_spike(world, SPIKE)

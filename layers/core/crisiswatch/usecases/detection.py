@@ -75,6 +75,7 @@ def detect(
     for _attempt in range(SAVE_ATTEMPTS):
         stored = states.read(brand)
         state, version = stored.state, stored.version
+        as_read = state.to_dict()
         running = _running(brand, state.alert_bucket, stored.open_incident_id)
         if state.last_bucket is None:
             # A new brand: its history starts with the bucket before its first mention.
@@ -90,7 +91,9 @@ def detect(
         open_bucket = buckets.get(current, BucketStats(bucket=current))
         partial = detector.assess_partial(state, open_bucket, running=running)
         alerts += [partial] if partial else []
-        if states.save(brand, state, version):
+        # Most runs of a busy brand judge no closed bucket and find nothing: the state is as read, and
+        # a save would only bump its version (500 brands: one write per mention).
+        if (version is not None and state.to_dict() == as_read) or states.save(brand, state, version):
             break
     else:
         raise RuntimeError(f"detector state of {brand!r} kept changing under us")
