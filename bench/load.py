@@ -72,8 +72,8 @@ def write_concurrently(mentions: list[Mention], writers: int = WRITERS) -> None:
 
 
 def counted(brand: str) -> int:
-    """Mentions the per-source counters hold for `brand` (crisis-type counters are beside them)."""
-    return sum(int(item.volume) for item in BucketItem.query(brand) if item.sk.count("#") == 1)
+    """Mentions the bucket items hold for `brand` (and per-source items counted before them)."""
+    return sum(int(item.volume) for item in BucketItem.query(brand) if item.sk.count("#") <= 1)
 
 
 def ledgered(items: list[MentionItem]) -> int:

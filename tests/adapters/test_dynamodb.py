@@ -94,7 +94,7 @@ def test_counting_marks_a_group_in_one_expiring_ledger(dynamo: DynamoTables) -> 
 
     items = dynamo.client.scan(TableName=dynamo.tables.buckets)["Items"]
     keys = sorted((i["pk"]["S"], i["sk"]["S"]) for i in items)
-    assert keys == [("Acme Coffee", "2024-05-23T12:00:00Z#social"), ("ledger#g7", "-")]
+    assert keys == [("Acme Coffee", "2024-05-23T12:00:00Z"), ("ledger#g7", "-")]  # one item per bucket
     ledger = next(i for i in items if i["pk"]["S"].startswith("ledger#"))
     assert {int(value) for value in ledger["counted"]["NS"]} == {
         mention_hash(mention.mention_id) for mention in grouped
@@ -150,10 +150,12 @@ class _ConflictError(TransactWriteError):
 
 
 def test_a_batch_is_planned_in_transactions_of_at_most_100_items() -> None:
-    # Crisis-typed mentions on many sources, in several groups: ledgers and counters both add up.
+    # Crisis-typed mentions on many sources over hours, in many groups: ledgers and buckets both add up.
     pairs = []
     for n in range(120):
-        mention = replace(make_mention(n, source=f"s{n % 40}"), group=f"g{n % 5}")
+        mention = replace(
+            make_mention(n, source=f"s{n % 40}", at=T0 + n * timedelta(minutes=2)), group=f"g{n % 70}"
+        )
         pairs.append(
             (
                 mention,
@@ -349,3 +351,39 @@ def test_a_long_cursor_is_stored_deflated_and_read_back_as_written(dynamo: Dynam
         },
     )
     assert cursors.get("old") == long
+
+
+def test_a_bucket_counted_before_and_after_one_item_per_bucket_adds_up(dynamo: DynamoTables) -> None:
+    # Counted before: one item per source and one per crisis type and source.
+    dynamo.client.put_item(
+        TableName=dynamo.tables.buckets,
+        Item={
+            "pk": {"S": "Acme Coffee"},
+            "sk": {"S": "2024-05-23T12:00:00Z#reddit"},
+            **{name: {"N": "2"} for name in ("volume", "negative", "scored")},
+            "negative_reach": {"N": "300"},
+        },
+    )
+    dynamo.client.put_item(
+        TableName=dynamo.tables.buckets,
+        Item={
+            "pk": {"S": "Acme Coffee"},
+            "sk": {"S": "2024-05-23T12:00:00Z#reddit#legal_safety"},
+            "volume": {"N": "1"},
+            "negative": {"N": "1"},
+            "scored": {"N": "1"},
+            "reach": {"N": "150"},
+            "authors": {"NS": ["7"]},
+        },
+    )
+    mention = replace(make_mention(5, source="reddit", followers=40, text="recall!"), group="g1")
+    score = MentionScore(
+        mention.mention_id, mention.brand, "reddit", -0.6, 40, crisis_types=("legal_safety",)
+    )
+    assert DynamoAggregateStore().record_batch([(mention, score)]) == 1
+
+    (stats,) = DynamoAggregateStore().buckets("Acme Coffee", T0, T0).values()
+    assert (stats.volume, stats.negative, stats.negative_reach, stats.sources) == (3, 3, 340, {"reddit": 3})
+    assert stats.crisis_types == {"legal_safety": {"reddit": 2}}
+    assert (stats.type_negative, stats.type_reach) == ({"legal_safety": 2}, {"legal_safety": 190})
+    assert 7 in stats.type_authors["legal_safety"] and len(stats.type_authors["legal_safety"]) == 2

@@ -210,8 +210,8 @@ def test_grouped_mentions_are_counted_once_however_the_stream_splits_them(stores
 
 
 def test_a_batch_too_big_for_one_transaction_is_counted_once(stores: Stores) -> None:
-    # 160 counters (one per source) and three groups: more than DynamoDB's 100 items per transaction.
-    mentions = [replace(make_mention(n, source=f"s{n}"), group=f"g{n % 3}") for n in range(160)]
+    # 160 groups (stored one by one, say) over 160 sources: more than DynamoDB's 100 items a transaction.
+    mentions = [replace(make_mention(n, source=f"s{n}"), group=f"g{n}") for n in range(160)]
     pairs = [(mention, score(mention)) for mention in mentions]
 
     assert stores.aggregates.record_batch(pairs[:70]) == 70

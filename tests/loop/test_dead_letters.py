@@ -150,8 +150,8 @@ def mentions_of(brand: str) -> Counter[str]:
 
 
 def counted(brand: str) -> int:
-    """Mentions the buckets counted for `brand` (per-source counters, not the crisis-type ones)."""
-    return sum(int(item.volume) for item in BucketItem.query(brand) if item.sk.count("#") == 1)
+    """Mentions the buckets counted for `brand` (bucket items; per-source items before them)."""
+    return sum(int(item.volume) for item in BucketItem.query(brand) if item.sk.count("#") <= 1)
 
 
 def marked_counted(mention_ids: set[str]) -> int:

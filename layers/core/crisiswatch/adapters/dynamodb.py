@@ -9,11 +9,13 @@ import operator
 import random
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from pynamodb.attributes import NumberAttribute, NumberSetAttribute
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -249,10 +251,7 @@ _Scored = tuple[Mention, MentionScore]
 
 
 def _counter_keys(mention: Mention, score: MentionScore) -> set[tuple[str, str]]:
-    source_key = f"{to_iso(bucket_start(mention.created_at))}#{score.source}"
-    return {(mention.brand, source_key)} | {
-        (mention.brand, f"{source_key}#{crisis_type}") for crisis_type in score.crisis_types
-    }
+    return {(mention.brand, to_iso(bucket_start(mention.created_at)))}
 
 
 def _not_yet_counted(key: str, pairs: list[_Scored]) -> list[_Scored]:
@@ -329,20 +328,11 @@ class DynamoAggregateStore:
     @staticmethod
     def _transact(ledgers: dict[str, list[_Scored]]) -> None:
         expires = datetime.now(UTC) + SEEN_MARKER_TTL
-        chunk = [pair for pairs in ledgers.values() for pair in pairs]
-        totals: dict[tuple[str, str], list[float]] = {}
-        type_counts: dict[tuple[str, str], TypeTally] = {}
-        for mention, score in chunk:
-            key = (mention.brand, f"{to_iso(bucket_start(mention.created_at))}#{score.source}")
-            total = totals.setdefault(key, [0, 0, 0, 0, 0.0])
-            total[0] += 1
-            total[1] += 1 if score.negative else 0
-            total[2] += 0 if score.compound is None else 1
-            total[3] += score.reach if score.negative else 0
-            total[4] += score.compound or 0.0
-            for crisis_type in score.crisis_types:
-                type_key = (key[0], f"{key[1]}#{crisis_type}")
-                type_counts[type_key] = tally_type(type_counts.get(type_key), mention, score)
+        buckets: dict[tuple[str, str], _BucketTally] = {}
+        for pairs in ledgers.values():
+            for mention, score in pairs:
+                key = (mention.brand, to_iso(bucket_start(mention.created_at)))
+                buckets.setdefault(key, _BucketTally()).add(mention, score)
         with TransactWrite(connection=transaction_connection()) as transaction:
             # Ledgers first: a cancellation's reasons then index straight into `ledgers`.
             for ledger, pairs in ledgers.items():
@@ -363,69 +353,169 @@ class DynamoAggregateStore:
                         operator.and_, [~BucketItem.counted.contains(value) for value in sorted(hashes)]
                     ),
                 )
-            for (brand, sort_key), (volume, negative, scored, reach, compound) in totals.items():
-                actions: list[Action] = [
-                    BucketItem.volume.add(volume),
-                    BucketItem.negative.add(negative),
-                    BucketItem.scored.add(scored),
-                    BucketItem.negative_reach.add(reach),
-                    BucketItem.compound_sum.add(round(compound, 4)),
-                ]
-                transaction.update(BucketItem(brand, sort_key), actions=actions)
-            # Crisis-type counters sit beside their source's: `<bucket>#<source>#<type>`.
-            # Beside the count: positive reports, their authors' reach and distinct authors (as slots).
-            for (brand, sort_key), tally in type_counts.items():
-                type_actions: list[Action] = [
-                    BucketItem.volume.add(tally.count),
-                    BucketItem.positive.add(tally.positive),
-                    BucketItem.reach.add(tally.reach),
-                    BucketItem.negative.add(tally.negative),
-                    BucketItem.scored.add(tally.scored),
-                ]
-                if tally.authors:
-                    type_actions.append(BucketItem.authors.add(set(tally.authors)))
-                transaction.update(BucketItem(brand, sort_key), actions=type_actions)
+            for (brand, bucket), tally in buckets.items():
+                transaction.update(BucketItem(brand, bucket), actions=tally.actions())
 
     def buckets(self, brand: str, first: datetime, last: datetime) -> dict[datetime, BucketStats]:
         totals: dict[datetime, dict[str, Any]] = {}
-        condition = BucketItem.sk.between(to_iso(first), to_iso(last) + "#~")
-        for item in BucketItem.query(brand, condition, consistent_read=True):
-            stamp, _, rest = item.sk.partition("#")
-            source, _, crisis_type = rest.partition("#")
+        for item in _query_raw(brand, to_iso(first), to_iso(last) + "#~"):
+            stamp, _, rest = item["sk"]["S"].partition("#")
             moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-            total = totals.setdefault(
-                moment,
-                {
-                    "volume": 0,
-                    "negative": 0,
-                    "scored": 0,
-                    "negative_reach": 0,
-                    "sources": {},
-                    "crisis_types": {},
-                    "type_authors": {},
-                    "type_positive": {},
-                    "type_reach": {},
-                    "type_negative": {},
-                    "type_scored": {},
-                },
-            )
-            if crisis_type:
-                total["crisis_types"].setdefault(crisis_type, {})[source] = int(item.volume)
-                slots = {int(slot) for slot in item.authors or ()}
-                known = set(total["type_authors"].get(crisis_type, ()))
-                total["type_authors"][crisis_type] = sorted(known | slots)
-                positive, reach = int(item.positive or 0), int(item.reach or 0)
-                total["type_positive"][crisis_type] = total["type_positive"].get(crisis_type, 0) + positive
-                total["type_reach"][crisis_type] = total["type_reach"].get(crisis_type, 0) + reach
-                for field, value in (("type_negative", item.negative), ("type_scored", item.scored)):
-                    total[field][crisis_type] = total[field].get(crisis_type, 0) + int(value or 0)
-                continue
-            total["volume"] += int(item.volume)
-            total["negative"] += int(item.negative)
-            total["scored"] += int(item.scored)
-            total["negative_reach"] += int(item.negative_reach)
-            total["sources"][source] = int(item.volume)
+            total = totals.setdefault(moment, _empty_totals())
+            if rest:
+                _add_per_source_item(total, rest, item)
+            else:
+                _add_bucket_item(total, item)
         return {moment: BucketStats(bucket=moment, **values) for moment, values in totals.items()}
+
+
+_SOURCE = "src#"
+_TYPE = "type#"
+"""Attribute names of a bucket item: `src#<source>` its mentions on a source; `type#<type>#src#<source>`
+a crisis type's reports on a source, and `type#<type>#<field>` (positive, reach, negative, scored,
+authors) its other tallies. Names are any UTF-8 in DynamoDB; expressions refer to them by placeholder."""
+_TYPE_FIELDS = ("positive", "reach", "negative", "scored")
+
+
+def _number(name: str) -> NumberAttribute:
+    attribute = NumberAttribute(attr_name=name)
+    attribute.attr_name = name  # bound by hand: these names are data, not a model's fields
+    return attribute
+
+
+def _number_set(name: str) -> NumberSetAttribute:
+    attribute = NumberSetAttribute(attr_name=name)
+    attribute.attr_name = name
+    return attribute
+
+
+class _BucketTally:
+    """One brand's bucket as one batch adds to it: one item, one update (it was one item per source and
+    one per crisis type and source, each a transactional write of its own)."""
+
+    def __init__(self) -> None:
+        self.totals = [0, 0, 0, 0, 0.0]
+        self.sources: Counter[str] = Counter()
+        self.types: dict[str, dict[str, TypeTally]] = {}
+
+    def add(self, mention: Mention, score: MentionScore) -> None:
+        self.totals[0] += 1
+        self.totals[1] += 1 if score.negative else 0
+        self.totals[2] += 0 if score.compound is None else 1
+        self.totals[3] += score.reach if score.negative else 0
+        self.totals[4] += score.compound or 0.0
+        self.sources[score.source] += 1
+        for crisis_type in score.crisis_types:
+            per_source = self.types.setdefault(crisis_type, {})
+            per_source[score.source] = tally_type(per_source.get(score.source), mention, score)
+
+    def actions(self) -> list[Action]:
+        volume, negative, scored, reach, compound = self.totals
+        actions: list[Action] = [
+            BucketItem.volume.add(volume),
+            BucketItem.negative.add(negative),
+            BucketItem.scored.add(scored),
+            BucketItem.negative_reach.add(reach),
+            BucketItem.compound_sum.add(round(compound, 4)),
+        ]
+        actions += [
+            _number(f"{_SOURCE}{source}").add(count) for source, count in sorted(self.sources.items())
+        ]
+        for crisis_type, per_source in sorted(self.types.items()):
+            prefix = f"{_TYPE}{crisis_type}#"
+            tallies = list(per_source.values())
+            actions += [
+                _number(f"{prefix}{_SOURCE}{source}").add(tally.count)
+                for source, tally in sorted(per_source.items())
+            ]
+            actions += [
+                _number(prefix + name).add(sum(getattr(tally, name) for tally in tallies))
+                for name in _TYPE_FIELDS
+            ]
+            authors = set().union(*(tally.authors for tally in tallies))
+            if authors:
+                actions.append(_number_set(f"{prefix}authors").add(authors))
+        return actions
+
+
+def _query_raw(brand: str, low: str, high: str) -> Iterator[dict[str, Any]]:
+    """A bucket item's attributes are named by its sources and types, which no model declares: read raw."""
+    connection = BucketItem._get_connection()
+    start: dict[str, Any] | None = None
+    while True:
+        page = connection.query(
+            brand,
+            range_key_condition=BucketItem.sk.between(low, high),
+            consistent_read=True,
+            exclusive_start_key=start,
+        )
+        yield from page.get("Items", [])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return
+
+
+def _empty_totals() -> dict[str, Any]:
+    return {
+        "volume": 0,
+        "negative": 0,
+        "scored": 0,
+        "negative_reach": 0,
+        "sources": {},
+        "crisis_types": {},
+        "type_authors": {},
+        "type_positive": {},
+        "type_reach": {},
+        "type_negative": {},
+        "type_scored": {},
+    }
+
+
+def _int(item: dict[str, Any], name: str) -> int:
+    return int(float(item[name]["N"])) if name in item else 0
+
+
+def _add(mapping: dict[str, int], key: str, value: int) -> None:
+    mapping[key] = mapping.get(key, 0) + value
+
+
+def _add_authors(total: dict[str, Any], crisis_type: str, slots: set[int]) -> None:
+    known = set(total["type_authors"].get(crisis_type, ()))
+    total["type_authors"][crisis_type] = sorted(known | slots)
+
+
+def _add_bucket_item(total: dict[str, Any], item: dict[str, Any]) -> None:
+    for name in ("volume", "negative", "scored", "negative_reach"):
+        total[name] += _int(item, name)
+    for name, value in item.items():
+        if name.startswith(_SOURCE):
+            _add(total["sources"], name[len(_SOURCE) :], int(float(value["N"])))
+        elif name.startswith(_TYPE):
+            crisis_type, _, rest = name[len(_TYPE) :].partition("#")
+            if rest.startswith(_SOURCE):
+                _add(
+                    total["crisis_types"].setdefault(crisis_type, {}),
+                    rest[len(_SOURCE) :],
+                    int(float(value["N"])),
+                )
+            elif rest == "authors":
+                _add_authors(total, crisis_type, {int(float(slot)) for slot in value["NS"]})
+            elif rest in _TYPE_FIELDS:
+                _add(total[f"type_{rest}"], crisis_type, int(float(value["N"])))
+
+
+def _add_per_source_item(total: dict[str, Any], rest: str, item: dict[str, Any]) -> None:
+    """Items counted before one item per bucket: `<bucket>#<source>` and `<bucket>#<source>#<type>`."""
+    source, _, crisis_type = rest.partition("#")
+    if crisis_type:
+        _add(total["crisis_types"].setdefault(crisis_type, {}), source, _int(item, "volume"))
+        _add_authors(total, crisis_type, {int(float(slot)) for slot in item.get("authors", {}).get("NS", [])})
+        for name in _TYPE_FIELDS:
+            _add(total[f"type_{name}"], crisis_type, _int(item, name))
+        return
+    for name in ("volume", "negative", "scored", "negative_reach"):
+        total[name] += _int(item, name)
+    _add(total["sources"], source, _int(item, "volume"))
 
 
 class DynamoDetectorStateStore:
