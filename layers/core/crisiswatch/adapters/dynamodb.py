@@ -15,7 +15,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import ClientError
 from pynamodb.attributes import NumberAttribute, NumberSetAttribute
+from pynamodb.constants import ALL_OLD, ITEM
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -222,18 +224,40 @@ class DynamoStoryIndex:
     def claim(self, keys: Sequence[str], mention_id: str) -> str | None:
         earlier = None
         for key in keys:
-            item = StoryItem(key, first_mention_id=mention_id, expires_at=datetime.now(UTC) + STORY_TTL)
-            try:
-                item.save(
-                    condition=StoryItem.story_key.does_not_exist()
-                    | (StoryItem.first_mention_id == mention_id)
-                )
-            except PutError as error:
-                if not _conditional_failed(error):
-                    raise
-                owner = StoryItem.get(key, consistent_read=True).first_mention_id
-                earlier = earlier or (owner if owner != mention_id else None)
+            owner = _claim_story(key, mention_id)
+            earlier = earlier or (owner if owner != mention_id else None)
         return earlier
+
+
+def _claim_story(key: str, mention_id: str) -> str:
+    """Who owns the story: `mention_id` if the claim took, else the first copy's id, which the failed
+    write returns (`ReturnValuesOnConditionCheckFailure`) instead of a read after it."""
+    item = StoryItem(key, first_mention_id=mention_id, expires_at=datetime.now(UTC) + STORY_TTL)
+    condition = StoryItem.story_key.does_not_exist() | (StoryItem.first_mention_id == mention_id)
+    attributes = item.serialize()
+    table = StoryItem._get_connection()
+    operation = table.connection.get_operation_kwargs(
+        table.table_name,
+        attributes.pop("story_key")["S"],
+        key=ITEM,
+        attributes=attributes,
+        condition=condition,
+        return_values_on_condition_failure=ALL_OLD,
+    )
+    try:
+        # Through botocore itself: PynamoDB's errors keep only the code, not the item returned.
+        client: Any = table.connection.client
+        client.put_item(**operation)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
+        response: dict[str, Any] = dict(error.response)
+        returned: dict[str, Any] = response.get("Item") or {}
+        found = returned.get("first_mention_id", {}).get("S")
+        if found is None:  # an endpoint that does not return the item: read it
+            found = StoryItem.get(key, consistent_read=True).first_mention_id
+        return str(found)
+    return mention_id
 
 
 def mention_hash(mention_id: str) -> int:
