@@ -233,6 +233,7 @@ def main() -> IngestFigures:
                 meter.install()
                 billing.install()
                 reads.install()
+                cpu_before = runtime.lambda_runner.cpu_seconds()
                 began = time.monotonic()
                 for step in range(1, 40):
                     moment = START + timedelta(minutes=30 + 10 * step)
@@ -241,6 +242,10 @@ def main() -> IngestFigures:
                     runtime.wait_until_idle(timeout=300)  # the fake's clock must not outrun a fetch
                 elapsed = time.monotonic() - began
                 peaks = {_short(name): mb for name, mb in runtime.lambda_runner.peak_memory_mb().items()}
+                cpu = {
+                    _short(name): seconds - cpu_before.get(name, 0.0)
+                    for name, seconds in runtime.lambda_runner.cpu_seconds().items()
+                }
                 meter.uninstall()
                 billing.uninstall()
                 reads.uninstall()
@@ -261,12 +266,16 @@ def main() -> IngestFigures:
     for table, units in reads.by_table.most_common():
         print(f"    {table:<40} {1000 * units / max(stored, 1):7.0f}")
     print("  Lambda GB-seconds per 1,000 mentions (billed duration x memory), and what sizes the memory")
-    print(f"    {'':<28} {'GB-s':>7}  {'calls':>6} {'mean ms':>8} {'memory':>7} {'peak RSS':>9}")
+    print("  (CPU ms: the workers' CPU time per call, with a whole core; the rest of the mean is waiting)")
+    print(
+        f"    {'':<28} {'GB-s':>7}  {'calls':>6} {'mean ms':>8} {'CPU ms':>7} {'memory':>7} {'peak RSS':>9}"
+    )
     for name, gb_seconds in billing.gb_seconds.most_common():
         calls, memory = billing.invocations[name], billing.memory_mb[name]
         mean_ms = 1000 * gb_seconds * 1024 / memory / max(calls, 1)
         print(
             f"    {name:<28} {1000 * gb_seconds / max(stored, 1):7.2f}  {calls:>6} {mean_ms:8.0f}"
+            f" {1000 * cpu.get(name, 0.0) / max(calls, 1):7.0f}"
             f" {memory:>4} MB {peaks.get(name, 0.0):6.0f} MB"
         )
     print()
