@@ -11,6 +11,7 @@ from . import (
     german,
     ingest,
     language,
+    load,
     loop_latency,
     nab,
     report,
@@ -28,6 +29,7 @@ def main() -> int:
     german.main()
     crisis_types.main()
     cost.main(figures)
+    load.main()
     nab.main()
     scenarios.main()
     report.main()

@@ -20,20 +20,39 @@ MANAGED_SENTIMENT_API = 100.0
 TARGET = 2.0
 
 
-def main(figures: IngestFigures) -> None:
+TARGET_WRITE_UNITS = 2.5
+"""Write units per mention: the mention itself in one 1 KB write, the rest for counting and stories."""
+
+
+def main(figures: IngestFigures) -> dict[str, float]:
     per_million = 1_000_000 / max(figures.mentions, 1)
+    compute = {
+        name: gb_seconds * per_million * LAMBDA_GB_SECOND for name, gb_seconds in figures.gb_seconds.items()
+    }
+    writes = {
+        table: units * per_million * DYNAMODB_WRITE_UNIT for table, units in figures.write_units.items()
+    }
+    reads = {
+        table: units * per_million * DYNAMODB_READ_UNIT
+        for table, units in figures.read_units_by_table.items()
+    }
     lines = {
-        "Lambda compute": sum(figures.gb_seconds.values()) * per_million * LAMBDA_GB_SECOND,
+        "Lambda compute": sum(compute.values()),
         "Lambda requests": sum(figures.invocations.values()) * per_million * LAMBDA_REQUEST,
-        "DynamoDB writes": sum(figures.write_units.values()) * per_million * DYNAMODB_WRITE_UNIT,
+        "DynamoDB writes": sum(writes.values()),
         "DynamoDB reads": figures.read_units * per_million * DYNAMODB_READ_UNIT,
         "CloudWatch Logs ingestion": figures.log_bytes * per_million / 1e9 * LOG_INGESTION_GB,
     }
+    parts = {"Lambda compute": compute, "DynamoDB writes": writes, "DynamoDB reads": reads}
     total = sum(lines.values())
     print("Cost per million mentions (measured above, at public on-demand prices, us-east-1)")
     for name, dollars in lines.items():
         print(f"  {name:<28} ${dollars:7.2f}")
+        for part, part_dollars in sorted(parts.get(name, {}).items(), key=lambda pair: -pair[1]):
+            print(f"    {part:<26} ${part_dollars:7.2f}")
     print(f"  {'total':<28} ${total:7.2f}   (target under ${TARGET:.2f})")
+    write_units = sum(figures.write_units.values()) / max(figures.mentions, 1)
+    print(f"  write units per mention      {write_units:7.2f}   (target under {TARGET_WRITE_UNITS})")
     print(f"  reference: a managed sentiment API  ${MANAGED_SENTIMENT_API:7.2f}+ for the sentiment alone")
     mention_units = sum(units for table, units in figures.write_units.items() if table.startswith("Mentions"))
     kilobytes = mention_units / max(figures.mentions, 1)
@@ -42,3 +61,4 @@ def main(figures: IngestFigures) -> None:
         f"${kilobytes * STORAGE_GB_MONTH:.2f} per million mentions per month kept (the TTL decides how long)"
     )
     print()
+    return {"total": total, "write_units_per_mention": write_units}

@@ -18,7 +18,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,14 @@ class IngestFigures:
     gb_seconds: dict[str, float]
     invocations: dict[str, int]
     log_bytes: int
+    read_units_by_table: dict[str, int] = field(default_factory=dict)
+    peak_mb: dict[str, float] = field(default_factory=dict)
+    memory_mb: dict[str, int] = field(default_factory=dict)
+
+
+def _short(function_name: str) -> str:
+    """`<stack>-ScoreMentionsFunction-<suffix>` -> `ScoreMentionsFunction`."""
+    return function_name.split("-")[-2] if function_name.count("-") >= 2 else function_name
 
 
 class LambdaBilling:
@@ -57,6 +65,7 @@ class LambdaBilling:
     def __init__(self) -> None:
         self.gb_seconds: Counter[str] = Counter()
         self.invocations: Counter[str] = Counter()
+        self.memory_mb: dict[str, int] = {}
         self.log_bytes = 0
         self._lock = threading.Lock()
         self._original: Callable[..., Invocation] | None = None
@@ -68,10 +77,11 @@ class LambdaBilling:
 
         def billed(runner: LambdaRunner, function: FunctionCode, event: Any) -> Invocation:
             invocation = original(runner, function, event)
-            name = function.name.split("-")[-2] if function.name.count("-") >= 2 else function.name
+            name = _short(function.name)
             with meter._lock:
                 meter.gb_seconds[name] += math.ceil(invocation.duration_ms) / 1000 * function.memory_mb / 1024
                 meter.invocations[name] += 1
+                meter.memory_mb[name] = function.memory_mb
                 meter.log_bytes += len(invocation.logs.encode("utf-8"))
             return invocation
 
@@ -87,15 +97,18 @@ class ReadUnits:
 
     def __init__(self) -> None:
         self.units = 0
+        self.by_table: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._originals: dict[str, Callable[..., Any]] = {}
 
     def install(self) -> None:
         meter = self
 
-        def charge(size: int) -> None:
+        def charge(size: int, table: str = "") -> None:
+            units = max(1, math.ceil(size / 4096))
             with meter._lock:
-                meter.units += max(1, math.ceil(size / 4096))
+                meter.units += units
+                meter.by_table[table.split("-")[1] if "-" in table else table] += units
 
         get_item = DynamoDBBackend.get_item
         query = DynamoDBBackend.query
@@ -103,12 +116,12 @@ class ReadUnits:
 
         def counted_get(backend: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
             item = get_item(backend, *args, **kwargs)
-            charge(item.size() if item is not None else 0)
+            charge(item.size() if item is not None else 0, str(args[0]) if args else "")
             return item
 
         def counted_query(backend: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
             result = query(backend, *args, **kwargs)
-            charge(sum(item.size() for item in result[0]))
+            charge(sum(item.size() for item in result[0]), str(args[0]) if args else "")
             return result
 
         setattr(DynamoDBBackend, "get_item", counted_get)  # noqa: B010
@@ -220,6 +233,7 @@ def main() -> IngestFigures:
                 meter.install()
                 billing.install()
                 reads.install()
+                cpu_before = runtime.lambda_runner.cpu_seconds()
                 began = time.monotonic()
                 for step in range(1, 40):
                     moment = START + timedelta(minutes=30 + 10 * step)
@@ -227,6 +241,11 @@ def main() -> IngestFigures:
                     runtime.scheduler.tick(at=moment)
                     runtime.wait_until_idle(timeout=300)  # the fake's clock must not outrun a fetch
                 elapsed = time.monotonic() - began
+                peaks = {_short(name): mb for name, mb in runtime.lambda_runner.peak_memory_mb().items()}
+                cpu = {
+                    _short(name): seconds - cpu_before.get(name, 0.0)
+                    for name, seconds in runtime.lambda_runner.cpu_seconds().items()
+                }
                 meter.uninstall()
                 billing.uninstall()
                 reads.uninstall()
@@ -244,11 +263,20 @@ def main() -> IngestFigures:
         print(f"    {table:<40} {1000 * units / max(stored, 1):7.0f}")
     print("  reference: one 1 KB write per mention       1000")
     print(f"  DynamoDB read units per 1,000 mentions      {1000 * reads.units / max(stored, 1):.0f}")
-    print("  Lambda GB-seconds per 1,000 mentions (billed duration x memory)")
+    for table, units in reads.by_table.most_common():
+        print(f"    {table:<40} {1000 * units / max(stored, 1):7.0f}")
+    print("  Lambda GB-seconds per 1,000 mentions (billed duration x memory), and what sizes the memory")
+    print("  (CPU ms: the workers' CPU time per call, with a whole core; the rest of the mean is waiting)")
+    print(
+        f"    {'':<28} {'GB-s':>7}  {'calls':>6} {'mean ms':>8} {'CPU ms':>7} {'memory':>7} {'peak RSS':>9}"
+    )
     for name, gb_seconds in billing.gb_seconds.most_common():
+        calls, memory = billing.invocations[name], billing.memory_mb[name]
+        mean_ms = 1000 * gb_seconds * 1024 / memory / max(calls, 1)
         print(
-            f"    {name:<40} {1000 * gb_seconds / max(stored, 1):7.2f}"
-            f"  ({billing.invocations[name]} invocations)"
+            f"    {name:<28} {1000 * gb_seconds / max(stored, 1):7.2f}  {calls:>6} {mean_ms:8.0f}"
+            f" {1000 * cpu.get(name, 0.0) / max(calls, 1):7.0f}"
+            f" {memory:>4} MB {peaks.get(name, 0.0):6.0f} MB"
         )
     print()
     return IngestFigures(
@@ -259,4 +287,7 @@ def main() -> IngestFigures:
         gb_seconds=dict(billing.gb_seconds),
         invocations=dict(billing.invocations),
         log_bytes=billing.log_bytes,
+        read_units_by_table=dict(reads.by_table),
+        peak_mb=peaks,
+        memory_mb=dict(billing.memory_mb),
     )

@@ -45,7 +45,7 @@ from crisiswatch.domain.response.links import ActionLink, DecisionRequest, LinkS
 from crisiswatch.domain.response.policy import EscalationPolicy, parse_policy
 from crisiswatch.domain.response.statements import Draft, StatementLibrary, default_statements
 from crisiswatch.domain.review import timeline
-from crisiswatch.ports import FetchResult, OutboundMessage
+from crisiswatch.ports import FetchResult, OutboundMessage, StoredDetector
 from crisiswatch.wiring import Container
 
 
@@ -246,8 +246,11 @@ class FakeAggregateStore:
 class FakeDetectorStateStore:
     """Versioned states: a save with a stale version loses, like the DynamoDB conditional update."""
 
-    def __init__(self) -> None:
+    def __init__(self, locks: dict[str, str] | None = None) -> None:
         self.items: dict[str, tuple[dict[str, Any], int]] = {}
+        self.locks: dict[str, str] = {} if locks is None else locks
+        """Brand -> the incident holding it: `FakeIncidentStore.open_by_brand`, as one item holds both."""
+        self.reads = 0
         self.concurrent_writes = 0
         """The next N saves find that another invocation saved first (and lose)."""
         self.saves = 0
@@ -257,6 +260,11 @@ class FakeDetectorStateStore:
             return DetectorState(), None
         data, version = self.items[brand]
         return DetectorState.from_dict(copy.deepcopy(data)), version
+
+    def read(self, brand: str) -> StoredDetector:
+        self.reads += 1
+        state, version = self.load(brand)
+        return StoredDetector(state, version, self.locks.get(brand))
 
     def save(self, brand: str, state: DetectorState, version: int | None) -> bool:
         if self.concurrent_writes:
@@ -694,6 +702,9 @@ class FakeServices:
     fan_out: FakeFanOut = field(default_factory=FakeFanOut)
     watchlist: Any = None
     source_secrets: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.detector_states.locks = self.incidents.open_by_brand  # one DynamoDB item holds both
 
     @property
     def timing(self) -> Timing:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from pynamodb.exceptions import CancellationReason, TransactWriteError
 
 from crisiswatch.adapters.dynamodb import (
     DynamoAggregateStore,
@@ -16,7 +19,9 @@ from crisiswatch.adapters.dynamodb import (
     DynamoDetectorStateStore,
     DynamoMentionStore,
     DynamoQuarantineStore,
+    _counter_keys,
     mention_from_item,
+    mention_hash,
 )
 from crisiswatch.adapters.tables import DetectorItem, MentionItem, bind_tables, transaction_connection
 from crisiswatch.config import Tables
@@ -77,17 +82,141 @@ def test_the_sample_stream_event_matches_the_mention_model() -> None:
         assert mention.created_at.tzinfo is not None
 
 
-def test_counting_marks_each_mention_with_an_expiring_marker(dynamo: DynamoTables) -> None:
-    mention = make_mention(1, at=T0 + timedelta(minutes=2))
+def test_counting_marks_a_group_in_one_expiring_ledger(dynamo: DynamoTables) -> None:
+    at = T0 + timedelta(minutes=2)
+    grouped = [replace(make_mention(n, at=at), group="g7") for n in (1, 2, 3)]
     DynamoAggregateStore().record_batch(
-        [(mention, MentionScore(mention.mention_id, mention.brand, "social", -0.5, 10))]
+        [
+            (mention, MentionScore(mention.mention_id, mention.brand, "social", -0.5, 10))
+            for mention in grouped
+        ]
     )
 
     items = dynamo.client.scan(TableName=dynamo.tables.buckets)["Items"]
     keys = sorted((i["pk"]["S"], i["sk"]["S"]) for i in items)
-    assert keys == [("Acme Coffee", "2024-05-23T12:00:00Z#social"), ("seen#social#1", "-")]
-    marker = next(i for i in items if i["pk"]["S"].startswith("seen#"))
-    assert int(marker["expires_at"]["N"]) > datetime.now(UTC).timestamp()
+    assert keys == [("Acme Coffee", "2024-05-23T12:00:00Z"), ("ledger#g7", "-")]  # one item per bucket
+    ledger = next(i for i in items if i["pk"]["S"].startswith("ledger#"))
+    assert {int(value) for value in ledger["counted"]["NS"]} == {
+        mention_hash(mention.mention_id) for mention in grouped
+    }
+    assert int(ledger["expires_at"]["N"]) > datetime.now(UTC).timestamp()
+
+
+def test_a_mention_stored_before_groups_keeps_its_own_marker(dynamo: DynamoTables) -> None:
+    mention = make_mention(1, at=T0 + timedelta(minutes=2))
+    score = MentionScore(mention.mention_id, mention.brand, "social", -0.5, 10)
+    # Counted before the upgrade: its marker exists, so a redrive after the upgrade counts nothing.
+    dynamo.client.put_item(
+        TableName=dynamo.tables.buckets, Item={"pk": {"S": "seen#social#1"}, "sk": {"S": "-"}}
+    )
+
+    assert DynamoAggregateStore().record_batch([(mention, score)]) == 0
+    assert DynamoAggregateStore().record_batch([(make_mention(2), score)]) == 1
+    items = dynamo.client.scan(TableName=dynamo.tables.buckets)["Items"]
+    assert ("seen#social#2", "-") in {(i["pk"]["S"], i["sk"]["S"]) for i in items}
+
+
+def test_counting_tries_again_when_a_concurrent_batch_holds_the_counters(dynamo: DynamoTables) -> None:
+    pauses: list[float] = []
+    store = DynamoAggregateStore(pause=pauses.append)
+    real = store._transact
+    conflicts = iter([True, True])
+
+    def contended(ledgers: Any) -> None:
+        if next(conflicts, False):
+            raise _ConflictError("Transaction cancelled")
+        real(ledgers)
+
+    store._transact = contended  # type: ignore[method-assign]
+    mention = replace(make_mention(1), group="g1")
+
+    assert (
+        store.record_batch([(mention, MentionScore(mention.mention_id, mention.brand, "social", -0.5, 1))])
+        == 1
+    )
+    assert len(pauses) == 2
+    (stats,) = store.buckets("Acme Coffee", T0, T0).values()
+    assert stats.volume == 1
+
+
+class _ConflictError(TransactWriteError):
+    """What DynamoDB answers when another transaction holds one of the items."""
+
+    cause_response_code = "TransactionCanceledException"
+
+    @property
+    def cancellation_reasons(self) -> list[CancellationReason | None]:
+        return [None, CancellationReason("TransactionConflict")]
+
+
+def test_a_batch_is_planned_in_transactions_of_at_most_100_items() -> None:
+    # Crisis-typed mentions on many sources over hours, in many groups: ledgers and buckets both add up.
+    pairs = []
+    for n in range(120):
+        mention = replace(
+            make_mention(n, source=f"s{n % 40}", at=T0 + n * timedelta(minutes=2)), group=f"g{n % 70}"
+        )
+        pairs.append(
+            (
+                mention,
+                MentionScore(
+                    mention.mention_id,
+                    mention.brand,
+                    mention.source,
+                    -0.5,
+                    1,
+                    crisis_types=("data_breach", "legal_safety")[: n % 3],
+                ),
+            )
+        )
+
+    plans = DynamoAggregateStore.plan(pairs)
+
+    assert len(plans) > 1
+    for plan in plans:
+        chunk = [pair for group in plan.values() for pair in group]
+        counters = {key for mention, score in chunk for key in _counter_keys(mention, score)}
+        assert len(plan) + len(counters) <= 100
+    planned = [pair[0].mention_id for plan in plans for group in plan.values() for pair in group]
+    assert sorted(planned) == sorted(mention.mention_id for mention, _ in pairs)
+
+
+def test_mentions_stored_together_share_a_counting_group(dynamo: DynamoTables) -> None:
+    store = DynamoMentionStore(timedelta(days=90))
+    store.add(make_mention(0))
+    assert store.add(make_mention(0)) is False  # a duplicate takes no place in the group
+    for n in range(1, DynamoMentionStore.GROUP_SIZE + 2):
+        store.add(make_mention(n))
+
+    groups = [item.group for item in MentionItem.scan()]
+    sizes = sorted(Counter(groups).values())
+    assert sizes == [2, DynamoMentionStore.GROUP_SIZE]
+
+
+def test_the_raw_payload_is_stored_deflated_and_items_stored_before_still_read(dynamo: DynamoTables) -> None:
+    raw = {"data": {"title": "Glass in my latte", "body": "the same words " * 80, "score": 12}}
+    mention = replace(make_mention(3), extra={"raw": raw}, engagement={"likes": 4})
+    DynamoMentionStore(timedelta(days=90)).add(mention)
+    item = dynamo.client.get_item(TableName=dynamo.tables.mentions, Key={"mention_id": {"S": "social#3"}})[
+        "Item"
+    ]
+
+    assert not {"text", "author", "url", "extra", "engagement", "fetched_at"} & set(item)
+    assert len(item["packed"]["B"]) < len(json.dumps(raw)) / 4
+    assert mention_from_item(MentionItem.from_raw_data(item)) == mention
+
+    # As stored before: text, author and url as attributes, JSON text attributes and a fetch time.
+    before = {key: value for key, value in item.items() if key not in ("packed", "group")}
+    before |= {
+        "text": {"S": mention.text},
+        "author": {"S": mention.author},
+        "url": {"S": mention.url},
+        "extra": {"S": json.dumps({"raw": raw})},
+        "engagement": {"S": json.dumps({"likes": 4})},
+        "fetched_at": {"S": "2024-05-23T12:00:00.000000+0000"},
+    }
+    restored = mention_from_item(MentionItem.from_raw_data(before))
+    assert restored == mention and restored.group == ""
 
 
 def test_the_audit_trail_reads_in_time_order_whatever_the_write_order(dynamo: DynamoTables) -> None:
@@ -175,3 +304,86 @@ def test_binding_to_another_stack_sends_transactions_to_its_endpoint(monkeypatch
     assert transaction_connection().client.meta.endpoint_url == "http://127.0.0.1:5002"
     monkeypatch.delenv("AWS_ENDPOINT_URL")
     bind_tables(Tables())  # leave no connection behind for the next test
+
+
+def test_a_detector_state_saved_before_packing_is_read_and_packed_at_its_next_save(
+    dynamo: DynamoTables,
+) -> None:
+    before = DetectorState(last_bucket="2024-05-23T12:00:00Z", buckets_seen=7, source_levels={"reddit": 2.5})
+    dynamo.client.put_item(
+        TableName=dynamo.tables.detector,
+        Item={
+            "brand": {"S": "Acme Coffee"},
+            "state": {"S": json.dumps(before.to_dict())},
+            "version": {"N": "3"},
+        },
+    )
+    states = DynamoDetectorStateStore()
+
+    loaded, version = states.load("Acme Coffee")
+    assert (loaded, version) == (before, 3)
+
+    later = DetectorState(last_bucket="2024-05-23T12:05:00Z", buckets_seen=8)
+    assert states.save("Acme Coffee", later, version)
+    item = dynamo.client.get_item(TableName=dynamo.tables.detector, Key={"brand": {"S": "Acme Coffee"}})[
+        "Item"
+    ]
+    assert "state" not in item and "B" in item["packed_state"]
+    assert states.load("Acme Coffee") == (later, 4)
+
+
+def test_a_long_cursor_is_stored_deflated_and_read_back_as_written(dynamo: DynamoTables) -> None:
+    cursors = DynamoCursorStore()
+    long = json.dumps({"recent": [f"t3_{n:06x}" for n in range(300)], "since": "2024-05-23T12:00:00Z"})
+    cursors.put("acme#reddit", long)
+    cursors.put("acme#bluesky", '{"cursor":"3kabc"}')
+
+    assert (cursors.get("acme#reddit"), cursors.get("acme#bluesky")) == (long, '{"cursor":"3kabc"}')
+    item = dynamo.client.get_item(TableName=dynamo.tables.cursors, Key={"cursor_key": {"S": "acme#reddit"}})
+    assert len(item["Item"]["packed"]["B"]) < len(long) / 3
+    # As written before: text, with the time it was written.
+    dynamo.client.put_item(
+        TableName=dynamo.tables.cursors,
+        Item={
+            "cursor_key": {"S": "old"},
+            "cursor": {"S": long},
+            "updated_at": {"S": "2024-05-23T12:00:00.000000+0000"},
+        },
+    )
+    assert cursors.get("old") == long
+
+
+def test_a_bucket_counted_before_and_after_one_item_per_bucket_adds_up(dynamo: DynamoTables) -> None:
+    # Counted before: one item per source and one per crisis type and source.
+    dynamo.client.put_item(
+        TableName=dynamo.tables.buckets,
+        Item={
+            "pk": {"S": "Acme Coffee"},
+            "sk": {"S": "2024-05-23T12:00:00Z#reddit"},
+            **{name: {"N": "2"} for name in ("volume", "negative", "scored")},
+            "negative_reach": {"N": "300"},
+        },
+    )
+    dynamo.client.put_item(
+        TableName=dynamo.tables.buckets,
+        Item={
+            "pk": {"S": "Acme Coffee"},
+            "sk": {"S": "2024-05-23T12:00:00Z#reddit#legal_safety"},
+            "volume": {"N": "1"},
+            "negative": {"N": "1"},
+            "scored": {"N": "1"},
+            "reach": {"N": "150"},
+            "authors": {"NS": ["7"]},
+        },
+    )
+    mention = replace(make_mention(5, source="reddit", followers=40, text="recall!"), group="g1")
+    score = MentionScore(
+        mention.mention_id, mention.brand, "reddit", -0.6, 40, crisis_types=("legal_safety",)
+    )
+    assert DynamoAggregateStore().record_batch([(mention, score)]) == 1
+
+    (stats,) = DynamoAggregateStore().buckets("Acme Coffee", T0, T0).values()
+    assert (stats.volume, stats.negative, stats.negative_reach, stats.sources) == (3, 3, 340, {"reddit": 3})
+    assert stats.crisis_types == {"legal_safety": {"reddit": 2}}
+    assert (stats.type_negative, stats.type_reach) == ({"legal_safety": 2}, {"legal_safety": 190})
+    assert 7 in stats.type_authors["legal_safety"] and len(stats.type_authors["legal_safety"]) == 2

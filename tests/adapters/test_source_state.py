@@ -10,6 +10,7 @@ import pytest
 from moto.dynamodb.models import DynamoDBBackend
 
 from crisiswatch.adapters.dynamodb import DynamoSourceHealthStore, DynamoStoryIndex, DynamoUsageStore
+from crisiswatch.adapters.tables import StoryItem
 from crisiswatch.breaker import SourceHealth
 from tests.builders.tables import DynamoTables
 
@@ -59,3 +60,16 @@ def test_the_first_copy_of_a_story_owns_it(dynamo: DynamoTables) -> None:
     assert stories.claim(["text:def"], "bluesky#9") == "rss#1"
     assert stories.claim(["url:abc", "text:def"], "rss#1") is None, "a retried first copy is still first"
     assert stories.claim([], "reddit#3") is None
+
+
+def test_a_second_copy_learns_the_first_from_its_failed_write_without_a_read(
+    dynamo: DynamoTables, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stories = DynamoStoryIndex()
+    assert stories.claim(["url:abc"], "rss#1") is None
+
+    def no_read(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the owner comes back with the failed write")
+
+    monkeypatch.setattr(StoryItem, "get", no_read)
+    assert stories.claim(["url:abc"], "bluesky#9") == "rss#1"

@@ -4,7 +4,7 @@ DynamoDB adapter in moto, so the fakes the unit tests trust behave like the real
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -52,12 +52,13 @@ class Stores:
 @pytest.fixture(params=["fake", "dynamo"])
 def stores(request: pytest.FixtureRequest) -> Iterator[Stores]:
     if request.param == "fake":
+        incidents = fakes.FakeIncidentStore()
         yield Stores(
             "fake",
             fakes.FakeMentionStore(),
             fakes.FakeAggregateStore(),
-            fakes.FakeDetectorStateStore(),
-            fakes.FakeIncidentStore(),
+            fakes.FakeDetectorStateStore(incidents.open_by_brand),
+            incidents,
             fakes.FakeActionLinkStore(),
         )
     else:
@@ -191,6 +192,37 @@ def test_crisis_types_are_counted_per_source_and_a_replayed_batch_counts_once(st
     }
 
 
+def test_grouped_mentions_are_counted_once_however_the_stream_splits_them(stores: Stores) -> None:
+    # Mentions as the mention store hands them to the stream: in groups of those stored together, and
+    # a few from before groups (no group). Retries, bisected halves and redrives deliver any subset.
+    grouped = [replace(make_mention(n, followers=10), group=f"g{n // 30}") for n in range(60)]
+    legacy = [make_mention(n, followers=10) for n in range(60, 65)]
+    pairs = [(mention, score(mention)) for mention in grouped + legacy]
+
+    assert stores.aggregates.record_batch(pairs[:15] + pairs[40:45] + pairs[61:62]) == 21
+    assert stores.aggregates.record_batch(pairs[10:50]) == 30  # a quarter of it counted before
+    assert stores.aggregates.record_batch(list(reversed(pairs))) == 65 - 51
+    assert stores.aggregates.record_batch(pairs) == 0
+    assert stores.aggregates.record_batch(pairs[29:31]) == 0  # across two groups
+
+    (stats,) = stores.aggregates.buckets("Acme Coffee", T0, T0).values()
+    assert (stats.volume, stats.negative, stats.negative_reach) == (65, 65, 650)
+
+
+def test_a_batch_too_big_for_one_transaction_is_counted_once(stores: Stores) -> None:
+    # 160 groups (stored one by one, say) over 160 sources: more than DynamoDB's 100 items a transaction.
+    mentions = [replace(make_mention(n, source=f"s{n}"), group=f"g{n}") for n in range(160)]
+    pairs = [(mention, score(mention)) for mention in mentions]
+
+    assert stores.aggregates.record_batch(pairs[:70]) == 70
+    assert stores.aggregates.record_batch(pairs) == 90
+    assert stores.aggregates.record_batch(pairs[50:120]) == 0
+
+    (stats,) = stores.aggregates.buckets("Acme Coffee", T0, T0).values()
+    assert stats.volume == 160
+    assert stats.sources == {f"s{n}": 1 for n in range(160)}
+
+
 # ----- detector state -------------------------------------------------------------------------------
 
 
@@ -226,6 +258,20 @@ def test_a_detector_state_save_keeps_the_open_incident_lock(stores: Stores) -> N
     assert stores.detector_states.save("Acme Coffee", DetectorState(buckets_seen=2), version) is True
 
     assert stores.incidents.open(make_incident(bucket=T0 + timedelta(hours=3))) is False
+
+
+def test_one_read_finds_the_detector_state_and_the_incident_holding_the_brand(stores: Stores) -> None:
+    assert stores.detector_states.read("Acme Coffee").open_incident_id is None
+    stores.detector_states.save("Acme Coffee", DetectorState(buckets_seen=1), None)
+    incident = make_incident(bucket=T0)
+    assert stores.incidents.open(incident)
+
+    stored = stores.detector_states.read("Acme Coffee")
+    assert (stored.state, stored.open_incident_id) == (DetectorState(buckets_seen=1), incident.incident_id)
+    assert stored.version == stores.detector_states.load("Acme Coffee")[1]
+
+    stores.incidents.close(incident)
+    assert stores.detector_states.read("Acme Coffee").open_incident_id is None
 
 
 # ----- incidents ------------------------------------------------------------------------------------

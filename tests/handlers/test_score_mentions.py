@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -131,6 +133,29 @@ def test_a_detection_failure_does_not_fail_the_counted_records(services: FakeSer
 
     assert failures(response) == []
     assert counted(services) == (3, 2)
+
+
+def test_a_mention_stored_deflated_is_read_from_the_stream_as_lambda_sends_it() -> None:
+    event = spike_batch(datetime(2024, 5, 23, 12, 0, tzinfo=UTC), size=2)
+    for record in event["Records"]:
+        image = MentionItem.from_raw_data(record["dynamodb"]["NewImage"])
+        image.packed = {
+            "text": image.text,
+            "author": image.author,
+            "url": image.url,
+            "extra": {"raw": {"id": 1}},
+            "engagement": {"likes": 3},
+        }
+        image.group = "g1"
+        image.text = image.author = image.url = image.extra = image.engagement = None
+        serialized = image.serialize()
+        # JSON has no bytes: Lambda's event carries binary attributes as base64 text.
+        serialized["packed"] = {"B": base64.b64encode(serialized["packed"]["B"]).decode("ascii")}
+        record["dynamodb"]["NewImage"] = json.loads(json.dumps(serialized))
+    services = FakeServices()
+
+    assert failures(call(event, services)) == []
+    assert counted(services) == (2, 2)
 
 
 def test_only_mentions_stored_without_a_language_are_identified() -> None:

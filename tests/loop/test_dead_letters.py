@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from moto.sqs.models import sqs_backends
 
+from crisiswatch.adapters.dynamodb import mention_hash
 from crisiswatch.adapters.tables import BucketItem, MentionItem
 from crisiswatch_ops.fakesources import FakeSourceServer, WatchlistOptions, make_corpus
 from crisiswatch_ops.replay import ReplayFile, scenario_clock_start, tick_and_settle, upload
@@ -149,12 +150,21 @@ def mentions_of(brand: str) -> Counter[str]:
 
 
 def counted(brand: str) -> int:
-    """Mentions the buckets counted for `brand` (per-source counters, not the crisis-type ones)."""
-    return sum(int(item.volume) for item in BucketItem.query(brand) if item.sk.count("#") == 1)
+    """Mentions the buckets counted for `brand` (bucket items; per-source items before them)."""
+    return sum(int(item.volume) for item in BucketItem.query(brand) if item.sk.count("#") <= 1)
 
 
-def seen_markers(mention_ids: set[str]) -> int:
-    return sum(1 for mention_id in mention_ids if BucketItem.count(f"seen#{mention_id}") == 1)
+def marked_counted(mention_ids: set[str]) -> int:
+    """Mentions their ledger (or, stored before groups, their own marker) holds as counted."""
+    groups = {item.mention_id: item.group for item in MentionItem.scan() if item.mention_id in mention_ids}
+    marked = 0
+    for mention_id in mention_ids:
+        if not groups.get(mention_id):
+            marked += BucketItem.count(f"seen#{mention_id}") == 1
+            continue
+        ledger = BucketItem.get(f"ledger#{groups[mention_id]}", "-", consistent_read=True)
+        marked += mention_hash(mention_id) in (ledger.counted or set())
+    return marked
 
 
 # ----- the tests --------------------------------------------------------------------------------------
@@ -221,7 +231,7 @@ def test_a_broken_scoring_function_dead_letters_its_batches_and_redrive_counts_e
     runtime.wait_until_idle(timeout=120)
     assert dead_letters(runtime, "ScoreMentionsDeadLetterQueueUrl") == []
     assert counted(SCORED_BRAND) == len(stored), "every mention counted once"
-    assert seen_markers(set(stored)) == len(stored)
+    assert marked_counted(set(stored)) == len(stored)
     runtime.queue_depths.sample()
     assert (
         latest_metric(runtime, "AWS/SQS", "ApproximateNumberOfMessagesVisible", ("QueueName", dlq), "Minimum")

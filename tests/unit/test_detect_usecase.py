@@ -76,6 +76,35 @@ def test_a_repeat_with_the_same_data_opens_nothing() -> None:
     assert world.audit.kinds() == ["incident.opened"]
 
 
+def test_a_run_reads_the_brands_detector_once_and_no_incident(monkeypatch: pytest.MonkeyPatch) -> None:
+    world = warmed_world()
+    add_spike(world, SPIKE)
+    assert run_detect(world, SPIKE + timedelta(minutes=2)) is not None
+    looked_up: list[str] = []
+    monkeypatch.setattr(world.incidents, "get", looked_up.append)
+    reads = world.detector_states.reads
+    for stats in quiet_history(2, start=SPIKE + BUCKET):
+        world.aggregates.put_bucket(BRAND, stats)
+
+    assert run_detect(world, SPIKE + 2 * BUCKET + timedelta(minutes=1)) is None
+
+    # Whether the incident still runs comes with the state (the brand's lock), not from the incident.
+    assert (world.detector_states.reads - reads, looked_up) == (1, [])
+
+
+def test_a_run_that_changes_nothing_writes_no_state() -> None:
+    world = warmed_world()
+    saves, version = world.detector_states.saves, world.detector_states.load(BRAND)[1]
+
+    # Later in the same open bucket, nothing new: nothing to write.
+    assert run_detect(world, T0 + WARM * BUCKET + timedelta(minutes=3)) is None
+    assert (world.detector_states.saves, world.detector_states.load(BRAND)[1]) == (saves, version)
+
+    # The next bucket closes the open one: judged, learnt from, saved.
+    assert run_detect(world, T0 + (WARM + 1) * BUCKET + timedelta(minutes=1)) is None
+    assert world.detector_states.saves == saves + 1
+
+
 def test_only_one_incident_per_brand_while_one_is_open() -> None:
     world = warmed_world()
     add_spike(world, SPIKE)

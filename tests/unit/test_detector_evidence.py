@@ -77,8 +77,8 @@ def reports(
     )
 
 
-def judge(state: DetectorState, series: Sequence[BucketStats]) -> list[Alert | None]:
-    return [DETECTOR.observe(state, stats) for stats in series]
+def judge(state: DetectorState, series: Sequence[BucketStats], running: bool = False) -> list[Alert | None]:
+    return [DETECTOR.observe(state, stats, running=running) for stats in series]
 
 
 # -- one source may be enough --------------------------------------------------------------------
@@ -435,8 +435,7 @@ def test_a_running_incident_is_raised_past_its_refractory_period() -> None:
     ]
     for running, raised in ((True, True), (False, False)):
         copy = DetectorState.from_dict(state.to_dict())
-        copy.incident_running = running
-        alerts = [alert for alert in judge(copy, spread) if alert]
+        alerts = [alert for alert in judge(copy, spread, running) if alert]
         assert alerts, running
         assert (alerts[0].raised_from is Severity.SEV3) is raised  # else: an alert that opens anew
         assert alerts[0].severity is Severity.SEV1 or not raised

@@ -92,9 +92,24 @@ class AggregateStore(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class StoredDetector:
+    """A brand's detector as one read finds it."""
+
+    state: DetectorState
+    version: int | None
+    """None when the brand is new."""
+    open_incident_id: str | None = None
+    """The incident holding the brand (its lock), if any: one runs."""
+
+
 class DetectorStateStore(Protocol):
     def load(self, brand: str) -> tuple[DetectorState, int | None]:
         """The state and its version (None when the brand is new)."""
+        ...
+
+    def read(self, brand: str) -> StoredDetector:
+        """The state, its version and the brand's lock, in one read (a scoring batch reads no more)."""
         ...
 
     def save(self, brand: str, state: DetectorState, version: int | None) -> bool:

@@ -253,6 +253,37 @@ class LambdaRunner:
         for worker in workers:
             worker.kill()
 
+    def peak_memory_mb(self) -> dict[str, float]:
+        """Per function name: the highest resident memory any of its live workers reached (Linux's
+        VmHWM), what Lambda's REPORT line calls Max Memory Used. Empty where /proc is not there."""
+        with self._lock:
+            workers = [(worker.arn.rsplit(":", 1)[-1], worker.process.pid) for worker in self._all]
+        peaks: dict[str, float] = {}
+        for name, pid in workers:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks[name] = max(peaks.get(name, 0.0), int(line.split()[1]) / 1024)
+        return peaks
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """Per function name: CPU time (user and system) its live workers have used so far, from
+        /proc: with wall time, how much of an invocation is waiting (Lambda's CPU grows with memory)."""
+        with self._lock:
+            workers = [(worker.arn.rsplit(":", 1)[-1], worker.process.pid) for worker in self._all]
+        ticks = os.sysconf("SC_CLK_TCK")
+        used: dict[str, float] = {}
+        for name, pid in workers:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            used[name] = used.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+        return used
+
     @property
     def worker_count(self) -> int:
         with self._lock:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
+import operator
+import random
 import secrets
-from collections.abc import Sequence
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import ClientError
+from pynamodb.attributes import NumberAttribute, NumberSetAttribute
+from pynamodb.constants import ALL_OLD, ITEM
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -32,6 +41,7 @@ from ..domain.response.incidents import (
 )
 from ..domain.response.links import ActionLink, DecisionRequest, LinkState
 from ..domain.review.timeline import AuditEntry
+from ..ports import StoredDetector
 from .tables import (
     ActionLinkItem,
     AuditItem,
@@ -49,6 +59,7 @@ if TYPE_CHECKING:
     from ..domain.response.statements import Draft
 
 SEEN_MARKER_TTL = timedelta(days=14)
+"""How long a ledger (or a marker) remembers what it counted."""
 STORY_TTL = timedelta(days=7)
 """A story copied a week later is news again, not syndication."""
 """Stream records are retried for at most a day; two weeks of markers is ample."""
@@ -63,52 +74,76 @@ def _cancelled(error: TransactWriteError) -> bool:
 
 
 class DynamoMentionStore:
+    GROUP_SIZE = 48
+    """Mentions stored together share a counting group of at most this many: its ledger of hashes
+    (`DynamoAggregateStore`) stays under 1 KB, one billed write unit."""
+
     def __init__(self, ttl: timedelta) -> None:
         self._ttl = ttl
+        self._group = ""
+        self._in_group = self.GROUP_SIZE
+
+    def _next_group(self) -> str:
+        if self._in_group >= self.GROUP_SIZE:
+            self._group, self._in_group = secrets.token_hex(8), 0
+        self._in_group += 1
+        return self._group
 
     def add(self, mention: Mention, syndicated_of: str | None = None) -> bool:
-        now = datetime.now(UTC)
         item = MentionItem(
             mention.mention_id,
             brand=mention.brand,
             source=mention.source,
             native_id=mention.native_id,
             created_at=mention.created_at,
-            text=mention.text,
-            author=mention.author,
             author_followers=mention.author_followers,
-            url=mention.url,
             lang=mention.lang,
             lang_tag=mention.lang_tag or None,
-            extra=mention.extra,
-            engagement=mention.engagement,
+            packed={
+                "text": mention.text,
+                "author": mention.author,
+                "url": mention.url,
+                "extra": mention.extra,
+                "engagement": mention.engagement,
+            },
+            group=self._next_group(),
             syndicated_of=syndicated_of,
-            fetched_at=now,
-            expires_at=now + self._ttl,
+            expires_at=datetime.now(UTC) + self._ttl,
         )
         try:
             item.save(condition=MentionItem.mention_id.does_not_exist())
         except PutError as error:
             if _conditional_failed(error):
+                self._in_group -= 1  # not stored: the slot is free
                 return False
             raise
         return True
 
 
 def mention_from_item(item: MentionItem) -> Mention:
+    """Reads items as stored now (`packed`) and as stored before (text, author and url as attributes,
+    `extra` and `engagement` as JSON)."""
+    packed = item.packed or {
+        "text": item.text or "",
+        "author": item.author or "",
+        "url": item.url or "",
+        "extra": item.extra or {},
+        "engagement": item.engagement or {},
+    }
     return Mention(
         source=item.source,
         native_id=item.native_id,
         brand=item.brand,
         created_at=item.created_at,
-        text=item.text,
-        author=item.author,
+        text=str(packed.get("text") or ""),
+        author=str(packed.get("author") or ""),
         author_followers=int(item.author_followers),
-        url=item.url,
+        url=str(packed.get("url") or ""),
         lang=item.lang,
         lang_tag=item.lang_tag or "",
-        extra=dict(item.extra or {}),
-        engagement={str(key): int(value) for key, value in (item.engagement or {}).items()},
+        extra=dict(packed.get("extra") or {}),
+        engagement={str(key): int(value) for key, value in (packed.get("engagement") or {}).items()},
+        group=item.group or "",
     )
 
 
@@ -125,15 +160,23 @@ class DynamoQuarantineStore:
         ).save()
 
 
+PACK_CURSORS_OVER = 400
+"""Characters: a cursor longer than this (a connector's list of recent ids) is stored deflated."""
+
+
 class DynamoCursorStore:
     def get(self, key: str) -> str | None:
         try:
-            return str(CursorItem.get(key, consistent_read=True).cursor)
+            item = CursorItem.get(key, consistent_read=True)
         except CursorItem.DoesNotExist:
             return None
+        return str(item.packed) if item.packed is not None else str(item.cursor)
 
     def put(self, key: str, cursor: str) -> None:
-        CursorItem(key, cursor=cursor, updated_at=datetime.now(UTC)).save()
+        if len(cursor) > PACK_CURSORS_OVER:
+            CursorItem(key, cursor="", packed=cursor).save()
+        else:
+            CursorItem(key, cursor=cursor).save()
 
 
 class DynamoSourceHealthStore:
@@ -147,7 +190,7 @@ class DynamoSourceHealthStore:
         return SourceHealth.from_dict(json.loads(item.cursor))
 
     def put(self, key: str, health: SourceHealth) -> None:
-        CursorItem(f"health#{key}", cursor=json.dumps(health.to_dict()), updated_at=datetime.now(UTC)).save()
+        CursorItem(f"health#{key}", cursor=json.dumps(health.to_dict())).save()
 
 
 class DynamoUsageStore:
@@ -159,7 +202,7 @@ class DynamoUsageStore:
         item = CursorItem(f"usage#{key}")
         try:
             item.update(
-                actions=[CursorItem.used.add(amount), CursorItem.updated_at.set(datetime.now(UTC))],
+                actions=[CursorItem.used.add(amount)],
                 condition=CursorItem.used.does_not_exist() | (CursorItem.used <= limit - amount),
             )
         except UpdateError as error:
@@ -181,153 +224,351 @@ class DynamoStoryIndex:
     def claim(self, keys: Sequence[str], mention_id: str) -> str | None:
         earlier = None
         for key in keys:
-            item = StoryItem(key, first_mention_id=mention_id, expires_at=datetime.now(UTC) + STORY_TTL)
-            try:
-                item.save(
-                    condition=StoryItem.story_key.does_not_exist()
-                    | (StoryItem.first_mention_id == mention_id)
-                )
-            except PutError as error:
-                if not _conditional_failed(error):
-                    raise
-                owner = StoryItem.get(key, consistent_read=True).first_mention_id
-                earlier = earlier or (owner if owner != mention_id else None)
+            owner = _claim_story(key, mention_id)
+            earlier = earlier or (owner if owner != mention_id else None)
         return earlier
 
 
+def _claim_story(key: str, mention_id: str) -> str:
+    """Who owns the story: `mention_id` if the claim took, else the first copy's id, which the failed
+    write returns (`ReturnValuesOnConditionCheckFailure`) instead of a read after it."""
+    item = StoryItem(key, first_mention_id=mention_id, expires_at=datetime.now(UTC) + STORY_TTL)
+    condition = StoryItem.story_key.does_not_exist() | (StoryItem.first_mention_id == mention_id)
+    attributes = item.serialize()
+    table = StoryItem._get_connection()
+    operation = table.connection.get_operation_kwargs(
+        table.table_name,
+        attributes.pop("story_key")["S"],
+        key=ITEM,
+        attributes=attributes,
+        condition=condition,
+        return_values_on_condition_failure=ALL_OLD,
+    )
+    try:
+        # Through botocore itself: PynamoDB's errors keep only the code, not the item returned.
+        client: Any = table.connection.client
+        client.put_item(**operation)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
+        response: dict[str, Any] = dict(error.response)
+        returned: dict[str, Any] = response.get("Item") or {}
+        found = returned.get("first_mention_id", {}).get("S")
+        if found is None:  # an endpoint that does not return the item: read it
+            found = StoryItem.get(key, consistent_read=True).first_mention_id
+        return str(found)
+    return mention_id
+
+
+def mention_hash(mention_id: str) -> int:
+    """48 bits of the mention id: a ledger holds at most `GROUP_SIZE` of them, so a collision (two
+    mentions of one group sharing a hash) has a chance of about 1 in 10**11 per group."""
+    return int.from_bytes(hashlib.blake2b(mention_id.encode("utf-8"), digest_size=6).digest(), "big")
+
+
+def _ledger_key(mention: Mention) -> str:
+    # A mention stored before groups keeps the per-mention marker it may already have.
+    return f"ledger#{mention.group}" if mention.group else f"seen#{mention.mention_id}"
+
+
+_Scored = tuple[Mention, MentionScore]
+
+
+def _counter_keys(mention: Mention, score: MentionScore) -> set[tuple[str, str]]:
+    return {(mention.brand, to_iso(bucket_start(mention.created_at)))}
+
+
+def _not_yet_counted(key: str, pairs: list[_Scored]) -> list[_Scored]:
+    if key.startswith("seen#"):
+        return []  # the mention's own marker exists: it was counted
+    try:
+        counted = BucketItem.get(key, "-", consistent_read=True).counted or set()
+    except BucketItem.DoesNotExist:
+        counted = set()
+    return [pair for pair in pairs if mention_hash(pair[0].mention_id) not in counted]
+
+
 class DynamoAggregateStore:
-    """Counters per (brand, bucket, source), updated in one transaction with the batch's seen-markers."""
+    """Counters per (brand, bucket, source), updated in one transaction with the ledgers of the mentions
+    they count: each mention's hash is added to its group's ledger on condition that it is not there
+    yet, so a replayed stream record (a retry, a bisected batch, a redrive) is counted once, at the cost
+    of one ledger write per group in the batch rather than one marker per mention."""
 
-    CHUNK = 45
-    """Mentions per transaction: their markers plus at most as many counters stay under 100 actions."""
+    MAX_ACTIONS = 100
+    """DynamoDB's limit of items in one transaction."""
+    CONFLICT_ATTEMPTS = 10
+    """Concurrent batches of one brand update the same counters: DynamoDB cancels one of two
+    overlapping transactions (TransactionConflict), which waits a moment and tries again."""
 
-    def record_batch(self, scored: Sequence[tuple[Mention, MentionScore]]) -> int:
-        unique = list({mention.mention_id: (mention, score) for mention, score in scored}.values())
-        return sum(self._record_chunk(unique[i : i + self.CHUNK]) for i in range(0, len(unique), self.CHUNK))
+    def __init__(self, pause: Callable[[float], None] = time.sleep) -> None:
+        self._pause = pause
 
-    def _record_chunk(self, chunk: list[tuple[Mention, MentionScore]]) -> int:
-        while chunk:
+    def record_batch(self, scored: Sequence[_Scored]) -> int:
+        unique = {mention.mention_id: (mention, score) for mention, score in scored}
+        ordered = sorted(unique.values(), key=lambda pair: (_ledger_key(pair[0]), pair[0].mention_id))
+        return sum(self._commit(chunk) for chunk in self.plan(ordered))
+
+    @classmethod
+    def plan(cls, ordered: Sequence[_Scored]) -> list[dict[str, list[_Scored]]]:
+        """Transactions of at most `MAX_ACTIONS` items: ledgers (mentions by group) and counters."""
+        plans: list[dict[str, list[_Scored]]] = []
+        ledgers: dict[str, list[_Scored]] = {}
+        counters: set[tuple[str, str]] = set()
+        for pair in ordered:
+            key, keys = _ledger_key(pair[0]), _counter_keys(*pair)
+            if len(ledgers | {key: []}) + len(counters | keys) > cls.MAX_ACTIONS and ledgers:
+                plans.append(ledgers)
+                ledgers, counters = {}, set()
+            ledgers.setdefault(key, []).append(pair)
+            counters |= keys
+        return plans + ([ledgers] if ledgers else [])
+
+    def _commit(self, ledgers: dict[str, list[_Scored]]) -> int:
+        for attempt in range(self.CONFLICT_ATTEMPTS):
+            if not ledgers:
+                return 0
             try:
-                self._transact(chunk)
+                self._transact(ledgers)
             except TransactWriteError as error:
-                reasons = error.cancellation_reasons or []
-                counted_before = {
-                    index
-                    for index, reason in enumerate(reasons[: len(chunk)])
-                    if reason is not None and reason.code == "ConditionalCheckFailed"
-                }
-                if not _cancelled(error) or not counted_before:
-                    raise
-                chunk = [item for index, item in enumerate(chunk) if index not in counted_before]
-                continue
-            return len(chunk)
-        return 0
+                reasons = (error.cancellation_reasons or []) if _cancelled(error) else []
+                codes = [reason.code if reason is not None else None for reason in reasons]
+                keys = list(ledgers)
+                counted = [
+                    keys[i] for i, code in enumerate(codes[: len(keys)]) if code == "ConditionalCheckFailed"
+                ]
+                if counted:
+                    # Some of these mentions were counted before: count only the others.
+                    for key in counted:
+                        ledgers[key] = _not_yet_counted(key, ledgers[key])
+                    ledgers = {key: pairs for key, pairs in ledgers.items() if pairs}
+                    continue
+                if "TransactionConflict" in codes:
+                    self._pause(random.uniform(0, 0.025 * 2**attempt))
+                    continue
+                raise
+            return sum(len(pairs) for pairs in ledgers.values())
+        raise RuntimeError(f"counters kept conflicting after {self.CONFLICT_ATTEMPTS} attempts")
 
     @staticmethod
-    def _transact(chunk: list[tuple[Mention, MentionScore]]) -> None:
+    def _transact(ledgers: dict[str, list[_Scored]]) -> None:
         expires = datetime.now(UTC) + SEEN_MARKER_TTL
-        totals: dict[tuple[str, str], list[float]] = {}
-        type_counts: dict[tuple[str, str], TypeTally] = {}
-        for mention, score in chunk:
-            key = (mention.brand, f"{to_iso(bucket_start(mention.created_at))}#{score.source}")
-            total = totals.setdefault(key, [0, 0, 0, 0, 0.0])
-            total[0] += 1
-            total[1] += 1 if score.negative else 0
-            total[2] += 0 if score.compound is None else 1
-            total[3] += score.reach if score.negative else 0
-            total[4] += score.compound or 0.0
-            for crisis_type in score.crisis_types:
-                type_key = (key[0], f"{key[1]}#{crisis_type}")
-                type_counts[type_key] = tally_type(type_counts.get(type_key), mention, score)
+        buckets: dict[tuple[str, str], _BucketTally] = {}
+        for pairs in ledgers.values():
+            for mention, score in pairs:
+                key = (mention.brand, to_iso(bucket_start(mention.created_at)))
+                buckets.setdefault(key, _BucketTally()).add(mention, score)
         with TransactWrite(connection=transaction_connection()) as transaction:
-            # Markers first: a cancellation's reasons then index straight into the chunk.
-            for mention, _score in chunk:
-                transaction.save(
-                    BucketItem(f"seen#{mention.mention_id}", "-", expires_at=expires),
-                    condition=BucketItem.pk.does_not_exist(),
+            # Ledgers first: a cancellation's reasons then index straight into `ledgers`.
+            for ledger, pairs in ledgers.items():
+                if ledger.startswith("seen#"):
+                    # An update, as every item here: TransactWrite sends puts before updates, and the
+                    # reasons must keep this order.
+                    transaction.update(
+                        BucketItem(ledger, "-"),
+                        actions=[BucketItem.expires_at.set(expires)],
+                        condition=BucketItem.pk.does_not_exist(),
+                    )
+                    continue
+                hashes = {mention_hash(mention.mention_id) for mention, _score in pairs}
+                transaction.update(
+                    BucketItem(ledger, "-"),
+                    actions=[BucketItem.counted.add(hashes), BucketItem.expires_at.set(expires)],
+                    condition=functools.reduce(
+                        operator.and_, [~BucketItem.counted.contains(value) for value in sorted(hashes)]
+                    ),
                 )
-            for (brand, sort_key), (volume, negative, scored, reach, compound) in totals.items():
-                actions: list[Action] = [
-                    BucketItem.volume.add(volume),
-                    BucketItem.negative.add(negative),
-                    BucketItem.scored.add(scored),
-                    BucketItem.negative_reach.add(reach),
-                    BucketItem.compound_sum.add(round(compound, 4)),
-                ]
-                transaction.update(BucketItem(brand, sort_key), actions=actions)
-            # Crisis-type counters sit beside their source's: `<bucket>#<source>#<type>`.
-            # Beside the count: positive reports, their authors' reach and distinct authors (as slots).
-            for (brand, sort_key), tally in type_counts.items():
-                type_actions: list[Action] = [
-                    BucketItem.volume.add(tally.count),
-                    BucketItem.positive.add(tally.positive),
-                    BucketItem.reach.add(tally.reach),
-                    BucketItem.negative.add(tally.negative),
-                    BucketItem.scored.add(tally.scored),
-                ]
-                if tally.authors:
-                    type_actions.append(BucketItem.authors.add(set(tally.authors)))
-                transaction.update(BucketItem(brand, sort_key), actions=type_actions)
+            for (brand, bucket), tally in buckets.items():
+                transaction.update(BucketItem(brand, bucket), actions=tally.actions())
 
     def buckets(self, brand: str, first: datetime, last: datetime) -> dict[datetime, BucketStats]:
         totals: dict[datetime, dict[str, Any]] = {}
-        condition = BucketItem.sk.between(to_iso(first), to_iso(last) + "#~")
-        for item in BucketItem.query(brand, condition, consistent_read=True):
-            stamp, _, rest = item.sk.partition("#")
-            source, _, crisis_type = rest.partition("#")
+        for item in _query_raw(brand, to_iso(first), to_iso(last) + "#~"):
+            stamp, _, rest = item["sk"]["S"].partition("#")
             moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-            total = totals.setdefault(
-                moment,
-                {
-                    "volume": 0,
-                    "negative": 0,
-                    "scored": 0,
-                    "negative_reach": 0,
-                    "sources": {},
-                    "crisis_types": {},
-                    "type_authors": {},
-                    "type_positive": {},
-                    "type_reach": {},
-                    "type_negative": {},
-                    "type_scored": {},
-                },
-            )
-            if crisis_type:
-                total["crisis_types"].setdefault(crisis_type, {})[source] = int(item.volume)
-                slots = {int(slot) for slot in item.authors or ()}
-                known = set(total["type_authors"].get(crisis_type, ()))
-                total["type_authors"][crisis_type] = sorted(known | slots)
-                positive, reach = int(item.positive or 0), int(item.reach or 0)
-                total["type_positive"][crisis_type] = total["type_positive"].get(crisis_type, 0) + positive
-                total["type_reach"][crisis_type] = total["type_reach"].get(crisis_type, 0) + reach
-                for field, value in (("type_negative", item.negative), ("type_scored", item.scored)):
-                    total[field][crisis_type] = total[field].get(crisis_type, 0) + int(value or 0)
-                continue
-            total["volume"] += int(item.volume)
-            total["negative"] += int(item.negative)
-            total["scored"] += int(item.scored)
-            total["negative_reach"] += int(item.negative_reach)
-            total["sources"][source] = int(item.volume)
+            total = totals.setdefault(moment, _empty_totals())
+            if rest:
+                _add_per_source_item(total, rest, item)
+            else:
+                _add_bucket_item(total, item)
         return {moment: BucketStats(bucket=moment, **values) for moment, values in totals.items()}
+
+
+_SOURCE = "src#"
+_TYPE = "type#"
+"""Attribute names of a bucket item: `src#<source>` its mentions on a source; `type#<type>#src#<source>`
+a crisis type's reports on a source, and `type#<type>#<field>` (positive, reach, negative, scored,
+authors) its other tallies. Names are any UTF-8 in DynamoDB; expressions refer to them by placeholder."""
+_TYPE_FIELDS = ("positive", "reach", "negative", "scored")
+
+
+def _number(name: str) -> NumberAttribute:
+    attribute = NumberAttribute(attr_name=name)
+    attribute.attr_name = name  # bound by hand: these names are data, not a model's fields
+    return attribute
+
+
+def _number_set(name: str) -> NumberSetAttribute:
+    attribute = NumberSetAttribute(attr_name=name)
+    attribute.attr_name = name
+    return attribute
+
+
+class _BucketTally:
+    """One brand's bucket as one batch adds to it: one item, one update (it was one item per source and
+    one per crisis type and source, each a transactional write of its own)."""
+
+    def __init__(self) -> None:
+        self.totals = [0, 0, 0, 0, 0.0]
+        self.sources: Counter[str] = Counter()
+        self.types: dict[str, dict[str, TypeTally]] = {}
+
+    def add(self, mention: Mention, score: MentionScore) -> None:
+        self.totals[0] += 1
+        self.totals[1] += 1 if score.negative else 0
+        self.totals[2] += 0 if score.compound is None else 1
+        self.totals[3] += score.reach if score.negative else 0
+        self.totals[4] += score.compound or 0.0
+        self.sources[score.source] += 1
+        for crisis_type in score.crisis_types:
+            per_source = self.types.setdefault(crisis_type, {})
+            per_source[score.source] = tally_type(per_source.get(score.source), mention, score)
+
+    def actions(self) -> list[Action]:
+        volume, negative, scored, reach, compound = self.totals
+        actions: list[Action] = [
+            BucketItem.volume.add(volume),
+            BucketItem.negative.add(negative),
+            BucketItem.scored.add(scored),
+            BucketItem.negative_reach.add(reach),
+            BucketItem.compound_sum.add(round(compound, 4)),
+        ]
+        actions += [
+            _number(f"{_SOURCE}{source}").add(count) for source, count in sorted(self.sources.items())
+        ]
+        for crisis_type, per_source in sorted(self.types.items()):
+            prefix = f"{_TYPE}{crisis_type}#"
+            tallies = list(per_source.values())
+            actions += [
+                _number(f"{prefix}{_SOURCE}{source}").add(tally.count)
+                for source, tally in sorted(per_source.items())
+            ]
+            actions += [
+                _number(prefix + name).add(sum(getattr(tally, name) for tally in tallies))
+                for name in _TYPE_FIELDS
+            ]
+            authors = set().union(*(tally.authors for tally in tallies))
+            if authors:
+                actions.append(_number_set(f"{prefix}authors").add(authors))
+        return actions
+
+
+def _query_raw(brand: str, low: str, high: str) -> Iterator[dict[str, Any]]:
+    """A bucket item's attributes are named by its sources and types, which no model declares: read raw."""
+    connection = BucketItem._get_connection()
+    start: dict[str, Any] | None = None
+    while True:
+        page = connection.query(
+            brand,
+            range_key_condition=BucketItem.sk.between(low, high),
+            consistent_read=True,
+            exclusive_start_key=start,
+        )
+        yield from page.get("Items", [])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return
+
+
+def _empty_totals() -> dict[str, Any]:
+    return {
+        "volume": 0,
+        "negative": 0,
+        "scored": 0,
+        "negative_reach": 0,
+        "sources": {},
+        "crisis_types": {},
+        "type_authors": {},
+        "type_positive": {},
+        "type_reach": {},
+        "type_negative": {},
+        "type_scored": {},
+    }
+
+
+def _int(item: dict[str, Any], name: str) -> int:
+    return int(float(item[name]["N"])) if name in item else 0
+
+
+def _add(mapping: dict[str, int], key: str, value: int) -> None:
+    mapping[key] = mapping.get(key, 0) + value
+
+
+def _add_authors(total: dict[str, Any], crisis_type: str, slots: set[int]) -> None:
+    known = set(total["type_authors"].get(crisis_type, ()))
+    total["type_authors"][crisis_type] = sorted(known | slots)
+
+
+def _add_bucket_item(total: dict[str, Any], item: dict[str, Any]) -> None:
+    for name in ("volume", "negative", "scored", "negative_reach"):
+        total[name] += _int(item, name)
+    for name, value in item.items():
+        if name.startswith(_SOURCE):
+            _add(total["sources"], name[len(_SOURCE) :], int(float(value["N"])))
+        elif name.startswith(_TYPE):
+            crisis_type, _, rest = name[len(_TYPE) :].partition("#")
+            if rest.startswith(_SOURCE):
+                _add(
+                    total["crisis_types"].setdefault(crisis_type, {}),
+                    rest[len(_SOURCE) :],
+                    int(float(value["N"])),
+                )
+            elif rest == "authors":
+                _add_authors(total, crisis_type, {int(float(slot)) for slot in value["NS"]})
+            elif rest in _TYPE_FIELDS:
+                _add(total[f"type_{rest}"], crisis_type, int(float(value["N"])))
+
+
+def _add_per_source_item(total: dict[str, Any], rest: str, item: dict[str, Any]) -> None:
+    """Items counted before one item per bucket: `<bucket>#<source>` and `<bucket>#<source>#<type>`."""
+    source, _, crisis_type = rest.partition("#")
+    if crisis_type:
+        _add(total["crisis_types"].setdefault(crisis_type, {}), source, _int(item, "volume"))
+        _add_authors(total, crisis_type, {int(float(slot)) for slot in item.get("authors", {}).get("NS", [])})
+        for name in _TYPE_FIELDS:
+            _add(total[f"type_{name}"], crisis_type, _int(item, name))
+        return
+    for name in ("volume", "negative", "scored", "negative_reach"):
+        total[name] += _int(item, name)
+    _add(total["sources"], source, _int(item, "volume"))
 
 
 class DynamoDetectorStateStore:
     def load(self, brand: str) -> tuple[DetectorState, int | None]:
+        stored = self.read(brand)
+        return stored.state, stored.version
+
+    def read(self, brand: str) -> StoredDetector:
         try:
             item = DetectorItem.get(brand, consistent_read=True)
         except DetectorItem.DoesNotExist:
-            return DetectorState(), None
-        return DetectorState.from_dict(item.state or {}), int(item.version)
+            return StoredDetector(DetectorState(), None)
+        # Saved before `packed_state`: the JSON `state` (rewritten packed at the next save).
+        state = DetectorState.from_dict(item.packed_state or item.state or {})
+        return StoredDetector(state, int(item.version), item.open_incident_id)
 
     def save(self, brand: str, state: DetectorState, version: int | None) -> bool:
         try:
             if version is None:
-                DetectorItem(brand, state=state.to_dict(), version=1).save(
+                DetectorItem(brand, packed_state=state.to_dict(), version=1).save(
                     condition=DetectorItem.brand.does_not_exist()
                 )
             else:
                 DetectorItem(brand).update(
-                    actions=[DetectorItem.state.set(state.to_dict()), DetectorItem.version.set(version + 1)],
+                    actions=[
+                        DetectorItem.packed_state.set(state.to_dict()),
+                        DetectorItem.state.remove(),
+                        DetectorItem.version.set(version + 1),
+                    ],
                     condition=DetectorItem.version == version,
                 )
         except (PutError, UpdateError) as error:

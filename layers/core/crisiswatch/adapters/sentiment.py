@@ -3,12 +3,16 @@ downloaded at run time), CrisisWatch's German analyzer for German, one per langu
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from nltk.sentiment.vader import SentimentIntensityAnalyzer, SentiText
 
 from ..domain.detection.scoring import SentimentAnalyzer
+
+_NO_PUNCTUATION = str.maketrans("", "", string.punctuation)
+"""What NLTK's `REGEX_REMOVE_PUNCTUATION` (`[<string.punctuation>]`) removes."""
 
 
 class _SentiText(SentiText):  # type: ignore[misc]
@@ -21,7 +25,9 @@ class _SentiText(SentiText):  # type: ignore[misc]
     """
 
     def _words_and_emoticons(self) -> list[str]:
-        words = {word for word in self.REGEX_REMOVE_PUNCTUATION.sub("", self.text).split() if len(word) > 1}
+        # NLTK removes `string.punctuation` with a `regex` pattern (about 70 µs a text, a sixth of the
+        # scoring); deleting the same characters with `str.translate` gives the same text in about 1 µs.
+        words = {word for word in self.text.translate(_NO_PUNCTUATION).split() if len(word) > 1}
         return [self._word_of(token, words) for token in self.text.split() if len(token) > 1]
 
     def _word_of(self, token: str, words: set[str]) -> str:

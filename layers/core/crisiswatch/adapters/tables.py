@@ -7,10 +7,14 @@ an aggregate.
 
 from __future__ import annotations
 
+import base64
+import json
+import zlib
 from functools import cache
 from typing import Any
 
 from pynamodb.attributes import (
+    Attribute,
     JSONAttribute,
     ListAttribute,
     MapAttribute,
@@ -21,9 +25,25 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
+from pynamodb.constants import BINARY
 from pynamodb.models import Model
 
 from ..config import Tables
+
+
+class CompressedJSONAttribute(Attribute[Any]):
+    """JSON, deflated, as binary: a source's raw payload is most of a mention and shrinks to about a
+    third, and a write is billed per started kilobyte."""
+
+    attr_type = BINARY
+
+    def serialize(self, value: Any) -> bytes:
+        return zlib.compress(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 9)
+
+    def deserialize(self, value: bytes | str) -> Any:
+        # A stream record reaches Lambda as JSON, where binary values are base64 text.
+        raw = base64.b64decode(value) if isinstance(value, str) else value
+        return json.loads(zlib.decompress(raw).decode("utf-8"))
 
 
 class MentionItem(Model):
@@ -35,20 +55,27 @@ class MentionItem(Model):
     source = UnicodeAttribute()
     native_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
-    text = UnicodeAttribute()
-    author = UnicodeAttribute(default="")
+    text = UnicodeAttribute(null=True)
+    author = UnicodeAttribute(null=True)
     author_followers = NumberAttribute(default=0)
-    url = UnicodeAttribute(default="")
+    url = UnicodeAttribute(null=True)
+    """`text`, `author` and `url` as items stored before `packed` hold them."""
     lang = UnicodeAttribute(default="und")
     lang_tag = UnicodeAttribute(null=True)
     """The source's language tag when it differs from `lang` (absent on items stored before it)."""
-    extra = JSONAttribute(default=dict)
-    engagement = JSONAttribute(default=dict)
-    story_key = UnicodeAttribute(null=True)
-    """Shared by syndicated copies of one story (same link or near-identical text)."""
+    packed = CompressedJSONAttribute(null=True)
+    """`{"text", "author", "url", "extra", "engagement"}` deflated together: the raw payload in `extra`
+    repeats the text, which deflate then stores once."""
+    extra = JSONAttribute(null=True)
+    engagement = JSONAttribute(null=True)
+    """`extra` and `engagement` as items stored before `packed` hold them; never written now."""
+    group = UnicodeAttribute(null=True)
+    """The counting group: mentions stored together are marked counted together (`DynamoAggregateStore`);
+    absent on items stored before groups, which are counted one by one."""
     syndicated_of = UnicodeAttribute(null=True)
     """The mention id of the first copy seen, when this one is a copy."""
-    fetched_at = UTCDateTimeAttribute()
+    fetched_at = UTCDateTimeAttribute(null=True)
+    """On items stored before it was dropped (nobody read it)."""
     expires_at = TTLAttribute()
 
 
@@ -71,8 +98,11 @@ class CursorItem(Model):
     cursor_key = UnicodeAttribute(hash_key=True)
     """`<brand>#<source id>` for cursors; `health#...` breaker state; `usage#...` budget counters."""
     cursor = UnicodeAttribute(default="")
+    packed = CompressedJSONAttribute(null=True)
+    """A long cursor (a connector's recent ids), deflated; `cursor` is then empty."""
     used = NumberAttribute(null=True)
-    updated_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute(null=True)
+    """On items written before it was dropped (nobody read it)."""
 
 
 class StoryItem(Model):
@@ -85,8 +115,9 @@ class StoryItem(Model):
 
 
 class BucketItem(Model):
-    """Counters keyed `pk`=brand, `sk`=`<bucket start>#<source>`; `seen#<mention id>` markers (in
-    partitions of their own) make counting idempotent."""
+    """Counters keyed `pk`=brand, `sk`=`<bucket start>#<source>`. Counting is made idempotent by ledgers
+    in partitions of their own: `ledger#<group>` items hold the hashes of their group's mentions counted
+    so far (`counted`), and `seen#<mention id>` markers stand for mentions stored before groups."""
 
     class Meta:
         table_name = "unbound-buckets"
@@ -106,6 +137,8 @@ class BucketItem(Model):
     """On a crisis-type counter: followers of its reports' authors, summed."""
     authors = NumberSetAttribute(null=True)
     """On a crisis-type counter: the slots of its reports' distinct authors (`author_slot`)."""
+    counted = NumberSetAttribute(null=True)
+    """On a ledger: the hashes (`mention_hash`) of its group's mentions already counted."""
     expires_at = TTLAttribute(null=True)
 
 
@@ -114,7 +147,10 @@ class DetectorItem(Model):
         table_name = "unbound-detector"
 
     brand = UnicodeAttribute(hash_key=True)
-    state = JSONAttribute(default=dict)
+    packed_state = CompressedJSONAttribute(null=True)
+    """`DetectorState.to_dict()`, deflated: written every scoring batch, a few KB of JSON become one."""
+    state = JSONAttribute(null=True)
+    """The state as items saved before `packed_state` hold it (removed at their next save)."""
     version = NumberAttribute(default=0)
     open_incident_id = UnicodeAttribute(null=True)
     false_alarms = ListAttribute[Any](null=True)

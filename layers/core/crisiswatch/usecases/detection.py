@@ -16,8 +16,8 @@ from ..domain.detection.taxonomy import Taxonomy
 from ..domain.listening.language import LanguageResolver
 from ..domain.listening.mentions import Mention
 from ..domain.response.audit import AuditKind
-from ..domain.response.incidents import RAISABLE, RUNNING, Incident, incident_id_for
-from ..ports import AggregateStore, DetectionPorts, IncidentStore
+from ..domain.response.incidents import RAISABLE, Incident, incident_id_for
+from ..ports import AggregateStore, DetectionPorts
 from .lifecycle import apply
 
 SAVE_ATTEMPTS = 5
@@ -73,23 +73,27 @@ def detect(
     detector, aggregates, states = ports.detector, ports.aggregates, ports.detector_states
     current = bucket_start(now)
     for _attempt in range(SAVE_ATTEMPTS):
-        state, version = states.load(brand)
-        state.incident_running = _running(brand, state.alert_bucket, ports.incidents)
+        stored = states.read(brand)
+        state, version = stored.state, stored.version
+        as_read = state.to_dict()
+        running = _running(brand, state.alert_bucket, stored.open_incident_id)
         if state.last_bucket is None:
             # A new brand: its history starts with the bucket before its first mention.
             state.last_bucket = to_iso(bucket_start(min(oldest or now, now)) - BUCKET)
         mine = [pair for pair in batch if pair[0].brand == brand]
         state.notable = remember_notable(state.notable, mine, now)
         pending = list(buckets_to_judge(state, current))
-        stored = aggregates.buckets(brand, pending[0] if pending else current, current)
+        buckets = aggregates.buckets(brand, pending[0] if pending else current, current)
         alerts: list[Alert] = []
         for moment in pending:
-            found = detector.observe(state, stored.get(moment, BucketStats(bucket=moment)))
+            found = detector.observe(state, buckets.get(moment, BucketStats(bucket=moment)), running=running)
             alerts += [found] if found else []
-        open_bucket = stored.get(current, BucketStats(bucket=current))
-        partial = detector.assess_partial(state, open_bucket)
+        open_bucket = buckets.get(current, BucketStats(bucket=current))
+        partial = detector.assess_partial(state, open_bucket, running=running)
         alerts += [partial] if partial else []
-        if states.save(brand, state, version):
+        # Most runs of a busy brand judge no closed bucket and find nothing: the state is as read, and
+        # a save would only bump its version (500 brands: one write per mention).
+        if (version is not None and state.to_dict() == as_read) or states.save(brand, state, version):
             break
     else:
         raise RuntimeError(f"detector state of {brand!r} kept changing under us")
@@ -102,12 +106,10 @@ def detect(
     return opened
 
 
-def _running(brand: str, alert_bucket: str | None, incidents: IncidentStore) -> bool:
-    """Whether the incident the detector last opened for `brand` still runs (a raise may apply)."""
-    if alert_bucket is None:
-        return False
-    incident = incidents.get(incident_id_for(brand, parse_iso(alert_bucket)))
-    return incident is not None and incident.status in RUNNING
+def _running(brand: str, alert_bucket: str | None, lock: str | None) -> bool:
+    """Whether the incident the detector last opened for `brand` still runs (a raise may apply): it holds
+    the brand's lock exactly while its status is one of `RUNNING` (opened with it, released on leaving)."""
+    return alert_bucket is not None and lock == incident_id_for(brand, parse_iso(alert_bucket))
 
 
 def _open(

@@ -28,7 +28,7 @@ either it weighs 3 (safety, breach) with three authors or two sources, or it is 
 
 **Severity over an incident's life**: an alert on crisis types heard on one source only opens a step
 lower (thin evidence). While the incident is fresh (the two-hour refractory period), and afterwards as
-long as it runs (the caller says so: `DetectorState.incident_running`), each bucket is still judged,
+long as it runs (the caller says so: `running`, read with the state), each bucket is still judged,
 and a higher severity than the incident's is returned as a raise (`Alert.raised_from`); a lower one is
 never. The state is a few kilobytes of JSON per brand.
 """
@@ -177,9 +177,6 @@ class DetectorState:
     """The bucket of the last opening alert: the incident a raise applies to (`incident_id_for`)."""
     alert_severity: str | None = None
     """The severity that incident has as far as the detector knows: a raise must exceed it."""
-    incident_running: bool = field(default=False, compare=False)
-    """Not stored: set by the caller before judging when that incident still runs (past the refractory
-    period, a story that keeps growing raises it instead of opening nothing)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -223,11 +220,15 @@ class Alert:
 class Detector(Protocol):
     """The one interface the scoring function depends on; implementations may change freely."""
 
-    def observe(self, state: DetectorState, stats: BucketStats) -> Alert | None:
-        """Judge a closed bucket, then fold it into the state (mutated in place)."""
+    def observe(self, state: DetectorState, stats: BucketStats, *, running: bool = False) -> Alert | None:
+        """Judge a closed bucket, then fold it into the state (mutated in place). `running`: the
+        incident the state's last alert opened still runs (past the refractory period, a story that
+        keeps growing raises it instead of opening nothing)."""
         ...
 
-    def assess_partial(self, state: DetectorState, stats: BucketStats) -> Alert | None:
+    def assess_partial(
+        self, state: DetectorState, stats: BucketStats, *, running: bool = False
+    ) -> Alert | None:
         """Judge the still-open bucket early, without touching the baseline."""
         ...
 
@@ -314,15 +315,17 @@ class CrisisDetector:
 
     # -- the two entry points -------------------------------------------------------------
 
-    def observe(self, state: DetectorState, stats: BucketStats) -> Alert | None:
-        alert = self._judge(state, stats, learn=True)
+    def observe(self, state: DetectorState, stats: BucketStats, *, running: bool = False) -> Alert | None:
+        alert = self._judge(state, stats, learn=True, running=running)
         self._remember(state, stats, alert)
         state.buckets_seen += 1
         state.last_bucket = to_iso(stats.bucket)
         return alert
 
-    def assess_partial(self, state: DetectorState, stats: BucketStats) -> Alert | None:
-        alert = self._judge(state, stats, learn=False)
+    def assess_partial(
+        self, state: DetectorState, stats: BucketStats, *, running: bool = False
+    ) -> Alert | None:
+        alert = self._judge(state, stats, learn=False, running=running)
         self._remember(state, stats, alert)
         return alert
 
@@ -336,7 +339,7 @@ class CrisisDetector:
 
     # -- judging ---------------------------------------------------------------------------
 
-    def _judge(self, state: DetectorState, stats: BucketStats, *, learn: bool) -> Alert | None:
+    def _judge(self, state: DetectorState, stats: BucketStats, *, learn: bool, running: bool) -> Alert | None:
         volume = self._anomaly(state.volume, stats.bucket, stats.volume, learn)
         negative = self._anomaly(state.negative, stats.bucket, stats.negative, learn)
         surging = self._surging_sources(state, stats)
@@ -362,7 +365,7 @@ class CrisisDetector:
             fired_types = self._amid_good_news(fired_types, window)
             signals = [name for name in signals if name != "crisis_type" or fired_types]
         refractory = state.quiet_until is not None and stats.bucket < parse_iso(state.quiet_until)
-        ongoing = refractory or state.incident_running
+        ongoing = refractory or running
         storm = self._storm(window)
         crisis = "crisis_type" in signals or (
             storm is not None and "volume" in signals and "negativity" in signals

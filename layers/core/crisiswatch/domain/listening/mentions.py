@@ -47,6 +47,9 @@ class Mention:
     lang_tag: str = ""
     """The source's own language tag when it differs from `lang` ("de-DE", "en" on a German text,
     "und" when the language was identified); empty when they agree."""
+    group: str = field(default="", compare=False)
+    """Which mentions were stored together (set by the mention store): counting marks a group's
+    mentions counted in one ledger instead of one marker each. Empty when unknown."""
 
     @property
     def mention_id(self) -> str:
