@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 
 from .language import normalise_tag
+from ..speech import DEFAULT_LANGUAGE, AddressForm, Language
 
 _ID = r"^[a-z0-9][a-z0-9-]{0,39}$"
 
@@ -132,6 +133,10 @@ class Brand(_Spec):
     """A mention containing any of these is not about the brand (a namesake, a street...)."""
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = []
     """ISO 639-1/3 codes to keep; empty keeps every language (unknown languages are always kept)."""
+    statement_language: Language = DEFAULT_LANGUAGE
+    """The language the brand publishes its statements in (its pre-approved statements' library)."""
+    address_form: AddressForm = "Sie"
+    """How a German statement addresses the public: Sie, or du where the brand speaks that way."""
     sources: list[Source] = []
 
     @field_validator("sources")

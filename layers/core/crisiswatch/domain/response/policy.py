@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..detection.severity import Severity
+from ..speech import DEFAULT_LANGUAGE, Language, TimeZone
 
 _KEY = r"^[a-z][a-z0-9_]{0,39}$"
 _E164 = r"^\+[1-9][0-9]{6,14}$"
@@ -39,6 +40,8 @@ class Contact(_Spec):
     name: str = Field(min_length=1, max_length=80)
     email: Annotated[str, Field(pattern=_EMAIL)] | None = None
     phone: Annotated[str, Field(pattern=_E164)] | None = None
+    language: Language | None = None
+    """The language this person reads messages and action pages in; None: the team's."""
 
     @model_validator(mode="after")
     def _reachable(self) -> Contact:
@@ -86,7 +89,16 @@ class MaintenanceWindow(_Spec):
         return self
 
 
+class Team(_Spec):
+    """The crisis team's defaults: the language its people read and the zone its clocks show."""
+
+    language: Language = DEFAULT_LANGUAGE
+    time_zone: TimeZone = "UTC"
+    """An IANA zone; times that matter are shown in it with UTC beside them."""
+
+
 class EscalationPolicy(_Spec):
+    team: Team = Team()
     tiers: dict[Annotated[str, Field(pattern=_KEY)], Tier] = Field(min_length=1)
     routes: dict[Severity, list[str]]
     """Per severity, the tiers in escalation order; each gets its response time before the next."""
@@ -126,6 +138,10 @@ class EscalationPolicy(_Spec):
             ),
             None,
         )
+
+    def language_of(self, contact: Contact | None) -> str:
+        """The language a contact reads: their own, else the team's."""
+        return (contact.language if contact else None) or self.team.language
 
     def contacts_of(self, tier_names: tuple[str, ...]) -> list[Contact]:
         """Everyone in these tiers, once each (a person may sit in two tiers)."""

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 from ..detection.taxonomy import default_taxonomy
 from ..errors import CrisisWatchError
+from ..speech import DEFAULT_LANGUAGE, LANGUAGES, AddressForm, unknown_language
 
 
 class StatementKind(StrEnum):
@@ -617,7 +618,19 @@ def load_statements(path: str, known_types: Iterable[str] | None = None) -> Stat
         raise StatementsError([f"{path}: cannot be read ({error.strerror})"]) from None
 
 
+def statements_file_name(language: str = DEFAULT_LANGUAGE, address_form: AddressForm = "Sie") -> str:
+    """The packaged library of a voice: `statements.toml` (English), `statements.de.toml` (German, Sie),
+    `statements.de-du.toml` (German, du). English has one form of address."""
+    if language == DEFAULT_LANGUAGE:
+        return "statements.toml"
+    return f"statements.{language}.toml" if address_form == "Sie" else f"statements.{language}-du.toml"
+
+
 @cache
-def default_statements() -> StatementLibrary:
-    text = resources.files(__package__).joinpath("statements.toml").read_text(encoding="utf-8")
-    return StatementLibrary.from_toml(text, "statements.toml")
+def default_statements(language: str = DEFAULT_LANGUAGE, address_form: AddressForm = "Sie") -> StatementLibrary:
+    """The packaged pre-approved statements in a brand's language and form of address."""
+    if language not in LANGUAGES:
+        raise StatementsError([unknown_language(language) or language])
+    name = statements_file_name(language, address_form)
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return StatementLibrary.from_toml(text, name)

@@ -1,0 +1,110 @@
+"""The languages CrisisWatch answers in, and the interface the domain words its texts through.
+
+Shared kernel: messages (response), the report (review) and the pages all speak through a `Speech`,
+built by `crisiswatch.i18n` from the gettext catalogues and Babel's locale data. The domain only
+marks its texts for translation (`_ = speech.gettext; _("...")`), so `pybabel extract` finds them, and
+never formats a date or a number itself.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator
+
+LANGUAGES: tuple[str, ...] = ("en", "de")
+"""The languages with a catalogue and pre-approved statements; the first is the default."""
+DEFAULT_LANGUAGE = "en"
+
+AddressForm = Literal["Sie", "du"]
+"""How a German brand addresses its public: Sie (the default, formal) or du (chosen by the brand)."""
+
+
+def unknown_language(code: object) -> str | None:
+    """Why `code` is not a language CrisisWatch speaks, or None when it is one."""
+    if isinstance(code, str) and code in LANGUAGES:
+        return None
+    return f"unknown language {code!r}: CrisisWatch speaks {', '.join(LANGUAGES)}"
+
+
+def _known_language(code: str) -> str:
+    problem = unknown_language(code)
+    if problem:
+        raise ValueError(problem)
+    return code
+
+
+def _known_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r} (an IANA name such as Europe/Berlin)") from None
+    return name
+
+
+Language = Annotated[str, AfterValidator(_known_language)]
+"""A language code in configuration, refused (with its place) unless CrisisWatch speaks it."""
+TimeZone = Annotated[str, AfterValidator(_known_zone)]
+
+
+class Speech(Protocol):
+    """One reader's language and time zone: translated texts and formatted values."""
+
+    @property
+    def language(self) -> str: ...
+    @property
+    def time_zone(self) -> str: ...
+    def gettext(self, message: str) -> str: ...
+    def ngettext(self, singular: str, plural: str, count: int) -> str: ...
+    def moment(self, value: datetime) -> str:
+        """A time that matters, in the reader's zone with UTC beside it when that zone is not UTC."""
+        ...
+
+    def number(self, value: float, digits: int = 0) -> str: ...
+    def percent(self, share: float, digits: int = 1) -> str: ...
+    def duration(self, value: timedelta) -> str: ...
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name, which `pybabel extract` looks for
+    """Marks a message for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
+class SourceSpeech:
+    """English, in UTC: the language the messages are written in, needing no catalogue. The default
+    of the pure functions; `crisiswatch.i18n.speech("en")` says the same (a test holds them together)."""
+
+    language = DEFAULT_LANGUAGE
+    time_zone = "UTC"
+
+    def gettext(self, message: str) -> str:
+        return message
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return singular if count == 1 else plural
+
+    def moment(self, value: datetime) -> str:
+        return value.astimezone(UTC).strftime("%a %d %b %Y, %H:%M UTC")
+
+    def number(self, value: float, digits: int = 0) -> str:
+        return f"{value:,.{digits}f}"
+
+    def percent(self, share: float, digits: int = 1) -> str:
+        return f"{share * 100:,.{digits}f} %"
+
+    def duration(self, value: timedelta) -> str:
+        total = round(value.total_seconds())
+        hours, rest = divmod(total, 3600)
+        minutes, secs = divmod(rest, 60)
+        if hours >= 48:
+            return f"{hours // 24} d {hours % 24:02d} h"
+        if hours:
+            return f"{hours} h {minutes:02d} min"
+        if minutes:
+            return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+        return f"{secs} s"
+
+
+SOURCE = SourceSpeech()
