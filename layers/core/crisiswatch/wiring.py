@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from .domain.listening.watchlist import Watchlist
     from .domain.response.policy import EscalationPolicy
     from .domain.response.statements import StatementLibrary
+    from .domain.speech import Locales, Speech
     from .ports import FanOut
     from .usecases.decisions import ActionLinks
     from .usecases.detection import Detection
@@ -251,6 +252,21 @@ class Services:
         if not self.settings.policy_file:
             raise ConfigError("ESCALATION_POLICY_FILE is not set: the crisis plan needs its policy")
         return load_policy(self.settings.policy_file)
+
+    @cached_property
+    def locales(self) -> Locales:
+        """From the watchlist and the policy, each where this function has it (config/ in the
+        WatchlistLayer); what is absent speaks the defaults (English, UTC)."""
+        from .domain.response.policy import locales_of  # noqa: PLC0415 - pydantic: only where configured
+
+        watchlist = self.watchlist if self.settings.watchlist_file else None
+        policy = self.policy if self.settings.policy_file else None
+        return locales_of(watchlist, policy)
+
+    def speech(self, language: str) -> Speech:
+        from .i18n import speech  # noqa: PLC0415 - Babel: only the functions that write to people
+
+        return speech(language, self.locales.time_zone)
 
     @cached_property
     def statements(self) -> StatementLibrary:

@@ -8,6 +8,8 @@ never formats a date or a number itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -108,3 +110,35 @@ class SourceSpeech:
 
 
 SOURCE = SourceSpeech()
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How a brand speaks to its public: its statements' language and form of address."""
+
+    language: str = DEFAULT_LANGUAGE
+    address_form: AddressForm = "Sie"
+
+
+@dataclass(frozen=True)
+class Locales:
+    """Who reads what: each brand's voice (the watchlist), each contact's language and the team's
+    language and time zone (the policy). Built once per container by the composition root."""
+
+    voices: Mapping[str, Voice] = field(default_factory=dict)
+    readers: Mapping[str, str] = field(default_factory=dict)
+    """Contact id -> the language they read (the policy's contacts, with the team's as default)."""
+    team_language: str = DEFAULT_LANGUAGE
+    time_zone: str = "UTC"
+
+    def voice_of(self, brand: str) -> Voice:
+        """A brand's voice; a brand the watchlist no longer names speaks the default language."""
+        return self.voices.get(brand, Voice())
+
+    def reader_language(self, contact_id: str) -> str:
+        return self.readers.get(contact_id, self.team_language)
+
+    def page_language(self, brand: str | None) -> str:
+        """A page's language when its reader asks for none: the brand's, else the team's."""
+        voice = self.voices.get(brand or "")
+        return voice.language if voice else self.team_language

@@ -14,6 +14,7 @@ from ..domain.response.incidents import CLOSED_STATUSES, Incident, IncidentFilte
 from ..domain.response.links import DecisionRequest
 from ..domain.review.report import IncidentRecord, PostCrisisReport, build_report, window
 from ..domain.review.timeline import HistoryEvent, TimelineEntry, merge
+from ..domain.speech import Locales, Speech
 from ..ports import (
     ActionLinkStore,
     AggregateStore,
@@ -181,3 +182,10 @@ class _OtherHistory:
     @property
     def reports(self) -> ReportStore:
         return self.ports.reports
+
+    @property
+    def locales(self) -> Locales:
+        return self.ports.locales
+
+    def speech(self, language: str) -> Speech:
+        return self.ports.speech(language)

@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 
-from .language import normalise_tag
 from ..speech import DEFAULT_LANGUAGE, AddressForm, Language
+from .language import normalise_tag
 
 _ID = r"^[a-z0-9][a-z0-9-]{0,39}$"
 

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..speech import SOURCE, N_, Speech
+from ..speech import N_, SOURCE, Speech
 from .crisis_plan import Message, Phase
 from .incidents import Incident
 

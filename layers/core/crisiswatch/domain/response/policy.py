@@ -10,12 +10,15 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..detection.severity import Severity
-from ..speech import DEFAULT_LANGUAGE, Language, TimeZone
+from ..speech import DEFAULT_LANGUAGE, Language, Locales, TimeZone, Voice
+
+if TYPE_CHECKING:  # the watchlist's models load only where a function reads the watchlist
+    from ..listening.watchlist import Watchlist
 
 _KEY = r"^[a-z][a-z0-9_]{0,39}$"
 _E164 = r"^\+[1-9][0-9]{6,14}$"
@@ -189,6 +192,20 @@ class Route:
     held: bool = False
     hold_reason: str = ""
     hold_until: datetime | None = None
+
+
+def locales_of(watchlist: Watchlist | None, policy: EscalationPolicy | None) -> Locales:
+    """Who reads what, from the configuration: each brand's voice, each contact's language, the team's
+    language and zone. Either file may be absent (a function that reads only one): its defaults stand."""
+    voices = (
+        {brand.name: Voice(brand.statement_language, brand.address_form) for brand in watchlist.brands}
+        if watchlist is not None
+        else {}
+    )
+    if policy is None:
+        return Locales(voices)
+    readers = {contact.id: policy.language_of(contact) for contact in policy.all_contacts()}
+    return Locales(voices, readers, policy.team.language, policy.team.time_zone)
 
 
 def _where(location: tuple[int | str, ...]) -> str:

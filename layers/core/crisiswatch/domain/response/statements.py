@@ -627,7 +627,9 @@ def statements_file_name(language: str = DEFAULT_LANGUAGE, address_form: Address
 
 
 @cache
-def default_statements(language: str = DEFAULT_LANGUAGE, address_form: AddressForm = "Sie") -> StatementLibrary:
+def default_statements(
+    language: str = DEFAULT_LANGUAGE, address_form: AddressForm = "Sie"
+) -> StatementLibrary:
     """The packaged pre-approved statements in a brand's language and form of address."""
     if language not in LANGUAGES:
         raise StatementsError([unknown_language(language) or language])
