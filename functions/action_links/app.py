@@ -12,6 +12,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.response.incidents import NOTE_LIMIT
+from crisiswatch.domain.speech import DEFAULT_LANGUAGE, N_
+from crisiswatch.i18n import negotiate
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Problem, Submission
 from crisiswatch.web.pages import SECURITY_HEADERS, link_status, render_link_page, render_message
 from crisiswatch.wiring import Container, UseCases, use_cases
@@ -31,13 +33,22 @@ def _use_cases() -> UseCases:
     return use_cases(_override.get("services"))
 
 
+def _language() -> str:
+    """A page with no link behind it speaks what the browser asks for (a known language), else English."""
+    return negotiate(
+        None,
+        app.current_event.headers.get("Accept-Language") or app.current_event.headers.get("accept-language"),
+        DEFAULT_LANGUAGE,
+    )
+
+
 def _html(status: int, body: str) -> Response[str]:
     return Response(status_code=status, body=body, headers=dict(SECURITY_HEADERS))
 
 
 def _page(page: LinkPage) -> Response[str]:
     metrics.add_metric(f"LinkPage_{page.outcome.value}", MetricUnit.Count, 1)
-    return _html(link_status(page), render_link_page(page))
+    return _html(link_status(page), render_link_page(page, page.language, page.time_zone))
 
 
 @app.route("/a/<link_id>", method=["GET", "HEAD"])
@@ -50,13 +61,17 @@ def submit(link_id: str) -> Response[str]:
     event = app.current_event
     body = event.body or ""
     if len(body) > 2 * MAX_FORM_BYTES:  # base64 or not, far more than a form: refuse before decoding
-        return _html(413, render_message("Nothing was decided", "The form sent was too large."))
+        return _html(
+            413, render_message(N_("Nothing was decided"), N_("The form sent was too large."), _language())
+        )
     try:
         raw = event.decoded_body or ""
     except (ValueError, UnicodeDecodeError):  # binary or broken base64: not our form
         return _page(LinkPage(Outcome.BAD_FORM, problem=Problem.UNREADABLE_FORM))
     if len(raw.encode("utf-8", errors="replace")) > MAX_FORM_BYTES:
-        return _html(413, render_message("Nothing was decided", "The form sent was too large."))
+        return _html(
+            413, render_message(N_("Nothing was decided"), N_("The form sent was too large."), _language())
+        )
     try:
         form = parse_qs(raw, max_num_fields=MAX_FIELDS, strict_parsing=False)
     except ValueError:
@@ -82,7 +97,7 @@ def submit(link_id: str) -> Response[str]:
 
 @app.not_found
 def not_found(_error: Exception) -> Response[str]:
-    return _html(404, render_message("Not found", "There is nothing at this address."))
+    return _html(404, render_message(N_("Not found"), N_("There is nothing at this address."), _language()))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)

@@ -117,9 +117,17 @@ def speech(language: str = DEFAULT_LANGUAGE, time_zone: str = "UTC") -> BabelSpe
 def negotiate(query: str | None, accept_language: str | None, fallback: str) -> str:
     """The page's language: `?lang=` if it names a known language, then the best known language of
     Accept-Language, then `fallback`. Anything malformed or unknown is skipped, never echoed."""
-    if query is not None and query.strip().lower() in LANGUAGES:
+    chosen = preferred(query, accept_language)
+    if chosen is not None:
+        return chosen
+    return fallback if fallback in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def preferred(query: str | None, accept_language: str | None) -> str | None:
+    """The reader's own choice (`?lang=`, then Accept-Language), or None when they name no known one."""
+    if isinstance(query, str) and query.strip().lower() in LANGUAGES:
         return query.strip().lower()
-    if accept_language and len(accept_language) <= _MAX_HEADER:
+    if isinstance(accept_language, str) and len(accept_language) <= _MAX_HEADER:
         ranked: list[tuple[float, int, str]] = []
         for index, part in enumerate(accept_language.split(",")[:20]):
             match = _TAG.fullmatch(part)
@@ -130,4 +138,4 @@ def negotiate(query: str | None, accept_language: str | None, fallback: str) -> 
                 ranked.append((-weight, index, primary))
         if ranked:
             return min(ranked)[2]
-    return fallback if fallback in LANGUAGES else DEFAULT_LANGUAGE
+    return None

@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal, Protocol
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import AfterValidator
 
 LANGUAGES: tuple[str, ...] = ("en", "de")
 """The languages with a catalogue and pre-approved statements; the first is the default."""
@@ -31,24 +29,21 @@ def unknown_language(code: object) -> str | None:
     return f"unknown language {code!r}: CrisisWatch speaks {', '.join(LANGUAGES)}"
 
 
-def _known_language(code: str) -> str:
+def known_language(code: str) -> str:
+    """`code`, or ValueError saying which languages there are (configuration's validator)."""
     problem = unknown_language(code)
     if problem:
         raise ValueError(problem)
     return code
 
 
-def _known_zone(name: str) -> str:
+def known_zone(name: str) -> str:
+    """`name` if it is an IANA time zone, or ValueError."""
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown time zone {name!r} (an IANA name such as Europe/Berlin)") from None
     return name
-
-
-Language = Annotated[str, AfterValidator(_known_language)]
-"""A language code in configuration, refused (with its place) unless CrisisWatch speaks it."""
-TimeZone = Annotated[str, AfterValidator(_known_zone)]
 
 
 class Speech(Protocol):

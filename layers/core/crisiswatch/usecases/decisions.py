@@ -24,6 +24,7 @@ from ..domain.response.links import (
     verify_form_token,
 )
 from ..domain.response.statements import Draft, StatementTextError, clean_statement
+from ..domain.speech import DEFAULT_LANGUAGE
 from ..ports import ActionLinkStore, AuditLog, IncidentStore, LinkPorts
 
 
@@ -97,6 +98,9 @@ class LinkPage:
     checklist: list[ChecklistLine] = field(default_factory=list)
     revision: Revision | None = None
     """Set when a revision was refused: the page offers its choices again, with the text as typed."""
+    language: str = DEFAULT_LANGUAGE
+    """The recipient's language: the page speaks it."""
+    time_zone: str = "UTC"
 
     @property
     def drafts(self) -> list[Draft]:
@@ -402,7 +406,21 @@ class ActionLinks:
 
     def view(self, link_id: str) -> LinkPage:
         p = self.ports
-        return view_link(link_id, p.link_secret(), p.links, p.incidents, self.clock())
+        return self._in_language(view_link(link_id, p.link_secret(), p.links, p.incidents, self.clock()))
 
     def decide(self, link_id: str, submission: Submission, client: str) -> LinkPage:
-        return decide(link_id, submission, client, self.ports, self.clock())
+        return self._in_language(decide(link_id, submission, client, self.ports, self.clock()))
+
+    def _in_language(self, page: LinkPage) -> LinkPage:
+        """The page in its recipient's language (the team's for a link nobody owns), its checklist too."""
+        locales = self.ports.locales
+        language = locales.reader_language(page.link.recipient) if page.link else locales.team_language
+        if (language, locales.time_zone) == (page.language, page.time_zone):
+            return page
+        speech = self.ports.speech(language)
+        checklist = (
+            checklist_lines(page.incident.checklist, _includes_legal(page.incident), speech)
+            if page.incident is not None and page.checklist
+            else page.checklist
+        )
+        return replace(page, language=language, time_zone=locales.time_zone, checklist=checklist)

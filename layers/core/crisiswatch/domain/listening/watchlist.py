@@ -11,12 +11,25 @@ import re
 import tomllib
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from ..speech import DEFAULT_LANGUAGE, AddressForm, Language
+from ..speech import DEFAULT_LANGUAGE, AddressForm, known_language
 from .language import normalise_tag
 
 _ID = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
+Language = Annotated[str, AfterValidator(known_language)]
+"""A language code, refused (with its place) unless CrisisWatch speaks it."""
 
 
 class WatchlistError(ValueError):

@@ -12,13 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..detection.severity import Severity
-from ..speech import DEFAULT_LANGUAGE, Language, Locales, TimeZone, Voice
+from ..speech import DEFAULT_LANGUAGE, Locales, Voice, known_language, known_zone
 
 if TYPE_CHECKING:  # the watchlist's models load only where a function reads the watchlist
     from ..listening.watchlist import Watchlist
+
+Language = Annotated[str, AfterValidator(known_language)]
+"""A language code, refused (with its place) unless CrisisWatch speaks it."""
+TimeZone = Annotated[str, AfterValidator(known_zone)]
 
 _KEY = r"^[a-z][a-z0-9_]{0,39}$"
 _E164 = r"^\+[1-9][0-9]{6,14}$"
