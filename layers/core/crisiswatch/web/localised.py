@@ -56,6 +56,15 @@ LABELS = {
     "monitor": N_("monitor"),
     "review": N_("review"),
     "nobody": N_("nobody"),
+    # Report periods and execution states
+    "before": N_("before"),
+    "during": N_("during"),
+    "after": N_("after"),
+    "running": N_("running"),
+    "succeeded": N_("succeeded"),
+    "aborted": N_("aborted"),
+    "timed_out": N_("timed out"),
+    "unknown": N_("unknown"),
 }
 """Stored values a page shows (a status, a decision, a channel, a phase), as messages: English shows
 the value with spaces, as it always did."""
@@ -114,12 +123,14 @@ def filters(voice: BabelSpeech) -> dict[str, Any]:
         "decision": label,
         "channel": label,
         "phase": label,
+        "period": label,
         "crisis_type": crisis_type,
     }
 
 
 def _install(env: Environment, language: str, time_zone: str) -> Environment:
     voice = speech(language, time_zone)
+    env.policies["ext.i18n.trimmed"] = True  # as `pybabel extract` reads {% trans %} blocks (babel.cfg)
     env.install_gettext_translations(translations(voice.language), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(filters(voice))
     env.globals.update(lang=voice.language, language_names=LANGUAGE_NAMES, languages=LANGUAGES)
