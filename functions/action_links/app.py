@@ -48,7 +48,9 @@ def _html(status: int, body: str) -> Response[str]:
 
 def _page(page: LinkPage) -> Response[str]:
     metrics.add_metric(f"LinkPage_{page.outcome.value}", MetricUnit.Count, 1)
-    return _html(link_status(page), render_link_page(page, page.language, page.time_zone))
+    # A page with no link behind it (an unknown address) has no recipient: the browser's language.
+    language = page.language if page.link is not None else _language()
+    return _html(link_status(page), render_link_page(page, language, page.time_zone))
 
 
 @app.route("/a/<link_id>", method=["GET", "HEAD"])

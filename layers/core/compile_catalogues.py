@@ -23,9 +23,7 @@ DOMAIN = "messages"
 def problems_of(po: Path, template: Catalog) -> list[str]:
     with po.open("rb") as handle:
         catalog = read_po(handle, domain=DOMAIN)
-    found = [
-        f"{po}:{message.lineno}: {error}" for message, errors in catalog.check() for error in errors
-    ]
+    found = [f"{po}:{message.lineno}: {error}" for message, errors in catalog.check() for error in errors]
     for message in catalog:
         if not message.id:
             continue

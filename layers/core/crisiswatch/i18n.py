@@ -56,6 +56,14 @@ def translations(language: str) -> gettext.NullTranslations:
     return Translations(buffer, domain=DOMAIN)
 
 
+def zone_name(moment: datetime, time_zone: str, language: str) -> str:
+    """The zone's short name in the language ("MEZ"); where CLDR has none it gives an offset
+    ("+0100"), and the zone database's abbreviation ("CET") reads better."""
+    zone = ZoneInfo(time_zone)
+    name = format_datetime(moment, "z", tzinfo=zone, locale=language)
+    return name if name[:1] not in "+-" else moment.astimezone(zone).tzname() or name
+
+
 @dataclass(frozen=True)
 class BabelSpeech:
     """`Speech` (domain/speech.py) for one language and time zone."""
@@ -78,9 +86,9 @@ class BabelSpeech:
         utc_text = format_datetime(value.astimezone(UTC), pattern, tzinfo=UTC, locale=self.language)
         if self.time_zone == "UTC":
             return f"{utc_text} UTC"
-        zone = ZoneInfo(self.time_zone)
-        local = format_datetime(value, f"{pattern} zzz", tzinfo=zone, locale=self.language)
-        return f"{local} ({format_datetime(value, 'HH:mm', tzinfo=UTC, locale=self.language)} UTC)"
+        local = format_datetime(value, pattern, tzinfo=ZoneInfo(self.time_zone), locale=self.language)
+        zone = zone_name(value, self.time_zone, self.language)
+        return f"{local} {zone} ({format_datetime(value, 'HH:mm', tzinfo=UTC, locale=self.language)} UTC)"
 
     def number(self, value: float, digits: int = 0) -> str:
         fraction = "." + "0" * digits if digits else ""

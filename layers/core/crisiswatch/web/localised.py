@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from ..domain.clock import parse_iso, to_iso
 from ..domain.response.notices import CRISIS_TYPE_NAMES
 from ..domain.speech import DEFAULT_LANGUAGE, LANGUAGES, N_
-from ..i18n import BabelSpeech, speech, translations
+from ..i18n import BabelSpeech, speech, translations, zone_name
 
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 """Each language in its own words, for the language switch."""
@@ -88,7 +88,8 @@ def stamp(voice: BabelSpeech, value: datetime | str | None, seconds: bool = Fals
     pattern = _STAMP.get(voice.language, _STAMP[DEFAULT_LANGUAGE]) + (":ss" if seconds else "")
     if voice.time_zone == "UTC":
         return format_datetime(moment.astimezone(UTC), pattern, tzinfo=UTC, locale=voice.language) + " UTC"
-    local = format_datetime(moment, pattern + " zzz", tzinfo=ZoneInfo(voice.time_zone), locale=voice.language)
+    local = format_datetime(moment, pattern, tzinfo=ZoneInfo(voice.time_zone), locale=voice.language)
+    local += " " + zone_name(moment, voice.time_zone, voice.language)
     utc_time = format_datetime(moment, "HH:mm:ss" if seconds else "HH:mm", tzinfo=UTC, locale=voice.language)
     return f"{local} ({utc_time} UTC)"
 
