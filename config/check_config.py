@@ -29,10 +29,8 @@ def main(directory: str) -> int:
     print(f"watchlist: {len(watchlist.brands)} brand(s), {len(watchlist.pairs())} enabled source(s)")
     print(f"escalation policy: {len(policy.tiers)} tier(s), {len(policy.all_contacts())} contact(s)")
     team = policy.team
-    print(
-        f"languages: statements in {', '.join(lang if lang == 'en' else f'{lang} ({form})' for lang, form in voices)}; team reads "
-        f"{team.language}, times in {team.time_zone}"
-    )
+    spoken = ", ".join(lang if lang == "en" else f"{lang} ({form})" for lang, form in voices)
+    print(f"languages: statements in {spoken}; team reads {team.language}, times in {team.time_zone}")
     return 0
 
 
