@@ -56,6 +56,9 @@ LABELS = {
     "monitor": N_("monitor"),
     "review": N_("review"),
     "nobody": N_("nobody"),
+    # Checklist items a person ticks
+    "stakeholders_informed": N_("stakeholders informed"),
+    "legal_reviewed": N_("legal reviewed"),
     # Report periods and execution states
     "before": N_("before"),
     "during": N_("during"),
