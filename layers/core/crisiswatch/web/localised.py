@@ -56,6 +56,11 @@ LABELS = {
     "monitor": N_("monitor"),
     "review": N_("review"),
     "nobody": N_("nobody"),
+    # The detector's signals
+    "volume": N_("volume"),
+    "negativity": N_("negativity"),
+    "spread": N_("spread"),
+    "crisis_type": N_("crisis type"),
     # Checklist items a person ticks
     "stakeholders_informed": N_("stakeholders informed"),
     "legal_reviewed": N_("legal reviewed"),
@@ -128,6 +133,7 @@ def filters(voice: BabelSpeech) -> dict[str, Any]:
         "channel": label,
         "phase": label,
         "period": label,
+        "signal": label,
         "crisis_type": crisis_type,
     }
 
