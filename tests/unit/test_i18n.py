@@ -382,3 +382,38 @@ def test_a_german_reader_gets_the_email_in_german_with_the_deadline_in_the_teams
     assert "bis Do., 23. Mai 2024, 14:18 MESZ (12:18 UTC)" in notice.email
     assert "Krisentypen: Produktfehler" in notice.email
     assert f"Prüfen und entscheiden: {LINK}" in notice.email
+
+
+EXPLANATION = {
+    "signals": ["volume", "crisis_type", "negativity"],
+    "observed": {"volume": 60, "negative": 40},
+    "expected": {"volume": 4.0, "negative": 1.25},
+    "crisis_types": {
+        "legal_safety": {"observed": 12, "expected": 0.01, "sources": {"reddit": 7, "x": 5}},
+        "product_failure": {
+            "observed": 3,
+            "expected": 0.2,
+            "sources": {"mastodon": 3},
+            "corroboration": "authors",
+            "authors": 3,
+        },
+    },
+}
+
+
+def test_the_alerts_summary_is_worded_again_for_a_german_reader() -> None:
+    from crisiswatch.domain.response.notices import summary_in  # noqa: PLC0415
+
+    incident = make_incident(summary="60 mentions in 5 min against 4.0 expected; ...")
+    incident.explanation = EXPLANATION
+    german = summary_in(incident, speech("de"))
+
+    assert summary_in(incident, speech("en")) == incident.summary  # English reads what the detector wrote
+    assert german == (
+        "60 Erwähnungen in 5 Min. bei 4,0 erwarteten; "
+        "12 Meldungen zu Recht und Sicherheit aus 2 Quellen in 15 Min. bei üblich 0,01; "
+        "3 Meldungen zu Produktfehler aus 3 Personen auf mastodon in 15 Min. bei üblich 0,20; "
+        "40 negative bei 1,2 erwarteten"
+    )
+    incident.explanation = {"observed": {"volume": 1}, "expected": {}}  # a hand-made incident
+    assert summary_in(incident, speech("de")) == incident.summary

@@ -17,7 +17,7 @@ from babel.dates import format_datetime
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..domain.clock import parse_iso, to_iso
-from ..domain.response.notices import CRISIS_TYPE_NAMES
+from ..domain.response.notices import CRISIS_TYPE_NAMES, summary_in
 from ..domain.speech import DEFAULT_LANGUAGE, LANGUAGES, N_
 from ..i18n import BabelSpeech, speech, translations, zone_name
 
@@ -135,6 +135,7 @@ def filters(voice: BabelSpeech) -> dict[str, Any]:
         "period": label,
         "signal": label,
         "crisis_type": crisis_type,
+        "summary": lambda incident: summary_in(incident, voice),
     }
 
 

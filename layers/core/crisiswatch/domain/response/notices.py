@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import string
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from ..speech import N_, SOURCE, Speech
+from ..speech import DEFAULT_LANGUAGE, N_, SOURCE, Speech
 from .crisis_plan import Message, Phase
 from .incidents import Incident
 
@@ -112,11 +114,70 @@ def crisis_type_names(kinds: tuple[str, ...], speech: Speech = SOURCE) -> list[s
     return [speech.gettext(CRISIS_TYPE_NAMES[kind]) if kind in CRISIS_TYPE_NAMES else kind for kind in kinds]
 
 
+def _voices(details: Mapping[str, Any], speech: Speech) -> str:
+    """Who reported a type, as the detector's summary says it (detector.py `_voices`)."""
+    sources = details.get("sources") or {}
+    if len(sources) >= 2:
+        return speech.gettext("%(count)s sources") % {"count": len(sources)}
+    source = next(iter(sources), "?")
+    corroboration = details.get("corroboration")
+    if corroboration == "authors":
+        return speech.gettext("%(count)s authors on %(source)s") % {
+            "count": details.get("authors"),
+            "source": source,
+        }
+    if corroboration == "news":
+        return speech.gettext("news source %(source)s") % {"source": source}
+    reach = speech.number(int(details.get("reach", 0)))
+    return speech.gettext("%(source)s, reach %(reach)s") % {"source": source, "reach": reach}
+
+
+def summary_in(incident: Incident, speech: Speech = SOURCE) -> str:
+    """The alert's summary in the reader's language. The detector stores it in English: English readers
+    get it as stored; others get it worded again from the figures the explanation keeps, or as stored
+    when an older incident lacks them."""
+    explanation = incident.explanation or {}
+    observed, expected = explanation.get("observed"), explanation.get("expected")
+    if (
+        speech.language == DEFAULT_LANGUAGE
+        or not isinstance(observed, Mapping)
+        or not isinstance(expected, Mapping)
+    ):
+        return incident.summary
+    _ = speech.gettext
+    try:
+        parts = [
+            _("%(observed)s mentions in 5 min against %(expected)s expected")
+            % {"observed": observed["volume"], "expected": speech.number(float(expected["volume"]), 1)}
+        ]
+        for kind, details in sorted((explanation.get("crisis_types") or {}).items()):
+            parts.append(
+                _("%(observed)s %(type)s reports from %(voices)s in 15 min against %(usual)s usual")
+                % {
+                    "observed": details["observed"],
+                    "type": crisis_type_names((kind,), speech)[0],
+                    "voices": _voices(details, speech),
+                    "usual": speech.number(float(details["expected"]), 2),
+                }
+            )
+        if "negativity" in (explanation.get("signals") or ()):
+            parts.append(
+                _("%(observed)s negative against %(expected)s expected")
+                % {
+                    "observed": observed["negative"],
+                    "expected": speech.number(float(expected["negative"]), 1),
+                }
+            )
+    except (KeyError, TypeError, ValueError):
+        return incident.summary  # a hand-made or older explanation: the stored words stand
+    return "; ".join(parts)
+
+
 def _what_we_see(incident: Incident, speech: Speech) -> str:
     _ = speech.gettext
     types = ", ".join(crisis_type_names(incident.crisis_types, speech)) or _("none named")
     return _("What we see: %(summary)s\nCrisis types: %(types)s") % {
-        "summary": incident.summary,
+        "summary": summary_in(incident, speech),
         "types": types,
     }
 
