@@ -171,3 +171,22 @@ def test_the_report_in_german_has_german_headings_findings_and_numbers() -> None
     assert "## Erkenntnisse" in body and "## Hat es gewirkt" in body
     assert "Der Alarm kam" in body  # a finding, worded in German
     assert "MEZ" in body or "MESZ" in body
+
+
+def test_a_refused_revision_says_why_in_the_recipients_language() -> None:
+    services = FakeServices(locales=GERMAN_TEAM)
+    ids = links.published(services, brand="Hafermond")
+    statement = read_page(
+        links.call(links.request("GET", ids["tier1-primary"]), services)["body"]
+    ).statements[0]
+
+    refused = links.press(
+        services, ids["tier1-primary"], "request_changes", statement, revised_text="Wir prüfen\u202edas."
+    )
+
+    assert refused["statusCode"] == 400
+    assert "Die überarbeitete Stellungnahme wurde nicht zur Freigabe geschickt." in refused["body"]
+    assert (
+        "Zeile 1, Zeichen 11 ist U+202E RIGHT-TO-LEFT OVERRIDE, ein Zeichen zur Textrichtung"
+        in refused["body"]
+    )

@@ -93,6 +93,8 @@ class LinkPage:
     problem: Problem | None = None
     why: str = ""
     """What is wrong with a refused revision, in the words of the statement rules."""
+    refusal: StatementTextError | None = None
+    """The refused revision's reason itself, for the page to say it in its reader's language."""
     ticked: ChecklistItem | None = None
     request: DecisionRequest | None = None
     checklist: list[ChecklistLine] = field(default_factory=list)
@@ -179,20 +181,20 @@ def view_link(
 
 def _decision_output(
     choice: Decision, submission: Submission, link: ActionLink, incident: Incident | None, now: datetime
-) -> DecisionPayload | tuple[Problem, str]:
+) -> DecisionPayload | tuple[Problem, StatementTextError | None]:
     """What the workflow receives, or why the form cannot be accepted."""
     output = DecisionPayload(choice, decided_by=link.recipient, tier=link.tier, decided_at=now)
     if choice in (Decision.APPROVE, Decision.REQUEST_CHANGES):
         offered = {draft.key: draft for draft in (incident.drafts if incident else ())}
         draft = offered.get(submission.statement)
         if draft is None:
-            return Problem.NO_SUCH_STATEMENT, ""
+            return Problem.NO_SUCH_STATEMENT, None
         output = replace(output, statement=submission.statement)
         if choice is Decision.REQUEST_CHANGES:
             try:  # tidied here, so the text the next approver sees is the text published
                 output = replace(output, revised_text=clean_statement(submission.revised_text, draft.channel))
             except StatementTextError as error:
-                return Problem.REVISION_REFUSED, error.message
+                return Problem.REVISION_REFUSED, error
     if submission.note.strip():
         output = replace(output, note=submission.note.strip()[:NOTE_LIMIT])
     return output
@@ -281,10 +283,19 @@ def decide(
         )
     output = _decision_output(choice, submission, link, incident, now)
     if isinstance(output, tuple):
-        problem, why = output
+        problem, refusal = output
+        why = refusal.message if refusal is not None else ""
         if choice is not Decision.REQUEST_CHANGES:
             return _with_checklist(
-                LinkPage(Outcome.BAD_FORM, link, incident, problem=problem, why=why, request=request)
+                LinkPage(
+                    Outcome.BAD_FORM,
+                    link,
+                    incident,
+                    problem=problem,
+                    why=why,
+                    refusal=refusal,
+                    request=request,
+                )
             )
         # The link still decides: the page offers the choices again, the refused text in its box.
         page = LinkPage(
@@ -294,6 +305,7 @@ def decide(
             form_token=form_token(secret, link_id, now),
             problem=problem,
             why=why,
+            refusal=refusal,
             request=request,
             revision=Revision(submission.statement, submission.revised_text),
         )

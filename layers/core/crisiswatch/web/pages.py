@@ -71,8 +71,8 @@ def link_message(page: LinkPage, language: str = DEFAULT_LANGUAGE) -> str:
     if page.problem is None:
         return ""
     problem = _(PROBLEMS[page.problem])
-    # `why` is the refusal's own text (a statement's rule, in the domain's words).
-    return f"{problem} {page.why}" if page.why else problem
+    why = page.refusal.said(speech(language)) if page.refusal is not None else page.why
+    return f"{problem} {why}" if why else problem
 
 
 def render_link_page(page: LinkPage, language: str = DEFAULT_LANGUAGE, time_zone: str = "UTC") -> str:
