@@ -28,6 +28,7 @@ from crisiswatch.adapters.dynamodb import DynamoIncidentStore
 from crisiswatch.adapters.stepfunctions import StepFunctionsHistory
 from crisiswatch.domain.clock import to_iso
 from crisiswatch.domain.response.incidents import Incident
+from crisiswatch.domain.response.notices import summary_in
 from crisiswatch.domain.review.report import PostCrisisReport
 from crisiswatch.domain.speech import N_, Speech
 from crisiswatch.i18n import speech
@@ -205,6 +206,36 @@ def _routed(incident_id: str) -> Incident | None:
     return found if found is not None and found.route else None
 
 
+def _replay_lines(report: ReplayReport, voice: Speech) -> list[str]:
+    """`ReplayReport.lines` in the narration's language: what was replayed and when the alert came."""
+    _ = voice.gettext
+    replay, incident = report.replay, report.first_incident
+    lines = [
+        _(
+            "Replayed %(file)s (%(count)s mentions of %(brand)s): %(ticks)s schedule ticks, %(seconds)s s of wall time."
+        )
+        % {
+            "file": replay.path.name,
+            "count": replay.valid,
+            "brand": replay.brand,
+            "ticks": report.ticks,
+            "seconds": voice.number(report.wall_seconds, 1),
+        }
+    ]
+    if incident is None:
+        return [*lines, _("No incident was opened.")]
+    detected = incident.detected_at or incident.detected_bucket
+    lines.append(
+        _("Incident %(incident)s (%(sev)s) opened at %(when)s.")
+        % {"incident": incident.incident_id, "sev": incident.severity.value, "when": voice.moment(detected)}
+    )
+    if replay.first_crisis_at and detected >= replay.first_crisis_at:
+        delay = voice.duration(detected - replay.first_crisis_at)
+        lines.append(_("Detection delay: %(delay)s after the first crisis mention.") % {"delay": delay})
+    lines.append(_("Why: %(summary)s") % {"summary": summary_in(incident, voice)})
+    return lines
+
+
 def _explain(incident: Incident, voice: Speech) -> list[str]:
     """What the detector saw, in the narration's language (the dashboard's words for it)."""
     _ = voice.gettext
@@ -277,7 +308,7 @@ def run_demo(
         )
         report.incidents = _wait("the detector to open an incident", lambda: incidents_of(brand), 60)
         report.wall_seconds = time.monotonic() - replay_started
-        for line in report.lines():
+        for line in report.lines() if language == "en" else _replay_lines(report, voice):
             _say(f"   {line}")
         incident = report.first_incident
         assert incident is not None
