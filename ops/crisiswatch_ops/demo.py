@@ -212,7 +212,8 @@ def _replay_lines(report: ReplayReport, voice: Speech) -> list[str]:
     replay, incident = report.replay, report.first_incident
     lines = [
         _(
-            "Replayed %(file)s (%(count)s mentions of %(brand)s): %(ticks)s schedule ticks, %(seconds)s s of wall time."
+            "Replayed %(file)s (%(count)s mentions of %(brand)s): %(ticks)s schedule ticks, "
+            "%(seconds)s s of wall time."
         )
         % {
             "file": replay.path.name,
