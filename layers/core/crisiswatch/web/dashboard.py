@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment
 from markupsafe import Markup
 
-from ..domain.clock import parse_iso
 from ..domain.detection.severity import Severity
 from ..domain.response.checklist import ChecklistLine
 from ..domain.response.incidents import Decision, Incident, IncidentStatus
@@ -47,18 +46,6 @@ DECISION_LABELS = {
     Decision.RESOLVE: N_("resolve"),
     Decision.REVIEW_DONE: N_("confirm the review"),
 }
-
-
-def utc(value: datetime | str | None, seconds: bool = False) -> str:
-    """A moment (or stored ISO text) as English readers in UTC see it (the CLI's tables use it too)."""
-    moment = _moment(value)
-    if moment is None:
-        return str(value) if value else "—"
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")
-
-
-def percent(share: float) -> str:
-    return f"{share * 100:.1f} %"
 
 
 def environment(language: str = DEFAULT_LANGUAGE, time_zone: str = "UTC") -> Environment:
@@ -131,15 +118,6 @@ def _text(value: Any) -> str:
 def _count(value: Any, voice: Speech) -> str:
     """Whole numbers with the language's thousands separators; anything else as it came."""
     return voice.number(value) if isinstance(value, int) and not isinstance(value, bool) else _text(value)
-
-
-def _moment(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    try:
-        return parse_iso(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
 
 
 def explanation_of(incident: Incident, voice: Speech | None = None) -> Explanation:
