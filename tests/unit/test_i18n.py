@@ -25,7 +25,7 @@ from crisiswatch.domain.response.notices import (
     septets,
     sms_text,
 )
-from crisiswatch.domain.response.policy import PolicyError, locales_of, parse_policy
+from crisiswatch.domain.response.policy import PolicyError, parse_policy
 from crisiswatch.domain.response.statements import (
     BRAND_MAX,
     CHANNEL_LIMITS,
@@ -34,7 +34,7 @@ from crisiswatch.domain.response.statements import (
     default_statements,
     statements_file_name,
 )
-from crisiswatch.domain.speech import LANGUAGES, SOURCE, Locales, Voice
+from crisiswatch.domain.speech import LANGUAGES, SOURCE, Locales, Voice, locales_from_toml
 from crisiswatch.i18n import negotiate, preferred, speech, translations
 from tests.fakes import BASE_URL, T0, make_incident
 
@@ -215,10 +215,11 @@ SEV3 = ["responders"]
 
 
 def test_languages_come_from_the_watchlist_and_the_policy_with_documented_defaults() -> None:
-    watchlist = parse_watchlist(WATCHLIST.format(language="de", form="du"))
-    policy = parse_policy(POLICY.format(language="de", zone="Europe/Berlin", contact="en"))
+    watchlist = WATCHLIST.format(language="de", form="du")
+    policy = POLICY.format(language="de", zone="Europe/Berlin", contact="en")
+    parse_watchlist(watchlist), parse_policy(policy)  # valid, as the build requires
 
-    locales = locales_of(watchlist, policy)
+    locales = locales_from_toml(watchlist, policy)
 
     assert locales.voice_of("Hafermond") == Voice("de", "du")
     assert locales.voice_of("Unknown brand") == Voice("en", "Sie")
@@ -226,7 +227,30 @@ def test_languages_come_from_the_watchlist_and_the_policy_with_documented_defaul
     assert locales.reader_language("counsel") == "en"  # their own
     assert locales.time_zone == "Europe/Berlin"
     assert locales.page_language("Hafermond") == "de" and locales.page_language(None) == "de"
-    assert locales_of(None, None) == Locales()
+    assert locales_from_toml(None, None) == Locales()
+
+
+@pytest.mark.parametrize(
+    ("watchlist", "policy"),
+    [
+        (ROOT / "config" / "watchlist.toml", ROOT / "config" / "escalation_policy.toml"),
+        (None, ROOT / "tests" / "data" / "escalation_policy_loop.toml"),
+    ],
+)
+def test_the_functions_light_reading_agrees_with_the_validated_configuration(
+    watchlist: Path | None, policy: Path
+) -> None:
+    # The functions read only the language fields (no pydantic at a page's first request).
+    watchlist_text = watchlist.read_text(encoding="utf-8") if watchlist else None
+    policy_text = policy.read_text(encoding="utf-8")
+    locales = locales_from_toml(watchlist_text, policy_text)
+    validated = parse_policy(policy_text)
+
+    assert (locales.team_language, locales.time_zone) == (validated.team.language, validated.team.time_zone)
+    for contact in validated.all_contacts():
+        assert locales.reader_language(contact.id) == (contact.language or validated.team.language)
+    for brand in parse_watchlist(watchlist_text).brands if watchlist_text else []:
+        assert locales.voice_of(brand.name) == Voice(brand.statement_language, brand.address_form)
 
 
 @pytest.mark.parametrize(

@@ -257,11 +257,18 @@ class Services:
     def locales(self) -> Locales:
         """From the watchlist and the policy, each where this function has it (config/ in the
         WatchlistLayer); what is absent speaks the defaults (English, UTC)."""
-        from .domain.response.policy import locales_of  # noqa: PLC0415 - pydantic: only where configured
+        from .domain.speech import locales_from_toml  # noqa: PLC0415
 
-        watchlist = self.watchlist if self.settings.watchlist_file else None
-        policy = self.policy if self.settings.policy_file else None
-        return locales_of(watchlist, policy)
+        def text(path: str) -> str | None:
+            if not path:
+                return None
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    return handle.read()
+            except OSError as error:
+                raise ConfigError(f"{path}: cannot be read ({error.strerror or error})") from None
+
+        return locales_from_toml(text(self.settings.watchlist_file), text(self.settings.policy_file))
 
     def speech(self, language: str) -> Speech:
         from .i18n import speech  # noqa: PLC0415 - Babel: only the functions that write to people

@@ -10,15 +10,12 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..detection.severity import Severity
-from ..speech import DEFAULT_LANGUAGE, Locales, Voice, known_language, known_zone
-
-if TYPE_CHECKING:  # the watchlist's models load only where a function reads the watchlist
-    from ..listening.watchlist import Watchlist
+from ..speech import DEFAULT_LANGUAGE, known_language, known_zone
 
 Language = Annotated[str, AfterValidator(known_language)]
 """A language code, refused (with its place) unless CrisisWatch speaks it."""
@@ -146,10 +143,6 @@ class EscalationPolicy(_Spec):
             None,
         )
 
-    def language_of(self, contact: Contact | None) -> str:
-        """The language a contact reads: their own, else the team's."""
-        return (contact.language if contact else None) or self.team.language
-
     def contacts_of(self, tier_names: tuple[str, ...]) -> list[Contact]:
         """Everyone in these tiers, once each (a person may sit in two tiers)."""
         seen: dict[str, Contact] = {}
@@ -196,20 +189,6 @@ class Route:
     held: bool = False
     hold_reason: str = ""
     hold_until: datetime | None = None
-
-
-def locales_of(watchlist: Watchlist | None, policy: EscalationPolicy | None) -> Locales:
-    """Who reads what, from the configuration: each brand's voice, each contact's language, the team's
-    language and zone. Either file may be absent (a function that reads only one): its defaults stand."""
-    voices = (
-        {brand.name: Voice(brand.statement_language, brand.address_form) for brand in watchlist.brands}
-        if watchlist is not None
-        else {}
-    )
-    if policy is None:
-        return Locales(voices)
-    readers = {contact.id: policy.language_of(contact) for contact in policy.all_contacts()}
-    return Locales(voices, readers, policy.team.language, policy.team.time_zone)
 
 
 def _where(location: tuple[int | str, ...]) -> str:
