@@ -33,6 +33,7 @@ from crisiswatch.domain.review.report import PostCrisisReport
 from crisiswatch.domain.speech import N_, Speech
 from crisiswatch.i18n import speech
 from crisiswatch.web.dashboard import explanation_of
+from crisiswatch.web.localised import LABELS
 
 from .contacts import sync_local
 from .pages import LINK, Page, read_page
@@ -241,7 +242,8 @@ def _explain(incident: Incident, voice: Speech) -> list[str]:
     """What the detector saw, in the narration's language (the dashboard's words for it)."""
     _ = voice.gettext
     seen = explanation_of(incident, voice)
-    lines = [f"{_('Signals:')} {', '.join(seen.signals)}"] if seen.signals else []
+    signals = ", ".join(_(LABELS.get(signal, signal)) for signal in seen.signals)
+    lines = [f"{_('Signals:')} {signals}"] if seen.signals else []
     lines += [
         f"{measure.label}: {measure.observed} ({_('Expected')} {measure.expected or '-'})"
         for measure in seen.measures
