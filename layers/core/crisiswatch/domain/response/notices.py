@@ -197,12 +197,12 @@ class Asking:
 def compose(incident: Incident, asking: Asking, name: str, url: str, speech: Speech = SOURCE) -> Notice:
     """The notice for one recipient, `name`, with their own link `url`, in their language."""
     _ = speech.gettext
-    phase, message, who = asking.phase, asking.message, asking.who
+    phase, message = asking.phase, asking.message
     values = {
         "sev": incident.severity.value,
         "brand": incident.brand,
         "incident": incident.incident_id,
-        "who": who,
+        "who": asking.who,
         "name": name,
         "url": url,
         "deadline": speech.moment(asking.expires_at),  # a review may be due days later: the date too
@@ -210,72 +210,75 @@ def compose(incident: Incident, asking: Asking, name: str, url: str, speech: Spe
         "what_we_see": _what_we_see(incident, speech),
     }
     sms = sms_text(incident, _(_SMS_VERB.get((phase, message), N_("open"))), url, speech.language)
-    closing = _("This link is yours alone. Opening it changes nothing until you confirm on the page.")
     if phase in (Phase.TIERS, Phase.OWNER):
-        reminder = message is Message.REMIND
-        subject = (
-            _("[%(sev)s] %(brand)s: REMINDER, decision needed (%(who)s)")
-            if reminder
-            else _("[%(sev)s] %(brand)s: decision needed (%(who)s)")
+        subject, paragraphs = _decision_words(phase, message is Message.REMIND, speech)
+    elif phase is Phase.MONITOR:
+        subject, paragraphs = _monitoring_words(speech)
+    else:
+        subject, paragraphs = _review_words(speech)
+    closing = _("This link is yours alone. Opening it changes nothing until you confirm on the page.")
+    # Each paragraph is a message of its own; the values go in once, after they are joined, so a value
+    # holding "%" (a summary, a statement) is never read as a placeholder.
+    body = "\n\n".join([_("Hello %(name)s,"), *paragraphs, closing])
+    return Notice(subject % values, body % values, sms)
+
+
+def _decision_words(phase: Phase, reminder: bool, speech: Speech) -> tuple[str, list[str]]:
+    """A tier or the owner is asked to decide (or reminded to)."""
+    _ = speech.gettext
+    subject = (
+        _("[%(sev)s] %(brand)s: REMINDER, decision needed (%(who)s)")
+        if reminder
+        else _("[%(sev)s] %(brand)s: decision needed (%(who)s)")
+    )
+    lead = (
+        _("Reminder: incident %(incident)s for %(brand)s is still waiting for a decision.")
+        if reminder
+        else _("CrisisWatch opened incident %(incident)s for %(brand)s (%(sev)s).")
+    )
+    ask = (
+        _(
+            "You are told as %(who)s. You acknowledged this incident and own it now: approve a "
+            "statement, ask for changes, escalate or dismiss it before %(deadline)s; after that the "
+            "incident moves on to the next people on the route."
         )
-        lead = (
-            _("Reminder: incident %(incident)s for %(brand)s is still waiting for a decision.")
-            if reminder
-            else _("CrisisWatch opened incident %(incident)s for %(brand)s (%(sev)s).")
+        if phase is Phase.OWNER
+        else _(
+            "You are told as %(who)s. Please acknowledge it, approve a holding statement, ask for "
+            "changes, escalate it or dismiss it as a false alarm before %(deadline)s; after that the "
+            "incident moves on to the next people on the route."
         )
-        ask = (
-            _(
-                "You are told as %(who)s. You acknowledged this incident and own it now: approve a "
-                "statement, ask for changes, escalate or dismiss it before %(deadline)s; after that the "
-                "incident moves on to the next people on the route."
-            )
-            if phase is Phase.OWNER
-            else _(
-                "You are told as %(who)s. Please acknowledge it, approve a holding statement, ask for "
-                "changes, escalate it or dismiss it as a false alarm before %(deadline)s; after that the "
-                "incident moves on to the next people on the route."
-            )
-        )
-        body = (
-            _("Hello %(name)s,")
-            + "\n\n"
-            + lead
-            + "\n\n%(what_we_see)s\n\n"
-            + ask
-            + "\n\n"
-            + _("The holding statement proposed (see every option on the page):")
-            + "\n\n    %(statement)s\n\n"
-            + _("Review and decide: %(url)s")
-            + "\n\n"
-            + closing
-        )
-        return Notice(subject % values, body % values, sms)
-    if phase is Phase.MONITOR:
-        subject = _("[%(sev)s] %(brand)s: statement published, monitoring")
-        body = (
-            _("Hello %(name)s,")
-            + "\n\n"
-            + _(
-                "The approved statement for incident %(incident)s is published. CrisisWatch now watches "
-                "the signals and resolves the incident once they stay calm."
-            )
-            + "\n\n"
-            + _("When you judge it over sooner, resolve it here: %(url)s")
-            + "\n\n"
-            + _("The page also holds the incident's checklist.")
-            + "\n\n"
-            + closing
-        )
-        return Notice(subject % values, body % values, sms)
-    subject = _("[%(sev)s] %(brand)s: resolved, post-crisis review due")
-    body = (
-        _("Hello %(name)s,")
-        + "\n\n"
-        + _(
+    )
+    proposed = _("The holding statement proposed (see every option on the page):")
+    return subject, [
+        lead,
+        "%(what_we_see)s",
+        ask,
+        proposed,
+        "    %(statement)s",
+        _("Review and decide: %(url)s"),
+    ]
+
+
+def _monitoring_words(speech: Speech) -> tuple[str, list[str]]:
+    """The statement is out: CrisisWatch watches, the owner may resolve sooner."""
+    _ = speech.gettext
+    return _("[%(sev)s] %(brand)s: statement published, monitoring"), [
+        _(
+            "The approved statement for incident %(incident)s is published. CrisisWatch now watches "
+            "the signals and resolves the incident once they stay calm."
+        ),
+        _("When you judge it over sooner, resolve it here: %(url)s"),
+        _("The page also holds the incident's checklist."),
+    ]
+
+
+def _review_words(speech: Speech) -> tuple[str, list[str]]:
+    """Resolved: the post-crisis review is due."""
+    _ = speech.gettext
+    return _("[%(sev)s] %(brand)s: resolved, post-crisis review due"), [
+        _(
             "Incident %(incident)s is resolved. Please hold the post-crisis review and confirm it before "
             "%(deadline)s: %(url)s"
         )
-        + "\n\n"
-        + closing
-    )
-    return Notice(subject % values, body % values, sms)
+    ]
