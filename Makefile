@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 BUILT := .aws-sam/build/template.yaml
 SOURCES := template.yaml $(shell find functions layers statemachines config -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: help venv build browser lint test scenarios demo local bench langbench deploy clean
+.PHONY: help venv build browser lint test scenarios demo local bench langbench deploy clean messages
 
 help:
 	@echo "make demo    replay a crisis through the embedded AWS runtime (sets everything up first)"
@@ -73,6 +73,17 @@ $(BUILT): $(INSTALLED) $(SOURCES)
 	touch $@
 
 build: $(BUILT)
+
+# The gettext catalogues (babel.cfg): extract every message of the code and templates into messages.pot,
+# then merge it into each language's messages.po (new messages arrive untranslated, changed ones fuzzy).
+# Translate them in the .po; the core layer's build compiles and checks them (layers/core/Makefile).
+LOCALE := layers/core/crisiswatch/locale
+messages: $(INSTALLED)
+	$(BIN)/pybabel extract -F babel.cfg -o $(LOCALE)/messages.pot --no-wrap --sort-by-file \
+	  --project=CrisisWatch --version=0.1.0 --copyright-holder=CrisisWatch \
+	  --msgid-bugs-address=crisis-team@example.com -c "Translators:" .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-wrap --ignore-obsolete
+	$(BIN)/python layers/core/compile_catalogues.py layers/core/crisiswatch /tmp/crisiswatch-catalogues
 
 # cfn-lint with its informational checks too; checkov on template.yaml and on what SAM makes of it
 # (generated roles, permissions, API stage), every accepted finding suppressed in template.yaml.

@@ -45,6 +45,8 @@ from crisiswatch.domain.response.links import ActionLink, DecisionRequest, LinkS
 from crisiswatch.domain.response.policy import EscalationPolicy, parse_policy
 from crisiswatch.domain.response.statements import Draft, StatementLibrary, default_statements
 from crisiswatch.domain.review import timeline
+from crisiswatch.domain.speech import Locales, Speech
+from crisiswatch.i18n import speech
 from crisiswatch.ports import FetchResult, OutboundMessage, StoredDetector
 from crisiswatch.wiring import Container
 
@@ -701,6 +703,7 @@ class FakeServices:
     breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
     fan_out: FakeFanOut = field(default_factory=FakeFanOut)
     watchlist: Any = None
+    locales: Locales = field(default_factory=Locales)
     source_secrets: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -716,6 +719,9 @@ class FakeServices:
 
     def link_secret(self) -> bytes:
         return self.secret
+
+    def speech(self, language: str) -> Speech:
+        return speech(language, self.locales.time_zone)
 
     def dashboard_password(self) -> str:
         return DASHBOARD_PASSWORD

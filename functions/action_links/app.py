@@ -10,6 +10,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from crisiswatch.domain.response.incidents import NOTE_LIMIT
+from crisiswatch.domain.speech import DEFAULT_LANGUAGE, N_
+from crisiswatch.i18n import negotiate
 from crisiswatch.observability import count, entry_point, logger
 from crisiswatch.usecases.decisions import LinkPage, Outcome, Problem, Submission
 from crisiswatch.web.pages import SECURITY_HEADERS, link_status, render_link_page, render_message
@@ -23,13 +25,24 @@ app = APIGatewayRestResolver()
 routes = RouteContainer()
 
 
+def _language() -> str:
+    """A page with no link behind it speaks what the browser asks for (a known language), else English."""
+    return negotiate(
+        None,
+        app.current_event.headers.get("Accept-Language") or app.current_event.headers.get("accept-language"),
+        DEFAULT_LANGUAGE,
+    )
+
+
 def _html(status: int, body: str) -> Response[str]:
     return Response(status_code=status, body=body, headers=dict(SECURITY_HEADERS))
 
 
 def _page(page: LinkPage) -> Response[str]:
     count(f"LinkPage_{page.outcome.value}")
-    return _html(link_status(page), render_link_page(page))
+    # A page with no link behind it (an unknown address) has no recipient: the browser's language.
+    language = page.language if page.link is not None else _language()
+    return _html(link_status(page), render_link_page(page, language, page.time_zone))
 
 
 @app.route("/a/<link_id>", method=["GET", "HEAD"])
@@ -42,13 +55,17 @@ def submit(link_id: str) -> Response[str]:
     event = app.current_event
     body = event.body or ""
     if len(body) > 2 * MAX_FORM_BYTES:  # base64 or not, far more than a form: refuse before decoding
-        return _html(413, render_message("Nothing was decided", "The form sent was too large."))
+        return _html(
+            413, render_message(N_("Nothing was decided"), N_("The form sent was too large."), _language())
+        )
     try:
         raw = event.decoded_body or ""
     except (ValueError, UnicodeDecodeError):  # binary or broken base64: not our form
         return _page(LinkPage(Outcome.BAD_FORM, problem=Problem.UNREADABLE_FORM))
     if len(raw.encode("utf-8", errors="replace")) > MAX_FORM_BYTES:
-        return _html(413, render_message("Nothing was decided", "The form sent was too large."))
+        return _html(
+            413, render_message(N_("Nothing was decided"), N_("The form sent was too large."), _language())
+        )
     try:
         form = parse_qs(raw, max_num_fields=MAX_FIELDS, strict_parsing=False)
     except ValueError:
@@ -74,7 +91,7 @@ def submit(link_id: str) -> Response[str]:
 
 @app.not_found
 def not_found(_error: Exception) -> Response[str]:
-    return _html(404, render_message("Not found", "There is nothing at this address."))
+    return _html(404, render_message(N_("Not found"), N_("There is nothing at this address."), _language()))
 
 
 @entry_point(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)

@@ -59,7 +59,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import DemoFailedError, run_demo  # noqa: PLC0415 - keeps `--help` fast
 
     try:
-        return run_demo(PROJECT_ROOT, STATE_DIR / "demo", build=not args.no_build, serve=args.serve)
+        state = STATE_DIR / ("demo" if args.lang == "en" else f"demo-{args.lang}")
+        return run_demo(PROJECT_ROOT, state, build=not args.no_build, serve=args.serve, language=args.lang)
     except DemoFailedError as error:
         print(f"\nDEMO FAILED: {error}", file=sys.stderr)
         return 1
@@ -461,6 +462,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-build", action="store_true", help="reuse the existing `sam build` output")
     demo.add_argument(
         "--serve", action="store_true", help="keep the runtime up after the story, to browse the dashboard"
+    )
+    demo.add_argument(
+        "--lang",
+        choices=("en", "de"),
+        default="en",
+        help="the story's language: de replays a German brand's recall for a German team (Europe/Berlin)",
     )
     demo.set_defaults(run=_cmd_demo)
 

@@ -24,6 +24,7 @@ from tests.builders.browser import (
     SCREENSHOTS,
     Crisis,
     Records,
+    dashboard,
     new_context,
     shoot,
 )
@@ -49,10 +50,6 @@ def page(manager: BrowserContext) -> Iterator[Page]:
         yield opened
     finally:
         opened.close()
-
-
-def dashboard(runtime: LocalRuntime) -> str:
-    return runtime.api_url.rstrip("/") + "/dashboard"
 
 
 def open_incident(page: Page, runtime: LocalRuntime, crisis: Crisis) -> None:

@@ -144,3 +144,7 @@ def execution_history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
         token = page.get("nextToken", "")
         if not token:
             return events
+
+
+def dashboard(runtime: LocalRuntime) -> str:
+    return runtime.api_url.rstrip("/") + "/dashboard"

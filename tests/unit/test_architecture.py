@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "layers" / "core"
 PACKAGE = CORE / "crisiswatch"
 
-KERNEL = frozenset({"clock", "errors"})
-"""The shared kernel: `domain/clock.py` and `domain/errors.py`, importable from every room."""
+KERNEL = frozenset({"clock", "errors", "speech"})
+"""The shared kernel: `domain/clock.py`, `domain/errors.py` and `domain/speech.py` (the languages and
+the interface texts are worded through), importable from every room."""
 ROOMS = ("listening", "detection", "response", "review")
 """In flow order: a room imports only rooms before it (and the kernel), never one after it."""
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pydantic (the policy) and TOML files (statements) load only
     from .domain.response.crisis_plan import Timing
     from .domain.response.policy import EscalationPolicy
     from .domain.response.statements import StatementLibrary
+    from .domain.speech import Locales, Speech
 
 
 @dataclass(frozen=True)
@@ -295,7 +296,15 @@ class DetectionPorts(Protocol):
     def audit(self) -> AuditLog: ...
 
 
-class PlanPorts(Protocol):
+class Localising(Protocol):
+    """Who reads which language, and speech in one (translations and formats in the team's zone)."""
+
+    @property
+    def locales(self) -> Locales: ...
+    def speech(self, language: str) -> Speech: ...
+
+
+class PlanPorts(Localising, Protocol):
     """The crisis plan: its tasks from start to review."""
 
     @property
@@ -326,7 +335,7 @@ class PlanPorts(Protocol):
     def workflow(self) -> PlanStarter: ...
 
 
-class LinkPorts(Protocol):
+class LinkPorts(Localising, Protocol):
     """The pages behind action links."""
 
     @property
@@ -340,7 +349,7 @@ class LinkPorts(Protocol):
     def link_secret(self) -> bytes: ...
 
 
-class ReportPorts(Protocol):
+class ReportPorts(Localising, Protocol):
     """What an incident's page and report read, and where reports are written."""
 
     @property

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from .domain.listening.watchlist import Watchlist
     from .domain.response.policy import EscalationPolicy
     from .domain.response.statements import StatementLibrary
+    from .domain.speech import Locales, Speech
     from .ports import FanOut
     from .usecases.decisions import ActionLinks
     from .usecases.detection import Detection
@@ -251,6 +252,28 @@ class Services:
         if not self.settings.policy_file:
             raise ConfigError("ESCALATION_POLICY_FILE is not set: the crisis plan needs its policy")
         return load_policy(self.settings.policy_file)
+
+    @cached_property
+    def locales(self) -> Locales:
+        """From the watchlist and the policy, each where this function has it (config/ in the
+        WatchlistLayer); what is absent speaks the defaults (English, UTC)."""
+        from .domain.speech import locales_from_toml  # noqa: PLC0415
+
+        def text(path: str) -> str | None:
+            if not path:
+                return None
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    return handle.read()
+            except OSError as error:
+                raise ConfigError(f"{path}: cannot be read ({error.strerror or error})") from None
+
+        return locales_from_toml(text(self.settings.watchlist_file), text(self.settings.policy_file))
+
+    def speech(self, language: str) -> Speech:
+        from .i18n import speech  # noqa: PLC0415 - Babel: only the functions that write to people
+
+        return speech(language, self.locales.time_zone)
 
     @cached_property
     def statements(self) -> StatementLibrary:

@@ -6,6 +6,7 @@ cursor, read the rest from the stores, and return the next cursor; the machine o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,8 @@ from ..domain.response.crisis_plan import (
 from ..domain.response.incidents import SYSTEM, Incident, IncidentRoute, RoutedRound
 from ..domain.response.links import ActionLink, DecisionRequest, link_key, new_link_id
 from ..domain.response.notices import Asking, compose
-from ..domain.response.statements import StatementFacts
+from ..domain.response.statements import StatementFacts, default_statements
+from ..domain.speech import DEFAULT_LANGUAGE, Speech
 from ..ports import ActionLinkStore, AuditLog, IncidentStore, OutboundMessage, PlanPorts, PlanStarter
 from .lifecycle import apply, record, write
 
@@ -90,7 +92,15 @@ def assess(
         includes_legal=includes_legal,
         minute_seconds=timing.minute_seconds,
     )
-    drafts = incident.drafts or statements.drafts_for(
+    voice = plan.locales.voice_of(incident.brand)
+    # A brand speaking another language than the library's source gets its packaged library in that
+    # language (statements.<lang>.toml); STATEMENTS_FILE replaces the English one.
+    library = (
+        statements
+        if voice.language == DEFAULT_LANGUAGE
+        else default_statements(voice.language, voice.address_form)
+    )
+    drafts = incident.drafts or library.drafts_for(
         StatementFacts(brand=incident.brand, crisis_types=incident.crisis_types)
     )
     apply(incidents, audit, incident, incident.routed(described, drafts), now)
@@ -99,19 +109,32 @@ def assess(
 
 def _audience(
     incident: Incident, cursor: Cursor, policy: EscalationPolicy, rounds: list[PlannedRound]
-) -> tuple[list[Contact], str]:
-    """Who this wait asks, and how the message names their role."""
+) -> tuple[list[Contact], Callable[[Speech], str]]:
+    """Who this wait asks, and how the message names their role (in each reader's language; a tier's
+    label is the policy's own words)."""
     if cursor.phase is Phase.TIERS:
         if cursor.round >= len(rounds):
             raise InvalidRequestError(f"round {cursor.round + 1} is beyond the route")
         names = rounds[cursor.round].tiers
         label = " + ".join(policy.tiers[name].label for name in names)
-        return policy.contacts_of(names), f"tier {cursor.round + 1}: {label}"
+        number = cursor.round + 1
+        return (
+            policy.contacts_of(names),
+            lambda speech: (
+                speech.gettext("tier %(number)d: %(label)s")
+                % {
+                    "number": number,
+                    "label": label,
+                }
+            ),
+        )
     owner = policy.contact(incident.owner or "")
     if owner is not None:
-        return [owner], "the incident's owner"
+        return [owner], lambda speech: speech.gettext("the incident's owner")
     # The owner left the policy since: the first round stands in, so nobody is left unasked.
-    return policy.contacts_of(rounds[0].tiers), "tier 1, standing in for the owner"
+    return policy.contacts_of(rounds[0].tiers), lambda speech: speech.gettext(
+        "tier 1, standing in for the owner"
+    )
 
 
 ASKED = {
@@ -138,9 +161,16 @@ def _new_request(
 
 
 def _link_for(
-    contact: Contact, incident: Incident, request: DecisionRequest, asking: Asking, plan: PlanPorts
+    contact: Contact,
+    incident: Incident,
+    request: DecisionRequest,
+    ask: Callable[[Speech], Asking],
+    plan: PlanPorts,
 ) -> OutboundMessage:
-    """A new action link of `request` for `contact`, stored, and the message that carries it."""
+    """A new action link of `request` for `contact`, stored, and the message, in the contact's language, that
+    carries it."""
+    speech = plan.speech(plan.locales.reader_language(contact.id))
+    asking = ask(speech)
     link_id = new_link_id()
     plan.links.add(
         ActionLink(
@@ -154,7 +184,7 @@ def _link_for(
         )
     )
     url = f"{plan.action_base_url.rstrip('/')}/a/{link_id}"
-    notice = compose(incident, asking, contact.name, url)
+    notice = compose(incident, asking, contact.name, url, speech)
     return OutboundMessage(contact.id, notice.subject, notice.email, notice.sms)
 
 
@@ -196,8 +226,11 @@ def request_decision(
         request = _new_request(incident_id, cursor, contacts, expires_at)
         links.open_request(request, task_token)
     first_statement = incident.drafts[0].text if incident.drafts else ""
-    asking = Asking(cursor.phase, cursor.message, who, expires_at, first_statement)
-    messages = [_link_for(contact, incident, request, asking, plan) for contact in contacts]
+
+    def ask(speech: Speech) -> Asking:
+        return Asking(cursor.phase, cursor.message, who(speech), expires_at, first_statement)
+
+    messages = [_link_for(contact, incident, request, ask, plan) for contact in contacts]
     notifier.send(messages)
     audit.record(
         incident_id,

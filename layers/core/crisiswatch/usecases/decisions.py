@@ -24,6 +24,7 @@ from ..domain.response.links import (
     verify_form_token,
 )
 from ..domain.response.statements import Draft, StatementTextError, clean_statement
+from ..domain.speech import DEFAULT_LANGUAGE
 from ..ports import ActionLinkStore, AuditLog, IncidentStore, LinkPorts
 
 
@@ -92,11 +93,16 @@ class LinkPage:
     problem: Problem | None = None
     why: str = ""
     """What is wrong with a refused revision, in the words of the statement rules."""
+    refusal: StatementTextError | None = None
+    """The refused revision's reason itself, for the page to say it in its reader's language."""
     ticked: ChecklistItem | None = None
     request: DecisionRequest | None = None
     checklist: list[ChecklistLine] = field(default_factory=list)
     revision: Revision | None = None
     """Set when a revision was refused: the page offers its choices again, with the text as typed."""
+    language: str = DEFAULT_LANGUAGE
+    """The recipient's language: the page speaks it."""
+    time_zone: str = "UTC"
 
     @property
     def drafts(self) -> list[Draft]:
@@ -175,20 +181,20 @@ def view_link(
 
 def _decision_output(
     choice: Decision, submission: Submission, link: ActionLink, incident: Incident | None, now: datetime
-) -> DecisionPayload | tuple[Problem, str]:
+) -> DecisionPayload | tuple[Problem, StatementTextError | None]:
     """What the workflow receives, or why the form cannot be accepted."""
     output = DecisionPayload(choice, decided_by=link.recipient, tier=link.tier, decided_at=now)
     if choice in (Decision.APPROVE, Decision.REQUEST_CHANGES):
         offered = {draft.key: draft for draft in (incident.drafts if incident else ())}
         draft = offered.get(submission.statement)
         if draft is None:
-            return Problem.NO_SUCH_STATEMENT, ""
+            return Problem.NO_SUCH_STATEMENT, None
         output = replace(output, statement=submission.statement)
         if choice is Decision.REQUEST_CHANGES:
             try:  # tidied here, so the text the next approver sees is the text published
                 output = replace(output, revised_text=clean_statement(submission.revised_text, draft.channel))
             except StatementTextError as error:
-                return Problem.REVISION_REFUSED, error.message
+                return Problem.REVISION_REFUSED, error
     if submission.note.strip():
         output = replace(output, note=submission.note.strip()[:NOTE_LIMIT])
     return output
@@ -262,13 +268,20 @@ def decide(
 
 
 def _refused(
-    visit: _Visit, choice: Decision, refusal: tuple[Problem, str], submission: Submission, fresh_token: str
+    visit: _Visit,
+    choice: Decision,
+    refused: tuple[Problem, StatementTextError | None],
+    submission: Submission,
+    fresh_token: str,
 ) -> LinkPage:
     """The form cannot be accepted as sent."""
-    (problem, why), link, incident, request = refusal, visit.link, visit.incident, visit.request
+    (problem, refusal), link, incident, request = refused, visit.link, visit.incident, visit.request
+    why = refusal.message if refusal is not None else ""
     if choice is not Decision.REQUEST_CHANGES:
         return _with_checklist(
-            LinkPage(Outcome.BAD_FORM, link, incident, problem=problem, why=why, request=request)
+            LinkPage(
+                Outcome.BAD_FORM, link, incident, problem=problem, why=why, refusal=refusal, request=request
+            )
         )
     # The link still decides: the page offers the choices again, the refused text in its box.
     page = LinkPage(
@@ -278,6 +291,7 @@ def _refused(
         form_token=fresh_token,
         problem=problem,
         why=why,
+        refusal=refusal,
         request=request,
         revision=Revision(submission.statement, submission.revised_text),
     )
@@ -398,7 +412,21 @@ class ActionLinks:
 
     def view(self, link_id: str) -> LinkPage:
         p = self.ports
-        return view_link(link_id, p.link_secret(), p.links, p.incidents, self.clock())
+        return self._in_language(view_link(link_id, p.link_secret(), p.links, p.incidents, self.clock()))
 
     def decide(self, link_id: str, submission: Submission, client: str) -> LinkPage:
-        return decide(link_id, submission, client, self.ports, self.clock())
+        return self._in_language(decide(link_id, submission, client, self.ports, self.clock()))
+
+    def _in_language(self, page: LinkPage) -> LinkPage:
+        """The page in its recipient's language (the team's for a link nobody owns), its checklist too."""
+        locales = self.ports.locales
+        language = locales.reader_language(page.link.recipient) if page.link else locales.team_language
+        if (language, locales.time_zone) == (page.language, page.time_zone):
+            return page
+        speech = self.ports.speech(language)
+        checklist = (
+            checklist_lines(page.incident.checklist, _includes_legal(page.incident), speech)
+            if page.incident is not None and page.checklist
+            else page.checklist
+        )
+        return replace(page, language=language, time_zone=locales.time_zone, checklist=checklist)

@@ -81,10 +81,24 @@ def publish_statement(
     reference = publisher.post(incident_id, channel.value, text, now)
     published = incident.publish(text, reference, publisher.name, now)
     write(incidents, incident, published, now)
+    # The comms channel is the team's own: it reads the team's language.
+    _ = plan.speech(plan.locales.team_language).gettext
+    values = {
+        "sev": incident.severity.value,
+        "brand": incident.brand,
+        "incident": incident_id,
+        "who": statement.approved_by,
+        "channel": _(channel.value),
+        "publisher": publisher.name,
+    }
     comms.announce(
-        f"[{incident.severity.value}] {incident.brand}: statement published",
-        f"Incident {incident_id}: the statement approved by {statement.approved_by} is published "
-        f"({channel.value}, {publisher.name}).\n\n{text}",
+        _("[%(sev)s] %(brand)s: statement published") % values,
+        _(
+            "Incident %(incident)s: the statement approved by %(who)s is published (%(channel)s, "
+            "%(publisher)s)."
+        )
+        % values
+        + f"\n\n{text}",
     )
     record(audit, incident_id, published, now)
     return {"ref": reference}

@@ -14,6 +14,7 @@ from ..domain.response.incidents import CLOSED_STATUSES, Incident, IncidentFilte
 from ..domain.response.links import DecisionRequest
 from ..domain.review.report import IncidentRecord, PostCrisisReport, build_report, window
 from ..domain.review.timeline import HistoryEvent, TimelineEntry, merge
+from ..domain.speech import Locales, Speech
 from ..ports import (
     ActionLinkStore,
     AggregateStore,
@@ -41,14 +42,18 @@ def compile_report(
     ports: ReportPorts,
     now: datetime,
     ending: str | None = None,
+    language: str | None = None,
 ) -> PostCrisisReport:
+    """The report in `language`; None: the brand's (its statements' language), else the team's."""
     incident = ports.incidents.get(incident_id)
     if incident is None:
         raise IncidentNotFoundError(incident_id)
     events = list(_history_of(incident, ports.history))
     first, last = window(incident)
     buckets = ports.aggregates.buckets(incident.brand, first, last).values()
-    return build_report(IncidentRecord(incident, ports.audit.read(incident_id), events, buckets), now, ending)
+    speech = ports.speech(language or ports.locales.page_language(incident.brand))
+    record = IncidentRecord(incident, ports.audit.read(incident_id), events, buckets)
+    return build_report(record, now, ending, speech)
 
 
 def _history_of(incident: Incident, history: ExecutionHistory) -> Iterator[HistoryEvent]:
@@ -67,13 +72,13 @@ def view_incident(
     incident_id: str,
     ports: ReportPorts,
     now: datetime,
+    language: str | None = None,
 ) -> IncidentView:
-    report = compile_report(incident_id, ports, now)
+    report = compile_report(incident_id, ports, now, language=language)
     incident = report.incident
     includes_legal = incident.includes_legal
-    return IncidentView(
-        report, checklist_lines(incident.checklist, includes_legal), pending_request(incident_id, ports.links)
-    )
+    checklist = checklist_lines(incident.checklist, includes_legal, ports.speech(report.language))
+    return IncidentView(report, checklist, pending_request(incident_id, ports.links))
 
 
 def pending_request(incident_id: str, links: ActionLinkStore) -> DecisionRequest | None:
@@ -125,11 +130,13 @@ class Reporting:
     ports: ReportPorts
     clock: Callable[[], datetime] = field(default=utc_now, repr=False)
 
-    def compile(self, incident_id: str, ending: str | None = None) -> PostCrisisReport:
-        return compile_report(incident_id, self.ports, self.clock(), ending)
+    def compile(
+        self, incident_id: str, ending: str | None = None, language: str | None = None
+    ) -> PostCrisisReport:
+        return compile_report(incident_id, self.ports, self.clock(), ending, language)
 
-    def view(self, incident_id: str) -> IncidentView:
-        return view_incident(incident_id, self.ports, self.clock())
+    def view(self, incident_id: str, language: str | None = None) -> IncidentView:
+        return view_incident(incident_id, self.ports, self.clock(), language)
 
     def write(
         self, incident_id: str, render: Callable[[PostCrisisReport], ReportFiles], ending: str | None = None
@@ -181,3 +188,10 @@ class _OtherHistory:
     @property
     def reports(self) -> ReportStore:
         return self.ports.reports
+
+    @property
+    def locales(self) -> Locales:
+        return self.ports.locales
+
+    def speech(self, language: str) -> Speech:
+        return self.ports.speech(language)

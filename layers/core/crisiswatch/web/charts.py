@@ -15,7 +15,9 @@ from datetime import UTC, datetime, timedelta
 from ..domain.clock import BUCKET, to_iso
 from ..domain.detection.detector import BucketStats
 from ..domain.review.report import Marker, PostCrisisReport
-from .pages import _environment
+from ..domain.speech import DEFAULT_LANGUAGE, Speech
+from ..i18n import speech
+from .localised import html_environment
 
 WIDTH, HEIGHT = 720, 260
 
@@ -317,8 +319,21 @@ def _moments(markers: Sequence[Marker]) -> str:
     return "; ".join(f"{marker.label} {_clock(marker.at)}" for marker in sorted(markers, key=lambda m: m.at))
 
 
-def _window(axis: _TimeAxis) -> str:
-    return f"from {_day(axis.start)} {_clock(axis.start)} to {_day(axis.end)} {_clock(axis.end)} UTC"
+def _window(axis: _TimeAxis, voice: Speech) -> str:
+    # The charts' axis runs in UTC in every language: the mentions' clock, as the report's tables show.
+    return voice.gettext("from %(start)s to %(end)s UTC") % {
+        "start": f"{_day(axis.start)} {_clock(axis.start)}",
+        "end": f"{_day(axis.end)} {_clock(axis.end)}",
+    }
+
+
+def _voice(report: PostCrisisReport) -> Speech:
+    return speech(report.language, report.time_zone)
+
+
+def _decimal(value: float, voice: Speech, digits: int) -> str:
+    """English keeps its `{:.1f}` figures as they were; other languages their own notation."""
+    return f"{value:.{digits}f}" if voice.language == DEFAULT_LANGUAGE else voice.number(value, digits)
 
 
 def volume_chart(report: PostCrisisReport) -> str:
@@ -329,42 +344,58 @@ def volume_chart(report: PostCrisisReport) -> str:
     y = _value_scale(values[-1])
     points = [(axis.middle(stats), y(stats.volume)) for stats in report.series]
     peak = report.peak
-    description = f"Mentions of {report.incident.brand} per 5 minutes {_window(axis)}"
+    voice = _voice(report)
+    _ = voice.gettext
+    brand = {"brand": report.incident.brand}
+    description = _("Mentions of %(brand)s per 5 minutes %(window)s") % {
+        **brand,
+        "window": _window(axis, voice),
+    }
     if peak is not None:
-        description += f"; peak {peak.volume} at {_clock(peak.bucket)} UTC"
-    description += f"; {expected:.1f} expected. Response moments: {_moments(report.markers) or 'none'}."
+        description += _("; peak %(volume)s at %(clock)s UTC") % {
+            "volume": peak.volume,
+            "clock": _clock(peak.bucket),
+        }
+    description += _("; %(expected)s expected. Response moments: %(moments)s.") % {
+        "expected": _decimal(expected, voice, 1),
+        "moments": _moments(report.markers) or _("none"),
+    }
     chart = Chart(
         id="chart-volume",
-        title=f"Mentions of {report.incident.brand} per 5 minutes",
+        title=_("Mentions of %(brand)s per 5 minutes") % brand,
         description=description,
         x_ticks=axis.ticks(),
         y_ticks=_value_ticks(values, y, lambda value: f"{value:g}"),
         right_ticks=[],
         series=[_series(Stroke("volume", VOLUME, SOLID, 2.0), points, area=True)],
-        reference=Reference(y(expected), f"expected {expected:.1f}"),
+        reference=Reference(
+            y(expected), _("expected %(expected)s") % {"expected": _decimal(expected, voice, 1)}
+        ),
         band=None,
         markers=_place_markers(report.markers, axis),
         legend=_legend(
-            [("mentions per 5 min", VOLUME, SOLID, "line"), ("expected", MUTED, BASELINE_DASH, "line")]
+            [(_("mentions per 5 min"), VOLUME, SOLID, "line"), (_("expected"), MUTED, BASELINE_DASH, "line")]
         ),
-        note="" if any(stats.volume for stats in report.series) else "No mentions in this window",
+        note="" if any(stats.volume for stats in report.series) else _("No mentions in this window"),
     )
     return _render(chart)
 
 
-def _crisis_band(report: PostCrisisReport, axis: _TimeAxis) -> Band | None:
+def _crisis_band(report: PostCrisisReport, axis: _TimeAxis, label: str) -> Band | None:
     if len(report.periods) < 2:
         return None
     during = report.periods[1]
     left = axis.x(max(during.start, axis.start))
     right = axis.x(min(during.end, axis.end))
-    return Band(left, round(right - left, 1), "crisis period") if right > left else None
+    return Band(left, round(right - left, 1), label) if right > left else None
 
 
 def negativity_chart(report: PostCrisisReport) -> str:
     """Negative share per bucket against the ordinary share, negative reach on its own scale, and the
     crisis period shaded."""
     axis = _TimeAxis(report.series, report.onset)
+    voice = _voice(report)
+    _ = voice.gettext
     usual = report.baseline.negative_share * 100
     shares = [stats.negative_share * 100 if stats.scored else None for stats in report.series]
     # Below 10 % the axis would magnify noise; above 100 % there is nothing.
@@ -376,8 +407,8 @@ def negativity_chart(report: PostCrisisReport) -> str:
     ]
     series = [_series(Stroke("negative-share", NEGATIVE, SOLID, 2.0), share_points, area=False)]
     legend = [
-        ("negative share", NEGATIVE, SOLID, "line"),
-        ("usual share", MUTED, BASELINE_DASH, "line"),
+        (_("negative share"), NEGATIVE, SOLID, "line"),
+        (_("usual share"), MUTED, BASELINE_DASH, "line"),
     ]
     right_ticks: list[Tick] = []
     most_reach = max((stats.negative_reach for stats in report.series), default=0)
@@ -387,34 +418,40 @@ def negativity_chart(report: PostCrisisReport) -> str:
         right_ticks = _value_ticks(reach_values, reach_y, compact)
         reach_points = [(axis.middle(stats), reach_y(stats.negative_reach)) for stats in report.series]
         series.insert(0, _series(Stroke("negative-reach", REACH, REACH_DASH, 1.5), reach_points, area=False))
-        legend.append(("negative reach (right axis)", REACH, REACH_DASH, "line"))
-    band = _crisis_band(report, axis)
+        legend.append((_("negative reach (right axis)"), REACH, REACH_DASH, "line"))
+    band = _crisis_band(report, axis, _("crisis period"))
     if band is not None:
         legend.append((band.label, CRISIS_BAND, SOLID, "band"))
     peak_share = max((share for share in shares if share is not None), default=None)
-    description = f"Share of negative mentions of {report.incident.brand} per 5 minutes {_window(axis)}"
+    brand = {"brand": report.incident.brand}
+    description = _("Share of negative mentions of %(brand)s per 5 minutes %(window)s") % {
+        **brand,
+        "window": _window(axis, voice),
+    }
     if peak_share is not None:
-        description += f"; highest {peak_share:.0f} %"
-    description += f"; usual share {usual:.0f} %"
+        description += _("; highest %(share)s %%") % {"share": _decimal(peak_share, voice, 0)}
+    description += _("; usual share %(share)s %%") % {"share": _decimal(usual, voice, 0)}
     if most_reach:
-        description += f"; negative reach up to {most_reach:,} followers"
-    description += f". Response moments: {_moments(report.markers) or 'none'}."
+        reach = f"{most_reach:,}" if voice.language == DEFAULT_LANGUAGE else voice.number(most_reach)
+        description += _("; negative reach up to %(reach)s followers") % {"reach": reach}
+    description += _(". Response moments: %(moments)s.") % {"moments": _moments(report.markers) or _("none")}
     chart = Chart(
         id="chart-negativity",
-        title=f"Negative mentions of {report.incident.brand} (share and reach)",
+        title=_("Negative mentions of %(brand)s (share and reach)") % brand,
         description=description,
         x_ticks=axis.ticks(),
         y_ticks=_value_ticks(values, y, lambda value: f"{value:g}%"),
         right_ticks=right_ticks,
         series=series,
-        reference=Reference(y(usual), f"usual {usual:.0f}%"),
+        reference=Reference(y(usual), _("usual %(share)s%%") % {"share": _decimal(usual, voice, 0)}),
         band=band,
         markers=_place_markers(report.markers, axis),
         legend=_legend(legend),
-        note="" if peak_share is not None else "No sentiment could be read in this window",
+        note="" if peak_share is not None else _("No sentiment could be read in this window"),
     )
     return _render(chart)
 
 
 def _render(chart: Chart) -> str:
-    return _environment().get_template("chart.svg").render(chart=chart, style=STYLE)
+    template = html_environment().get_template("chart.svg")
+    return str(template.render(chart=chart, style=STYLE))

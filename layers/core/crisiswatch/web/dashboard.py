@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cache
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 
-from ..domain.clock import parse_iso, to_iso
 from ..domain.detection.severity import Severity
 from ..domain.response.checklist import ChecklistLine
 from ..domain.response.incidents import Decision, Incident, IncidentStatus
 from ..domain.response.links import DecisionRequest
-from ..domain.review.report import PostCrisisReport, format_duration
+from ..domain.review.report import PostCrisisReport
 from ..domain.review.timeline import condense
+from ..domain.speech import DEFAULT_LANGUAGE, LANGUAGES, N_, Speech
+from ..i18n import speech
 from .charts import negativity_chart, volume_chart
+from .localised import LANGUAGE_NAMES, html_environment
 from .pages import SECURITY_HEADERS
 
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
@@ -36,42 +38,19 @@ DASHBOARD_HEADERS = {
 }
 
 DECISION_LABELS = {
-    Decision.ACKNOWLEDGE: "acknowledge",
-    Decision.APPROVE: "approve a statement",
-    Decision.REQUEST_CHANGES: "ask for changes",
-    Decision.DISMISS: "dismiss as a false alarm",
-    Decision.ESCALATE: "escalate",
-    Decision.RESOLVE: "resolve",
-    Decision.REVIEW_DONE: "confirm the review",
+    Decision.ACKNOWLEDGE: N_("acknowledge"),
+    Decision.APPROVE: N_("approve a statement"),
+    Decision.REQUEST_CHANGES: N_("ask for changes"),
+    Decision.DISMISS: N_("dismiss as a false alarm"),
+    Decision.ESCALATE: N_("escalate"),
+    Decision.RESOLVE: N_("resolve"),
+    Decision.REVIEW_DONE: N_("confirm the review"),
 }
 
 
-def utc(value: datetime | str | None, seconds: bool = False) -> str:
-    """A moment (or stored ISO text) as people read it; stored text that is no time is shown as it is."""
-    moment = _moment(value)
-    if moment is None:
-        return str(value) if value else "—"
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")
-
-
-def humanize(value: object) -> str:
-    """`product_safety` -> `product safety`."""
-    return str(value).replace("_", " ")
-
-
-def percent(share: float) -> str:
-    return f"{share * 100:.1f} %"
-
-
-@cache
-def environment() -> Environment:
-    """The pages' environment (autoescaping everything) with the filters the report sections use."""
-    env = Environment(
-        loader=PackageLoader("crisiswatch.web", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-    )
-    env.filters.update(utc=utc, iso=to_iso, duration=format_duration, humanize=humanize, percent=percent)
-    return env
+def environment(language: str = DEFAULT_LANGUAGE, time_zone: str = "UTC") -> Environment:
+    """The pages' environment (autoescaping everything) in a language, with the report sections' filters."""
+    return html_environment(language, time_zone)
 
 
 @dataclass(frozen=True)
@@ -136,34 +115,32 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _count(value: Any) -> str:
-    """Whole numbers with thousands separators; anything else as it came."""
-    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else _text(value)
+def _count(value: Any, voice: Speech) -> str:
+    """Whole numbers with the language's thousands separators; anything else as it came."""
+    return voice.number(value) if isinstance(value, int) and not isinstance(value, bool) else _text(value)
 
 
-def _moment(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    try:
-        return parse_iso(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
-
-
-def explanation_of(incident: Incident) -> Explanation:
+def explanation_of(incident: Incident, voice: Speech | None = None) -> Explanation:
+    voice = voice or speech()
+    _ = voice.gettext
     explanation = _mapping(incident.explanation)
     observed, expected = _mapping(explanation.get("observed")), _mapping(explanation.get("expected"))
     signals = explanation.get("signals")
     measures = [
-        Measure(label, _count(observed.get(key)), _text(expected.get(key)))
-        for key, label in (("volume", "Mentions in 5 min"), ("negative", "Negative mentions in 5 min"))
+        Measure(_(label), _count(observed.get(key), voice), _decimal(expected.get(key), voice))
+        for key, label in (
+            ("volume", N_("Mentions in 5 min")),
+            ("negative", N_("Negative mentions in 5 min")),
+        )
         if key in observed or key in expected
     ]
     share = observed.get("negative_share")
     if isinstance(share, int | float):
-        measures.append(Measure("Negative share", percent(share), ""))
+        measures.append(Measure(_("Negative share"), voice.percent(share, 1), ""))
     if "negative_reach" in observed:
-        measures.append(Measure("Negative reach (followers)", _count(observed["negative_reach"]), ""))
+        measures.append(
+            Measure(_("Negative reach (followers)"), _count(observed["negative_reach"], voice), "")
+        )
     crisis_types = []
     for name, raw in _mapping(explanation.get("crisis_types")).items():
         details = _mapping(raw)
@@ -171,8 +148,8 @@ def explanation_of(incident: Incident) -> Explanation:
         crisis_types.append(
             TypeSignal(
                 crisis_type=str(name),
-                observed=_count(details.get("observed")),
-                expected=_text(details.get("expected")),
+                observed=_count(details.get("observed"), voice),
+                expected=_decimal(details.get("expected"), voice),
                 sources=", ".join(str(source) for source in sources) if isinstance(sources, list) else "",
                 p_value=_text(details.get("p_value")),
             )
@@ -183,11 +160,11 @@ def explanation_of(incident: Incident) -> Explanation:
             kind=kind,
             author=_text(post.get("author")),
             source=_text(post.get("source")),
-            reach=_count(post.get("reach")),
+            reach=_count(post.get("reach"), voice),
             text=_text(post.get("text")),
             lang=_language_code(post.get("lang")),
         )
-        for key, kind in (("crisis_posts", "Report"), ("negative_posts", "Most-reached negative post"))
+        for key, kind in (("crisis_posts", _("Report")), ("negative_posts", _("Most-reached negative post")))
         for post in map(_mapping, evidence.get(key) or [])
     ]
     return Explanation(
@@ -220,13 +197,48 @@ def statement_of(incident: Incident) -> Statement | None:
     )
 
 
+def _decimal(value: Any, voice: Speech) -> str:
+    """An expected figure as stored (a float in English notation) in the reader's notation."""
+    if isinstance(value, float) and voice.language != DEFAULT_LANGUAGE:
+        return voice.number(value, 1)
+    return _text(value)
+
+
+def language_switch(query: dict[str, str], current: str) -> list[dict[str, str | bool]]:
+    """The links of the pages' language switch: this page again with `lang` set, its other query
+    parameters kept (the list's filters)."""
+    kept = {key: value for key, value in query.items() if key != "lang"}
+    return [
+        {
+            "code": code,
+            "name": LANGUAGE_NAMES[code],
+            "href": "?" + urlencode({**kept, "lang": code}),
+            "current": code == current,
+        }
+        for code in LANGUAGES
+    ]
+
+
+def report_speech(report: PostCrisisReport) -> Speech:
+    """The speech a report was compiled in: its pages say it the same way."""
+    return speech(report.language, report.time_zone)
+
+
 def drill_note(report: PostCrisisReport) -> str:
     if not report.is_drill_scaled:
         return ""
-    return (
-        f"This was a drill that ran one policy minute in {60 / report.time_scale:g} s: response figures and "
-        "the response moments on the charts are in the policy time it stood for."
+    voice = report_speech(report)
+    text = voice.gettext(
+        "This was a drill that ran one policy minute in %(seconds)s s: response figures and the response "
+        "moments on the charts are in the policy time it stood for."
     )
+    seconds = 60 / report.time_scale
+    shown = (
+        f"{seconds:g}"
+        if voice.language == DEFAULT_LANGUAGE
+        else voice.number(seconds, 0 if seconds >= 10 else 1)
+    )
+    return text % {"seconds": shown}
 
 
 def report_context(report: PostCrisisReport) -> dict[str, Any]:
@@ -234,7 +246,7 @@ def report_context(report: PostCrisisReport) -> dict[str, Any]:
     return {
         "report": report,
         "incident": report.incident,
-        "explanation": explanation_of(report.incident),
+        "explanation": explanation_of(report.incident, report_speech(report)),
         "statement": statement_of(report.incident),
         "drill_note": drill_note(report),
         "worked": [finding for finding in report.findings if finding.worked],
@@ -247,11 +259,21 @@ def inline_charts(report: PostCrisisReport) -> dict[str, Markup]:
     return {"volume": Markup(volume_chart(report)), "negativity": Markup(negativity_chart(report))}  # noqa: S704
 
 
-def render_incident_list(incidents: list[Incident], base_path: str, filters: dict[str, str]) -> str:
+def render_incident_list(  # noqa: PLR0913, PLR0917 - the page and its language, zone and choice
+    incidents: list[Incident],
+    base_path: str,
+    filters: dict[str, str],
+    language: str = DEFAULT_LANGUAGE,
+    time_zone: str = "UTC",
+    chosen: str | None = None,
+) -> str:
+    """`chosen`: the language the reader picked with `?lang=` (kept on the links), None if none."""
     return (
-        environment()
+        environment(language, time_zone)
         .get_template("dashboard_list.html")
         .render(
+            switch=language_switch(filters | ({"lang": chosen} if chosen else {}), language),
+            keep="?" + urlencode({"lang": chosen}) if chosen else "",
             incidents=incidents,
             base=base_path.rstrip("/"),
             filters=filters,
@@ -263,14 +285,21 @@ def render_incident_list(incidents: list[Incident], base_path: str, filters: dic
 
 
 def render_incident_page(
-    report: PostCrisisReport, checklist: list[ChecklistLine], pending: DecisionRequest | None, base_path: str
+    report: PostCrisisReport,
+    checklist: list[ChecklistLine],
+    pending: DecisionRequest | None,
+    base_path: str,
+    chosen: str | None = None,
 ) -> str:
+    """In the report's language; `chosen` is the reader's `?lang=` (kept on the page's links)."""
     timeline, left_out = condense(report.timeline)
     return (
-        environment()
+        environment(report.language, report.time_zone)
         .get_template("dashboard_incident.html")
         .render(
             **report_context(report),
+            switch=language_switch({"lang": chosen} if chosen else {}, report.language),
+            keep="?" + urlencode({"lang": chosen}) if chosen else "",
             timeline=timeline,
             left_out=left_out,
             charts=inline_charts(report),

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cache
 
-from jinja2 import Environment, PackageLoader
+from jinja2 import Environment
 
-from ..domain.review.report import PostCrisisReport, format_duration
+from ..domain.review.report import PostCrisisReport
 from .charts import negativity_chart, volume_chart
-from .dashboard import environment, humanize, inline_charts, percent, report_context, utc
+from .dashboard import environment, inline_charts, report_context
+from .localised import markdown_environment as localised_markdown
 
 HTML_TYPE = "text/html; charset=utf-8"
 MARKDOWN_TYPE = "text/markdown; charset=utf-8"
@@ -35,22 +35,15 @@ def md(value: object) -> str:
     return _LIST_OPENER.sub(r"\1\\", text, count=1)
 
 
-@cache
-def markdown_environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("crisiswatch.web", "templates"),
-        autoescape=False,  # noqa: S701 - Markdown, not HTML: `md` escapes what needs it
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(md=md, utc=utc, duration=format_duration, humanize=humanize, percent=percent)
+def markdown_environment(language: str = "en", time_zone: str = "UTC") -> Environment:
+    env = localised_markdown(language, time_zone)
+    env.filters["md"] = md
     return env
 
 
 def render_report_html(report: PostCrisisReport) -> str:
     return (
-        environment()
+        environment(report.language, report.time_zone)
         .get_template("report.html")
         .render(**report_context(report), charts=inline_charts(report))
     )
@@ -58,7 +51,11 @@ def render_report_html(report: PostCrisisReport) -> str:
 
 def render_report_markdown(report: PostCrisisReport, charts: dict[str, str]) -> str:
     """`charts` maps a chart (`volume`, `negativity`) to the file it is saved as, next to the Markdown."""
-    return markdown_environment().get_template("report.md").render(**report_context(report), charts=charts)
+    return (
+        markdown_environment(report.language, report.time_zone)
+        .get_template("report.md")
+        .render(**report_context(report), charts=charts)
+    )
 
 
 def report_files(report: PostCrisisReport) -> dict[str, tuple[bytes, str]]:

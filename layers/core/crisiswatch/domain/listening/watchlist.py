@@ -11,11 +11,25 @@ import re
 import tomllib
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from ..speech import DEFAULT_LANGUAGE, AddressForm, known_language
 from .language import normalise_tag
 
 _ID = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
+Language = Annotated[str, AfterValidator(known_language)]
+"""A language code, refused (with its place) unless CrisisWatch speaks it."""
 
 
 class WatchlistError(ValueError):
@@ -132,6 +146,10 @@ class Brand(_Spec):
     """A mention containing any of these is not about the brand (a namesake, a street...)."""
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = []
     """ISO 639-1/3 codes to keep; empty keeps every language (unknown languages are always kept)."""
+    statement_language: Language = DEFAULT_LANGUAGE
+    """The language the brand publishes its statements in (its pre-approved statements' library)."""
+    address_form: AddressForm = "Sie"
+    """How a German statement addresses the public: Sie, or du where the brand speaks that way."""
     sources: list[Source] = []
 
     @field_validator("sources")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ..speech import N_, SOURCE, Speech
+
 
 class ChecklistItem(StrEnum):
     ACKNOWLEDGED = "acknowledged"
@@ -24,15 +26,15 @@ class ChecklistItem(StrEnum):
 
 
 LABELS = {
-    ChecklistItem.ACKNOWLEDGED: "Acknowledged by an owner",
-    ChecklistItem.FACTS_GATHERED: "Facts gathered",
-    ChecklistItem.STATEMENT_APPROVED: "Holding statement approved",
-    ChecklistItem.PUBLISHED: "Statement published",
-    ChecklistItem.STAKEHOLDERS_INFORMED: "Internal stakeholders informed",
-    ChecklistItem.LEGAL_REVIEWED: "Legal reviewed",
-    ChecklistItem.MONITORING: "Monitoring",
-    ChecklistItem.RESOLVED: "Resolved",
-    ChecklistItem.REVIEW_DONE: "Post-crisis review done",
+    ChecklistItem.ACKNOWLEDGED: N_("Acknowledged by an owner"),
+    ChecklistItem.FACTS_GATHERED: N_("Facts gathered"),
+    ChecklistItem.STATEMENT_APPROVED: N_("Holding statement approved"),
+    ChecklistItem.PUBLISHED: N_("Statement published"),
+    ChecklistItem.STAKEHOLDERS_INFORMED: N_("Internal stakeholders informed"),
+    ChecklistItem.LEGAL_REVIEWED: N_("Legal reviewed"),
+    ChecklistItem.MONITORING: N_("Monitoring"),
+    ChecklistItem.RESOLVED: N_("Resolved"),
+    ChecklistItem.REVIEW_DONE: N_("Post-crisis review done"),
 }
 
 TICKED_BY_PEOPLE = frozenset({ChecklistItem.STAKEHOLDERS_INFORMED, ChecklistItem.LEGAL_REVIEWED})
@@ -54,14 +56,16 @@ def items_for(includes_legal: bool) -> tuple[ChecklistItem, ...]:
     return tuple(item for item in ChecklistItem if includes_legal or item is not ChecklistItem.LEGAL_REVIEWED)
 
 
-def checklist_lines(ticked: dict[str, dict[str, str]], includes_legal: bool) -> list[ChecklistLine]:
+def checklist_lines(
+    ticked: dict[str, dict[str, str]], includes_legal: bool, speech: Speech = SOURCE
+) -> list[ChecklistLine]:
     lines = []
     for item in items_for(includes_legal):
         done = ticked.get(item.value)
         lines.append(
             ChecklistLine(
                 item=item,
-                label=LABELS[item],
+                label=speech.gettext(LABELS[item]),
                 done_by=done.get("by") if done else None,
                 done_at=done.get("at") if done else None,
                 tickable=done is None and item in TICKED_BY_PEOPLE,

@@ -12,9 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..detection.severity import Severity
+from ..speech import DEFAULT_LANGUAGE, known_language, known_zone
+
+Language = Annotated[str, AfterValidator(known_language)]
+"""A language code, refused (with its place) unless CrisisWatch speaks it."""
+TimeZone = Annotated[str, AfterValidator(known_zone)]
 
 _KEY = r"^[a-z][a-z0-9_]{0,39}$"
 _E164 = r"^\+[1-9][0-9]{6,14}$"
@@ -39,6 +44,8 @@ class Contact(_Spec):
     name: str = Field(min_length=1, max_length=80)
     email: Annotated[str, Field(pattern=_EMAIL)] | None = None
     phone: Annotated[str, Field(pattern=_E164)] | None = None
+    language: Language | None = None
+    """The language this person reads messages and action pages in; None: the team's."""
 
     @model_validator(mode="after")
     def _reachable(self) -> Contact:
@@ -86,7 +93,16 @@ class MaintenanceWindow(_Spec):
         return self
 
 
+class Team(_Spec):
+    """The crisis team's defaults: the language its people read and the zone its clocks show."""
+
+    language: Language = DEFAULT_LANGUAGE
+    time_zone: TimeZone = "UTC"
+    """An IANA zone; times that matter are shown in it with UTC beside them."""
+
+
 class EscalationPolicy(_Spec):
+    team: Team = Team()
     tiers: dict[Annotated[str, Field(pattern=_KEY)], Tier] = Field(min_length=1)
     routes: dict[Severity, list[str]]
     """Per severity, the tiers in escalation order; each gets its response time before the next."""

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 from ..detection.taxonomy import default_taxonomy
 from ..errors import CrisisWatchError
+from ..speech import DEFAULT_LANGUAGE, LANGUAGES, N_, SOURCE, AddressForm, Speech, unknown_language
 
 
 class StatementKind(StrEnum):
@@ -306,37 +307,68 @@ class StatementLibrary:
 
 
 class StatementTextError(StatementsError):
-    """A statement's text cannot be approved or published; `message` says why, in words for the page."""
+    """A statement's text cannot be approved or published; `message` says why, in words for the page
+    (English), `said(speech)` in the reader's language."""
 
     def __init__(self, message: str) -> None:
         super().__init__([f"text: {message}"])
         self.message = message
 
+    def said(self, speech: Speech) -> str:
+        return self.message
+
 
 class EmptyStatementError(StatementTextError):
     def __init__(self) -> None:
-        super().__init__("The statement is empty: write the text to publish.")
+        super().__init__(self.said(SOURCE))
+
+    def said(self, speech: Speech) -> str:
+        return speech.gettext("The statement is empty: write the text to publish.")
 
 
 class RefusedCharacterError(StatementTextError):
     """A character that could disguise the text or break it on the way out (see `clean_statement`)."""
 
     def __init__(self, code_point: int, what: str, line: int, column: int, count: int) -> None:
-        name = unicodedata.name(chr(code_point), "")
-        more = f"; {count - 1} more {'follows' if count == 2 else 'follow'}" if count > 1 else ""
-        super().__init__(
-            f"Line {line}, character {column} is U+{code_point:04X}{' ' + name if name else ''}, {what}, "
-            f"and cannot be published{more}. Delete {'them' if more else 'it'} and send the text again."
-        )
-        self.code_point, self.line, self.column, self.count = code_point, line, column, count
+        self.code_point, self.what, self.line, self.column, self.count = code_point, what, line, column, count
+        super().__init__(self.said(SOURCE))
+
+    def said(self, speech: Speech) -> str:
+        name = unicodedata.name(chr(self.code_point), "")
+        values = {
+            "line": self.line,
+            "column": self.column,
+            "character": f"U+{self.code_point:04X}{' ' + name if name else ''}",
+            "what": speech.gettext(self.what),
+            "more": self.count - 1,
+        }
+        if self.count == 1:
+            text = speech.gettext(
+                "Line %(line)s, character %(column)s is %(character)s, %(what)s, and cannot be published. "
+                "Delete it and send the text again."
+            )
+        else:
+            text = speech.ngettext(
+                "Line %(line)s, character %(column)s is %(character)s, %(what)s, and cannot be published; "
+                "%(more)s more follows. Delete them and send the text again.",
+                "Line %(line)s, character %(column)s is %(character)s, %(what)s, and cannot be published; "
+                "%(more)s more follow. Delete them and send the text again.",
+                self.count - 1,
+            )
+        return text % values
 
 
 class StatementTooLongError(StatementTextError):
     def __init__(self, length: int, limit: int, channel: Channel) -> None:
-        super().__init__(
-            f"The statement is {length} characters; the {channel.value} channel takes at most {limit}."
-        )
         self.length, self.limit, self.channel = length, limit, channel
+        super().__init__(self.said(SOURCE))
+
+    def said(self, speech: Speech) -> str:
+        text = speech.gettext(
+            "The statement is %(length)s characters; the %(channel)s channel takes at most %(limit)s."
+        )
+        channel = speech.gettext(self.channel.value)
+        return text % {"length": self.length, "channel": channel, "limit": self.limit}
 
 
 _LINE_BREAK = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
@@ -349,11 +381,11 @@ _REFUSED = re.compile(
     "|(?P<tag>[\U000e0000-\U000e007f])"
 )
 _WHY = {
-    "control": "a control character (line breaks are the only ones kept)",
-    "bidi": "a text-direction control (it can make a text read differently from what it holds)",
-    "surrogate": "half of a surrogate pair (no platform can store it)",
-    "annotation": "an interlinear annotation mark (it can hide text)",
-    "tag": "an invisible tag character (it can carry hidden text)",
+    "control": N_("a control character (line breaks are the only ones kept)"),
+    "bidi": N_("a text-direction control (it can make a text read differently from what it holds)"),
+    "surrogate": N_("half of a surrogate pair (no platform can store it)"),
+    "annotation": N_("an interlinear annotation mark (it can hide text)"),
+    "tag": N_("an invisible tag character (it can carry hidden text)"),
 }
 _FLAG_TAGS = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
 """The one use of tag characters in a statement: subdivision flags such as England's."""
@@ -617,7 +649,21 @@ def load_statements(path: str, known_types: Iterable[str] | None = None) -> Stat
         raise StatementsError([f"{path}: cannot be read ({error.strerror})"]) from None
 
 
+def statements_file_name(language: str = DEFAULT_LANGUAGE, address_form: AddressForm = "Sie") -> str:
+    """The packaged library of a voice: `statements.toml` (English), `statements.de.toml` (German, Sie),
+    `statements.de-du.toml` (German, du). English has one form of address."""
+    if language == DEFAULT_LANGUAGE:
+        return "statements.toml"
+    return f"statements.{language}.toml" if address_form == "Sie" else f"statements.{language}-du.toml"
+
+
 @cache
-def default_statements() -> StatementLibrary:
-    text = resources.files(__package__).joinpath("statements.toml").read_text(encoding="utf-8")
-    return StatementLibrary.from_toml(text, "statements.toml")
+def default_statements(
+    language: str = DEFAULT_LANGUAGE, address_form: AddressForm = "Sie"
+) -> StatementLibrary:
+    """The packaged pre-approved statements in a brand's language and form of address."""
+    if language not in LANGUAGES:
+        raise StatementsError([unknown_language(language) or language])
+    name = statements_file_name(language, address_form)
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return StatementLibrary.from_toml(text, name)

@@ -24,6 +24,8 @@ from ..detection.detector import BucketStats
 from ..response.audit import AuditKind
 from ..response.checklist import ChecklistItem
 from ..response.incidents import Incident, IncidentStatus
+from ..response.notices import crisis_type_names
+from ..speech import DEFAULT_LANGUAGE, N_, SOURCE, Speech
 from .timeline import AuditEntry, HistoryEvent, TimelineEntry, merge
 
 SYSTEM = "crisiswatch"
@@ -46,20 +48,20 @@ GOLDEN_HOUR = timedelta(hours=1)
 SLOW_DETECTION = timedelta(minutes=30)
 
 NOTIFICATION_KINDS: dict[str, str] = {
-    AuditKind.TIER_NOTIFIED: "notified",
-    AuditKind.REMINDER_SENT: "reminded",
-    AuditKind.OWNER_NOTIFIED: "asked to approve (owner)",
-    AuditKind.MONITORING_NOTIFIED: "asked to monitor",
-    AuditKind.REVIEW_REQUESTED: "asked for the review",
+    AuditKind.TIER_NOTIFIED: N_("notified"),
+    AuditKind.REMINDER_SENT: N_("reminded"),
+    AuditKind.OWNER_NOTIFIED: N_("asked to approve (owner)"),
+    AuditKind.MONITORING_NOTIFIED: N_("asked to monitor"),
+    AuditKind.REVIEW_REQUESTED: N_("asked for the review"),
 }
 DECISION_KINDS: dict[str, str] = {
-    AuditKind.INCIDENT_ACKNOWLEDGED: "acknowledged",
-    AuditKind.STATEMENT_APPROVED: "approved the statement",
-    AuditKind.STATEMENT_CHANGES_REQUESTED: "asked for changes",
-    AuditKind.INCIDENT_DISMISSED: "dismissed as a false alarm",
-    AuditKind.INCIDENT_ESCALATED: "escalated to the next tier",
-    AuditKind.INCIDENT_RESOLVED: "resolved",
-    AuditKind.REVIEW_DONE: "confirmed the review",
+    AuditKind.INCIDENT_ACKNOWLEDGED: N_("acknowledged"),
+    AuditKind.STATEMENT_APPROVED: N_("approved the statement"),
+    AuditKind.STATEMENT_CHANGES_REQUESTED: N_("asked for changes"),
+    AuditKind.INCIDENT_DISMISSED: N_("dismissed as a false alarm"),
+    AuditKind.INCIDENT_ESCALATED: N_("escalated to the next tier"),
+    AuditKind.INCIDENT_RESOLVED: N_("resolved"),
+    AuditKind.REVIEW_DONE: N_("confirmed the review"),
 }
 RESPONSE_KINDS = frozenset(
     {
@@ -192,6 +194,10 @@ class PostCrisisReport:
     findings: list[Finding]
     execution: ExecutionSummary
     timeline: list[TimelineEntry] = field(default_factory=list)
+    language: str = DEFAULT_LANGUAGE
+    """The language its words were written in: its pages and files speak the same."""
+    time_zone: str = "UTC"
+    """The zone its pages show times in (UTC beside it)."""
 
     @property
     def recovery_seconds(self) -> float | None:
@@ -343,28 +349,32 @@ def _first(audit: Sequence[AuditEntry], kinds: Iterable[str]) -> AuditEntry | No
     return next((entry for entry in audit if entry.kind in wanted), None)
 
 
-def _milestones(incident: Incident, audit: Sequence[AuditEntry], clock: _Clock) -> list[Milestone]:
+def _milestones(
+    incident: Incident, audit: Sequence[AuditEntry], clock: _Clock, speech: Speech
+) -> list[Milestone]:
+    _ = speech.gettext
+
     def found(key: str, label: str, entry: AuditEntry | None) -> Milestone:
         if entry is None:
             return Milestone(key, label, None, None)
         return Milestone(key, label, entry.at, clock.seconds(entry.at), entry.actor)
 
     return [
-        Milestone("detected", "Alert raised", incident.opened_at, 0.0, "detector"),
-        found("notified", "First people told", _first(audit, [AuditKind.TIER_NOTIFIED])),
-        found("acknowledged", "First answer from a person", _first(audit, RESPONSE_KINDS)),
-        found("approved", "Statement approved", _first(audit, [AuditKind.STATEMENT_APPROVED])),
-        found("published", "Statement published", _first(audit, [AuditKind.STATEMENT_PUBLISHED])),
-        found("resolved", "Resolved", _first(audit, [AuditKind.INCIDENT_RESOLVED])),
-        found("reviewed", "Review confirmed", _first(audit, [AuditKind.REVIEW_DONE])),
+        Milestone("detected", _("Alert raised"), incident.opened_at, 0.0, "detector"),
+        found("notified", _("First people told"), _first(audit, [AuditKind.TIER_NOTIFIED])),
+        found("acknowledged", _("First answer from a person"), _first(audit, RESPONSE_KINDS)),
+        found("approved", _("Statement approved"), _first(audit, [AuditKind.STATEMENT_APPROVED])),
+        found("published", _("Statement published"), _first(audit, [AuditKind.STATEMENT_PUBLISHED])),
+        found("resolved", _("Resolved"), _first(audit, [AuditKind.INCIDENT_RESOLVED])),
+        found("reviewed", _("Review confirmed"), _first(audit, [AuditKind.REVIEW_DONE])),
     ]
 
 
-def _notifications(audit: Sequence[AuditEntry], clock: _Clock) -> list[Notification]:
+def _notifications(audit: Sequence[AuditEntry], clock: _Clock, speech: Speech) -> list[Notification]:
     return [
         Notification(
             at=entry.at,
-            what=NOTIFICATION_KINDS[entry.kind],
+            what=speech.gettext(NOTIFICATION_KINDS[entry.kind]),
             phase=str(entry.detail.get("phase", "")),
             tier=int(entry.detail.get("tier") or 0),
             recipients=tuple(str(person) for person in entry.detail.get("recipients", [])),
@@ -389,11 +399,11 @@ def _decision_detail(entry: AuditEntry) -> str:
     return ""
 
 
-def _decisions(audit: Sequence[AuditEntry], clock: _Clock) -> list[DecisionMade]:
+def _decisions(audit: Sequence[AuditEntry], clock: _Clock, speech: Speech) -> list[DecisionMade]:
     return [
         DecisionMade(
             entry.at,
-            DECISION_KINDS[entry.kind],
+            speech.gettext(DECISION_KINDS[entry.kind]),
             entry.actor,
             clock.seconds(entry.at),
             _decision_detail(entry),
@@ -403,17 +413,20 @@ def _decisions(audit: Sequence[AuditEntry], clock: _Clock) -> list[DecisionMade]
     ]
 
 
-def _round_tiers(incident: Incident, tier: int) -> str:
-    return ", ".join(incident.tiers_of_round(tier)) or f"tier {tier}"
+def _round_tiers(incident: Incident, tier: int, speech: Speech) -> str:
+    return ", ".join(incident.tiers_of_round(tier)) or speech.gettext("tier %(number)d") % {"number": tier}
 
 
-def _reminder_findings(incident: Incident, audit: Sequence[AuditEntry], clock: _Clock) -> list[Finding]:
+def _reminder_findings(
+    incident: Incident, audit: Sequence[AuditEntry], clock: _Clock, speech: Speech
+) -> list[Finding]:
+    _ = speech.gettext
     findings = []
     for index, entry in enumerate(audit):
         if entry.kind != AuditKind.REMINDER_SENT:
             continue
         recipients = set(entry.detail.get("recipients", []))
-        who = _round_tiers(incident, int(entry.detail.get("tier") or 0))
+        who = _round_tiers(incident, int(entry.detail.get("tier") or 0), speech)
         answer = None
         for later in audit[index + 1 :]:
             if later.kind in {AuditKind.TIER_TIMED_OUT, AuditKind.OWNER_TIMED_OUT}:
@@ -422,105 +435,134 @@ def _reminder_findings(incident: Incident, audit: Sequence[AuditEntry], clock: _
                 answer = later
                 break
         if answer is not None:
-            waited = format_duration(clock.seconds(answer.at) - clock.seconds(entry.at))
-            findings.append(
-                Finding(f"The reminder to {who} worked: {answer.actor} answered {waited} later.", True)
-            )
+            waited = speech.duration(timedelta(seconds=clock.seconds(answer.at) - clock.seconds(entry.at)))
+            text = _("The reminder to %(who)s worked: %(actor)s answered %(waited)s later.")
+            findings.append(Finding(text % {"who": who, "actor": answer.actor, "waited": waited}, True))
         else:
-            findings.append(Finding(f"The reminder to {who} got no answer before its time ran out.", False))
+            text = _("The reminder to %(who)s got no answer before its time ran out.")
+            findings.append(Finding(text % {"who": who}, False))
     return findings
 
 
-def _silence_findings(incident: Incident, audit: Sequence[AuditEntry]) -> list[Finding]:
+def _silence_findings(incident: Incident, audit: Sequence[AuditEntry], speech: Speech) -> list[Finding]:
     """Who did not answer in time, and whether anyone answered at all."""
+    _ = speech.gettext
     findings = []
     for entry in audit:
         if entry.kind == AuditKind.TIER_TIMED_OUT:
-            who = _round_tiers(incident, int(entry.detail.get("tier") or 0))
-            text = f"{who} did not answer in time: check who is on call for it and their contact details."
-            findings.append(Finding(text, False))
+            who = _round_tiers(incident, int(entry.detail.get("tier") or 0), speech)
+            text = _("%(who)s did not answer in time: check who is on call for it and their contact details.")
+            findings.append(Finding(text % {"who": who}, False))
         elif entry.kind == AuditKind.OWNER_TIMED_OUT:
-            text = f"{incident.owner or 'The owner'} acknowledged but did not approve in time."
-            findings.append(Finding(text, False))
+            text = _("%(owner)s acknowledged but did not approve in time.")
+            findings.append(Finding(text % {"owner": incident.owner or _("The owner")}, False))
     if any(entry.kind == AuditKind.ESCALATION_EXHAUSTED for entry in audit):
-        findings.append(Finding("Every tier stayed silent: the policy needs people who answer.", False))
+        findings.append(Finding(_("Every tier stayed silent: the policy needs people who answer."), False))
     return findings
 
 
 def _statement_findings(
-    incident: Incident, audit: Sequence[AuditEntry], published: Milestone
+    incident: Incident, audit: Sequence[AuditEntry], published: Milestone, speech: Speech
 ) -> list[Finding]:
+    _ = speech.gettext
     findings = []
     revisions = sum(entry.kind == AuditKind.STATEMENT_CHANGES_REQUESTED for entry in audit)
     if revisions:
-        types = ", ".join(kind.replace("_", " ") for kind in incident.crisis_types) or "this kind of crisis"
-        plural = "s" if revisions > 1 else ""
-        text = f"The pre-approved statement was revised {revisions} time{plural} before approval: "
-        findings.append(Finding(text + f"update the template for {types}.", False))
+        types = ", ".join(crisis_type_names(incident.crisis_types, speech)) or _("this kind of crisis")
+        text = speech.ngettext(
+            "The pre-approved statement was revised %(count)d time before approval: update the template "
+            "for %(types)s.",
+            "The pre-approved statement was revised %(count)d times before approval: update the template "
+            "for %(types)s.",
+            revisions,
+        )
+        findings.append(Finding(text % {"count": revisions, "types": types}, False))
     if published.seconds is not None:
         in_time = published.seconds <= GOLDEN_HOUR.total_seconds()
-        text = f"The holding statement was out {format_duration(published.seconds)} after the alert"
+        text = (
+            _("The holding statement was out %(after)s after the alert (within the first hour).")
+            if in_time
+            else _("The holding statement was out %(after)s after the alert: aim for the first hour.")
+        )
         findings.append(
-            Finding(text + (" (within the first hour)." if in_time else ": aim for the first hour."), in_time)
+            Finding(text % {"after": speech.duration(timedelta(seconds=published.seconds))}, in_time)
         )
     elif incident.status is not IncidentStatus.DISMISSED:
-        findings.append(Finding("No statement was published.", False))
+        findings.append(Finding(_("No statement was published."), False))
     return findings
 
 
 def _follow_through_findings(
-    incident: Incident, audit: Sequence[AuditEntry], published: Milestone, recovered_at: datetime | None
+    incident: Incident,
+    audit: Sequence[AuditEntry],
+    published: Milestone,
+    recovered_at: datetime | None,
+    speech: Speech,
 ) -> list[Finding]:
     """The checklist, the review and whether the public mood recovered after we spoke."""
+    _ = speech.gettext
     findings = []
     ticked = incident.checklist
     if incident.includes_legal and ChecklistItem.LEGAL_REVIEWED.value not in ticked:
-        findings.append(Finding("Legal review was on the checklist but never ticked.", False))
+        findings.append(Finding(_("Legal review was on the checklist but never ticked."), False))
     if published.at is not None and ChecklistItem.STAKEHOLDERS_INFORMED.value not in ticked:
-        findings.append(Finding("Nobody ticked 'internal stakeholders informed'.", False))
+        findings.append(Finding(_("Nobody ticked 'internal stakeholders informed'."), False))
     if any(entry.kind == AuditKind.REVIEW_OVERDUE for entry in audit):
-        findings.append(Finding("The post-crisis review was overdue.", False))
+        findings.append(Finding(_("The post-crisis review was overdue."), False))
     if published.at is not None and recovered_at is None:
         findings.append(
-            Finding("Negativity had not returned to its usual level by the end of the data.", False)
+            Finding(_("Negativity had not returned to its usual level by the end of the data."), False)
         )
     elif published.at is not None:
-        findings.append(Finding("Negativity returned to its usual level (see recovery).", True))
+        findings.append(Finding(_("Negativity returned to its usual level (see recovery)."), True))
     return findings
 
 
-def _findings(report: PostCrisisReport, audit: Sequence[AuditEntry], clock: _Clock) -> list[Finding]:
+def _findings(
+    report: PostCrisisReport, audit: Sequence[AuditEntry], clock: _Clock, speech: Speech
+) -> list[Finding]:
     """What went well and what to improve, each read off the records (never a generic tip)."""
+    _ = speech.gettext
     incident, milestones, time_to_detect = report.incident, report.milestones, report.time_to_detect
     recovered_at, execution = report.recovered_at, report.execution
     published = next(item for item in milestones if item.key == "published")
-    waited = format_duration(time_to_detect)
+    waited = {"waited": speech.duration(timedelta(seconds=time_to_detect))}
     if time_to_detect > SLOW_DETECTION.total_seconds():
-        text = f"The alert came {waited} after the first sign: review the watchlist keywords and crisis "
-        findings = [Finding(text + "terms for what was missed early.", False)]
-    else:
-        findings = [Finding(f"The alert came {waited} after the first sign.", True)]
-    findings += _silence_findings(incident, audit)
-    findings += _reminder_findings(incident, audit, clock)
-    findings += _statement_findings(incident, audit, published)
-    findings += _follow_through_findings(incident, audit, published, recovered_at)
-    if execution.failed_attempts:
-        attempts = (
-            "1 step attempt"
-            if execution.failed_attempts == 1
-            else f"{execution.failed_attempts} step attempts"
+        text = _(
+            "The alert came %(waited)s after the first sign: review the watchlist keywords and crisis "
+            "terms for what was missed early."
         )
-        text = f"{attempts} failed and were retried or caught: "
-        findings.append(Finding(text + "see the timeline for the errors.", False))
+        findings = [Finding(text % waited, False)]
+    else:
+        findings = [Finding(_("The alert came %(waited)s after the first sign.") % waited, True)]
+    findings += _silence_findings(incident, audit, speech)
+    findings += _reminder_findings(incident, audit, clock, speech)
+    findings += _statement_findings(incident, audit, published, speech)
+    findings += _follow_through_findings(incident, audit, published, recovered_at, speech)
+    if execution.failed_attempts:
+        text = speech.ngettext(
+            "%(count)d step attempt failed and were retried or caught: see the timeline for the errors.",
+            "%(count)d step attempts failed and were retried or caught: see the timeline for the errors.",
+            execution.failed_attempts,
+        )
+        findings.append(Finding(text % {"count": execution.failed_attempts}, False))
     return findings
 
 
-def _markers(milestones: list[Milestone], clock: _Clock, incident: Incident) -> list[Marker]:
-    markers = [Marker("detected", "alert", incident.detected_at or incident.detected_bucket)]
-    labels = {"notified": "told", "approved": "approved", "published": "published", "resolved": "resolved"}
+_MARKER_LABELS = {
+    "notified": N_("told"),
+    "approved": N_("approved"),
+    "published": N_("published"),
+    "resolved": N_("resolved"),
+}
+
+
+def _markers(milestones: list[Milestone], clock: _Clock, incident: Incident, speech: Speech) -> list[Marker]:
+    _ = speech.gettext
+    markers = [Marker("detected", _("alert"), incident.detected_at or incident.detected_bucket)]
     for item in milestones:
-        if item.key in labels and item.at is not None:
-            markers.append(Marker(item.key, labels[item.key], clock.on_event_clock(item.at)))
+        if item.key in _MARKER_LABELS and item.at is not None:
+            markers.append(Marker(item.key, _(_MARKER_LABELS[item.key]), clock.on_event_clock(item.at)))
     return markers
 
 
@@ -545,9 +587,12 @@ class IncidentRecord:
     buckets: Iterable[BucketStats]
 
 
-def build_report(record: IncidentRecord, now: datetime, ending: str | None = None) -> PostCrisisReport:
+def build_report(
+    record: IncidentRecord, now: datetime, ending: str | None = None, speech: Speech = SOURCE
+) -> PostCrisisReport:
     """Every figure of the report from the incident's record; `ending` is how its execution is ending
-    (`SUCCEEDED`, `FAILED`) when the state machine writes the report as its last step."""
+    (`SUCCEEDED`, `FAILED`) when the state machine writes the report as its last step. Its words
+    (milestones, findings, markers) are in `speech`'s language."""
     incident, history, buckets = record.incident, record.history, record.buckets
     audit = sorted(record.audit, key=lambda entry: entry.at)
     scale = time_scale_of(incident)
@@ -580,7 +625,7 @@ def build_report(record: IncidentRecord, now: datetime, ending: str | None = Non
     evidence = incident.explanation.get("evidence", {}) if incident.explanation else {}
     detected = incident.detected_at or detected_bucket
     time_to_detect = max(0.0, (detected - onset).total_seconds())
-    milestones = _milestones(incident, audit, clock)
+    milestones = _milestones(incident, audit, clock, speech)
     execution = summarize_execution(history, ending)
     chart_start = max(first, onset - CHART_LEAD)
     report = PostCrisisReport(
@@ -590,8 +635,8 @@ def build_report(record: IncidentRecord, now: datetime, ending: str | None = Non
         onset=onset,
         time_to_detect=time_to_detect,
         milestones=milestones,
-        notifications=_notifications(audit, clock),
-        decisions=_decisions(audit, clock),
+        notifications=_notifications(audit, clock, speech),
+        decisions=_decisions(audit, clock, speech),
         series=[stats for stats in full if stats.bucket >= chart_start],
         baseline=baseline,
         periods=periods,
@@ -599,12 +644,17 @@ def build_report(record: IncidentRecord, now: datetime, ending: str | None = Non
         recovered_at=recovered_at,
         crisis_types=type_counts,
         top_terms=_pairs(evidence.get("top_terms")),
-        markers=_markers(milestones, clock, incident),
+        markers=_markers(milestones, clock, incident, speech),
         findings=[],
         execution=execution,
         timeline=merge(history, audit),
     )
-    return replace(report, findings=_findings(report, audit, clock))
+    return replace(
+        report,
+        findings=_findings(report, audit, clock, speech),
+        language=speech.language,
+        time_zone=speech.time_zone,
+    )
 
 
 def _crisis_type_counts(
