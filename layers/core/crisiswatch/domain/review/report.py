@@ -587,47 +587,67 @@ class IncidentRecord:
     buckets: Iterable[BucketStats]
 
 
+@dataclass(frozen=True)
+class _CrisisShape:
+    """The brand's buckets around the incident with their gaps filled, and the crisis read off them: its
+    onset, the baseline before it, its peak, when the mood recovered, and the periods around it."""
+
+    full: list[BucketStats]
+    first: datetime
+    onset: datetime
+    baseline: Baseline
+    peak: BucketStats | None
+    recovered_at: datetime | None
+    end: datetime
+    periods: list[PeriodStats]
+
+    @classmethod
+    def of(cls, incident: Incident, buckets: Iterable[BucketStats]) -> _CrisisShape:
+        detected_bucket = incident.detected_bucket
+        expected = incident.explanation.get("expected", {}) if incident.explanation else {}
+        expected_volume = float(expected.get("volume") or 0.0)
+        expected_negative = float(expected.get("negative") or 0.0)
+        known = list(buckets)
+        first, last = window(incident)
+        newest = max((stats.bucket for stats in known if stats.bucket <= last), default=detected_bucket)
+        full = fill_gaps(known, first, max(newest, detected_bucket))
+        onset = find_onset(full, detected_bucket, expected_negative)
+        before = period("before", full, max(first, onset - BASELINE_WINDOW), onset)
+        baseline_share = (
+            before.negative_share
+            if before.scored
+            else (expected_negative / expected_volume if expected_volume else 0.0)
+        )
+        crisis = [stats for stats in full if stats.bucket >= onset]
+        peak = max(crisis, key=lambda stats: stats.volume, default=None)
+        recovered_at = find_recovery(full, peak.bucket if peak else detected_bucket, baseline_share)
+        end = full[-1].bucket + BUCKET
+        periods = [before, period("during", full, onset, recovered_at or end)]
+        if recovered_at is not None:  # no "after" until the mood is back: the crisis is still on
+            periods.append(period("after", full, recovered_at, end))
+        baseline = Baseline(expected_volume, expected_negative, baseline_share)
+        return cls(full, first, onset, baseline, peak, recovered_at, end, periods)
+
+
 def build_report(
     record: IncidentRecord, now: datetime, ending: str | None = None, speech: Speech = SOURCE
 ) -> PostCrisisReport:
     """Every figure of the report from the incident's record; `ending` is how its execution is ending
     (`SUCCEEDED`, `FAILED`) when the state machine writes the report as its last step. Its words
     (milestones, findings, markers) are in `speech`'s language."""
-    incident, history, buckets = record.incident, record.history, record.buckets
+    incident, history = record.incident, record.history
     audit = sorted(record.audit, key=lambda entry: entry.at)
     scale = time_scale_of(incident)
     clock = _Clock(incident, scale)
-    detected_bucket = incident.detected_bucket
-    expected = incident.explanation.get("expected", {}) if incident.explanation else {}
-    expected_volume = float(expected.get("volume") or 0.0)
-    expected_negative = float(expected.get("negative") or 0.0)
-
-    known = list(buckets)
-    first, last = window(incident)
-    newest = max((stats.bucket for stats in known if stats.bucket <= last), default=detected_bucket)
-    full = fill_gaps(known, first, max(newest, detected_bucket))
-    onset = find_onset(full, detected_bucket, expected_negative)
-    before = period("before", full, max(first, onset - BASELINE_WINDOW), onset)
-    baseline_share = (
-        before.negative_share
-        if before.scored
-        else (expected_negative / expected_volume if expected_volume else 0.0)
-    )
-    baseline = Baseline(expected_volume, expected_negative, baseline_share)
-    crisis = [stats for stats in full if stats.bucket >= onset]
-    peak = max(crisis, key=lambda stats: stats.volume, default=None)
-    recovered_at = find_recovery(full, peak.bucket if peak else detected_bucket, baseline_share)
-    end = full[-1].bucket + BUCKET
-    periods = [before, period("during", full, onset, recovered_at or end)]
-    if recovered_at is not None:  # no "after" until the mood is back: the crisis is still on
-        periods.append(period("after", full, recovered_at, end))
+    shape = _CrisisShape.of(incident, record.buckets)
+    full, onset, recovered_at, end = shape.full, shape.onset, shape.recovered_at, shape.end
     type_counts = _crisis_type_counts(incident, full, onset, recovered_at or end)
     evidence = incident.explanation.get("evidence", {}) if incident.explanation else {}
-    detected = incident.detected_at or detected_bucket
+    detected = incident.detected_at or incident.detected_bucket
     time_to_detect = max(0.0, (detected - onset).total_seconds())
     milestones = _milestones(incident, audit, clock, speech)
     execution = summarize_execution(history, ending)
-    chart_start = max(first, onset - CHART_LEAD)
+    chart_start = max(shape.first, onset - CHART_LEAD)
     report = PostCrisisReport(
         incident=incident,
         generated_at=now,
@@ -638,9 +658,9 @@ def build_report(
         notifications=_notifications(audit, clock, speech),
         decisions=_decisions(audit, clock, speech),
         series=[stats for stats in full if stats.bucket >= chart_start],
-        baseline=baseline,
-        periods=periods,
-        peak=peak,
+        baseline=shape.baseline,
+        periods=shape.periods,
+        peak=shape.peak,
         recovered_at=recovered_at,
         crisis_types=type_counts,
         top_terms=_pairs(evidence.get("top_terms")),
