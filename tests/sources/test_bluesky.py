@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 import requests
 
+from crisiswatch.config_files.watchlist import source_spec
 from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
-from crisiswatch.domain.listening.watchlist import BlueskySpec, Brand
+from crisiswatch.domain.listening.watchlist import Brand
 from crisiswatch_sources import bluesky
 from crisiswatch_sources.base import load_cursor
 from crisiswatch_sources.bluesky import BlueskySource
@@ -99,7 +100,7 @@ def make_source(
     }
     credentials = SECRET if secret is None else secret
     return BlueskySource(
-        BlueskySpec(**fields), source_context(brand, session, secret=lambda: dict(credentials))
+        source_spec(fields), source_context(brand, session, secret=lambda: dict(credentials))
     )
 
 

@@ -6,13 +6,15 @@ import copy
 import json
 import math
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from crisiswatch.domain.listening.watchlist import Brand, HackerNewsSpec
+from crisiswatch.config_files.watchlist import source_spec
+from crisiswatch.domain.listening.watchlist import Brand
 from crisiswatch.ports import FetchResult
 from crisiswatch_sources import hackernews
 from crisiswatch_sources.errors import (
@@ -81,7 +83,7 @@ def _passes(hit: dict[str, Any], filters: str) -> bool:
 def make_source(server: ScriptedServer, brand: Brand = BRAND, seconds: float = 60.0, **spec: Any):
     spec = {"id": "hn", "type": "hackernews", "base_url": server.url, **spec}
     context = source_context(brand, make_fast_session(), seconds=seconds)
-    return HackerNewsSource(HackerNewsSpec.model_validate(spec), context)
+    return HackerNewsSource(source_spec(spec), context)
 
 
 def ids(result: FetchResult) -> list[str]:
@@ -163,7 +165,14 @@ def test_keywords_exclusions_and_languages_filter_without_rejecting(scripted_ser
 
 def test_each_keyword_is_its_own_query_and_a_hit_found_twice_is_returned_once(scripted_server):
     scripted_server.always("GET", PATH, FakeAlgolia(corpus()))  # the fake ignores `query`: every hit matches
-    brand = BRAND.model_copy(update={"keywords": ["Northwind", "Northwind Traders", "northwind"]})
+    brand = replace(
+        BRAND,
+        keywords=(
+            "Northwind",
+            "Northwind Traders",
+            "northwind",
+        ),
+    )
     result = make_source(scripted_server, brand=brand).fetch(None, NOW)
 
     queries = [request.param("query") for request in scripted_server.requests_to(PATH)]

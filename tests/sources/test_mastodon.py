@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 import requests
 
+from crisiswatch.config_files.watchlist import source_spec
 from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
-from crisiswatch.domain.listening.watchlist import Brand, MastodonSpec
+from crisiswatch.domain.listening.watchlist import Brand
 from crisiswatch_sources.base import load_cursor
 from crisiswatch_sources.errors import (
     MalformedResponseError,
@@ -84,7 +85,7 @@ def make_source(
         "hashtags": ["northwind"],
         **spec,
     }
-    return MastodonSource(MastodonSpec(**fields), source_context(brand, session))
+    return MastodonSource(source_spec(fields), source_context(brand, session))
 
 
 def root(server: ScriptedServer, name: str = "a") -> str:

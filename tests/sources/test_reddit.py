@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 import requests
 
+from crisiswatch.config_files.watchlist import source_spec
 from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
-from crisiswatch.domain.listening.watchlist import Brand, RedditSpec
+from crisiswatch.domain.listening.watchlist import Brand
 from crisiswatch_sources.base import load_cursor
 from crisiswatch_sources.errors import (
     MalformedResponseError,
@@ -95,7 +96,7 @@ def make_source(
     if fields.get("auth") == "oauth":
         fields.setdefault("secret", "/crisiswatch/reddit")
     context = source_context(brand, session, secret=lambda: dict(secret or SECRET))
-    return RedditSource(RedditSpec(**fields), context)
+    return RedditSource(source_spec(fields), context)
 
 
 def ids(result: Any) -> list[str]:

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from crisiswatch.domain.listening.watchlist import Brand, RssSpec
+from crisiswatch.config_files.watchlist import source_spec
+from crisiswatch.domain.listening.watchlist import Brand
 from crisiswatch.ports import FetchResult
 from crisiswatch_sources.errors import (
     MalformedResponseError,
@@ -39,7 +40,7 @@ def fixture(name: str) -> bytes:
 
 
 def make_source(server: ScriptedServer, feeds: list[str], brand: Brand = BRAND, seconds: float = 60.0):
-    spec = RssSpec.model_validate({"id": "news", "type": "rss", "feeds": feeds, "base_url": server.url})
+    spec = source_spec({"id": "news", "type": "rss", "feeds": feeds, "base_url": server.url})
     return RssSource(spec, source_context(brand, make_fast_session(), seconds=seconds))
 
 
