@@ -29,7 +29,7 @@ def test_make_corpus_is_deterministic_and_spreads_the_mentions_over_every_source
 
 
 def test_expected_items_mention_the_brand_and_noise_does_not(corpus):
-    brand = Brand(name=BRAND, keywords=[BRAND])
+    brand = Brand(name=BRAND, keywords=(BRAND,))
     for source in SOURCE_TYPES:
         for item in corpus.data.of(source):
             assert brand.matches(f"{item.title}\n{item.text}") == item.matches, (source, item.text[:80])

@@ -31,7 +31,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "hackernews"
 NOW = datetime(2024, 6, 4, 15, 0, tzinfo=UTC)
 NOW_I = int(NOW.timestamp())
 PATH = "/api/v1/search_by_date"
-BRAND = Brand(name="Northwind", keywords=["Northwind"], exclusions=["Northwind Street"])
+BRAND = Brand(name="Northwind", keywords=("Northwind",), exclusions=("Northwind Street",))
 
 
 def corpus() -> list[dict[str, Any]]:
@@ -153,7 +153,7 @@ def test_a_malformed_hit_is_rejected_and_the_rest_kept(scripted_server):
 def test_keywords_exclusions_and_languages_filter_without_rejecting(scripted_server):
     scripted_server.always("GET", PATH, FakeAlgolia(corpus()))
     brand = Brand(
-        name="Northwind", keywords=["Northwind"], exclusions=["Northwind Street", "shrug"], languages=["en"]
+        name="Northwind", keywords=("Northwind",), exclusions=("Northwind Street", "shrug"), languages=("en",)
     )
     result = make_source(scripted_server, brand=brand).fetch(None, NOW)
 

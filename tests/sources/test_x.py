@@ -39,7 +39,7 @@ NOW = datetime(2024, 6, 4, 15, 0, tzinfo=UTC)
 RESET = int((NOW + timedelta(minutes=10)).timestamp())
 PATH = "/2/tweets/search/recent"
 TOKEN = "AAAAAAAAAAAAAAAAAAAAA-test-bearer-token"
-BRAND = Brand(name="Northwind", keywords=["Northwind"], exclusions=["Northwind Street"])
+BRAND = Brand(name="Northwind", keywords=("Northwind",), exclusions=("Northwind Street",))
 KEY = "x:Northwind:tw:2024-06"
 HEADERS = {"x-rate-limit-limit": "450", "x-rate-limit-remaining": "449", "x-rate-limit-reset": str(RESET)}
 

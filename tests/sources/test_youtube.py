@@ -41,7 +41,7 @@ SEARCH = "/youtube/v3/search"
 COMMENTS = "/youtube/v3/commentThreads"
 V1, V2, V3 = "dQw4w9WgXcQ", "9bZkp7q19f0", "kJQP7kiw5Fk"
 API_KEY = "AIzaSy-test-key-never-logged"
-BRAND = Brand(name="Northwind", keywords=["Northwind"], exclusions=["Northwind Street"])
+BRAND = Brand(name="Northwind", keywords=("Northwind",), exclusions=("Northwind Street",))
 
 
 def load(name: str) -> Any:
