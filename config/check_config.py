@@ -9,8 +9,8 @@ from pathlib import Path
 
 def main(directory: str) -> int:
     try:
-        from crisiswatch.domain.listening.watchlist import WatchlistError, load_watchlist  # noqa: PLC0415
-        from crisiswatch.domain.response.policy import PolicyError, load_policy  # noqa: PLC0415
+        from crisiswatch.config_files.policy import PolicyError, load_policy  # noqa: PLC0415
+        from crisiswatch.config_files.watchlist import WatchlistError, load_watchlist  # noqa: PLC0415
         from crisiswatch.domain.response.statements import StatementsError, default_statements  # noqa: PLC0415
     except ImportError:
         print("config: not validated (build from the project's .venv, e.g. `make build`, to check it)")

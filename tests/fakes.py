@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from crisiswatch.breaker import CircuitBreaker, SourceHealth
 from crisiswatch.config import Settings, Tables
+from crisiswatch.config_files.policy import parse_policy
 from crisiswatch.domain.clock import bucket_start, to_iso
 from crisiswatch.domain.detection.detector import (
     BucketStats,
@@ -42,7 +43,7 @@ from crisiswatch.domain.response.incidents import (
     incident_id_for,
 )
 from crisiswatch.domain.response.links import ActionLink, DecisionRequest, LinkState
-from crisiswatch.domain.response.policy import EscalationPolicy, parse_policy
+from crisiswatch.domain.response.policy import EscalationPolicy
 from crisiswatch.domain.response.statements import Draft, StatementLibrary, default_statements
 from crisiswatch.domain.review import timeline
 from crisiswatch.domain.speech import Locales, Speech

@@ -114,7 +114,7 @@ def _cmd_local(args: argparse.Namespace) -> int:
 
 
 def _cmd_contacts(args: argparse.Namespace) -> int:
-    from crisiswatch.domain.response.policy import PolicyError, load_policy  # noqa: PLC0415
+    from crisiswatch.config_files.policy import PolicyError, load_policy  # noqa: PLC0415
 
     from .contacts import sync_contacts  # noqa: PLC0415
 

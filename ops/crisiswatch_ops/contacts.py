@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crisiswatch.domain.response.policy import EscalationPolicy, load_policy
+from crisiswatch.config_files.policy import load_policy
+from crisiswatch.domain.response.policy import EscalationPolicy
 
 
 @dataclass

@@ -15,8 +15,8 @@ from moto import mock_aws
 
 from crisiswatch.adapters.notifications import RecordingPublisher, SnsCommsChannel, SnsNotifier
 from crisiswatch.adapters.stepfunctions import StepFunctionsCrisisPlan
+from crisiswatch.config_files.policy import parse_policy
 from crisiswatch.domain.errors import InvalidRequestError, TransientError
-from crisiswatch.domain.response.policy import parse_policy
 from crisiswatch.ports import OutboundMessage
 from crisiswatch.usecases.asking import start_plan
 from crisiswatch_ops.contacts import sync_contacts

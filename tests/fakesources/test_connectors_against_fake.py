@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from crisiswatch.domain.listening.watchlist import parse_watchlist
+from crisiswatch.config_files.watchlist import parse_watchlist
 from crisiswatch_ops.fakesources import (
     Corpus,
     FakeSettings,

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 import requests
 
-from crisiswatch.domain.listening.watchlist import Brand, parse_watchlist
+from crisiswatch.config_files.watchlist import parse_watchlist
+from crisiswatch.domain.listening.watchlist import Brand
 from crisiswatch_ops.fakesources import SOURCE_TYPES, FakeSourceServer, WatchlistOptions, make_corpus
 
 from .conftest import BRAND, END, START
@@ -28,7 +29,7 @@ def test_make_corpus_is_deterministic_and_spreads_the_mentions_over_every_source
 
 
 def test_expected_items_mention_the_brand_and_noise_does_not(corpus):
-    brand = Brand(name=BRAND, keywords=[BRAND])
+    brand = Brand(name=BRAND, keywords=(BRAND,))
     for source in SOURCE_TYPES:
         for item in corpus.data.of(source):
             assert brand.matches(f"{item.title}\n{item.text}") == item.matches, (source, item.text[:80])
@@ -72,7 +73,9 @@ def test_the_watchlist_points_every_source_at_the_server_and_validates(server):
             "Other", WatchlistOptions(keywords=["Other Co"], sources=["x"], reddit_auth="anonymous")
         )
     )
-    assert [spec.type for spec in only.brands[0].sources] == ["x"] and only.brands[0].keywords == ["Other Co"]
+    assert [spec.type for spec in only.brands[0].sources] == ["x"] and only.brands[0].keywords == (
+        "Other Co",
+    )
 
 
 def test_url_helpers_and_secrets(server):

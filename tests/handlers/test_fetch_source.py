@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from crisiswatch.config_files.watchlist import parse_watchlist
 from crisiswatch.domain.errors import SourceUnavailableError
-from crisiswatch.domain.listening.watchlist import parse_watchlist
 from crisiswatch.ports import FetchResult
 from tests.builders.lambdas import FakeLambdaContext, load_event, load_function
 from tests.fakes import T0, FakeServices, make_mention

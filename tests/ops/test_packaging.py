@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,18 @@ def test_a_content_filter_goes_to_eventbridges_matcher() -> None:
     prefix = EventFilter((json.dumps({"eventName": [{"prefix": "INS"}]}),))
     assert prefix.matches(RECORD)
     assert not prefix.matches({**RECORD, "eventName": "MODIFY"})
+
+
+def test_every_package_of_the_three_is_installed() -> None:
+    # setuptools installs only the packages pyproject.toml lists: a new folder left out works from the
+    # repository and fails after `pip install` (as config_files/ would have for `crisiswatch contacts`).
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(project["tool"]["setuptools"]["packages"])
+    folders = project["tool"]["setuptools"]["package-dir"]
+    found = {
+        ".".join((name, *init.parent.relative_to(ROOT / folder).parts))
+        for name, folder in folders.items()
+        for init in (ROOT / folder).rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    assert found == listed

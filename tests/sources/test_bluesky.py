@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 import requests
 
+from crisiswatch.config_files.watchlist import source_spec
 from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
-from crisiswatch.domain.listening.watchlist import BlueskySpec, Brand
+from crisiswatch.domain.listening.watchlist import Brand
 from crisiswatch_sources import bluesky
 from crisiswatch_sources.base import load_cursor
 from crisiswatch_sources.bluesky import BlueskySource
@@ -29,7 +30,7 @@ from .conftest import Reply, ScriptedServer, hanging_session, source_context
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"
 NOW = datetime(2024, 6, 10, 7, 0, tzinfo=UTC)
-BRAND = Brand(name="Northwind", keywords=["northwind"], exclusions=["northwind ridge"])
+BRAND = Brand(name="Northwind", keywords=("northwind",), exclusions=("northwind ridge",))
 SECRET = {"identifier": "crisiswatch-bot.bsky.social", "password": "abcd-efgh-ijkl-mnop"}
 SEARCH = "/xrpc/app.bsky.feed.searchPosts"
 CREATE = "/xrpc/com.atproto.server.createSession"
@@ -99,7 +100,7 @@ def make_source(
     }
     credentials = SECRET if secret is None else secret
     return BlueskySource(
-        BlueskySpec(**fields), source_context(brand, session, secret=lambda: dict(credentials))
+        source_spec(fields), source_context(brand, session, secret=lambda: dict(credentials))
     )
 
 
@@ -165,7 +166,7 @@ def test_first_fetch_with_no_results_starts_from_now(server, fast_session):
 
 
 def test_one_search_per_keyword_unless_the_spec_gives_a_query(server, fast_session):
-    brand = Brand(name="Northwind", keywords=["northwind", "nw air"])
+    brand = Brand(name="Northwind", keywords=("northwind", "nw air"))
     logged_in(server).script(
         "GET", SEARCH, Reply(200, results()), Reply(200, results()), Reply(200, results())
     )
@@ -181,7 +182,7 @@ def test_one_search_per_keyword_unless_the_spec_gives_a_query(server, fast_sessi
 
 
 def test_keyword_exclusion_and_language_filtering(server, fast_session):
-    brand = Brand(name="Northwind", keywords=["northwind"], exclusions=["ridge"], languages=["en"])
+    brand = Brand(name="Northwind", keywords=("northwind",), exclusions=("ridge",), languages=("en",))
     posts = [
         post("k5", "2024-06-10T06:50:00.000Z", "Northwind delays again"),
         post("k4", "2024-06-10T06:49:00.000Z", "Northwindy day"),
@@ -201,7 +202,7 @@ def test_keyword_exclusion_and_language_filtering(server, fast_session):
 
 
 def test_every_declared_language_is_kept_for_identification_to_choose_from(server, fast_session):
-    brand = Brand(name="Northwind", keywords=["northwind"], languages=["en"])
+    brand = Brand(name="Northwind", keywords=("northwind",), languages=("en",))
     posts = [
         post("m2", "2024-06-10T06:50:00.000Z", "Northwind ist wieder zu spät"),
         post("m1", "2024-06-10T06:49:00.000Z", "Northwind encore en retard"),
@@ -573,7 +574,7 @@ def test_a_json_answer_without_posts_is_malformed(server, fast_session):
 
 
 def test_one_query_failing_keeps_what_the_others_found(server, fast_session):
-    brand = Brand(name="Northwind", keywords=["northwind", "nw air"])
+    brand = Brand(name="Northwind", keywords=("northwind", "nw air"))
     logged_in(server).script(
         "GET", SEARCH, Reply(200, POSTS), Reply(400, {"error": "BadQueryString", "message": "bad query"})
     )

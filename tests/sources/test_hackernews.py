@@ -6,13 +6,15 @@ import copy
 import json
 import math
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from crisiswatch.domain.listening.watchlist import Brand, HackerNewsSpec
+from crisiswatch.config_files.watchlist import source_spec
+from crisiswatch.domain.listening.watchlist import Brand
 from crisiswatch.ports import FetchResult
 from crisiswatch_sources import hackernews
 from crisiswatch_sources.errors import (
@@ -29,7 +31,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "hackernews"
 NOW = datetime(2024, 6, 4, 15, 0, tzinfo=UTC)
 NOW_I = int(NOW.timestamp())
 PATH = "/api/v1/search_by_date"
-BRAND = Brand(name="Northwind", keywords=["Northwind"], exclusions=["Northwind Street"])
+BRAND = Brand(name="Northwind", keywords=("Northwind",), exclusions=("Northwind Street",))
 
 
 def corpus() -> list[dict[str, Any]]:
@@ -81,7 +83,7 @@ def _passes(hit: dict[str, Any], filters: str) -> bool:
 def make_source(server: ScriptedServer, brand: Brand = BRAND, seconds: float = 60.0, **spec: Any):
     spec = {"id": "hn", "type": "hackernews", "base_url": server.url, **spec}
     context = source_context(brand, make_fast_session(), seconds=seconds)
-    return HackerNewsSource(HackerNewsSpec.model_validate(spec), context)
+    return HackerNewsSource(source_spec(spec), context)
 
 
 def ids(result: FetchResult) -> list[str]:
@@ -151,7 +153,7 @@ def test_a_malformed_hit_is_rejected_and_the_rest_kept(scripted_server):
 def test_keywords_exclusions_and_languages_filter_without_rejecting(scripted_server):
     scripted_server.always("GET", PATH, FakeAlgolia(corpus()))
     brand = Brand(
-        name="Northwind", keywords=["Northwind"], exclusions=["Northwind Street", "shrug"], languages=["en"]
+        name="Northwind", keywords=("Northwind",), exclusions=("Northwind Street", "shrug"), languages=("en",)
     )
     result = make_source(scripted_server, brand=brand).fetch(None, NOW)
 
@@ -163,7 +165,14 @@ def test_keywords_exclusions_and_languages_filter_without_rejecting(scripted_ser
 
 def test_each_keyword_is_its_own_query_and_a_hit_found_twice_is_returned_once(scripted_server):
     scripted_server.always("GET", PATH, FakeAlgolia(corpus()))  # the fake ignores `query`: every hit matches
-    brand = BRAND.model_copy(update={"keywords": ["Northwind", "Northwind Traders", "northwind"]})
+    brand = replace(
+        BRAND,
+        keywords=(
+            "Northwind",
+            "Northwind Traders",
+            "northwind",
+        ),
+    )
     result = make_source(scripted_server, brand=brand).fetch(None, NOW)
 
     queries = [request.param("query") for request in scripted_server.requests_to(PATH)]

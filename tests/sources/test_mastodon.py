@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 import requests
 
+from crisiswatch.config_files.watchlist import source_spec
 from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
-from crisiswatch.domain.listening.watchlist import Brand, MastodonSpec
+from crisiswatch.domain.listening.watchlist import Brand
 from crisiswatch_sources.base import load_cursor
 from crisiswatch_sources.errors import (
     MalformedResponseError,
@@ -27,7 +28,7 @@ from .conftest import Reply, ScriptedServer, hanging_session, source_context
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon"
 NOW = datetime(2024, 6, 10, 7, 0, tzinfo=UTC)
-BRAND = Brand(name="Northwind", keywords=["northwind"], exclusions=["northwind ridge"])
+BRAND = Brand(name="Northwind", keywords=("northwind",), exclusions=("northwind ridge",))
 TAG = "/api/v1/timelines/tag/northwind"
 
 
@@ -84,7 +85,7 @@ def make_source(
         "hashtags": ["northwind"],
         **spec,
     }
-    return MastodonSource(MastodonSpec(**fields), source_context(brand, session))
+    return MastodonSource(source_spec(fields), source_context(brand, session))
 
 
 def root(server: ScriptedServer, name: str = "a") -> str:
@@ -140,7 +141,7 @@ def test_first_fetch_reads_the_newest_page_of_the_hashtag(server, fast_session):
 def test_language_filter_keeps_unknown_languages(server, fast_session):
     statuses = [status(3, language="de"), status(2, language=None), status(1, language="en-GB")]
     server.script("GET", f"/mastodon/a{TAG}", Reply(200, statuses))
-    brand = Brand(name="Northwind", keywords=["northwind"], languages=["en"])
+    brand = Brand(name="Northwind", keywords=("northwind",), languages=("en",))
 
     result = make_source(server, fast_session, brand=brand).fetch(None, NOW)
 
@@ -510,7 +511,7 @@ def searches(result: Any) -> dict[str, dict[str, str]]:
 
 
 def test_search_asks_each_keyword_and_keeps_its_own_watermark(server, fast_session):
-    brand = Brand(name="Northwind", keywords=["northwind", "nw air"])
+    brand = Brand(name="Northwind", keywords=("northwind", "nw air"))
     found = fixture("search.json")
     newest = found["statuses"][0]["id"]
     older = status(112590000000000001, "nw air lost my bag")

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 import requests
 
+from crisiswatch.config_files.watchlist import source_spec
 from crisiswatch.domain.listening.mentions import MAX_TEXT_CHARS
-from crisiswatch.domain.listening.watchlist import Brand, RedditSpec
+from crisiswatch.domain.listening.watchlist import Brand
 from crisiswatch_sources.base import load_cursor
 from crisiswatch_sources.errors import (
     MalformedResponseError,
@@ -28,7 +29,7 @@ from .conftest import Reply, ScriptedServer, hanging_session, source_context
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reddit"
 NOW = datetime(2024, 6, 10, 7, 0, tzinfo=UTC)
-BRAND = Brand(name="Northwind", keywords=["northwind"], exclusions=["northwind ridge"])
+BRAND = Brand(name="Northwind", keywords=("northwind",), exclusions=("northwind ridge",))
 SECRET = {
     "client_id": "cw-client",
     "client_secret": "cw-client-secret",
@@ -95,7 +96,7 @@ def make_source(
     if fields.get("auth") == "oauth":
         fields.setdefault("secret", "/crisiswatch/reddit")
     context = source_context(brand, session, secret=lambda: dict(secret or SECRET))
-    return RedditSource(RedditSpec(**fields), context)
+    return RedditSource(source_spec(fields), context)
 
 
 def ids(result: Any) -> list[str]:
@@ -163,7 +164,7 @@ def test_the_spec_query_replaces_the_brand_keywords(server, fast_session):
 
 
 def test_keywords_match_whole_words_only_and_exclusions_win(server, fast_session):
-    brand = Brand(name="Northwind", keywords=["northwind", "nw air"], exclusions=["northwind ridge"])
+    brand = Brand(name="Northwind", keywords=("northwind", "nw air"), exclusions=("northwind ridge",))
     children = [
         post("t3_a1", 1718000010, "Northwindy weather today"),  # not the word
         post("t3_a2", 1718000020, "Flying NW Air tomorrow"),  # second keyword, any case
@@ -178,7 +179,7 @@ def test_keywords_match_whole_words_only_and_exclusions_win(server, fast_session
 
 
 def test_reddit_has_no_language_so_a_language_filter_keeps_everything(server, fast_session):
-    brand = Brand(name="Northwind", keywords=["northwind"], languages=["de"])
+    brand = Brand(name="Northwind", keywords=("northwind",), languages=("de",))
     server.script("GET", "/search.json", ok(listing([post("t3_b1", 1718000010, "Northwind est en retard")])))
 
     result = make_source(server, fast_session, brand=brand).fetch(None, NOW)

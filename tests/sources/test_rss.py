@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from crisiswatch.domain.listening.watchlist import Brand, RssSpec
+from crisiswatch.config_files.watchlist import source_spec
+from crisiswatch.domain.listening.watchlist import Brand
 from crisiswatch.ports import FetchResult
 from crisiswatch_sources.errors import (
     MalformedResponseError,
@@ -27,7 +28,7 @@ from .conftest import Recorded, Reply, ScriptedServer, hanging_session, make_fas
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rss"
 NOW = datetime(2024, 6, 4, 15, 0, tzinfo=UTC)
-BRAND = Brand(name="Northwind", keywords=["Northwind"], exclusions=["Northwind Street"])
+BRAND = Brand(name="Northwind", keywords=("Northwind",), exclusions=("Northwind Street",))
 NEWS = "https://www.dailyledger.example/business/rss.xml"
 BLOG = "https://blog-conso.example/feed.atom"
 GNEWS = "https://news.google.com/rss/search?q=%22Northwind%22+when:1d&hl=en-US&gl=US&ceid=US:en"
@@ -39,7 +40,7 @@ def fixture(name: str) -> bytes:
 
 
 def make_source(server: ScriptedServer, feeds: list[str], brand: Brand = BRAND, seconds: float = 60.0):
-    spec = RssSpec.model_validate({"id": "news", "type": "rss", "feeds": feeds, "base_url": server.url})
+    spec = source_spec({"id": "news", "type": "rss", "feeds": feeds, "base_url": server.url})
     return RssSource(spec, source_context(brand, make_fast_session(), seconds=seconds))
 
 
@@ -125,7 +126,9 @@ def test_language_filter_keeps_matching_and_unknown_languages(scripted_server):
     scripted_server.always(
         "GET", "/nolang.xml", Reply(200, fixture("news_rss2.xml").replace(b"en-us", b""), XML)
     )
-    brand = Brand(name="Northwind", keywords=["Northwind"], exclusions=["Northwind Street"], languages=["en"])
+    brand = Brand(
+        name="Northwind", keywords=("Northwind",), exclusions=("Northwind Street",), languages=("en",)
+    )
     feeds = [BLOG, GNEWS, "https://nolang.example/nolang.xml"]
     result = make_source(scripted_server, feeds, brand=brand).fetch(None, NOW)
 

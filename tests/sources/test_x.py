@@ -5,13 +5,15 @@ from __future__ import annotations
 import copy
 import json
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from crisiswatch.domain.listening.watchlist import Brand, XSpec
+from crisiswatch.config_files.watchlist import source_spec
+from crisiswatch.domain.listening.watchlist import Brand
 from crisiswatch.ports import FetchResult
 from crisiswatch_sources.errors import (
     BudgetExhaustedError,
@@ -37,7 +39,7 @@ NOW = datetime(2024, 6, 4, 15, 0, tzinfo=UTC)
 RESET = int((NOW + timedelta(minutes=10)).timestamp())
 PATH = "/2/tweets/search/recent"
 TOKEN = "AAAAAAAAAAAAAAAAAAAAA-test-bearer-token"
-BRAND = Brand(name="Northwind", keywords=["Northwind"], exclusions=["Northwind Street"])
+BRAND = Brand(name="Northwind", keywords=("Northwind",), exclusions=("Northwind Street",))
 KEY = "x:Northwind:tw:2024-06"
 HEADERS = {"x-rate-limit-limit": "450", "x-rate-limit-remaining": "449", "x-rate-limit-reset": str(RESET)}
 
@@ -134,7 +136,7 @@ def make_source(
         usage=usage or FakeUsageStore(),
         seconds=seconds,
     )
-    return XSource(XSpec.model_validate(values), context)
+    return XSource(source_spec(values), context)
 
 
 def ids(result: FetchResult) -> list[str]:
@@ -318,7 +320,7 @@ def test_languages_filter_and_unknown_languages_are_kept(scripted_server):
         Reply(200, load("recent_search_page1.json"), HEADERS),
         Reply(200, load("recent_search_page2.json"), HEADERS),
     )
-    brand = BRAND.model_copy(update={"languages": ["en"]})
+    brand = replace(BRAND, languages=("en",))
     result = make_source(scripted_server, brand=brand).fetch(None, NOW)
     assert "1797999999000000003" not in ids(result)  # Spanish
     assert "1797999999000000002" in ids(result)  # "zxx": unknown, kept

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from crisiswatch.domain.listening.watchlist import Brand, YouTubeSpec
+from crisiswatch.config_files.watchlist import source_spec
+from crisiswatch.domain.listening.watchlist import Brand
 from crisiswatch.ports import FetchResult
 from crisiswatch_sources.errors import (
     BudgetExhaustedError,
@@ -39,7 +41,7 @@ SEARCH = "/youtube/v3/search"
 COMMENTS = "/youtube/v3/commentThreads"
 V1, V2, V3 = "dQw4w9WgXcQ", "9bZkp7q19f0", "kJQP7kiw5Fk"
 API_KEY = "AIzaSy-test-key-never-logged"
-BRAND = Brand(name="Northwind", keywords=["Northwind"], exclusions=["Northwind Street"])
+BRAND = Brand(name="Northwind", keywords=("Northwind",), exclusions=("Northwind Street",))
 
 
 def load(name: str) -> Any:
@@ -124,7 +126,7 @@ def make_source(
         usage=usage or FakeUsageStore(),
         seconds=seconds,
     )
-    return YouTubeSource(YouTubeSpec.model_validate(values), context)
+    return YouTubeSource(source_spec(values), context)
 
 
 def ids(result: FetchResult) -> list[str]:
@@ -190,7 +192,13 @@ def test_first_fetch_searches_once_then_reads_each_videos_comments(scripted_serv
 
 
 def test_the_query_uses_youtubes_or_operator(scripted_server, api):
-    brand = BRAND.model_copy(update={"keywords": ["Northwind", "Northwind Traders"]})
+    brand = replace(
+        BRAND,
+        keywords=(
+            "Northwind",
+            "Northwind Traders",
+        ),
+    )
     make_source(scripted_server, brand=brand).fetch(None, NOW)
     assert scripted_server.requests_to(SEARCH)[0].param("q") == 'Northwind|"Northwind Traders"'
 
@@ -245,7 +253,7 @@ def test_invalid_utf8_in_a_body(scripted_server):
 
 
 def test_language_filter_keeps_unknown_languages(scripted_server, api):
-    brand = BRAND.model_copy(update={"languages": ["en"]})
+    brand = replace(BRAND, languages=("en",))
     assert len(make_source(scripted_server, brand=brand).fetch(None, NOW).mentions) == 4
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from crisiswatch.config_files.policy import parse_policy
 from crisiswatch.domain.clock import to_iso
 from crisiswatch.domain.detection.severity import Severity
 from crisiswatch.domain.errors import IncidentNotFoundError, InvalidRequestError
@@ -27,7 +28,6 @@ from crisiswatch.domain.response.crisis_plan import (
 )
 from crisiswatch.domain.response.incidents import Incident, IncidentChanges, IncidentStatus
 from crisiswatch.domain.response.links import LinkState, link_key
-from crisiswatch.domain.response.policy import parse_policy
 from crisiswatch.domain.response.statements import Draft, StatementFacts, default_statements
 from crisiswatch.usecases.asking import (
     assess,

@@ -14,7 +14,8 @@ from types import ModuleType
 import pytest
 from babel.messages.pofile import read_po
 
-from crisiswatch.domain.listening.watchlist import WatchlistError, parse_watchlist
+from crisiswatch.config_files.policy import PolicyError, parse_policy
+from crisiswatch.config_files.watchlist import WatchlistError, parse_watchlist
 from crisiswatch.domain.response.crisis_plan import Message, Phase
 from crisiswatch.domain.response.notices import (
     _SMS_VERB,
@@ -25,7 +26,6 @@ from crisiswatch.domain.response.notices import (
     septets,
     sms_text,
 )
-from crisiswatch.domain.response.policy import PolicyError, parse_policy
 from crisiswatch.domain.response.statements import (
     BRAND_MAX,
     CHANNEL_LIMITS,

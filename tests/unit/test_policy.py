@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from crisiswatch.config_files.policy import PolicyError, parse_policy
 from crisiswatch.domain.detection.severity import Severity
-from crisiswatch.domain.response.policy import PolicyError, parse_policy
 
 SHIPPED = Path(__file__).resolve().parents[2] / "config" / "escalation_policy.toml"
 NOON = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)

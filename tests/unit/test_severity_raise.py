@@ -124,7 +124,7 @@ def test_the_raised_route_is_told_at_once_executives_and_legal_included() -> Non
 
 
 def test_a_held_route_is_not_told() -> None:
-    from crisiswatch.domain.response.policy import parse_policy  # noqa: PLC0415
+    from crisiswatch.config_files.policy import parse_policy  # noqa: PLC0415
     from tests.fakes import TEST_POLICY  # noqa: PLC0415
 
     policy = parse_policy(
@@ -146,7 +146,7 @@ def test_with_the_shipped_policy_a_raise_keeps_the_running_flow_in_step() -> Non
     valid only while the raised route has as many rounds. True of the shipped policy for every raise."""
     from pathlib import Path  # noqa: PLC0415
 
-    from crisiswatch.domain.response.policy import load_policy  # noqa: PLC0415
+    from crisiswatch.config_files.policy import load_policy  # noqa: PLC0415
 
     policy = load_policy(str(Path(__file__).resolve().parents[2] / "config" / "escalation_policy.toml"))
     for types in ((), ("data_breach",), ("legal_safety",), ("boycott",)):

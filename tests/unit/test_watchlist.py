@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crisiswatch.domain.listening.watchlist import WatchlistError, load_watchlist, parse_watchlist
+from crisiswatch.config_files.watchlist import WatchlistError, load_watchlist, parse_watchlist
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,7 +16,7 @@ from .domain.response.incidents import Incident, IncidentChanges
 from .domain.response.links import ActionLink, DecisionRequest
 from .domain.review.timeline import AuditEntry, HistoryEvent
 
-if TYPE_CHECKING:  # pydantic (the policy) and TOML files (statements) load only where they are used
+if TYPE_CHECKING:  # the policy and the statements (TOML files) load only where they are used
     from .domain.response.crisis_plan import Timing
     from .domain.response.policy import EscalationPolicy
     from .domain.response.statements import StatementLibrary

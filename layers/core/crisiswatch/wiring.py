@@ -141,7 +141,7 @@ class Services:
     @cached_property
     def watchlist(self) -> Watchlist:
         """Read once per container: a changed watchlist arrives with a new deployment."""
-        from .domain.listening.watchlist import load_watchlist  # noqa: PLC0415
+        from .config_files.watchlist import load_watchlist  # noqa: PLC0415 - pydantic: only who fetches
 
         return load_watchlist(self.settings.watchlist_file)
 
@@ -247,7 +247,7 @@ class Services:
     @cached_property
     def policy(self) -> EscalationPolicy:
         """Read once per container: a changed policy arrives with a new deployment."""
-        from .domain.response.policy import load_policy  # noqa: PLC0415 - pydantic: only the plan's functions
+        from .config_files.policy import load_policy  # noqa: PLC0415 - pydantic: only the plan's functions
 
         if not self.settings.policy_file:
             raise ConfigError("ESCALATION_POLICY_FILE is not set: the crisis plan needs its policy")
