@@ -18,7 +18,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -255,310 +255,408 @@ def _explain(incident: Incident, voice: Speech) -> list[str]:
 def run_demo(
     project_root: Path, state_dir: Path, build: bool = True, serve: bool = False, language: str = "en"
 ) -> int:
-    story = STORIES[language]
-    voice = speech(language, story.time_zone)
+    script = STORIES[language]
+    voice = speech(language, script.time_zone)
     _ = voice.gettext
     started = time.monotonic()
     parameters = dict(DEMO_PARAMETERS)
     if language != "en":
-        parameters.update(_german_config(project_root, state_dir, story))
-    brand = story.brand
+        parameters.update(_german_config(project_root, state_dir, script))
     _step(1, _("Start the embedded AWS runtime"))
     with LocalRuntime(
         project_root,
         state_dir,
         RuntimeOptions(parameter_overrides=parameters, build=build, start_scheduler=False),
     ) as runtime:
-        os.environ.update(runtime.environ())
-        stack = Stack(runtime.stack_name, runtime.outputs)
-        stack.bind()
-        timings = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in runtime.timings.items())
-        _say(
-            "   "
-            + _("moto at %(endpoint)s, API at %(api)s (%(timings)s)")
-            % {"endpoint": runtime.endpoint_url, "api": runtime.api_url, "timings": timings}
-        )
-
-        _step(
-            2,
-            _("Replay a crisis for %(brand)s through schedule -> fetch -> stream -> score")
-            % {"brand": brand},
-        )
-        replay = ReplayFile.read(project_root / story.scenario, brand)
-        clock_start = scenario_clock_start(replay)
-        upload(runtime.client("s3"), stack.output("ReplayBucketName"), replay, clock_start, speed=1.0)
-        _say(
-            "   "
-            + _("%(count)s mentions, quiet from %(quiet)s, first crisis mention at %(first)s")
-            % {
-                "count": replay.valid,
-                "quiet": to_iso(replay.first_at),
-                "first": to_iso(replay.first_crisis_at) if replay.first_crisis_at else "?",
-            }
-        )
-        report = ReplayReport(replay)
-        replay_started = time.monotonic()
-
-        def incident_opened() -> bool:
-            return bool(incidents_of(brand))
-
-        # Five minutes pass between real ticks: each tick's mentions are scored before the next one.
-        report.ticks, report.last_tick = drive_schedule(
-            lambda moment: tick_and_settle(runtime, moment),
-            replay,
-            Schedule(clock_start, timedelta(minutes=5)),
-            stop_when=incident_opened,
-        )
-        report.incidents = _wait("the detector to open an incident", lambda: incidents_of(brand), 60)
-        report.wall_seconds = time.monotonic() - replay_started
-        for line in report.lines() if language == "en" else _replay_lines(report, voice):
-            _say(f"   {line}")
+        stack = _runtime_started(runtime, voice)
+        replay, clock_start = _uploaded(runtime, stack, project_root / script.scenario, script.brand, voice)
+        report = _replay_until_incident(runtime, replay, clock_start, script, voice)
         incident = report.first_incident
         assert incident is not None
         for line in _explain(incident, voice):
             _say(f"   {line}")
 
-        contacts = stack.output("ContactsTopicArn")
+        story = _Story(runtime, stack.output("ContactsTopicArn"), incident, script, voice)
         sync = sync_local(runtime)
         _say(
             "   "
             + _("contacts subscribed from the escalation policy: %(count)s (email and SMS)")
             % {"count": len(sync.added)}
         )
+        _show_route(story)
+        first = _tier_one_notified(story)
+        lead = _silence_until_tier_two(story, first)
+        _changes_then_approval(story, lead)
+        _announced(story, stack)
+        review = _monitor_and_resolve(story, replay, clock_start, report)
+        final, sfn = _review_done(story, review)
+        _manager_reads(story, stack, final, sfn, state_dir)
+        _finished(story, stack, started, serve)
+    return 0
 
-        _step(3, _("Route: the escalation policy decides who is told, in which order"))
-        routed = _wait("the incident to be routed", lambda: _routed(incident.incident_id), 30)
-        for number, planned in enumerate(routed.rounds, start=1):
-            _say(
-                "   "
-                + _("round %(number)s: %(tiers)s (%(time)s to answer)")
-                % {
-                    "number": number,
-                    "tiers": ", ".join(planned.tiers),
-                    "time": voice.duration(timedelta(seconds=planned.response_seconds)),
-                }
-            )
+
+@dataclass(frozen=True)
+class _Story:
+    """What the demo's later steps share: the runtime, its contacts topic, the incident opened, the
+    language's story (what people type, the words its emails are recognised by) and its voice."""
+
+    runtime: LocalRuntime
+    contacts: str
+    incident: Incident
+    script: Story
+    voice: Speech
+
+
+def _runtime_started(runtime: LocalRuntime, voice: Speech) -> Stack:
+    """The runtime's environment and stack, bound for the demo's own reads."""
+    _ = voice.gettext
+    os.environ.update(runtime.environ())
+    stack = Stack(runtime.stack_name, runtime.outputs)
+    stack.bind()
+    timings = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in runtime.timings.items())
+    _say(
+        "   "
+        + _("moto at %(endpoint)s, API at %(api)s (%(timings)s)")
+        % {"endpoint": runtime.endpoint_url, "api": runtime.api_url, "timings": timings}
+    )
+    return stack
+
+
+def _uploaded(
+    runtime: LocalRuntime, stack: Stack, scenario: Path, brand: str, voice: Speech
+) -> tuple[ReplayFile, datetime]:
+    """The scenario's mentions in the replay bucket, and the moment the replay's clock starts."""
+    _ = voice.gettext
+    _step(
+        2,
+        _("Replay a crisis for %(brand)s through schedule -> fetch -> stream -> score") % {"brand": brand},
+    )
+    replay = ReplayFile.read(scenario, brand)
+    clock_start = scenario_clock_start(replay)
+    upload(runtime.client("s3"), stack.output("ReplayBucketName"), replay, clock_start, speed=1.0)
+    _say(
+        "   "
+        + _("%(count)s mentions, quiet from %(quiet)s, first crisis mention at %(first)s")
+        % {
+            "count": replay.valid,
+            "quiet": to_iso(replay.first_at),
+            "first": to_iso(replay.first_crisis_at) if replay.first_crisis_at else "?",
+        }
+    )
+    return replay, clock_start
+
+
+def _replay_until_incident(
+    runtime: LocalRuntime, replay: ReplayFile, clock_start: datetime, script: Story, voice: Speech
+) -> ReplayReport:
+    """The scenario replayed tick by tick until the detector opens an incident; what was replayed."""
+    brand = script.brand
+    report = ReplayReport(replay)
+    replay_started = time.monotonic()
+
+    def incident_opened() -> bool:
+        return bool(incidents_of(brand))
+
+    # Five minutes pass between real ticks: each tick's mentions are scored before the next one.
+    report.ticks, report.last_tick = drive_schedule(
+        lambda moment: tick_and_settle(runtime, moment),
+        replay,
+        Schedule(clock_start, timedelta(minutes=5)),
+        stop_when=incident_opened,
+    )
+    report.incidents = _wait("the detector to open an incident", lambda: incidents_of(brand), 60)
+    report.wall_seconds = time.monotonic() - replay_started
+    for line in report.lines() if script.language == "en" else _replay_lines(report, voice):
+        _say(f"   {line}")
+    return report
+
+
+def _show_route(story: _Story) -> None:
+    incident, voice = story.incident, story.voice
+    _ = voice.gettext
+    _step(3, _("Route: the escalation policy decides who is told, in which order"))
+    routed = _wait("the incident to be routed", lambda: _routed(incident.incident_id), 30)
+    for number, planned in enumerate(routed.rounds, start=1):
         _say(
             "   "
-            + _("legal review on the checklist: %(legal)s")
-            % {"legal": _("yes") if routed.includes_legal else _("no")}
-        )
-        _say(
-            "   "
-            + _("statements drafted from the facts: %(keys)s")
-            % {"keys": ", ".join(d.key for d in routed.drafts)}
-        )
-
-        _step(4, _("Tier 1 is notified by email and SMS, each with a link of its own"))
-        first = _wait(
-            "tier 1's notifications", lambda: _about(runtime, contacts, incident.incident_id, ""), 60
-        )
-        for delivery in first:
-            _show_delivery(delivery)
-
-        _step(5, _("Tier 1 stays silent: a reminder before its time runs out, then tier 2"))
-        _say("   " + _("(the demo does not sit out tier 1's minutes: it tells the runtime they ran out)"))
-        execution = _wait("the incident's execution", lambda: _executing(incident.incident_id), 30)
-        watcher = next(delivery.endpoint for delivery in first if delivery.protocol == "email")
-
-        def lead_told() -> list[Any]:
-            return _about(runtime, contacts, incident.incident_id, story.lead_label)
-
-        def reminders() -> list[Any]:
-            # The reminder's subject, in the team's language (its first words: "[SEV1] Brand: REMINDER,").
-            word = _("[%(sev)s] %(brand)s: REMINDER, decision needed (%(who)s)").split(": ")[1].split(",")[0]
-            sent = _about(runtime, contacts, incident.incident_id, word)
-            return [delivery for delivery in sent if delivery.endpoint == watcher]
-
-        # Each wait that runs out brings exactly one thing: the next reminder, or (after the last) tier 2.
-        for ended in range(1, 10):
-            ran_out = runtime.stepfunctions.expire_wait(execution, state=ASK, timeout=60)
-            _say(
-                "   "
-                + _("%(time)s of silence run out")
-                % {"time": voice.duration(timedelta(seconds=ran_out.seconds))}
-            )
-
-            def followed(count: int = ended) -> bool:
-                return bool(lead_told()) or len(reminders()) >= count
-
-            _wait("what follows", followed, 60)
-            if lead_told():
-                break
-            reminder = reminders()[-1]
-            _say(f"   [{reminder.protocol}] to {reminder.endpoint}: {reminder.subject}")
-        lead = lead_told()
-        _show_delivery(lead[0])
-
-        _step(6, _("Tier 2 opens the link, as a person would, and asks for changes to the statement"))
-        url = _link_of(lead[0])
-        page = _open(url)
-        _say(
-            "   "
-            + _("GET  -> '%(title)s', choices: %(choices)s") % {"title": page.title, "choices": page.buttons}
-        )
-        scanned = requests.head(url, timeout=30).status_code, _open(url)
-        _say(
-            "   "
-            + _("HEAD + GET again, as a mail scanner would -> %(status)s, nothing changed")
-            % {"status": scanned[0]}
-        )
-        statement = page.statements[0]
-        changed = requests.post(
-            url,
-            data=page.press("request_changes", statement, revised_text=story.revised_statement),
-            timeout=30,
-        )
-        _say(
-            f"   POST request_changes on '{statement}' -> {changed.status_code} "
-            f"'{read_page(changed.text).title}'"
-        )
-        if changed.status_code != 200:
-            raise DemoFailedError("the change request was not accepted")
-
-        _step(7, _("The revision comes back for approval; tier 2 approves it"))
-        revised = _wait(
-            "the revised request",
-            lambda: [
-                d
-                for d in _about(runtime, contacts, incident.incident_id, story.lead_label)
-                if _link_of(d) != url
-            ],
-            60,
-        )
-        url = _link_of(revised[-1])
-        page = _open(url)
-        revision = page.statements[0]
-        approved = requests.post(url, data=page.press("approve", revision), timeout=30)
-        _say(f"   POST approve '{revision}' -> {approved.status_code} '{read_page(approved.text).title}'")
-        repeat = requests.post(url, data=page.press("dismiss"), timeout=30)
-        _say(
-            "   "
-            + _("POST again -> %(status)s '%(title)s'")
-            % {"status": repeat.status_code, "title": read_page(repeat.text).title}
-        )
-        if approved.status_code != 200:
-            raise DemoFailedError("the approval was not accepted")
-
-        _step(8, _("Published (recorded) and announced on the comms channel"))
-        comms = stack.output("CommsChannelTopicArn")
-        announced = _wait(
-            "the announcement",
-            lambda: [
-                d
-                for d in runtime.outbox.messages()
-                if d.topic_arn == comms and incident.incident_id in str(d.message)
-            ],
-            60,
-        )
-        _show_delivery(announced[0])
-
-        _step(9, _("Monitoring: the rest of the day replays; the owner ticks the checklist, then resolves"))
-        watching = _("[%(sev)s] %(brand)s: statement published, monitoring").split(", ")[-1]
-        monitoring = _wait(
-            "the monitoring notice", lambda: _about(runtime, contacts, incident.incident_id, watching), 60
-        )
-        _say(f"   [{monitoring[0].protocol}] to {monitoring[0].endpoint}: {monitoring[0].subject}")
-        watch_url = _link_of(monitoring[0])
-        ticked = requests.post(
-            watch_url, data=_open(watch_url).press("stakeholders_informed", name="tick"), timeout=30
-        )
-        _say(f"   POST tick stakeholders_informed -> {ticked.status_code} '{read_page(ticked.text).title}'")
-        rest_started = time.monotonic()
-        # The mentions after the alert: what the public made of the response, for the report's "after".
-        rest, last_tick = drive_schedule(
-            lambda moment: tick_and_settle(runtime, moment),
-            replay,
-            Schedule(clock_start, timedelta(minutes=5), resume_after=report.last_tick),
-        )
-        _say(
-            "   "
-            + _("replayed the rest of the day: %(ticks)s more ticks up to %(last)s (%(seconds)s s)")
+            + _("round %(number)s: %(tiers)s (%(time)s to answer)")
             % {
-                "ticks": rest,
-                "last": to_iso(last_tick) if last_tick else "-",
-                "seconds": f"{time.monotonic() - rest_started:.0f}",
+                "number": number,
+                "tiers": ", ".join(planned.tiers),
+                "time": voice.duration(timedelta(seconds=planned.response_seconds)),
             }
         )
-        resolved = requests.post(watch_url, data=_open(watch_url).press("resolve"), timeout=30)
-        _say(f"   POST resolve -> {resolved.status_code} '{read_page(resolved.text).title}'")
-        if resolved.status_code != 200:
-            raise DemoFailedError("the resolution was not accepted")
-        due = _("[%(sev)s] %(brand)s: resolved, post-crisis review due").split(": ")[-1]
-        review = _wait("the review request", lambda: _about(runtime, contacts, incident.incident_id, due), 60)
-        _say(f"   [{review[0].protocol}] {review[0].subject}")
+    _say(
+        "   "
+        + _("legal review on the checklist: %(legal)s")
+        % {"legal": _("yes") if routed.includes_legal else _("no")}
+    )
+    _say(
+        "   "
+        + _("statements drafted from the facts: %(keys)s") % {"keys": ", ".join(d.key for d in routed.drafts)}
+    )
 
-        _step(10, _("The owner confirms the post-crisis review"))
-        review_url = _link_of(review[0])
-        done = requests.post(
-            review_url,
-            data=_open(review_url).press("review_done", note=story.review_note),
-            timeout=30,
-        )
-        _say(f"   POST review_done -> {done.status_code} '{read_page(done.text).title}'")
 
-        sfn = runtime.client("stepfunctions")
-        current = _wait("the incident's execution", lambda: incidents_of(brand)[0].execution_arn, 30)
+def _tier_one_notified(story: _Story) -> list[Any]:
+    runtime, contacts, incident = story.runtime, story.contacts, story.incident
+    _ = story.voice.gettext
+    _step(4, _("Tier 1 is notified by email and SMS, each with a link of its own"))
+    first = _wait("tier 1's notifications", lambda: _about(runtime, contacts, incident.incident_id, ""), 60)
+    for delivery in first:
+        _show_delivery(delivery)
 
-        def finished() -> str | None:
-            status = str(sfn.describe_execution(executionArn=current)["status"])
-            return None if status == "RUNNING" else status
+    return first
 
-        status = _wait("the execution to finish", finished, 60)
-        final = incidents_of(brand)[0]
+
+def _silence_until_tier_two(story: _Story, first: list[Any]) -> list[Any]:
+    """Tier 1's waits run out one by one (each brings a reminder) until tier 2 is told; its messages."""
+    runtime, contacts, incident, voice = story.runtime, story.contacts, story.incident, story.voice
+    _ = voice.gettext
+    _step(5, _("Tier 1 stays silent: a reminder before its time runs out, then tier 2"))
+    _say("   " + _("(the demo does not sit out tier 1's minutes: it tells the runtime they ran out)"))
+    execution = _wait("the incident's execution", lambda: _executing(incident.incident_id), 30)
+    watcher = next(delivery.endpoint for delivery in first if delivery.protocol == "email")
+
+    def lead_told() -> list[Any]:
+        return _about(runtime, contacts, incident.incident_id, story.script.lead_label)
+
+    def reminders() -> list[Any]:
+        # The reminder's subject, in the team's language (its first words: "[SEV1] Brand: REMINDER,").
+        word = _("[%(sev)s] %(brand)s: REMINDER, decision needed (%(who)s)").split(": ")[1].split(",")[0]
+        sent = _about(runtime, contacts, incident.incident_id, word)
+        return [delivery for delivery in sent if delivery.endpoint == watcher]
+
+    # Each wait that runs out brings exactly one thing: the next reminder, or (after the last) tier 2.
+    for ended in range(1, 10):
+        ran_out = runtime.stepfunctions.expire_wait(execution, state=ASK, timeout=60)
         _say(
             "   "
-            + _("Execution %(status)s; incident %(incident)s is %(state)s")
-            % {"status": status, "incident": final.incident_id, "state": _(final.status.value)}
+            + _("%(time)s of silence run out") % {"time": voice.duration(timedelta(seconds=ran_out.seconds))}
         )
-        if status != "SUCCEEDED" or final.status.value != "reviewed":
-            raise DemoFailedError(f"expected a SUCCEEDED execution and a reviewed incident, got {status}")
-        for item, done_by in final.checklist.items():
-            _say(f"   [x] {item:<22} {done_by['by']:<14} {done_by['at']}")
-        for milestone, seconds in ((final.review and final.review.response_seconds) or {}).items():
-            _say(
-                "   "
-                + _("%(milestone)s %(seconds)s s after the incident opened")
-                % {"milestone": f"{milestone:<22}", "seconds": f"{seconds:>5}"}
-            )
 
-        _step(
-            11,
-            _("What a manager reads: `crisiswatch timeline %(incident)s`") % {"incident": final.incident_id},
-        )
-        reporting = stack.use_cases().reporting.reading_history(StepFunctionsHistory(sfn))
-        _say(format_timeline(reporting.timeline(final)))
+        def followed(count: int = ended) -> bool:
+            return bool(lead_told()) or len(reminders()) >= count
 
-        _step(12, _("The post-crisis report, written by the state machine as the incident ended"))
-        folder = _download_report(runtime, stack, final.incident_id, state_dir / "report")
-        compiled = reporting.compile(final.incident_id, language=language)
-        for line in _report_lines(compiled, voice):
-            _say(f"   {line}")
-        _say()
+        _wait("what follows", followed, 60)
+        if lead_told():
+            break
+        reminder = reminders()[-1]
+        _say(f"   [{reminder.protocol}] to {reminder.endpoint}: {reminder.subject}")
+    lead = lead_told()
+    _show_delivery(lead[0])
+
+    return lead
+
+
+def _changes_then_approval(story: _Story, lead: list[Any]) -> None:
+    url = _changes_requested(story, lead)
+    _approved(story, url)
+
+
+def _changes_requested(story: _Story, lead: list[Any]) -> str:
+    """Tier 2 opens its link (a mail scanner too) and asks for changes; the link it used."""
+    _ = story.voice.gettext
+    _step(6, _("Tier 2 opens the link, as a person would, and asks for changes to the statement"))
+    url = _link_of(lead[0])
+    page = _open(url)
+    _say(
+        "   "
+        + _("GET  -> '%(title)s', choices: %(choices)s") % {"title": page.title, "choices": page.buttons}
+    )
+    scanned = requests.head(url, timeout=30).status_code, _open(url)
+    _say(
+        "   "
+        + _("HEAD + GET again, as a mail scanner would -> %(status)s, nothing changed")
+        % {"status": scanned[0]}
+    )
+    statement = page.statements[0]
+    changed = requests.post(
+        url,
+        data=page.press("request_changes", statement, revised_text=story.script.revised_statement),
+        timeout=30,
+    )
+    _say(
+        f"   POST request_changes on '{statement}' -> {changed.status_code} '{read_page(changed.text).title}'"
+    )
+    if changed.status_code != 200:
+        raise DemoFailedError("the change request was not accepted")
+    return url
+
+
+def _approved(story: _Story, url: str) -> None:
+    """The revision comes back on a link of its own: tier 2 approves it; pressing again changes nothing."""
+    runtime, contacts, incident = story.runtime, story.contacts, story.incident
+    _ = story.voice.gettext
+    _step(7, _("The revision comes back for approval; tier 2 approves it"))
+    revised = _wait(
+        "the revised request",
+        lambda: [
+            d
+            for d in _about(runtime, contacts, incident.incident_id, story.script.lead_label)
+            if _link_of(d) != url
+        ],
+        60,
+    )
+    url = _link_of(revised[-1])
+    page = _open(url)
+    revision = page.statements[0]
+    approved = requests.post(url, data=page.press("approve", revision), timeout=30)
+    _say(f"   POST approve '{revision}' -> {approved.status_code} '{read_page(approved.text).title}'")
+    repeat = requests.post(url, data=page.press("dismiss"), timeout=30)
+    _say(
+        "   "
+        + _("POST again -> %(status)s '%(title)s'")
+        % {"status": repeat.status_code, "title": read_page(repeat.text).title}
+    )
+    if approved.status_code != 200:
+        raise DemoFailedError("the approval was not accepted")
+
+
+def _announced(story: _Story, stack: Stack) -> None:
+    runtime, incident = story.runtime, story.incident
+    _ = story.voice.gettext
+    _step(8, _("Published (recorded) and announced on the comms channel"))
+    comms = stack.output("CommsChannelTopicArn")
+    announced = _wait(
+        "the announcement",
+        lambda: [
+            d
+            for d in runtime.outbox.messages()
+            if d.topic_arn == comms and incident.incident_id in str(d.message)
+        ],
+        60,
+    )
+    _show_delivery(announced[0])
+
+
+def _monitor_and_resolve(
+    story: _Story, replay: ReplayFile, clock_start: datetime, report: ReplayReport
+) -> list[Any]:
+    """The monitoring link ticks and resolves while the rest of the day replays; the review request."""
+    runtime, contacts, incident = story.runtime, story.contacts, story.incident
+    _ = story.voice.gettext
+    _step(9, _("Monitoring: the rest of the day replays; the owner ticks the checklist, then resolves"))
+    watching = _("[%(sev)s] %(brand)s: statement published, monitoring").split(", ")[-1]
+    monitoring = _wait(
+        "the monitoring notice", lambda: _about(runtime, contacts, incident.incident_id, watching), 60
+    )
+    _say(f"   [{monitoring[0].protocol}] to {monitoring[0].endpoint}: {monitoring[0].subject}")
+    watch_url = _link_of(monitoring[0])
+    ticked = requests.post(
+        watch_url, data=_open(watch_url).press("stakeholders_informed", name="tick"), timeout=30
+    )
+    _say(f"   POST tick stakeholders_informed -> {ticked.status_code} '{read_page(ticked.text).title}'")
+    rest_started = time.monotonic()
+    # The mentions after the alert: what the public made of the response, for the report's "after".
+    rest, last_tick = drive_schedule(
+        lambda moment: tick_and_settle(runtime, moment),
+        replay,
+        Schedule(clock_start, timedelta(minutes=5), resume_after=report.last_tick),
+    )
+    _say(
+        "   "
+        + _("replayed the rest of the day: %(ticks)s more ticks up to %(last)s (%(seconds)s s)")
+        % {
+            "ticks": rest,
+            "last": to_iso(last_tick) if last_tick else "-",
+            "seconds": f"{time.monotonic() - rest_started:.0f}",
+        }
+    )
+    resolved = requests.post(watch_url, data=_open(watch_url).press("resolve"), timeout=30)
+    _say(f"   POST resolve -> {resolved.status_code} '{read_page(resolved.text).title}'")
+    if resolved.status_code != 200:
+        raise DemoFailedError("the resolution was not accepted")
+    due = _("[%(sev)s] %(brand)s: resolved, post-crisis review due").split(": ")[-1]
+    review = _wait("the review request", lambda: _about(runtime, contacts, incident.incident_id, due), 60)
+    _say(f"   [{review[0].protocol}] {review[0].subject}")
+
+    return review
+
+
+def _review_done(story: _Story, review: list[Any]) -> tuple[Incident, Any]:
+    """The owner confirms the review; the execution ends and the incident is reviewed."""
+    runtime, brand = story.runtime, story.script.brand
+    _ = story.voice.gettext
+    _step(10, _("The owner confirms the post-crisis review"))
+    review_url = _link_of(review[0])
+    done = requests.post(
+        review_url,
+        data=_open(review_url).press("review_done", note=story.script.review_note),
+        timeout=30,
+    )
+    _say(f"   POST review_done -> {done.status_code} '{read_page(done.text).title}'")
+
+    sfn = runtime.client("stepfunctions")
+    current = _wait("the incident's execution", lambda: incidents_of(brand)[0].execution_arn, 30)
+
+    def finished() -> str | None:
+        status = str(sfn.describe_execution(executionArn=current)["status"])
+        return None if status == "RUNNING" else status
+
+    status = _wait("the execution to finish", finished, 60)
+    final = incidents_of(brand)[0]
+    _say(
+        "   "
+        + _("Execution %(status)s; incident %(incident)s is %(state)s")
+        % {"status": status, "incident": final.incident_id, "state": _(final.status.value)}
+    )
+    if status != "SUCCEEDED" or final.status.value != "reviewed":
+        raise DemoFailedError(f"expected a SUCCEEDED execution and a reviewed incident, got {status}")
+    for item, done_by in final.checklist.items():
+        _say(f"   [x] {item:<22} {done_by['by']:<14} {done_by['at']}")
+    for milestone, seconds in ((final.review and final.review.response_seconds) or {}).items():
         _say(
-            _("Report   : %(uri)s  (and report.md, volume.svg, negativity.svg)")
-            % {"uri": (folder / "report.html").as_uri()}
+            "   "
+            + _("%(milestone)s %(seconds)s s after the incident opened")
+            % {"milestone": f"{milestone:<22}", "seconds": f"{seconds:>5}"}
         )
-        _say(_("Outbox   : %(path)s (every email and SMS sent)") % {"path": state_dir / "outbox.jsonl"})
-        password = stack.dashboard_password()
-        _say(
-            _("Dashboard: %(url)s  (user manager, password %(password)s)")
-            % {"url": f"{runtime.api_url}/dashboard", "password": password}
-        )
-        _say(_("Demo finished in %(seconds)s s.") % {"seconds": f"{time.monotonic() - started:.0f}"})
-        if serve:
-            _say(_("The runtime stays up for the dashboard (loopback only). Ctrl-C stops it."))
-            try:
-                while True:
-                    time.sleep(1)
-            except KeyboardInterrupt:
-                pass
-        else:
-            kept = _(
-                "The runtime stops with the demo: `crisiswatch demo --serve` keeps it up for the dashboard."
-            )
-            _say(kept)
-    return 0
+
+    return final, sfn
+
+
+def _manager_reads(story: _Story, stack: Stack, final: Incident, sfn: Any, state_dir: Path) -> None:
+    """The timeline a manager reads, then the report the state machine wrote, and where its files are."""
+    runtime, voice = story.runtime, story.voice
+    _ = voice.gettext
+    _step(
+        11,
+        _("What a manager reads: `crisiswatch timeline %(incident)s`") % {"incident": final.incident_id},
+    )
+    reporting = stack.use_cases().reporting.reading_history(StepFunctionsHistory(sfn))
+    _say(format_timeline(reporting.timeline(final)))
+
+    _step(12, _("The post-crisis report, written by the state machine as the incident ended"))
+    folder = _download_report(runtime, stack, final.incident_id, state_dir / "report")
+    compiled = reporting.compile(final.incident_id, language=story.script.language)
+    for line in _report_lines(compiled, voice):
+        _say(f"   {line}")
+    _say()
+    _say(
+        _("Report   : %(uri)s  (and report.md, volume.svg, negativity.svg)")
+        % {"uri": (folder / "report.html").as_uri()}
+    )
+    _say(_("Outbox   : %(path)s (every email and SMS sent)") % {"path": state_dir / "outbox.jsonl"})
+
+
+def _finished(story: _Story, stack: Stack, started: float, serve: bool) -> None:
+    """The dashboard's address and the demo's time; with `serve`, the runtime stays up until Ctrl-C."""
+    _ = story.voice.gettext
+    password = stack.dashboard_password()
+    _say(
+        _("Dashboard: %(url)s  (user manager, password %(password)s)")
+        % {"url": f"{story.runtime.api_url}/dashboard", "password": password}
+    )
+    _say(_("Demo finished in %(seconds)s s.") % {"seconds": f"{time.monotonic() - started:.0f}"})
+    if serve:
+        _say(_("The runtime stays up for the dashboard (loopback only). Ctrl-C stops it."))
+        try:
+            while True:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+    else:
+        kept = _("The runtime stops with the demo: `crisiswatch demo --serve` keeps it up for the dashboard.")
+        _say(kept)
 
 
 def _report_lines(report: PostCrisisReport, voice: Speech) -> list[str]:
