@@ -64,6 +64,16 @@ def zone_name(moment: datetime, time_zone: str, language: str) -> str:
     return name if name[:1] not in "+-" else moment.astimezone(zone).tzname() or name
 
 
+def local_and_utc(moment: datetime, pattern: str, utc_pattern: str, voice: BabelSpeech) -> str:
+    """`moment` in the reader's zone with the zone's name and UTC beside it (`utc_pattern`), or in UTC
+    alone when that is the reader's zone: a crisis team across zones agrees on the UTC time."""
+    if voice.time_zone == "UTC":
+        return format_datetime(moment.astimezone(UTC), pattern, tzinfo=UTC, locale=voice.language) + " UTC"
+    local = format_datetime(moment, pattern, tzinfo=ZoneInfo(voice.time_zone), locale=voice.language)
+    zone = zone_name(moment, voice.time_zone, voice.language)
+    return f"{local} {zone} ({format_datetime(moment, utc_pattern, tzinfo=UTC, locale=voice.language)} UTC)"
+
+
 @dataclass(frozen=True)
 class BabelSpeech:
     """`Speech` (domain/speech.py) for one language and time zone."""
@@ -82,13 +92,7 @@ class BabelSpeech:
         return self._catalogue.ngettext(singular, plural, count)
 
     def moment(self, value: datetime) -> str:
-        pattern = _MOMENT.get(self.language, _MOMENT[DEFAULT_LANGUAGE])
-        utc_text = format_datetime(value.astimezone(UTC), pattern, tzinfo=UTC, locale=self.language)
-        if self.time_zone == "UTC":
-            return f"{utc_text} UTC"
-        local = format_datetime(value, pattern, tzinfo=ZoneInfo(self.time_zone), locale=self.language)
-        zone = zone_name(value, self.time_zone, self.language)
-        return f"{local} {zone} ({format_datetime(value, 'HH:mm', tzinfo=UTC, locale=self.language)} UTC)"
+        return local_and_utc(value, _MOMENT.get(self.language, _MOMENT[DEFAULT_LANGUAGE]), "HH:mm", self)
 
     def number(self, value: float, digits: int = 0) -> str:
         fraction = "." + "0" * digits if digits else ""

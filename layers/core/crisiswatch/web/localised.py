@@ -8,18 +8,16 @@ one template serves every language. English in UTC reads exactly as the pages al
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..domain.clock import parse_iso, to_iso
 from ..domain.response.notices import CRISIS_TYPE_NAMES, summary_in
 from ..domain.speech import DEFAULT_LANGUAGE, LANGUAGES, N_
-from ..i18n import BabelSpeech, speech, translations, zone_name
+from ..i18n import BabelSpeech, local_and_utc, speech, translations
 
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 """Each language in its own words, for the language switch."""
@@ -94,12 +92,7 @@ def stamp(voice: BabelSpeech, value: datetime | str | None, seconds: bool = Fals
     if moment is None:
         return str(value) if value else "—"
     pattern = _STAMP.get(voice.language, _STAMP[DEFAULT_LANGUAGE]) + (":ss" if seconds else "")
-    if voice.time_zone == "UTC":
-        return format_datetime(moment.astimezone(UTC), pattern, tzinfo=UTC, locale=voice.language) + " UTC"
-    local = format_datetime(moment, pattern, tzinfo=ZoneInfo(voice.time_zone), locale=voice.language)
-    local += " " + zone_name(moment, voice.time_zone, voice.language)
-    utc_time = format_datetime(moment, "HH:mm:ss" if seconds else "HH:mm", tzinfo=UTC, locale=voice.language)
-    return f"{local} ({utc_time} UTC)"
+    return local_and_utc(moment, pattern, "HH:mm:ss" if seconds else "HH:mm", voice)
 
 
 def humanize(value: object) -> str:

@@ -218,18 +218,7 @@ class PostCrisisReport:
 def format_duration(seconds: float | None) -> str:
     """`3 d 04 h`, `1 h 05 min`, `12 min 30 s`, `45 s`; an em dash when it never happened. Days start at
     two of them: a review confirmed a week later is not `168 h 00 min`."""
-    if seconds is None:
-        return "—"
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours >= 48:
-        return f"{hours // 24} d {hours % 24:02d} h"
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    if minutes:
-        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
-    return f"{secs} s"
+    return "—" if seconds is None else SOURCE.duration(timedelta(seconds=seconds))
 
 
 def time_scale_of(incident: Incident) -> float:
