@@ -14,6 +14,7 @@ from types import ModuleType
 import pytest
 from babel.messages.pofile import read_po
 
+from crisiswatch.config_files.locales import locales_from_toml
 from crisiswatch.config_files.policy import PolicyError, parse_policy
 from crisiswatch.config_files.watchlist import WatchlistError, parse_watchlist
 from crisiswatch.domain.response.crisis_plan import Message, Phase
@@ -34,7 +35,7 @@ from crisiswatch.domain.response.statements import (
     default_statements,
     statements_file_name,
 )
-from crisiswatch.domain.speech import LANGUAGES, SOURCE, Locales, Voice, locales_from_toml
+from crisiswatch.domain.speech import LANGUAGES, SOURCE, Locales, Voice
 from crisiswatch.i18n import negotiate, preferred, speech, translations
 from tests.fakes import BASE_URL, T0, make_incident
 
@@ -441,3 +442,10 @@ def test_the_alerts_summary_is_worded_again_for_a_german_reader() -> None:
     )
     incident.explanation = {"observed": {"volume": 1}, "expected": {}}  # a hand-made incident
     assert summary_in(incident, speech("de")) == incident.summary
+
+
+def test_the_light_reading_loads_no_pydantic() -> None:
+    # The reason it exists: a page's first request should not import the configuration's schemas.
+    probe = "import sys, crisiswatch.config_files.locales; print('pydantic' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -257,7 +257,7 @@ class Services:
     def locales(self) -> Locales:
         """From the watchlist and the policy, each where this function has it (config/ in the
         WatchlistLayer); what is absent speaks the defaults (English, UTC)."""
-        from .domain.speech import locales_from_toml  # noqa: PLC0415
+        from .config_files.locales import locales_from_toml  # noqa: PLC0415
 
         def text(path: str) -> str | None:
             if not path:

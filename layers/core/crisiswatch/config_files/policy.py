@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from ..domain.detection.severity import Severity
 from ..domain.response import policy as domain
 from ..domain.speech import DEFAULT_LANGUAGE, known_language, known_zone
-from . import to_domain
+from .convert import to_domain
 
 Language = Annotated[str, AfterValidator(known_language)]
 """A language code, refused (with its place) unless CrisisWatch speaks it."""

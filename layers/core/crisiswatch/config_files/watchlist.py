@@ -24,7 +24,7 @@ from pydantic import (
 
 from ..domain.listening import watchlist as domain
 from ..domain.speech import DEFAULT_LANGUAGE, AddressForm, known_language
-from . import to_domain
+from .convert import to_domain
 
 _ID = r"^[a-z0-9][a-z0-9-]{0,39}$"
 
