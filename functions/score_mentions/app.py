@@ -69,7 +69,7 @@ def lambda_handler(
 
     response = process_partial_response(event, read_record, processor, context)
     # One transaction per chunk of the batch; a failure fails the invocation and the stream retries the
-    # whole batch, which the seen-markers make harmless.
+    # whole batch, which the ledgers of counted mentions make harmless.
     # A mention stored without a language (before identification at ingest, or a drill's) is identified
     # here; the others are read in the language stored with them.
     detection = replace(root.detection, on_raise=raise_notifier(root.services))

@@ -16,8 +16,9 @@ destination (the same code runs against AWS and the embedded runtime; boto3 find
 A message is deleted only after its replay succeeded. Anything else (failed again, expired, not an
 invocation record) stays in the queue and is reported; ``--drop-expired`` deletes expired ones after
 reporting them. Replaying twice is safe where the function is idempotent: scoring counts each mention
-once (a seen-marker per mention in the same transaction as the counters), fetching writes mentions
-with conditional puts, starting the crisis plan names the execution by the incident.
+once (its hash added to its group's ledger, on condition, in the transaction of the counters),
+fetching writes mentions with conditional puts, starting the crisis plan names the execution by the
+incident.
 
 While a run works through a queue its messages are in flight (invisible to others) for
 :data:`VISIBILITY_SECONDS`; kept messages are made visible again when the run ends.

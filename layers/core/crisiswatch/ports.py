@@ -82,7 +82,8 @@ class UsageStore(Protocol):
 
 class AggregateStore(Protocol):
     def record_batch(self, scored: Sequence[tuple[Mention, MentionScore]]) -> int:
-        """Add each mention to its bucket exactly once, atomically with its seen-marker.
+        """Add each mention to its bucket exactly once, atomically with the mark that it was counted
+        (its hash in its group's ledger).
 
         Returns how many were new; mentions counted before (a replayed stream record) are skipped.
         """
